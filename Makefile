@@ -1,0 +1,36 @@
+# Two entry points (see README): `make site` builds the site from data/, `make test` runs every test.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: site test setup lint golden serve clean bench
+
+$(STAMP): requirements.lock pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+site: $(STAMP)
+	$(PY) -m site_builder validate --quiet
+	$(PY) -m site_builder build
+
+test: $(STAMP)
+	$(PY) -m ruff check site_builder tests
+	$(PY) -m mypy site_builder
+	$(PY) -m pytest -q
+
+golden: $(STAMP)  ## rewrite the golden Markdown files after an intended change
+	UPDATE_GOLDEN=1 $(PY) -m pytest -q tests/test_golden.py
+
+serve: $(STAMP)
+	$(PY) -m site_builder serve
+
+bench: $(STAMP)
+	$(PY) scripts/benchmark.py
+
+clean:
+	rm -rf build site

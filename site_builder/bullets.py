@@ -1,0 +1,53 @@
+"""Bullet text (document lines with their markers) → a nested tree, without losing a character."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+# Markers seen in Korean plan documents; the longest alternatives come first.
+MARKER = re.compile(
+    r"^(?P<marker>[-–○◦ㅇ●◎□■▣◆◇▶▷►▪·•※*☑✔↳➡→]|[①-⑳]|\d{1,2}[.)](?=\s)|[가-하][.)](?=\s)|\(\d{1,2}\)|【[^】]*】)\s*"
+)
+
+
+@dataclass
+class Item:
+    """One line of bullet text: its marker, its own text and its children."""
+
+    marker: str
+    text: str
+    children: list[Item] = field(default_factory=list)
+
+
+def split_marker(line: str) -> tuple[int, str, str]:
+    """(indent, marker, text) of one line; marker is '' for a plain line."""
+    stripped = line.lstrip(" \t\u3000")
+    indent = len(line) - len(stripped)
+    m = MARKER.match(stripped)
+    if not m or m.group("marker").startswith("【"):
+        return indent, "", stripped.rstrip()
+    return indent, m.group("marker"), stripped[m.end() :].rstrip()
+
+
+def parse_bullets(text: str | None) -> list[Item]:
+    """Nest lines by (indent, marker): a new kind of line is a child, a known kind a sibling."""
+    roots: list[Item] = []
+    stack: list[tuple[tuple[int, str], Item]] = []
+    for line in (text or "").splitlines():
+        if not line.strip():
+            continue
+        indent, marker, body = split_marker(line)
+        key = (indent, marker)
+        keys = [k for k, _ in stack]
+        if key in keys:
+            del stack[keys.index(key) :]
+        item = Item(marker, body)
+        (stack[-1][1].children if stack else roots).append(item)
+        stack.append((key, item))
+    return roots
+
+
+def plain_lines(text: str | None) -> list[str]:
+    """Non-empty lines of a bullet text, markers kept (for search and downloads)."""
+    return [ln.strip() for ln in (text or "").splitlines() if ln.strip()]

@@ -1,0 +1,149 @@
+"""Command line: `site-builder validate|build|serve|schema|import|new` (Korean output, exit 1 on user errors)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from .pipeline import Checked, Paths, build, check
+from .reference import write_schemas
+
+DESCRIPTION = "연간 업무계획 데이터(YAML)를 검사하고 정보공개 누리집으로 만듭니다."
+
+
+def _root() -> Path:
+    """The checkout the command works in (the current directory)."""
+    return Path.cwd()
+
+
+def _print_result(checked: Checked, fmt: str, show_findings: bool = True) -> None:
+    """Print errors (and findings) in text or GitHub annotation format."""
+    for problem in checked.problems:
+        print(problem.format_github() if fmt == "github" else problem.format(), file=sys.stdout if fmt == "github" else sys.stderr)
+    if show_findings and fmt == "text":
+        for finding in checked.findings:
+            print(finding.format())
+    if fmt == "github":
+        for finding in checked.findings:
+            if not finding.acknowledged:
+                print(f"::warning file={finding.file},line={finding.line or 1}::{finding.message}")
+
+
+def _summary(checked: Checked) -> str:
+    """One Korean summary line."""
+    open_count = sum(1 for f in checked.findings if not f.acknowledged)
+    if checked.problems:
+        return f"오류 {len(checked.problems)}건: 위 목록을 고친 뒤 다시 실행하세요."
+    plans = len(checked.portal.plans) if checked.portal else 0
+    projects = sum(len(b.projects) for b in checked.portal.plans) if checked.portal else 0
+    return f"이상 없음: 계획 {plans}건, 사업 {projects}건. 점검 결과 {len(checked.findings)}건 (미확인 {open_count}건)."
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    """Validate the data directory and list errors and findings."""
+    checked = check(args.data, args.strict)
+    _print_result(checked, args.format, not args.quiet)
+    print(_summary(checked), file=sys.stderr if checked.problems else sys.stdout)
+    return 1 if checked.problems else 0
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    """Validate and build the site; the previous site stays if anything fails."""
+    paths = Paths(_root(), args.data)
+    checked, _ = build(paths, args.site_dir, args.strict)
+    _print_result(checked, "text", show_findings=False)
+    if checked.problems:
+        print(f"오류 {len(checked.problems)}건: 사이트를 만들지 않았습니다 (이전 사이트는 그대로입니다).", file=sys.stderr)
+        return 1
+    print(_summary(checked))
+    print(f"사이트를 만들었습니다: {args.site_dir}/")
+    print("미리 보기: site-builder serve  (또는: python -m http.server -d site 8000 → http://127.0.0.1:8000/)")
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    """Live preview: regenerate pages whenever data or content changes."""
+    from .preview import serve
+
+    return serve(Paths(_root(), args.data), args.address)
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    """Write the JSON Schemas of the data files."""
+    for path in write_schemas(args.out):
+        print(f"썼습니다: {path}")
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    """Draft plan YAML from a text export of a plan document."""
+    from .importer.command import run_import
+
+    return run_import(args)
+
+
+def cmd_new(args: argparse.Namespace) -> int:
+    """Scaffold a plan, unit or project with the next free id."""
+    from .scaffold import run_new
+
+    return run_new(args)
+
+
+def _add_data(parser: argparse.ArgumentParser) -> None:
+    """The shared --data option."""
+    parser.add_argument("--data", type=Path, default=Path("data"), help="데이터 폴더 (기본: data)")
+
+
+def make_parser() -> argparse.ArgumentParser:
+    """The argument parser with every subcommand."""
+    parser = argparse.ArgumentParser(prog="site-builder", description=DESCRIPTION)
+    sub = parser.add_subparsers(dest="command", required=True, metavar="명령")
+    commands: list[tuple[str, Callable[[argparse.Namespace], int], str]] = [
+        ("validate", cmd_validate, "데이터를 검사하고 오류와 점검 결과를 보여 줍니다"),
+        ("build", cmd_build, "데이터를 검사하고 site/ 에 누리집을 만듭니다"),
+        ("serve", cmd_serve, "데이터가 바뀌면 다시 만드는 미리 보기 서버를 띄웁니다"),
+        ("schema", cmd_schema, "데이터 파일의 JSON Schema를 씁니다"),
+        ("import", cmd_import, "계획 문서(텍스트)에서 YAML 초안을 만듭니다"),
+        ("new", cmd_new, "새 계획·부서·사업의 YAML 틀을 만듭니다"),
+    ]
+    for name, func, help_text in commands:
+        p = sub.add_parser(name, help=help_text, description=help_text)
+        p.set_defaults(func=func)
+        _configure(name, p)
+    return parser
+
+
+def _configure(name: str, p: argparse.ArgumentParser) -> None:
+    """Options of one subcommand."""
+    if name in ("validate", "build", "serve", "new"):
+        _add_data(p)
+    if name in ("validate", "build"):
+        p.add_argument("--strict", action="store_true", help="확인(acknowledged)되지 않은 점검 결과도 오류로 봅니다")
+    if name == "validate":
+        p.add_argument("--format", choices=["text", "github"], default="text", help="출력 형식 (github: Actions 주석)")
+        p.add_argument("--quiet", action="store_true", help="점검 결과 목록을 생략합니다")
+    if name == "build":
+        p.add_argument("--site-dir", type=Path, default=Path("site"), help="누리집을 만들 폴더 (기본: site)")
+    if name == "serve":
+        p.add_argument("--address", default="127.0.0.1:8000", help="주소:포트 (기본: 127.0.0.1:8000)")
+    if name == "schema":
+        p.add_argument("--out", type=Path, default=Path("schema"), help="쓸 폴더 (기본: schema)")
+    if name == "import":
+        from .importer.command import configure
+
+        configure(p)
+    if name == "new":
+        from .scaffold import configure as configure_new
+
+        configure_new(p)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point; returns the exit code."""
+    args = make_parser().parse_args(argv)
+    try:
+        return int(args.func(args))
+    except KeyboardInterrupt:
+        return 130

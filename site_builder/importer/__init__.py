@@ -1,0 +1,1 @@
+"""Importer: draft plan YAML from plain-text exports of plan documents."""

@@ -1,0 +1,24 @@
+"""The only place that knows the static-site tool: it runs MkDocs on the generated docs tree."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+# A fixed build date keeps sitemap.xml and every page byte-identical between builds of the same data.
+FIXED_EPOCH = "1704067200"
+
+
+def build_site(config: Path, site_dir: Path) -> tuple[bool, str]:
+    """Run `mkdocs build --strict` into `site_dir`; return (ok, tool output)."""
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "SOURCE_DATE_EPOCH": os.environ.get("SOURCE_DATE_EPOCH", FIXED_EPOCH)}
+    cmd = [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "-f", str(config), "-d", str(site_dir)]
+    result = subprocess.run(cmd, capture_output=True, text=True, env=env, check=False)
+    return result.returncode == 0, (result.stdout + result.stderr).strip()
+
+
+def serve_command(config: Path, address: str) -> list[str]:
+    """The command that serves the docs tree with live reload."""
+    return [sys.executable, "-m", "mkdocs", "serve", "-f", str(config), "-a", address]

@@ -1,0 +1,402 @@
+"""Typed plan model: every field is described; the JSON Schema and the staff reference come from here."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, PlainValidator, WithJsonSchema
+
+from .money import Money, MoneyError, parse_money
+
+ID_PATTERN = r"^[a-z0-9][a-z0-9_-]*$"
+
+
+def _validate_money(value: Any) -> Money:
+    """Pydantic hook: read money text or numbers, raising a typed error on failure."""
+    try:
+        return parse_money(value)
+    except MoneyError as exc:
+        raise ValueError(f"money:{exc}") from exc
+
+
+MoneyField = Annotated[
+    Money,
+    PlainValidator(_validate_money),
+    PlainSerializer(lambda m: m.raw, return_type=str),
+    WithJsonSchema(
+        {
+            "anyOf": [{"type": "string"}, {"type": "number"}],
+            "description": "금액. 숫자(원 단위) 또는 `13,200천원`, `1,611.2백만원`, `2억9천만원`, `비예산` 같은 글.",
+            "examples": ["13,200천원", "비예산"],
+        }
+    ),
+]
+
+Id = Annotated[str, Field(pattern=ID_PATTERN, description="영문 소문자·숫자·`-`·`_`로 된 식별자. 주소(URL)에 쓰이며 제목이 바뀌어도 그대로 둡니다.")]
+Bullets = Annotated[
+    str,
+    Field(
+        description="여러 줄 글. 문서의 줄머리 기호(`-`, `○`, `▣`, `①` …)와 들여쓰기를 그대로 둡니다. YAML `|` 블록으로 씁니다.",
+    ),
+]
+
+
+class Strict(BaseModel):
+    """Base for all data models: unknown fields are errors."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+
+class SourceRef(Strict):
+    """Where a piece of data stands in the official source document."""
+
+    document: str | None = Field(None, description="원문 파일 이름 (생략하면 계획의 원문).")
+    lines: str = Field(..., pattern=r"^\d+(-\d+)?$", description="원문 줄 번호. `251` 또는 `251-254`.")
+
+
+class TitleVariant(Strict):
+    """Another wording of the same title elsewhere in the document."""
+
+    text: str = Field(..., description="원문에 적힌 다른 표기 그대로.")
+    where: str = Field(..., description="그 표기가 나오는 곳 (예: `65개 실천사업 목록`, `본문 제목`).")
+    source: SourceRef | None = Field(None, description="원문 위치.")
+
+
+class LabeledText(Strict):
+    """One `label : text` line such as `(사업기간) 2024. 1 ~ 12월`."""
+
+    label: str = Field(..., description="원문에 적힌 이름표 그대로 (띄어쓰기 포함, 예: `목 적`).")
+    text: str = Field("", description="내용.")
+    kind: Literal["purpose", "period", "budget", "content", "other"] = Field(
+        "other", description="뜻: 목적(purpose), 기간(period), 예산(budget), 내용(content), 기타(other). 예산이면 금액으로 읽어 합계에 씁니다."
+    )
+    body: Bullets | None = Field(None, description="이름표 아래에 이어지는 줄들.")
+
+
+class Table(Strict):
+    """A generic table kept cell by cell, for anything without a dedicated model."""
+
+    title: str | None = Field(None, description="표 제목.")
+    unit_note: str | None = Field(None, description="단위 표시 그대로 (예: `(단위 : 백만원)`).")
+    header: list[list[str]] = Field(default_factory=list, description="머리행들. 각 행은 칸 글의 목록.")
+    rows: list[list[str]] = Field(default_factory=list, description="본문 행들. 빈 칸은 빈 글(`\"\"`).")
+    notes: Bullets | None = Field(None, description="표 아래 주석.")
+    source: SourceRef | None = Field(None, description="원문 위치.")
+
+
+class Block(Strict):
+    """A titled block of bullet text, tables and sub-blocks (lossless fallback)."""
+
+    heading: str | None = Field(None, description="원문 제목 그대로 (예: `개선사항(23년 평가 및 환류)`).")
+    body: Bullets | None = Field(None, description="본문 줄들.")
+    tables: list[Table] = Field(default_factory=list, description="블록 안의 표.")
+    blocks: list[Block] = Field(default_factory=list, description="하위 블록.")
+    source: SourceRef | None = Field(None, description="원문 위치.")
+
+
+class Contact(Strict):
+    """A contact, role first; the personal name is published only if the site allows it."""
+
+    role: str = Field("담당자", description="역할 (예: `담당자`, `팀 장`).")
+    department: str | None = Field(None, description="부서 (생략하면 사업의 부서).")
+    position: str | None = Field(None, description="직위.")
+    phone: str | None = Field(None, description="전화 또는 내선 번호.")
+    name: str | None = Field(None, description="이름. 사이트 설정 `show_person_names`가 true일 때만 공개합니다.")
+
+
+class BudgetLine(Strict):
+    """One row of a 세목/항목/산출내역/금액 budget table."""
+
+    category: str | None = Field(None, description="세목 (빈 칸이면 위 행과 같음).")
+    item: str | None = Field(None, description="항목 (빈 칸이면 위 행과 같음).")
+    basis: str | None = Field(None, description="산출내역 그대로 (예: `4.4천원×500명×6월`).")
+    amount: MoneyField | None = Field(None, description="금액. 위 행과 합쳐진 칸이면 비웁니다.")
+    merged_with_previous: bool = Field(False, description="금액 칸이 위 행과 합쳐져 있으면 true.")
+    kind: Literal["line", "subtotal", "total"] = Field("line", description="행 종류: 일반(line), 소계(subtotal), 총계(total). 합계 계산에는 line만 씁니다.")
+
+
+class FundingShare(Strict):
+    """Part of a budget paid from one source (국비/도비/시비/군비/기타)."""
+
+    source: str = Field(..., description="재원 (예: `국비`, `도비`, `시비`, `군비`, `기타`).")
+    share_pct: Decimal | None = Field(None, ge=0, le=100, description="비율(%).")
+    amount: MoneyField | None = Field(None, description="금액.")
+
+
+class Budget(Strict):
+    """The budget table of a project."""
+
+    heading: str | None = Field(None, description="원문 제목 또는 머리행 그대로.")
+    unit_note: str | None = Field(None, description="단위 표시 그대로 (예: `(단위: 천원)`).")
+    columns: list[str] = Field(default_factory=lambda: ["세목", "항목", "산출내역", "금액"], description="원문 머리행 이름.")
+    lines: list[BudgetLine] = Field(default_factory=list, description="예산 행.")
+    funding: list[FundingShare] = Field(default_factory=list, description="재원 구성.")
+    source: SourceRef | None = Field(None, description="원문 위치.")
+
+
+class EvaluationRow(Strict):
+    """One row of the 평가방법 table."""
+
+    kind: str = Field(..., description="평가 구분 그대로 (예: `정량평가`, `정성평가`).")
+    item: str | None = Field(None, description="평가 항목 (빈 칸이면 위 행과 같음).")
+    criterion: str = Field("", description="성과 기준.")
+
+
+class ScheduleRow(Strict):
+    """One activity row of a 추진계획 grid."""
+
+    group: str | None = Field(None, description="묶음 이름 (두 칸짜리 표의 첫 칸).")
+    label: str = Field("", description="세부추진사항.")
+    marks: list[int] = Field(default_factory=list, description="■ 표시가 있는 기간 번호 (월이면 1–12, 분기면 1–4).")
+    mark_outside: bool = Field(False, description="기간 칸 밖(13번째 칸)에 ■ 표시가 있으면 true.")
+
+
+class Schedule(Strict):
+    """A 추진계획 grid: activities × months (or quarters) of a stated year."""
+
+    heading: str | None = Field(None, description="원문 제목 그대로.")
+    year: int | None = Field(None, description="표에 적힌 연도 (계획 연도와 다를 수 있음).")
+    year_label: str | None = Field(None, description="연도 칸 글 그대로 (예: `2023년도`).")
+    unit: Literal["month", "quarter"] = Field("month", description="기간 단위: 월(month) 또는 분기(quarter).")
+    label_header: str = Field("세부추진사항", description="활동 열 이름 그대로.")
+    rows: list[ScheduleRow] = Field(default_factory=list, description="활동 행.")
+    source: SourceRef | None = Field(None, description="원문 위치.")
+
+
+class Step(Strict):
+    """A dated step of 향후계획 / 추진계획 lists."""
+
+    when: str = Field(..., description="시기 그대로 (예: `2022. 2. 13. ~ 2. 14.`).")
+    text: str = Field("", description="할 일.")
+    marker: str = Field("-", description="원문 줄머리 기호.")
+    separator: str = Field(" ", description="시기와 할 일 사이의 글 그대로 (예: ` : `).")
+    body: Bullets | None = Field(None, description="이어지는 세부 줄.")
+
+
+class Steps(Strict):
+    """A list of dated steps with its heading."""
+
+    heading: str | None = Field(None, description="원문 제목 그대로.")
+    steps: list[Step] = Field(default_factory=list, description="단계.")
+
+
+class KpiTarget(Strict):
+    """The target (or result) for one year."""
+
+    year: int = Field(..., description="연도 (예: 2022).")
+    label: str | None = Field(None, description="연도 칸 글 그대로 (예: `'22년`).")
+    value: str = Field(..., description="값 그대로 (예: `2회`, `27%`).")
+    kind: Literal["target", "result"] = Field("target", description="목표(target) 또는 실적(result).")
+
+
+class Kpi(Strict):
+    """A performance indicator with yearly targets."""
+
+    indicator: str = Field(..., description="성과지표 이름.")
+    marker: str | None = Field(None, description="원문 줄머리 기호 (예: `▶`).")
+    unit: str | None = Field(None, description="단위 (예: `회`).")
+    targets: list[KpiTarget] = Field(default_factory=list, description="연도별 값.")
+
+
+class Issue(Strict):
+    """One 쟁점 with its explanation and measures (대책)."""
+
+    issue: str = Field(..., description="쟁점.")
+    label: str = Field("쟁점", description="원문 이름표 그대로 (예: `쟁점1`).")
+    body: Bullets | None = Field(None, description="설명과 대책 줄 (▣ 등 기호 그대로).")
+
+
+class Issues(Strict):
+    """The 쟁점 및 대책 block."""
+
+    heading: str | None = Field(None, description="원문 제목 그대로.")
+    items: list[Issue] = Field(default_factory=list, description="쟁점들.")
+
+
+class Overview(Strict):
+    """사업개요: labelled lines such as 목적, 사업기간, 소요예산, 사업내용."""
+
+    heading: str | None = Field(None, description="원문 제목 그대로.")
+    items: list[LabeledText] = Field(default_factory=list, description="이름표가 붙은 줄들.")
+    body: Bullets | None = Field(None, description="이름표 없는 줄들.")
+
+
+class Irregularity(Strict):
+    """An irregularity of the official document, recorded instead of silently fixed."""
+
+    id: Id
+    kind: Literal["typo", "title_variant", "count", "sum", "formula", "year", "layout", "missing", "placeholder", "duplicate", "other"] = Field(
+        ..., description="종류: 오탈자, 제목 차이, 개수, 합계, 산식, 연도, 배치, 누락, 빈 틀, 중복, 기타."
+    )
+    description: str = Field(..., description="무엇이 어떻게 다른지 한국어로.")
+    source: SourceRef | None = Field(None, description="원문 위치.")
+    refs: list[str] = Field(default_factory=list, description="관련 사업·전략 식별자.")
+
+
+class Project(Strict):
+    """A work item (사업 / 실천사업 / 현안사업 …) with everything the document says about it."""
+
+    schema_ref: str | None = Field(None, alias="$schema", description="편집기용 JSON Schema 경로.")
+    id: Id
+    title: str = Field(..., description="공식 제목 (원문 그대로).")
+    number: str | None = Field(None, description="원문의 번호 (예: `3`, `1-2`).")
+    group: str | None = Field(None, description="사업 묶음 식별자 (계획의 `project_groups`).")
+    unit: str | None = Field(None, description="담당 부서 식별자 (계획의 `units`).")
+    strategy: str | None = Field(None, description="연결된 전략 노드 식별자.")
+    continues: list[str] = Field(default_factory=list, description="다른 해의 같은 사업 (`<조직>/<연도>/<사업id>`).")
+    title_variants: list[TitleVariant] = Field(default_factory=list, description="같은 사업의 다른 표기.")
+    contacts: list[Contact] = Field(default_factory=list, description="담당자·책임자.")
+    goals: Block | None = Field(None, description="사업목표.")
+    background: Block | None = Field(None, description="추진배경 (또는 추진방향).")
+    necessity: Block | None = Field(None, description="필요성.")
+    overview: Overview | None = Field(None, description="사업개요.")
+    budget: Budget | None = Field(None, description="예산 내역 (세목·항목·산출내역·금액)과 재원.")
+    results: Block | None = Field(None, description="주요성과.")
+    improvements: Block | None = Field(None, description="개선사항.")
+    actions: Block | None = Field(None, description="실행방안.")
+    evaluation: list[EvaluationRow] = Field(default_factory=list, description="평가방법 (정량/정성).")
+    evaluation_heading: str | None = Field(None, description="평가방법 원문 제목.")
+    schedule: Schedule | None = Field(None, description="추진계획 (월별 표).")
+    steps: list[Steps] = Field(default_factory=list, description="향후계획·추진계획 (시기별 단계).")
+    investment: Table | None = Field(None, description="투자계획 표.")
+    kpis: list[Kpi] = Field(default_factory=list, description="성과지표.")
+    issues: Issues | None = Field(None, description="쟁점 및 대책.")
+    effects: Block | None = Field(None, description="기대효과.")
+    sections: list[Block] = Field(default_factory=list, description="그 밖의 블록 (원문 제목 그대로).")
+    source: SourceRef | None = Field(None, description="원문 위치.")
+    irregularities: list[Irregularity] = Field(default_factory=list, description="이 사업의 원문 불규칙.")
+
+
+class StrategyNode(Strict):
+    """A node of the strategy tree; its depth gives its level."""
+
+    id: Id
+    title: str = Field(..., description="공식 제목.")
+    code: str | None = Field(None, description="원문의 번호 (예: `1-1`).")
+    title_variants: list[TitleVariant] = Field(default_factory=list, description="다른 표기.")
+    declared_count: int | None = Field(None, description="원문이 밝힌 하위 사업 수 (예: `(9)`).")
+    stated_budget: MoneyField | None = Field(None, description="원문이 밝힌 예산.")
+    kpis: list[Kpi] = Field(default_factory=list, description="성과지표.")
+    kpi_header: list[str] = Field(default_factory=list, description="성과지표 표의 머리 글 그대로 (예: `성 과 지 표`, `목 표 값`).")
+    body: Bullets | None = Field(None, description="세부 추진내용.")
+    tables: list[Table] = Field(default_factory=list, description="표.")
+    children: list[StrategyNode] = Field(default_factory=list, description="하위 노드.")
+    source: SourceRef | None = Field(None, description="원문 위치.")
+
+
+class Level(Strict):
+    """One level of the plan's strategy hierarchy."""
+
+    name: str = Field(..., description="단계 이름 (예: `전략목표`, `이행과제`).")
+    declared_count: int | None = Field(None, description="원문이 밝힌 개수 (예: `9대 전략과제` → 9).")
+
+
+class Unit(Strict):
+    """An organisational unit (팀·과·센터)."""
+
+    id: Id
+    name: str = Field(..., description="부서 이름.")
+    number: str | None = Field(None, description="원문의 장 번호.")
+    vision: str | None = Field(None, description="부서 비전.")
+    strategy_label: str | None = Field(None, description="부서 전략표의 전략 열 이름 그대로 (예: `경영계획`).")
+    contacts: list[Contact] = Field(default_factory=list, description="부서 대표 연락처.")
+    body: Bullets | None = Field(None, description="부서 소개.")
+    source: SourceRef | None = Field(None, description="원문 위치.")
+
+
+class ProjectGroup(Strict):
+    """A named list of projects (예: 현안사업, 신규사업)."""
+
+    id: Id
+    title: str = Field(..., description="묶음 이름 그대로.")
+    number: str | None = Field(None, description="원문 장 번호 (예: `V`).")
+
+
+class CatalogueEntry(Strict):
+    """One entry of a declared catalogue such as the 65개 실천사업."""
+
+    text: str = Field(..., description="목록에 적힌 글 그대로.")
+    strategy: str | None = Field(None, description="목록에서 속한 전략 노드.")
+    project: str | None = Field(None, description="대응하는 사업 식별자.")
+
+
+class Catalogue(Strict):
+    """A declared list of items with its stated total."""
+
+    id: Id
+    title: str = Field(..., description="목록 이름.")
+    declared_total: int | None = Field(None, description="원문이 밝힌 개수.")
+    entries: list[CatalogueEntry] = Field(default_factory=list, description="항목.")
+    source: SourceRef | None = Field(None, description="원문 위치.")
+
+
+class SourceDocument(Strict):
+    """The official document this plan was converted from."""
+
+    file: str = Field(..., description="원문 파일 이름.")
+    title: str | None = Field(None, description="원문 제목.")
+    pages: str | None = Field(None, description="원문 쪽 범위.")
+
+
+class Plan(Strict):
+    """One organisation's plan for one year."""
+
+    schema_ref: str | None = Field(None, alias="$schema", description="편집기용 JSON Schema 경로.")
+    year: int = Field(..., ge=1990, le=2100, description="계획 연도.")
+    title: str = Field(..., description="계획 이름.")
+    subtitle: str | None = Field(None, description="표어·부제.")
+    issued: str | None = Field(None, description="발행일 그대로 (예: `2024. 1.`).")
+    money_unit: Literal["원", "천원", "만원", "백만원", "억원"] = Field("천원", description="금액 표시 단위.")
+    source_documents: list[SourceDocument] = Field(default_factory=list, description="원문 문서.")
+    mission: Block | None = Field(None, description="미션.")
+    vision: list[LabeledText] = Field(default_factory=list, description="비전들 (이름표 포함).")
+    policies: Block | None = Field(None, description="경영방침.")
+    core_values: Block | None = Field(None, description="핵심가치.")
+    levels: list[Level] = Field(..., min_length=1, description="전략 체계의 단계 (위에서 아래로).")
+    strategy: list[StrategyNode] = Field(default_factory=list, description="전략 체계 (나무 구조).")
+    units: list[Unit] = Field(default_factory=list, description="부서.")
+    project_groups: list[ProjectGroup] = Field(default_factory=list, description="사업 묶음.")
+    catalogues: list[Catalogue] = Field(default_factory=list, description="선언된 목록 (예: 65개 실천사업).")
+    sections: list[Block] = Field(default_factory=list, description="그 밖의 장 (일반현황, 성과평가 …), 원문 제목 그대로.")
+    irregularities: list[Irregularity] = Field(default_factory=list, description="원문 불규칙 기록.")
+    acknowledged: list[str] = Field(default_factory=list, description="확인한 점검 결과 식별자 (`--strict`에서 오류로 보지 않음).")
+
+
+class Organisation(Strict):
+    """A public body publishing plans."""
+
+    schema_ref: str | None = Field(None, alias="$schema", description="편집기용 JSON Schema 경로.")
+    id: Id
+    name: str = Field(..., description="기관 이름.")
+    name_en: str | None = Field(None, description="영문 이름.")
+    kind: str | None = Field(None, description="기관 종류 (예: `기초자치단체 부서`, `출연기관`).")
+    parent: str | None = Field(None, description="상위 기관 이름.")
+    homepage: str | None = Field(None, description="누리집 주소.")
+    phone: str | None = Field(None, description="대표 전화.")
+
+
+class FooterLink(Strict):
+    """A link in the site footer."""
+
+    title: str = Field(..., description="링크 글.")
+    url: str = Field(..., description="주소.")
+
+
+class SiteConfig(Strict):
+    """Site-wide settings."""
+
+    schema_ref: str | None = Field(None, alias="$schema", description="편집기용 JSON Schema 경로.")
+    title: str = Field(..., description="사이트 이름.")
+    description: str | None = Field(None, description="사이트 설명.")
+    operator: str = Field(..., description="운영 기관.")
+    operator_phone: str | None = Field(None, description="운영 기관 전화.")
+    site_url: str | None = Field(None, description="공개 주소 (예: `https://plans.example.go.kr/`).")
+    show_person_names: bool = Field(False, description="담당자 이름 공개 여부 (기본: 공개 안 함).")
+    license: Literal["kogl-1", "kogl-2", "kogl-3", "kogl-4"] = Field("kogl-1", description="공공누리 유형.")
+    footer_links: list[FooterLink] = Field(default_factory=list, description="바닥글 링크 (개인정보처리방침 등).")
+
+
+def schema_models() -> dict[str, type[BaseModel]]:
+    """The data file kinds and the model each is validated with."""
+    return {"site": SiteConfig, "organisation": Organisation, "plan": Plan, "project": Project}

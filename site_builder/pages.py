@@ -1,0 +1,121 @@
+"""Plan stage: decide every page (path, template, context) before anything is rendered."""
+
+from __future__ import annotations
+
+import posixpath
+from dataclasses import dataclass, field
+from typing import Any
+
+from .findings import plan_findings
+from .model import Project, StrategyNode
+from .validation import PlanBundle, Portal
+
+
+@dataclass(frozen=True)
+class Crumb:
+    """One breadcrumb: title and page path (Markdown, relative to the docs root)."""
+
+    title: str
+    path: str
+
+
+@dataclass
+class Page:
+    """One page to render: where it goes, which template, with what."""
+
+    path: str
+    template: str
+    title: str
+    crumbs: list[Crumb]
+    context: dict[str, Any] = field(default_factory=dict)
+    department: str | None = None
+    phone: str | None = None
+
+    def link(self, target: str) -> str:
+        """Relative Markdown link from this page to another page path."""
+        return posixpath.relpath(target, posixpath.dirname(self.path) or ".")
+
+
+def plan_root(bundle: PlanBundle) -> str:
+    """Folder of a plan's pages: `<org>/<year>`."""
+    return f"{bundle.org.id}/{bundle.plan.year}"
+
+
+def project_path(bundle: PlanBundle, project_id: str) -> str:
+    """Page path of a project."""
+    return f"{plan_root(bundle)}/projects/{project_id}.md"
+
+
+def node_path(bundle: PlanBundle, node_id: str) -> str:
+    """Page path of a strategy node."""
+    return f"{plan_root(bundle)}/strategy/{node_id}.md"
+
+
+def unit_path(bundle: PlanBundle, unit_id: str) -> str:
+    """Page path of a unit."""
+    return f"{plan_root(bundle)}/units/{unit_id}.md"
+
+
+def _plan_crumbs(bundle: PlanBundle) -> list[Crumb]:
+    """Breadcrumbs down to a plan overview."""
+    return [
+        Crumb("홈", "index.md"),
+        Crumb(bundle.org.name, f"{bundle.org.id}/index.md"),
+        Crumb(f"{bundle.plan.year}년 {bundle.plan.title}", f"{plan_root(bundle)}/index.md"),
+    ]
+
+
+def _node_crumbs(bundle: PlanBundle, parents: list[StrategyNode]) -> list[Crumb]:
+    """Breadcrumbs down to a node's parent."""
+    return _plan_crumbs(bundle) + [Crumb(p.title, node_path(bundle, p.id)) for p in parents]
+
+
+def _project_page(bundle: PlanBundle, project: Project, parents: dict[str, list[StrategyNode]], nodes: dict[str, StrategyNode]) -> Page:
+    """The page of one project, under its strategy node when it has one."""
+    crumbs = _plan_crumbs(bundle)
+    if project.strategy in nodes:
+        node = nodes[project.strategy]
+        crumbs = _node_crumbs(bundle, parents[node.id]) + [Crumb(node.title, node_path(bundle, node.id))]
+    unit = next((u for u in bundle.plan.units if u.id == project.unit), None)
+    phone = next((c.phone for c in project.contacts if c.phone), None)
+    return Page(project_path(bundle, project.id), "project.md.j2", project.title, crumbs,
+                {"project": project, "unit": unit, "node": nodes.get(project.strategy or "")},
+                department=unit.name if unit else bundle.org.name, phone=phone)
+
+
+def plan_pages(bundle: PlanBundle) -> list[Page]:
+    """Every page of one plan."""
+    root, base = plan_root(bundle), {"bundle": bundle}
+    nodes = {n.id: n for n, _, _ in bundle.nodes()}
+    parents = {n.id: ps for n, _, ps in bundle.nodes()}
+    depth = {n.id: d for n, d, _ in bundle.nodes()}
+    crumbs = _plan_crumbs(bundle)
+    title = f"{bundle.plan.year}년 {bundle.plan.title}"
+    pages = [
+        Page(f"{root}/index.md", "plan.md.j2", title, crumbs[:-1], base),
+        Page(f"{root}/budget.md", "budget.md.j2", f"{title} 예산", crumbs, base),
+        Page(f"{root}/quality.md", "quality.md.j2", f"{title} 원문 점검", crumbs, {**base, "findings": plan_findings(bundle)}),
+    ]
+    for node in nodes.values():
+        level = bundle.plan.levels[depth[node.id]].name
+        pages.append(Page(node_path(bundle, node.id), "node.md.j2", node.title, _node_crumbs(bundle, parents[node.id]),
+                          {**base, "node": node, "level": level, "depth": depth[node.id], "parents": parents[node.id]}))
+    for unit in bundle.plan.units:
+        pages.append(Page(unit_path(bundle, unit.id), "unit.md.j2", unit.name, crumbs, {**base, "unit": unit}, department=unit.name))
+    pages += [_project_page(bundle, p, parents, nodes) for p in bundle.projects]
+    for page in pages:
+        page.context.setdefault("bundle", bundle)
+    return pages
+
+
+def portal_pages(portal: Portal) -> list[Page]:
+    """Every generated page of the portal, in a stable order."""
+    home = [Crumb("홈", "index.md")]
+    pages = [Page("index.md", "home.md.j2", portal.site.title, [], {"portal": portal})]
+    for org_id in sorted({b.org.id for b in portal.plans}):
+        bundles = sorted((b for b in portal.plans if b.org.id == org_id), key=lambda b: -b.plan.year)
+        pages.append(Page(f"{org_id}/index.md", "org.md.j2", bundles[0].org.name, home, {"org": bundles[0].org, "bundles": bundles}))
+    for bundle in portal.plans:
+        pages += plan_pages(bundle)
+    pages.append(Page("reference/data-format.md", "reference.md.j2", "데이터 형식 안내", home, {}))
+    return pages

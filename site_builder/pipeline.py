@@ -1,0 +1,96 @@
+"""The one-way pipeline: load → validate → plan pages → render → write; nothing is written before all succeeds."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import mkdocs_seam
+from .downloads import download_files
+from .findings import portal_findings
+from .pages import portal_pages
+from .problem import Finding, Problem
+from .render import render_all
+from .siteconfig import config_text
+from .source import load_data
+from .validation import Portal, validate
+from .writer import replace_dir, write_tree
+
+
+@dataclass
+class Paths:
+    """Where things are in a checkout (data, content, config, outputs)."""
+
+    root: Path
+    data: Path | None = None
+
+    @property
+    def data_dir(self) -> Path:
+        """The plan data directory."""
+        return self.data or self.root / "data"
+
+    @property
+    def docs_dir(self) -> Path:
+        """The generated Markdown tree (git-ignored)."""
+        return self.root / "build" / "docs"
+
+    @property
+    def content_dir(self) -> Path:
+        """Hand-written pages."""
+        return self.root / "content"
+
+    @property
+    def config(self) -> Path:
+        """The per-build MkDocs configuration (inherits mkdocs.yml)."""
+        return self.root / "build" / "mkdocs.yml"
+
+
+@dataclass
+class Checked:
+    """Outcome of loading and validating: the portal, errors and findings."""
+
+    portal: Portal | None
+    problems: list[Problem] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+
+
+def check(data_dir: Path, strict: bool = False) -> Checked:
+    """Load and validate everything; with `strict`, unacknowledged findings become errors."""
+    if not data_dir.is_dir():
+        return Checked(None, [Problem(str(data_dir), 1, 1, "", "데이터 폴더가 없습니다", "폴더", "없음")])
+    data, problems = load_data(data_dir)
+    portal, invalid = validate(data)
+    problems = sorted(set(problems + invalid))
+    if portal is None:
+        return Checked(None, problems)
+    found = portal_findings(portal)
+    if strict:
+        problems += [Problem(f.file, f.line or 1, 1, f.id, f"확인되지 않은 점검 결과: {f.message}", "plan.yaml `acknowledged`에 식별자 추가 또는 데이터 수정", f.id) for f in found if not f.acknowledged]
+    return Checked(portal if not problems else None, problems, found)
+
+
+def generate(portal: Portal) -> dict[str, str | bytes]:
+    """Every generated file of the docs tree (pages and downloads), in memory."""
+    files: dict[str, str | bytes] = dict(render_all(portal, portal_pages(portal)))
+    files.update(download_files(portal))
+    return files
+
+
+def build(paths: Paths, site_dir: Path, strict: bool = False) -> tuple[Checked, str]:
+    """Validate, render and build the site; the old `site_dir` stays unless everything succeeds."""
+    checked = check(paths.data_dir, strict)
+    if checked.portal is None:
+        return checked, ""
+    write_tree(generate(checked.portal), [paths.content_dir], paths.docs_dir)
+    paths.config.write_text(config_text(checked.portal), encoding="utf-8")
+    site_dir.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=".site-tmp-", dir=site_dir.parent)).resolve()
+    ok, output = mkdocs_seam.build_site(paths.config, tmp)
+    if not ok:
+        shutil.rmtree(tmp, ignore_errors=True)
+        checked.problems.append(Problem(str(paths.config), 1, 1, "", "사이트 생성(MkDocs)이 실패했습니다", "경고 없는 빌드", output[-2000:]))
+        return checked, output
+    replace_dir(tmp, site_dir)
+    return checked, output

@@ -1,0 +1,52 @@
+"""Live preview: regenerate the docs tree when data changes, while MkDocs serves it with reload."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from . import mkdocs_seam
+from .pipeline import Paths, check, generate
+from .siteconfig import config_text
+from .writer import write_tree
+
+
+def _snapshot(dirs: list[Path]) -> tuple[tuple[str, float], ...]:
+    """Modification times of every file under the watched directories."""
+    return tuple(sorted((str(p), p.stat().st_mtime) for d in dirs if d.exists() for p in d.rglob("*") if p.is_file()))
+
+
+def regenerate(paths: Paths) -> bool:
+    """Validate and rewrite the docs tree; on errors print them and keep the last good pages."""
+    checked = check(paths.data_dir)
+    for problem in checked.problems:
+        print(problem.format(), file=sys.stderr)
+    if checked.portal is None:
+        print(f"오류 {len(checked.problems)}건: 미리 보기는 마지막으로 성공한 내용을 보여 줍니다.", file=sys.stderr)
+        return False
+    write_tree(generate(checked.portal), [paths.content_dir], paths.docs_dir)
+    paths.config.write_text(config_text(checked.portal), encoding="utf-8")
+    print("다시 만들었습니다.", file=sys.stderr)
+    return True
+
+
+def serve(paths: Paths, address: str) -> int:
+    """Serve with live reload until interrupted."""
+    if not regenerate(paths) and not paths.docs_dir.exists():
+        return 1
+    process = subprocess.Popen(mkdocs_seam.serve_command(paths.config, address))
+    print(f"미리 보기: http://{address}/  (끝내려면 Ctrl+C)", file=sys.stderr)
+    watched = [paths.data_dir, paths.content_dir]
+    last = _snapshot(watched)
+    try:
+        while process.poll() is None:
+            time.sleep(1)
+            now = _snapshot(watched)
+            if now != last:
+                last = now
+                regenerate(paths)
+    finally:
+        process.terminate()
+    return process.returncode or 0

@@ -1,0 +1,120 @@
+"""Cross-reference checks: ids unique, references resolve, files named after their ids."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from .problem import Problem
+from .source import Path_, SourceFile
+
+if TYPE_CHECKING:
+    from .validation import PlanBundle
+
+
+def _at(source: SourceFile, loc: Path_, field: str, message: str, expected: str, found: str) -> Problem:
+    """A problem positioned at `loc` in `source`."""
+    line, col = source.position(loc)
+    return Problem(source.display, line, col, field, message, expected, found)
+
+
+def _duplicates(source: SourceFile, items: Iterable[tuple[str, Path_]], what: str) -> list[Problem]:
+    """Report ids that appear twice."""
+    seen: dict[str, Path_] = {}
+    out = []
+    for ident, loc in items:
+        if ident in seen:
+            first = source.position(seen[ident])[0]
+            out.append(_at(source, loc + ("id",), f"{what}[{ident}].id", f"{what} 식별자가 겹칩니다 (처음: {first}번째 줄)", "서로 다른 식별자", f"`{ident}`"))
+        else:
+            seen[ident] = loc
+    return out
+
+
+def _node_locs(bundle: PlanBundle) -> list[tuple[str, Path_, int]]:
+    """(id, location, depth) of every strategy node, with its YAML location."""
+    out: list[tuple[str, Path_, int]] = []
+
+    def walk(nodes: list, loc: Path_, depth: int) -> None:
+        for i, node in enumerate(nodes):
+            out.append((node.id, loc + (i,), depth))
+            walk(node.children, loc + (i, "children"), depth + 1)
+
+    walk(bundle.plan.strategy, ("strategy",), 0)
+    return out
+
+
+def _plan_problems(bundle: PlanBundle) -> list[Problem]:
+    """Checks inside plan.yaml: unique ids, depth within the declared levels, directory names."""
+    src, plan = bundle.plan_file, bundle.plan
+    nodes = _node_locs(bundle)
+    problems = _duplicates(src, [(i, loc) for i, loc, _ in nodes], "strategy")
+    problems += _duplicates(src, [(u.id, ("units", i)) for i, u in enumerate(plan.units)], "units")
+    problems += _duplicates(src, [(g.id, ("project_groups", i)) for i, g in enumerate(plan.project_groups)], "project_groups")
+    problems += _duplicates(src, [(r.id, ("irregularities", i)) for i, r in enumerate(plan.irregularities)], "irregularities")
+    for ident, loc, depth in nodes:
+        if depth >= len(plan.levels):
+            problems.append(_at(src, loc, f"strategy[{ident}]", "전략 체계가 선언한 단계보다 깊습니다", f"최대 {len(plan.levels)}단계 (levels)", f"{depth + 1}단계"))
+    if src.path.parent.name != str(plan.year):
+        problems.append(_at(src, ("year",), "year", "계획 연도가 폴더 이름과 다릅니다", f"폴더 `{src.path.parent.name}`", str(plan.year)))
+    if src.path.parent.parent.name != bundle.org.id:
+        problems.append(Problem(src.display, 1, 1, "", "기관 폴더 이름이 기관 id와 다릅니다", f"`{bundle.org.id}`", f"`{src.path.parent.parent.name}`"))
+    return problems
+
+
+def _ref(source: SourceFile, loc: Path_, field: str, value: str | None, known: set[str], what: str) -> list[Problem]:
+    """A reference that must name an existing id."""
+    if value is None or value in known:
+        return []
+    return [_at(source, loc, field, f"없는 {what}을(를) 가리킵니다", "있는 식별자: " + ", ".join(sorted(known)[:12]), f"`{value}`")]
+
+
+def _project_problems(bundle: PlanBundle, all_projects: set[str]) -> list[Problem]:
+    """Checks of each project file: id = file name, references resolve, ids unique."""
+    plan = bundle.plan
+    units = {u.id for u in plan.units}
+    nodes = {i for i, _, _ in _node_locs(bundle)}
+    groups = {g.id for g in plan.project_groups}
+    problems: list[Problem] = []
+    seen: dict[str, str] = {}
+    for project in bundle.projects:
+        src = bundle.project_files[project.id]
+        if project.id in seen:
+            problems.append(_at(src, ("id",), "id", f"사업 식별자가 겹칩니다 ({seen[project.id]})", "서로 다른 식별자", f"`{project.id}`"))
+        seen[project.id] = src.display
+        if src.path.stem != project.id:
+            problems.append(_at(src, ("id",), "id", "파일 이름과 id가 다릅니다", f"`{src.path.stem}`", f"`{project.id}`"))
+        problems += _ref(src, ("unit",), "unit", project.unit, units, "부서")
+        problems += _ref(src, ("strategy",), "strategy", project.strategy, nodes, "전략 노드")
+        problems += _ref(src, ("group",), "group", project.group, groups, "사업 묶음")
+        for i, other in enumerate(project.continues):
+            problems += _ref(src, ("continues", i), f"continues[{i}]", other, all_projects, "다른 해 사업")
+    return problems
+
+
+def _catalogue_problems(bundle: PlanBundle) -> list[Problem]:
+    """Catalogue entries must point at existing projects and strategy nodes."""
+    src = bundle.plan_file
+    projects = {p.id for p in bundle.projects}
+    nodes = {i for i, _, _ in _node_locs(bundle)}
+    problems: list[Problem] = []
+    for c, cat in enumerate(bundle.plan.catalogues):
+        for e, entry in enumerate(cat.entries):
+            loc: Path_ = ("catalogues", c, "entries", e)
+            crumb = f"catalogues[{cat.id}].entries[{e}]"
+            problems += _ref(src, loc + ("project",), crumb + ".project", entry.project, projects, "사업")
+            problems += _ref(src, loc + ("strategy",), crumb + ".strategy", entry.strategy, nodes, "전략 노드")
+    return problems
+
+
+def check_references(bundles: list[PlanBundle]) -> list[Problem]:
+    """All cross-file checks over every plan."""
+    all_projects = {f"{b.key}/{p.id}" for b in bundles for p in b.projects}
+    problems: list[Problem] = []
+    keys: dict[str, str] = {}
+    for bundle in bundles:
+        if bundle.key in keys:
+            problems.append(Problem(bundle.plan_file.display, 1, 1, "year", "같은 기관·연도의 계획이 두 번 있습니다", "기관·연도마다 하나", keys[bundle.key]))
+        keys[bundle.key] = bundle.plan_file.display
+        problems += _plan_problems(bundle) + _project_problems(bundle, all_projects) + _catalogue_problems(bundle)
+    return problems

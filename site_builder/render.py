@@ -1,0 +1,105 @@
+"""Render stage: pages → Markdown text through Jinja2 templates, escaping all data text."""
+
+from __future__ import annotations
+
+import html
+import posixpath
+import re
+from typing import Any
+
+import jinja2
+import yaml
+
+from . import findings as findings_mod
+from . import helpers
+from .bullets import parse_bullets
+from .money import format_in_unit, parse_money
+from .pages import Page, node_path, project_path, unit_path
+from .validation import Portal
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|~])")
+
+
+def escape_html(value: Any) -> str:
+    """Escape text for HTML (used inside the raw HTML blocks of pages)."""
+    return html.escape("" if value is None else str(value), quote=True)
+
+
+def escape_md(value: Any) -> str:
+    """Escape text for Markdown inline context (headings, link text) and for HTML."""
+    text = "" if value is None else str(value)
+    text = _MD_SPECIAL.sub(r"\\\1", text).replace("&", "&amp;")
+    return text
+
+
+def money(won: int | None, unit: str) -> str:
+    """`31,600` style number in the display unit ('-' when unknown)."""
+    return format_in_unit(won, unit)
+
+
+def _money_text(text: str) -> int | None:
+    """Amount of a money text in 원, or None."""
+    try:
+        return parse_money(text).won
+    except ValueError:
+        return None
+
+
+def _front_matter(page: Page, site: Any) -> str:
+    """YAML front matter: title, breadcrumbs and page furniture for the theme."""
+    meta: dict[str, Any] = {"title": page.title}
+    if page.crumbs:
+        meta["breadcrumbs"] = [{"title": c.title, "url": page_href(page, c.path)} for c in page.crumbs]
+    if page.department:
+        meta["department"] = page.department
+    if page.phone:
+        meta["phone"] = page.phone
+    return "---\n" + yaml.safe_dump(meta, allow_unicode=True, sort_keys=False) + "---\n\n"
+
+
+def page_url(path: str) -> str:
+    """Directory-style URL of a Markdown page path ('' for the home page)."""
+    if path == "index.md":
+        return ""
+    return path[: -len("index.md")] if path.endswith("/index.md") else path[:-3] + "/"
+
+
+def page_href(page: Page, target: str) -> str:
+    """Relative URL from a page to another page, as the browser resolves it."""
+    rel = posixpath.relpath(page_url(target) or ".", page_url(page.path) or ".")
+    return "./" if rel == "." else rel + "/"
+
+
+def make_environment() -> jinja2.Environment:
+    """The Jinja2 environment with the escaping filters and helpers."""
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("site_builder", "templates"),
+        autoescape=False,  # Markdown output: every data value goes through `h` or `md` explicitly
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters.update(h=escape_html, md=escape_md)
+    env.tests["budgeted"] = lambda p: bool(findings_mod.project_total(p))
+    env.globals.update(
+        money=money, money_text=_money_text, parse_bullets=parse_bullets, fnd=findings_mod,
+        node_path=node_path, project_path=project_path, unit_path=unit_path, page_href=page_href,
+        **helpers.template_helpers(),
+    )
+    return env
+
+
+def render_page(env: jinja2.Environment, page: Page, portal: Portal) -> str:
+    """Render one page to Markdown with front matter."""
+    template = env.get_template(page.template)
+    context = {"portal": portal, **page.context}
+    body = template.render(page=page, site=portal.site, link=page.link, **context)
+    body = re.sub(r"\n{3,}", "\n\n", body).strip() + "\n"
+    return _front_matter(page, portal.site) + body
+
+
+def render_all(portal: Portal, pages: list[Page]) -> dict[str, str]:
+    """Render every page; returns path → Markdown text."""
+    env = make_environment()
+    return {page.path: render_page(env, page, portal) for page in pages}

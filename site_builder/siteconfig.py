@@ -1,0 +1,42 @@
+"""The per-build MkDocs configuration: inherits mkdocs.yml and adds what comes from data/site.yaml."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import yaml
+
+from .validation import Portal
+
+HAND_WRITTEN = [("정보공개 안내", "about.md"), ("데이터 내려받기", "downloads.md"), ("데이터 형식 안내", "reference/data-format.md"), ("웹 접근성", "accessibility.md")]
+
+
+def _nav(portal: Portal) -> list[Any]:
+    """Navigation: home, one entry per plan overview (never per project), then the fixed pages."""
+    plans = []
+    for org_id in sorted({b.org.id for b in portal.plans}):
+        bundles = sorted((b for b in portal.plans if b.org.id == org_id), key=lambda b: -b.plan.year)
+        plans.append({bundles[0].org.name: [{f"{b.plan.year}년 계획": f"{b.key}/index.md"} for b in bundles]})
+    return [{"홈": "index.md"}, {"계획": plans}] + [{title: path} for title, path in HAND_WRITTEN]
+
+
+def config_text(portal: Portal) -> str:
+    """YAML text of build/mkdocs.yml."""
+    site = portal.site
+    config: dict[str, Any] = {
+        "INHERIT": "../mkdocs.yml",
+        "site_name": site.title,
+        "docs_dir": "docs",
+        "site_dir": "../site",
+        "theme": {"name": "material", "custom_dir": "../theme", "language": "ko"},
+        "nav": _nav(portal),
+        "extra": {"furniture": {
+            "operator": site.operator, "phone": site.operator_phone, "license": site.license,
+            "links": [{"title": link.title, "url": link.url} for link in site.footer_links],
+        }},
+    }
+    if site.description:
+        config["site_description"] = site.description
+    if site.site_url:
+        config["site_url"] = site.site_url
+    return yaml.safe_dump(config, allow_unicode=True, sort_keys=False)
