@@ -51,7 +51,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 def cmd_build(args: argparse.Namespace) -> int:
     """Validate and build the site; the previous site stays if anything fails."""
-    paths = Paths(_root(), args.data)
+    paths = Paths(_root(), args.data, args.build_dir)
     checked, _ = build(paths, args.site_dir, args.strict)
     _print_result(checked, "text", show_findings=False)
     if checked.problems:
@@ -126,6 +126,7 @@ def _configure(name: str, p: argparse.ArgumentParser) -> None:
         p.add_argument("--quiet", action="store_true", help="점검 결과 목록을 생략합니다")
     if name == "build":
         p.add_argument("--site-dir", type=Path, default=Path("site"), help="누리집을 만들 폴더 (기본: site)")
+        p.add_argument("--build-dir", type=Path, default=None, help="중간 Markdown을 쓸 폴더 (기본: build)")
     if name == "serve":
         p.add_argument("--address", default="127.0.0.1:8000", help="주소:포트 (기본: 127.0.0.1:8000)")
     if name == "schema":

@@ -25,6 +25,12 @@ class Paths:
 
     root: Path
     data: Path | None = None
+    build: Path | None = None
+
+    @property
+    def build_dir(self) -> Path:
+        """Where generated Markdown and the per-build config go (git-ignored)."""
+        return self.build or self.root / "build"
 
     @property
     def data_dir(self) -> Path:
@@ -34,7 +40,7 @@ class Paths:
     @property
     def docs_dir(self) -> Path:
         """The generated Markdown tree (git-ignored)."""
-        return self.root / "build" / "docs"
+        return self.build_dir / "docs"
 
     @property
     def content_dir(self) -> Path:
@@ -44,7 +50,7 @@ class Paths:
     @property
     def config(self) -> Path:
         """The per-build MkDocs configuration (inherits mkdocs.yml)."""
-        return self.root / "build" / "mkdocs.yml"
+        return self.build_dir / "mkdocs.yml"
 
 
 @dataclass
@@ -84,7 +90,7 @@ def build(paths: Paths, site_dir: Path, strict: bool = False) -> tuple[Checked, 
     if checked.portal is None:
         return checked, ""
     write_tree(generate(checked.portal), [paths.content_dir], paths.docs_dir)
-    paths.config.write_text(config_text(checked.portal), encoding="utf-8")
+    paths.config.write_text(config_text(checked.portal, paths.root), encoding="utf-8")
     site_dir.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=".site-tmp-", dir=site_dir.parent)).resolve()
     ok, output = mkdocs_seam.build_site(paths.config, tmp)

@@ -27,7 +27,7 @@ def regenerate(paths: Paths) -> bool:
         print(f"오류 {len(checked.problems)}건: 미리 보기는 마지막으로 성공한 내용을 보여 줍니다.", file=sys.stderr)
         return False
     write_tree(generate(checked.portal), [paths.content_dir], paths.docs_dir)
-    paths.config.write_text(config_text(checked.portal), encoding="utf-8")
+    paths.config.write_text(config_text(checked.portal, paths.root), encoding="utf-8")
     print("다시 만들었습니다.", file=sys.stderr)
     return True
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import yaml
@@ -20,15 +21,14 @@ def _nav(portal: Portal) -> list[Any]:
     return [{"홈": "index.md"}, {"계획": plans}] + [{title: path} for title, path in HAND_WRITTEN]
 
 
-def config_text(portal: Portal) -> str:
-    """YAML text of build/mkdocs.yml."""
+def config_text(portal: Portal, root: Path) -> str:
+    """YAML text of the per-build config; absolute paths let the build directory live anywhere."""
     site = portal.site
     config: dict[str, Any] = {
-        "INHERIT": "../mkdocs.yml",
+        "INHERIT": str((root / "mkdocs.yml").resolve()),
         "site_name": site.title,
         "docs_dir": "docs",
-        "site_dir": "../site",
-        "theme": {"name": "material", "custom_dir": "../theme", "language": "ko"},
+                "theme": {"name": "material", "custom_dir": str((root / "theme").resolve()), "language": "ko"},
         "nav": _nav(portal),
         "extra": {"furniture": {
             "operator": site.operator, "phone": site.operator_phone, "license": site.license,
