@@ -6,10 +6,11 @@ STAMP := $(VENV)/.installed
 
 .PHONY: site test setup lint golden serve clean bench
 
-$(STAMP): requirements.lock pyproject.toml
+$(STAMP): requirements.lock pyproject.toml package-lock.json
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
 	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	npm ci --no-audit --no-fund --loglevel=error  # tablesort, axe-core: copied into the site at build time
 	touch $(STAMP)
 
 setup: $(STAMP)
