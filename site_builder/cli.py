@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from .pipeline import Checked, Paths, build, check
+from .problem import github_command
 from .reference import write_schemas
 
 DESCRIPTION = "연간 업무계획 데이터(YAML)를 검사하고 정보공개 누리집으로 만듭니다."
@@ -20,6 +22,9 @@ def _root() -> Path:
 
 def _print_result(checked: Checked, fmt: str, show_findings: bool = True) -> None:
     """Print errors (and findings) in text or GitHub annotation format."""
+    if fmt == "gitlab":
+        print(json.dumps([p.code_quality() for p in checked.problems], ensure_ascii=False, indent=1))
+        return
     for problem in checked.problems:
         print(problem.format_github() if fmt == "github" else problem.format(), file=sys.stdout if fmt == "github" else sys.stderr)
     if show_findings and fmt == "text":
@@ -28,7 +33,7 @@ def _print_result(checked: Checked, fmt: str, show_findings: bool = True) -> Non
     if fmt == "github":
         for finding in checked.findings:
             if not finding.acknowledged:
-                print(f"::warning file={finding.file},line={finding.line or 1}::{finding.message}")
+                print(github_command("warning", finding.file, finding.line or 1, 1, f"[{finding.id}] {finding.message}"))
 
 
 def _summary(checked: Checked) -> str:
@@ -45,7 +50,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
     """Validate the data directory and list errors and findings."""
     checked = check(args.data, args.strict)
     _print_result(checked, args.format, not args.quiet)
-    print(_summary(checked), file=sys.stderr if checked.problems else sys.stdout)
+    to_stderr = checked.problems or args.format == "gitlab"  # gitlab: stdout is the JSON report alone
+    print(_summary(checked), file=sys.stderr if to_stderr else sys.stdout)
     return 1 if checked.problems else 0
 
 
@@ -122,7 +128,8 @@ def _configure(name: str, p: argparse.ArgumentParser) -> None:
     if name in ("validate", "build"):
         p.add_argument("--strict", action="store_true", help="확인(acknowledged)되지 않은 점검 결과도 오류로 봅니다")
     if name == "validate":
-        p.add_argument("--format", choices=["text", "github"], default="text", help="출력 형식 (github: Actions 주석)")
+        p.add_argument("--format", choices=["text", "github", "gitlab"], default="text",
+                       help="출력 형식 (github: Actions 주석, gitlab: Code Quality 보고서 JSON)")
         p.add_argument("--quiet", action="store_true", help="점검 결과 목록을 생략합니다")
     if name == "build":
         p.add_argument("--site-dir", type=Path, default=Path("site"), help="누리집을 만들 폴더 (기본: site)")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 
 
@@ -31,8 +32,30 @@ class Problem:
 
     def format_github(self) -> str:
         """A GitHub Actions workflow command that annotates the offending line."""
-        text = self.format().split(": 오류:", 1)[1].strip().replace("%", "%25").replace("\n", "%0A")
-        return f"::error file={self.file},line={self.line},col={self.column}::{text}"
+        text = self.format().split(": 오류:", 1)[1].strip()
+        return github_command("error", self.file, self.line, self.column, text)
+
+    def code_quality(self) -> dict[str, object]:
+        """One GitLab Code Quality (Code Climate JSON) issue for merge request reports."""
+        text = self.format().split(": 오류:", 1)[1].strip()
+        digest = hashlib.sha256(f"{self.file}:{self.line}:{self.column}:{self.field}:{self.message}".encode()).hexdigest()
+        return {"description": text, "check_name": "site-builder-validate", "fingerprint": digest,
+                "severity": "major", "location": {"path": self.file, "lines": {"begin": self.line}}}
+
+
+def _escape_data(text: str) -> str:
+    """Escape the message part of a workflow command (GitHub's toolkit rules)."""
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    """Escape a property value (file=…) of a workflow command."""
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def github_command(level: str, file: str, line: int, column: int, text: str) -> str:
+    """`::error file=…,line=…,col=…::message`, escaped so any Korean text and path survive."""
+    return f"::{level} file={_escape_property(file)},line={line},col={column}::{_escape_data(text)}"
 
 
 @dataclass(frozen=True)
