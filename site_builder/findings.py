@@ -73,18 +73,21 @@ def formula_value(basis: str) -> int | None:
 
 def _budget_findings(bundle: PlanBundle, project: Project) -> Iterator[Finding]:
     """Lines vs stated total, and each formula vs its amount."""
-    unit, src = bundle.plan.money_unit, bundle.project_files[project.id].display
+    unit, source = bundle.plan.money_unit, bundle.project_files[project.id]
+    src = source.display
     stated, computed = stated_budget(project), lines_total(project)
     if stated is not None and computed is not None and stated != computed:
         yield Finding(f"budget-sum:{project.id}", bundle.key, "sum",
-                      f"{project.title}: 예산 내역 합계 {format_in_unit(computed, unit)}{unit} ≠ 소요예산 {format_in_unit(stated, unit)}{unit}", src)
+                      f"{project.title}: 예산 내역 합계 {format_in_unit(computed, unit)}{unit} ≠ 소요예산 {format_in_unit(stated, unit)}{unit}", src,
+                      source.position(("budget",))[0])
     for i, line in enumerate(project.budget.lines if project.budget else []):
         if not (line.basis and line.amount and line.amount.won is not None) or line.kind != "line":
             continue
         product = formula_value(line.basis)
         if product is not None and abs(product - line.amount.won) >= 1000 and not _multi_formula(line.basis):
             yield Finding(f"formula:{project.id}:{i + 1}", bundle.key, "formula",
-                          f"{project.title}: 산출내역 `{line.basis}` = {format_in_unit(product, unit)}{unit} ≠ 금액 {line.amount.raw}", src)
+                          f"{project.title}: 산출내역 `{line.basis}` = {format_in_unit(product, unit)}{unit} ≠ 금액 {line.amount.raw}", src,
+                          source.position(("budget", "lines", i))[0])
 
 
 def _multi_formula(basis: str) -> bool:
@@ -101,15 +104,18 @@ def _count_findings(bundle: PlanBundle) -> Iterator[Finding]:
     for depth, level in enumerate(plan.levels):
         actual = depth_counts.get(depth, 0)
         if level.declared_count is not None and level.declared_count != actual:
-            yield Finding(f"count-level:{depth + 1}", bundle.key, "count", f"{level.name}: 원문 {level.declared_count}개, 데이터 {actual}개", src)
+            yield Finding(f"count-level:{depth + 1}", bundle.key, "count", f"{level.name}: 원문 {level.declared_count}개, 데이터 {actual}개", src,
+                          bundle.plan_file.position(("levels", depth))[0])
     for cat in plan.catalogues:
         linked = {e.project for e in cat.entries if e.project}
         if cat.declared_total is not None and cat.declared_total != len(cat.entries):
-            yield Finding(f"count-catalogue:{cat.id}", bundle.key, "count", f"{cat.title}: 원문 {cat.declared_total}개, 목록 {len(cat.entries)}개", src)
+            yield Finding(f"count-catalogue:{cat.id}", bundle.key, "count", f"{cat.title}: 원문 {cat.declared_total}개, 목록 {len(cat.entries)}개", src,
+                          bundle.plan_file.line_of_id(cat.id))
         if cat.declared_total is not None and len(bundle.projects) != cat.declared_total:
             missing = sorted(p.id for p in bundle.projects if p.id not in linked)
             yield Finding(f"count-projects:{cat.id}", bundle.key, "count",
-                          f"{cat.title}: 원문 {cat.declared_total}개, 사업 {len(bundle.projects)}개 (목록에 없는 사업: {', '.join(missing) or '없음'})", src)
+                          f"{cat.title}: 원문 {cat.declared_total}개, 사업 {len(bundle.projects)}개 (목록에 없는 사업: {', '.join(missing) or '없음'})", src,
+                          bundle.plan_file.line_of_id(cat.id))
     yield from _node_count_findings(bundle)
 
 
@@ -120,14 +126,16 @@ def _node_count_findings(bundle: PlanBundle) -> Iterator[Finding]:
             continue
         actual = sum(1 for p in bundle.projects if p.strategy == node.id)
         if actual != node.declared_count:
-            yield Finding(f"count-node:{node.id}", bundle.key, "count", f"{node.title}: 원문 ({node.declared_count})개, 연결된 사업 {actual}개", bundle.plan_file.display)
+            yield Finding(f"count-node:{node.id}", bundle.key, "count", f"{node.title}: 원문 ({node.declared_count})개, 연결된 사업 {actual}개",
+                          bundle.plan_file.display, bundle.plan_file.line_of_id(node.id))
 
 
 def _variant_findings(bundle: PlanBundle) -> Iterator[Finding]:
     """Title variants of the same node or project."""
     for node, _, _ in bundle.nodes():
         for v in node.title_variants:
-            yield Finding(f"title:{node.id}:{v.text}", bundle.key, "title_variant", f"{node.title} ↔ {v.text} ({v.where})", bundle.plan_file.display)
+            yield Finding(f"title:{node.id}:{v.text}", bundle.key, "title_variant", f"{node.title} ↔ {v.text} ({v.where})",
+                          bundle.plan_file.display, bundle.plan_file.line_of_id(node.id))
     for project in bundle.projects:
         for v in project.title_variants:
             yield Finding(f"title:{project.id}:{v.text}", bundle.key, "title_variant", f"{project.title} ↔ {v.text} ({v.where})", bundle.project_files[project.id].display)

@@ -73,7 +73,8 @@ def check(data_dir: Path, strict: bool = False) -> Checked:
         return Checked(None, problems)
     found = portal_findings(portal)
     if strict:
-        problems += [Problem(f.file, f.line or 1, 1, f.id, f"확인되지 않은 점검 결과: {f.message}", "plan.yaml `acknowledged`에 식별자 추가 또는 데이터 수정", f.id) for f in found if not f.acknowledged]
+        expected = "plan.yaml `acknowledged`에 식별자 추가 또는 데이터 수정"
+        problems += [Problem(f.file, f.line, 1, f.id, f"확인되지 않은 점검 결과: {f.message}", expected, f.id) for f in found if not f.acknowledged]
     return Checked(portal if not problems else None, problems, found)
 
 

@@ -67,7 +67,7 @@ class Finding:
     kind: str
     message: str
     file: str = ""
-    line: int = 0
+    line: int = 1
     acknowledged: bool = False
 
     def format(self) -> str:

@@ -18,14 +18,17 @@ def _at(source: SourceFile, loc: Path_, field: str, message: str, expected: str,
     return Problem(source.display, line, col, field, message, expected, found)
 
 
+_KOREAN = {"strategy": "전략 노드", "units": "부서", "project_groups": "사업 묶음", "irregularities": "불규칙 기록"}
+
+
 def _duplicates(source: SourceFile, items: Iterable[tuple[str, Path_]], what: str) -> list[Problem]:
-    """Report ids that appear twice."""
+    """Report ids that appear twice in one list (`what` is the list's field name)."""
     seen: dict[str, Path_] = {}
     out = []
     for ident, loc in items:
         if ident in seen:
             first = source.position(seen[ident])[0]
-            out.append(_at(source, loc + ("id",), f"{what}[{ident}].id", f"{what} 식별자가 겹칩니다 (처음: {first}번째 줄)", "서로 다른 식별자", f"`{ident}`"))
+            out.append(_at(source, loc + ("id",), f"{what}[{ident}].id", f"{_KOREAN.get(what, what)} 식별자가 겹칩니다 (처음: {first}번째 줄)", "서로 다른 식별자", f"`{ident}`"))
         else:
             seen[ident] = loc
     return out
@@ -58,7 +61,8 @@ def _plan_problems(bundle: PlanBundle) -> list[Problem]:
     if src.path.parent.name != str(plan.year):
         problems.append(_at(src, ("year",), "year", "계획 연도가 폴더 이름과 다릅니다", f"폴더 `{src.path.parent.name}`", str(plan.year)))
     if src.path.parent.parent.name != bundle.org.id:
-        problems.append(Problem(src.display, 1, 1, "", "기관 폴더 이름이 기관 id와 다릅니다", f"`{bundle.org.id}`", f"`{src.path.parent.parent.name}`"))
+        org = bundle.org_file
+        problems.append(_at(org, ("id",), "id", "기관 id가 폴더 이름과 다릅니다", f"`{src.path.parent.parent.name}`", f"`{bundle.org.id}`"))
     return problems
 
 
@@ -66,7 +70,8 @@ def _ref(source: SourceFile, loc: Path_, field: str, value: str | None, known: s
     """A reference that must name an existing id."""
     if value is None or value in known:
         return []
-    return [_at(source, loc, field, f"없는 {what}을(를) 가리킵니다", "있는 식별자: " + ", ".join(sorted(known)[:12]), f"`{value}`")]
+    listed = ", ".join(sorted(known)[:12]) or "(없음)"
+    return [_at(source, loc, field, f"{what} 식별자를 찾을 수 없습니다", "있는 식별자: " + listed, f"`{value}`")]
 
 
 def _project_problems(bundle: PlanBundle, all_projects: set[str]) -> list[Problem]:
@@ -77,10 +82,9 @@ def _project_problems(bundle: PlanBundle, all_projects: set[str]) -> list[Proble
     groups = {g.id for g in plan.project_groups}
     problems: list[Problem] = []
     seen: dict[str, str] = {}
-    for project in bundle.projects:
-        src = bundle.project_files[project.id]
+    for project, src in zip(bundle.projects, bundle.sources, strict=True):
         if project.id in seen:
-            problems.append(_at(src, ("id",), "id", f"사업 식별자가 겹칩니다 ({seen[project.id]})", "서로 다른 식별자", f"`{project.id}`"))
+            problems.append(_at(src, ("id",), "id", f"사업 식별자가 겹칩니다 (처음: {seen[project.id]})", "서로 다른 식별자", f"`{project.id}`"))
         seen[project.id] = src.display
         if src.path.stem != project.id:
             problems.append(_at(src, ("id",), "id", "파일 이름과 id가 다릅니다", f"`{src.path.stem}`", f"`{project.id}`"))

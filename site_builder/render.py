@@ -47,13 +47,14 @@ def _money_text(text: str) -> int | None:
 
 def _front_matter(page: Page, site: Any) -> str:
     """YAML front matter: title, breadcrumbs and page furniture for the theme."""
-    meta: dict[str, Any] = {"title": page.title}
+    # The theme prints these values into HTML as they are, so they are escaped here.
+    meta: dict[str, Any] = {"title": escape_html(page.title)}
     if page.crumbs:
-        meta["breadcrumbs"] = [{"title": c.title, "url": page_href(page, c.path)} for c in page.crumbs]
+        meta["breadcrumbs"] = [{"title": escape_html(c.title), "url": page_href(page, c.path)} for c in page.crumbs]
     if page.department:
-        meta["department"] = page.department
+        meta["department"] = escape_html(page.department)
     if page.phone:
-        meta["phone"] = page.phone
+        meta["phone"] = escape_html(page.phone)
     return "---\n" + yaml.safe_dump(meta, allow_unicode=True, sort_keys=False) + "---\n\n"
 
 

@@ -23,6 +23,24 @@ class SourceFile:
     data: Any
     positions: dict[Path_, tuple[int, int]] = field(default_factory=dict)
 
+    def line_of_id(self, ident: str) -> int:
+        """Line of the mapping whose `id` is `ident` (1 when not found)."""
+        for loc, _ in self._id_locs():
+            if self._get(loc).get("id") == ident:
+                return self.position(loc + ("id",))[0]
+        return 1
+
+    def _id_locs(self) -> list[tuple[Path_, Any]]:
+        """Locations of every mapping that has an `id` key."""
+        return [(loc, None) for loc in self.positions if isinstance(self._get(loc), dict) and "id" in self._get(loc)]
+
+    def _get(self, loc: Path_) -> Any:
+        """The value at a location."""
+        node = self.data
+        for part in loc:
+            node = node[part]
+        return node
+
     def position(self, loc: Path_) -> tuple[int, int]:
         """Line and column of the deepest known part of `loc` (1-based)."""
         for cut in range(len(loc), -1, -1):
@@ -68,6 +86,23 @@ class _Builder:
         return result
 
 
+_YAML_HINTS = {
+    "mapping values are not allowed": "이 자리에 `이름: 값`을 쓸 수 없습니다 (들여쓰기, 또는 따옴표 없는 `:`를 확인하세요)",
+    "could not find expected ':'": "`이름: 값`의 `:`가 없습니다",
+    "cannot start any token": "탭이나 특수 문자로 줄을 시작할 수 없습니다 (들여쓰기는 띄어쓰기로 하세요)",
+    "expected <block end>": "들여쓰기가 맞지 않습니다",
+    "found duplicate anchor": "같은 앵커(&)가 두 번 있습니다",
+    "expected ',' or '}'": "`{ }` 안의 쉼표나 닫는 괄호가 맞지 않습니다",
+    "expected ',' or ']'": "`[ ]` 안의 쉼표나 닫는 괄호가 맞지 않습니다",
+    "found unexpected end of stream": "따옴표나 괄호가 닫히지 않았습니다",
+}
+
+
+def _yaml_hint(problem: str) -> str:
+    """A Korean explanation of a PyYAML problem message."""
+    return next((korean for key, korean in _YAML_HINTS.items() if key in problem), "문서 구조를 읽을 수 없습니다")
+
+
 def _dotted(loc: Path_) -> str:
     """Show a location as `a.b[2].c`."""
     out = ""
@@ -87,7 +122,7 @@ def load_file(path: Path, display: str, kind: str) -> tuple[SourceFile | None, l
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        return None, [Problem(display, line, col, "", "YAML 문법 오류입니다", "올바른 YAML", str(exc.problem or exc.context))]
+        return None, [Problem(display, line, col, "", "YAML 문법 오류입니다: " + _yaml_hint(str(exc.problem or exc.context)), "올바른 YAML", str(exc.problem or exc.context))]
     builder = _Builder(display)
     data = builder.build(node, ()) if node is not None else None
     if data is None:

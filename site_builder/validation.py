@@ -41,7 +41,16 @@ class PlanBundle:
     plan: Plan
     projects: list[Project]
     plan_file: SourceFile
-    project_files: dict[str, SourceFile] = field(default_factory=dict)
+    org_file: SourceFile
+    sources: list[SourceFile] = field(default_factory=list)
+
+    @property
+    def project_files(self) -> dict[str, SourceFile]:
+        """Source file of each project id (the first file wins when ids collide)."""
+        files: dict[str, SourceFile] = {}
+        for project, source in zip(self.projects, self.sources, strict=True):
+            files.setdefault(project.id, source)
+        return files
 
     @property
     def key(self) -> str:
@@ -69,7 +78,11 @@ class Portal:
 
 
 def _found(value: Any) -> str:
-    """Show what was found, short."""
+    """Show what was found, short and in words staff know."""
+    if isinstance(value, dict):
+        return "`이름: 값` 묶음"
+    if isinstance(value, list):
+        return f"목록({len(value)}개)"
     text = repr(value) if not isinstance(value, str) else f'"{value}"'
     return text if len(text) <= 60 else text[:57] + "…"
 
@@ -131,6 +144,8 @@ def _message(error: Any, root: type[BaseModel]) -> tuple[str, str, str]:
         allowed = _allowed(owner) if owner else []
         close = difflib.get_close_matches(str(loc[-1]), allowed, n=1)
         hint = f" — `{close[0]}`을(를) 뜻했나요?" if close else ""
+        if str(loc[-1])[:1].isdigit():  # `{text: 2,500천원}` splits at the comma inside braces
+            hint = " — `{ }` 안에서 쉼표(,)가 든 값은 따옴표로 감싸세요 (예: \"2,500천원\")"
         return f"알 수 없는 항목입니다{hint}", "허용된 항목: " + ", ".join(allowed), f"`{loc[-1]}`"
     if kind in _SIMPLE_MESSAGES:
         message, expected = _SIMPLE_MESSAGES[kind]
@@ -141,7 +156,7 @@ def _message(error: Any, root: type[BaseModel]) -> tuple[str, str, str]:
 def _special_message(kind: str, ctx: dict[str, Any], value: Any, error: Any) -> tuple[str, str, str]:
     """Messages that need the error's context."""
     if kind == "literal_error":
-        return "정해진 값 중 하나여야 합니다", str(ctx.get("expected", "")).replace("'", "`"), _found(value)
+        return "정해진 값 중 하나여야 합니다", str(ctx.get("expected", "")).replace("'", "`").replace(" or ", " 또는 "), _found(value)
     if kind == "string_pattern_mismatch":
         return "식별자 형식이 아닙니다", "영문 소문자·숫자·`-`·`_` (예: `p01`)", _found(value)
     if kind in ("greater_than_equal", "greater_than", "less_than_equal", "less_than"):
@@ -193,15 +208,12 @@ def _validate_plan(files: Any) -> tuple[PlanBundle | None, list[Problem]]:
     org, problems = validate_file(files.org, Organisation)
     plan, found = validate_file(files.plan, Plan)
     problems += found
-    projects: dict[str, Project] = {}
-    project_files: dict[str, SourceFile] = {}
-    for source in files.projects:
+    pairs: list[tuple[Project, SourceFile]] = []
+    for source in sorted(files.projects, key=lambda f: f.path.name):
         project, found = validate_file(source, Project)
         problems += found
         if project:
-            projects[source.path.stem] = project
-            project_files[project.id] = source
+            pairs.append((project, source))
     if not (org and plan):
         return None, problems
-    ordered = [projects[k] for k in sorted(projects)]
-    return PlanBundle(org, plan, ordered, files.plan, project_files), problems
+    return PlanBundle(org, plan, [p for p, _ in pairs], files.plan, files.org, [s for _, s in pairs]), problems
