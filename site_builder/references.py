@@ -99,7 +99,7 @@ def _project_problems(bundle: PlanBundle, all_projects: set[str]) -> list[Proble
 def _catalogue_problems(bundle: PlanBundle) -> list[Problem]:
     """Catalogue entries must point at existing projects and strategy nodes."""
     src = bundle.plan_file
-    projects = {p.id for p in bundle.projects}
+    projects = {p.id for p in bundle.projects} | bundle.declared_ids
     nodes = {i for i, _, _ in _node_locs(bundle)}
     problems: list[Problem] = []
     for c, cat in enumerate(bundle.plan.catalogues):
@@ -113,7 +113,7 @@ def _catalogue_problems(bundle: PlanBundle) -> list[Problem]:
 
 def check_references(bundles: list[PlanBundle]) -> list[Problem]:
     """All cross-file checks over every plan."""
-    all_projects = {f"{b.key}/{p.id}" for b in bundles for p in b.projects}
+    all_projects = {f"{b.key}/{i}" for b in bundles for i in {p.id for p in b.projects} | b.declared_ids}
     problems: list[Problem] = []
     keys: dict[str, str] = {}
     for bundle in bundles:

@@ -137,6 +137,7 @@ class PlanFiles:
     org: SourceFile
     plan: SourceFile
     projects: list[SourceFile]
+    stems: set[str] = field(default_factory=set)  # every project file name, even ones that did not load
 
 
 @dataclass
@@ -188,7 +189,8 @@ def _load_org(org_dir: Path, root: Path, read: Any, problems: list[Problem]) -> 
             problems.append(Problem(_rel(plan_path, root), 1, 1, "", "계획 파일이 없습니다", "plan.yaml", "없음"))
             continue
         plan = read(plan_path, "plan")
-        projects = [read(p, "project") for p in sorted((year_dir / "projects").glob("*.yaml"))]
+        paths = sorted((year_dir / "projects").glob("*.yaml"))
+        projects = [read(p, "project") for p in paths]
         if org and plan:
-            out.append(PlanFiles(org, plan, [p for p in projects if p]))
+            out.append(PlanFiles(org, plan, [p for p in projects if p], {p.stem for p in paths}))
     return out

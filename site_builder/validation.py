@@ -43,6 +43,8 @@ class PlanBundle:
     plan_file: SourceFile
     org_file: SourceFile
     sources: list[SourceFile] = field(default_factory=list)
+    # Ids of every project file, valid or not, so one broken file does not cause follow-on errors.
+    declared_ids: set[str] = field(default_factory=set)
 
     @property
     def project_files(self) -> dict[str, SourceFile]:
@@ -216,4 +218,5 @@ def _validate_plan(files: Any) -> tuple[PlanBundle | None, list[Problem]]:
             pairs.append((project, source))
     if not (org and plan):
         return None, problems
-    return PlanBundle(org, plan, [p for p, _ in pairs], files.plan, files.org, [s for _, s in pairs]), problems
+    declared = files.stems | {str(f.data.get("id")) for f in files.projects if isinstance(f.data, dict)}
+    return PlanBundle(org, plan, [p for p, _ in pairs], files.plan, files.org, [s for _, s in pairs], declared), problems

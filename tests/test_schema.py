@@ -1,0 +1,32 @@
+"""The committed JSON Schema is generated from the models and referenced by the data files."""
+
+from __future__ import annotations
+
+from site_builder.reference import reference_markdown, schema_texts
+
+from .conftest import ROOT
+
+
+def test_committed_schema_is_current():
+    for name, text in schema_texts().items():
+        committed = (ROOT / "schema" / name).read_text(encoding="utf-8")
+        assert committed == text, f"schema/{name} is stale: run `site-builder schema`"
+
+
+def test_every_data_file_references_its_schema():
+    kinds = {"site.yaml": "site", "org.yaml": "organisation", "plan.yaml": "plan"}
+    for path in sorted((ROOT / "data").rglob("*.yaml")):
+        kind = kinds.get(path.name, "project" if path.parent.name == "projects" else None)
+        if kind is None:
+            continue
+        first = path.read_text(encoding="utf-8").splitlines()[0]
+        assert first.startswith("# yaml-language-server: $schema=") and first.endswith(f"schema/{kind}.schema.json"), path
+        target = (path.parent / first.split("=", 1)[1]).resolve()
+        assert target == (ROOT / "schema" / f"{kind}.schema.json").resolve(), path
+
+
+def test_reference_page_describes_every_field():
+    text = reference_markdown()
+    for field in ("`title`", "`budget`", "`schedule`", "`show_person_names`", "`money_unit`", "`declared_count`"):
+        assert field in text
+    assert "| 항목 | 종류 | 필수 | 설명 |" in text
