@@ -30,6 +30,19 @@ def split_marker(line: str) -> tuple[int, str, str]:
     return indent, m.group("marker"), stripped[m.end() :].rstrip()
 
 
+def marker_class(marker: str) -> str:
+    """Markers of one numbering series (①, ②…; 1., 2.…; 가., 나.…) count as the same kind."""
+    if "①" <= marker[:1] <= "⑳":
+        return "①"
+    if marker[:1].isdigit():
+        return "1" + marker[-1]
+    if "가" <= marker[:1] <= "하" and len(marker) == 2:
+        return "가" + marker[-1]
+    if marker.startswith("(") and marker[1:2].isdigit():
+        return "(1)"
+    return marker
+
+
 def parse_bullets(text: str | None) -> list[Item]:
     """Nest lines by (indent, marker): a new kind of line is a child, a known kind a sibling."""
     roots: list[Item] = []
@@ -38,7 +51,7 @@ def parse_bullets(text: str | None) -> list[Item]:
         if not line.strip():
             continue
         indent, marker, body = split_marker(line)
-        key = (indent, marker)
+        key = (indent, marker_class(marker))
         keys = [k for k, _ in stack]
         if key in keys:
             del stack[keys.index(key) :]

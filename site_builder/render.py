@@ -10,14 +10,14 @@ from typing import Any
 import jinja2
 import yaml
 
+from . import filters, helpers
 from . import findings as findings_mod
-from . import helpers
 from .bullets import parse_bullets
 from .money import format_in_unit, parse_money
 from .pages import Page, node_path, project_path, unit_path
 from .validation import Portal
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|~])")
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|])")
 
 
 def escape_html(value: Any) -> str:
@@ -28,8 +28,9 @@ def escape_html(value: Any) -> str:
 def escape_md(value: Any) -> str:
     """Escape text for Markdown inline context (headings, link text) and for HTML."""
     text = "" if value is None else str(value)
-    text = _MD_SPECIAL.sub(r"\\\1", text).replace("&", "&amp;")
-    return text
+    # `<`, `>` and `&` have no Markdown backslash escape, so they become entities.
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _MD_SPECIAL.sub(r"\\\1", text)
 
 
 def money(won: int | None, unit: str) -> str:
@@ -86,7 +87,7 @@ def make_environment() -> jinja2.Environment:
     env.globals.update(
         money=money, money_text=_money_text, parse_bullets=parse_bullets, fnd=findings_mod,
         node_path=node_path, project_path=project_path, unit_path=unit_path, page_href=page_href,
-        **helpers.template_helpers(),
+        **helpers.template_helpers(), **filters.template_helpers(),
     )
     return env
 

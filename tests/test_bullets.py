@@ -25,3 +25,9 @@ def test_every_character_survives():
 
     walk(parse_bullets(text))
     assert flat == ["- ▣ 대책 <b>", "- ※ 주석 & 기호"]
+
+
+def test_numbered_series_are_siblings():
+    items = parse_bullets("① 첫째\n- 항목\n② 둘째\n- 항목")
+    assert [i.marker for i in items] == ["①", "②"]
+    assert [i.marker for i in parse_bullets("1. 하나\n - 세부\n2. 둘")] == ["1.", "2."]
