@@ -11,9 +11,14 @@ from pathlib import Path
 FIXED_EPOCH = "1704067200"
 
 
+def tool_env() -> dict[str, str]:
+    """Environment for MkDocs: fixed build date, no upgrade banner."""
+    return {**os.environ, "NO_MKDOCS_2_WARNING": "1", "SOURCE_DATE_EPOCH": os.environ.get("SOURCE_DATE_EPOCH", FIXED_EPOCH)}
+
+
 def build_site(config: Path, site_dir: Path) -> tuple[bool, str]:
     """Run `mkdocs build --strict` into `site_dir`; return (ok, tool output)."""
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "SOURCE_DATE_EPOCH": os.environ.get("SOURCE_DATE_EPOCH", FIXED_EPOCH)}
+    env = tool_env()
     cmd = [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "-f", str(config), "-d", str(site_dir)]
     result = subprocess.run(cmd, capture_output=True, text=True, env=env, check=False)
     return result.returncode == 0, (result.stdout + result.stderr).strip()

@@ -36,7 +36,7 @@ def serve(paths: Paths, address: str) -> int:
     """Serve with live reload until interrupted."""
     if not regenerate(paths) and not paths.docs_dir.exists():
         return 1
-    process = subprocess.Popen(mkdocs_seam.serve_command(paths.config, address))
+    process = subprocess.Popen(mkdocs_seam.serve_command(paths.config, address), env=mkdocs_seam.tool_env())
     print(f"미리 보기: http://{address}/  (끝내려면 Ctrl+C)", file=sys.stderr)
     watched = [paths.data_dir, paths.content_dir]
     last = _snapshot(watched)
