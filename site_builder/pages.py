@@ -7,8 +7,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .findings import plan_findings
+from .history import History
 from .model import Project, StrategyNode
 from .validation import PlanBundle, Portal
+from .years import other_years
 
 
 @dataclass(frozen=True)
@@ -108,8 +110,17 @@ def plan_pages(bundle: PlanBundle) -> list[Page]:
     return pages
 
 
-def portal_pages(portal: Portal) -> list[Page]:
-    """Every generated page of the portal, in a stable order."""
+def _add_years_and_history(pages: list[Page], portal: Portal, history: History) -> None:
+    """Give every project page its other years and its change history."""
+    related = other_years(portal)
+    for page in pages:
+        if page.template == "project.md.j2":
+            key = f"{page.context['bundle'].key}/{page.context['project'].id}"
+            page.context.update(other_years=related.get(key, []), project_changes=history.of(key))
+
+
+def portal_pages(portal: Portal, history: History | None = None) -> list[Page]:
+    """Every generated page of the portal, in a stable order (history: from git, may be empty)."""
     home = [Crumb("홈", "index.md")]
     pages = [Page("index.md", "home.md.j2", portal.site.title, [], {"portal": portal})]
     for org_id in sorted({b.org.id for b in portal.plans}):
@@ -118,4 +129,10 @@ def portal_pages(portal: Portal) -> list[Page]:
     for bundle in portal.plans:
         pages += plan_pages(bundle)
     pages.append(Page("reference/data-format.md", "reference.md.j2", "데이터 형식 안내", home, {}))
+    history = history or History()
+    _add_years_and_history(pages, portal, history)
+    live = {f"{b.key}/{p.id}" for b in portal.plans for p in b.projects}
+    plan_names = {b.key: f"{b.org.name} {b.plan.year}년" for b in portal.plans}
+    pages.append(Page("changes.md", "changes.md.j2", "최근 변경", home,
+                      {"history": history, "recent": history.recent(), "live": live, "plan_names": plan_names}))
     return pages

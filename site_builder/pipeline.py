@@ -7,15 +7,19 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import mkdocs_seam
+from . import lastmod, mkdocs_seam
 from .downloads import download_files
+from .extrapages import citizen_pages
 from .findings import portal_findings
+from .history import History, atom_feed, load_history
 from .pages import portal_pages
 from .problem import Finding, Problem
 from .render import render_all
+from .search import index_files
 from .siteconfig import config_text
 from .source import load_data
 from .validation import Portal, validate
+from .vendor import vendor_files
 from .writer import replace_dir, write_tree
 
 
@@ -78,10 +82,17 @@ def check(data_dir: Path, strict: bool = False) -> Checked:
     return Checked(portal if not problems else None, problems, found)
 
 
-def generate(portal: Portal) -> dict[str, str | bytes]:
-    """Every generated file of the docs tree (pages and downloads), in memory."""
-    files: dict[str, str | bytes] = dict(render_all(portal, portal_pages(portal)))
+def generate(portal: Portal, history: History | None = None) -> dict[str, str | bytes]:
+    """Every generated file of the docs tree (pages, downloads, change feed), in memory."""
+    history = history or History()
+    pages = portal_pages(portal, history) + citizen_pages(portal)
+    lastmod.stamp(pages, portal)  # dates from the data's git history; none without git
+    files: dict[str, str | bytes] = dict(render_all(portal, pages))
     files.update(download_files(portal))
+    files.update(index_files(portal))
+    files.update(vendor_files())
+    live = {f"{b.key}/{p.id}" for b in portal.plans for p in b.projects}
+    files["feed.xml"] = atom_feed(history, portal.site.title, portal.site.site_url, live)
     return files
 
 
@@ -90,7 +101,8 @@ def build(paths: Paths, site_dir: Path, strict: bool = False) -> tuple[Checked, 
     checked = check(paths.data_dir, strict)
     if checked.portal is None:
         return checked, ""
-    write_tree(generate(checked.portal), [paths.content_dir], paths.docs_dir)
+    history = load_history(paths.data_dir, checked.portal)  # empty without git or in a shallow clone
+    write_tree(generate(checked.portal, history), [paths.content_dir], paths.docs_dir)
     paths.config.write_text(config_text(checked.portal, paths.root), encoding="utf-8")
     site_dir.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=".site-tmp-", dir=site_dir.parent)).resolve()

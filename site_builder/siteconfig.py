@@ -9,7 +9,8 @@ import yaml
 
 from .validation import Portal
 
-HAND_WRITTEN = [("정보공개 안내", "about.md"), ("데이터 내려받기", "downloads.md"), ("데이터 형식 안내", "reference/data-format.md"), ("웹 접근성", "accessibility.md")]
+HAND_WRITTEN = [("정보공개 안내", "about.md"), ("데이터 내려받기", "downloads.md"), ("데이터 형식 안내", "reference/data-format.md"), ("웹 접근성", "accessibility.md"),
+               ("최근 변경", "changes.md")]
 
 
 def _nav(portal: Portal) -> list[Any]:

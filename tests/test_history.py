@@ -1,0 +1,182 @@
+"""Change history from git: plain-Korean messages, dates from commits, graceful without git."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+from site_builder import history as history_mod
+from site_builder.history import History, atom_feed, describe, load_history
+from site_builder.model import Project
+from site_builder.pipeline import check, generate
+from site_builder.validation import Portal
+
+from .conftest import TESTS
+
+MULTIYEAR = TESTS / "fixtures_multiyear" / "data"
+CARE = "data/town/2024/projects/care.yaml"
+
+
+def git(repo: Path, *args: str, date: str | None = None) -> str:
+    """Run git in the test repository with a fixed identity and, for commits, fixed dates."""
+    env = {**os.environ, "GIT_AUTHOR_NAME": "시험", "GIT_AUTHOR_EMAIL": "t@example.org",
+           "GIT_COMMITTER_NAME": "시험", "GIT_COMMITTER_EMAIL": "t@example.org"}
+    if date:
+        env.update(GIT_AUTHOR_DATE=date, GIT_COMMITTER_DATE=date)
+    return subprocess.run(["git", "-C", str(repo), *args], env=env, check=True, capture_output=True, text=True).stdout
+
+
+def edit(repo: Path, rel: str, old: str, new: str) -> None:
+    """Replace text in a data file (the replacement must happen)."""
+    path = repo / rel
+    text = path.read_text(encoding="utf-8")
+    assert old in text, (rel, old)
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def commit(repo: Path, date: str, message: str) -> None:
+    """Commit everything with a fixed date."""
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", message, date=date)
+
+
+SCHEDULE = """schedule:
+  rows:
+    - {label: 돌봄 인력 모집, marks: [1, 2]}
+"""
+
+
+@pytest.fixture(scope="module")
+def repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A git repository with a short, dated history of the two-year fixture."""
+    root = tmp_path_factory.mktemp("hist")
+    shutil.copytree(MULTIYEAR, root / "data")
+    git(root, "init", "-q", "-b", "main")
+    commit(root, "2024-01-10T10:00:00+09:00", "처음 올림")
+    edit(root, CARE, '"10,000천원"', '"9,500천원"')
+    edit(root, CARE, 'value: "85"', 'value: "90"')
+    (root / CARE).write_text((root / CARE).read_text(encoding="utf-8") + SCHEDULE, encoding="utf-8")
+    commit(root, "2024-03-05T09:30:00+09:00", "예산 조정")
+    edit(root, CARE, "marks: [1, 2]", "marks: [1, 2, 3]")
+    commit(root, "2024-04-01T18:00:00+09:00", "추진계획 3월 추가")
+    edit(root, CARE, "title: 마을 돌봄", "title: 마을 돌봄 확대")
+    edit(root, "data/town/2024/projects/trail.yaml", "title: 둘레길 조성", "title: [깨진 YAML")  # invalid in between
+    commit(root, "2024-05-02T12:00:00+09:00", "제목 변경 (둘레길은 실수)")
+    edit(root, "data/town/2024/projects/trail.yaml", "title: [깨진 YAML", "title: 둘레길 조성")
+    edit(root, CARE, "id: care", "# 주석만 바꿈\nid: care")  # no model change: no entry
+    commit(root, "2024-05-03T12:00:00+09:00", "되돌림과 주석")
+    git(root, "rm", "-q", "data/town/2023/projects/walk.yaml")
+    edit(root, "data/town/2024/projects/trail.yaml", 'continues: ["town/2023/walk"]\n', "")
+    commit(root, "2024-06-01T08:00:00+09:00", "2023 걷기 사업 삭제")
+    return root
+
+
+def portal_of(data: Path) -> Portal:
+    checked = check(data)
+    assert checked.portal is not None, [p.format() for p in checked.problems]
+    return checked.portal
+
+
+def test_project_history_in_plain_korean(repo: Path) -> None:
+    hist = load_history(repo / "data", portal_of(repo / "data"))
+    assert hist.available
+    changes = hist.of("town/2024/care")
+    assert [c.date for c in changes] == ["2024-05-02", "2024-04-01", "2024-03-05", "2024-01-10"]
+    assert changes[0].messages == ("제목 변경: 마을 돌봄 → 마을 돌봄 확대",)
+    assert changes[1].messages == ("추진계획 3월 추가 (돌봄 인력 모집)",)
+    assert set(changes[2].messages) == {"예산 10,000천원 → 9,500천원", "목표치 85 → 90 (이용자 만족도, 2024년)", "추진계획 추가: 돌봄 인력 모집"}
+    assert changes[3].messages == ("사업 추가",)
+
+
+def test_invalid_and_comment_only_versions_are_skipped(repo: Path) -> None:
+    hist = load_history(repo / "data", portal_of(repo / "data"))
+    trail = hist.of("town/2024/trail")
+    assert [c.messages for c in trail] == [("다른 해 사업 연결 삭제",), ("사업 추가",)]  # the broken version never shows
+    assert "2024-05-03" not in [c.date for c in hist.of("town/2024/care")]
+
+
+def test_deleted_project_appears_in_recent_changes(repo: Path) -> None:
+    hist = load_history(repo / "data", portal_of(repo / "data"))
+    first = hist.recent()[0]
+    assert (first.date, first.key, first.messages, first.exists) == ("2024-06-01", "town/2023/walk", ("사업 삭제",), False)
+    assert [c.date for c in hist.recent()] == sorted((c.date for c in hist.recent()), reverse=True)
+
+
+def test_one_git_log_and_one_cat_file_for_all_files(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[str] = []
+    real = history_mod._git
+
+    def counting(root: Path, *args: str, stdin: bytes | None = None) -> bytes | None:
+        calls.append(args[0])
+        return real(root, *args, stdin=stdin)
+
+    monkeypatch.setattr(history_mod, "_git", counting)
+    load_history(repo / "data", portal_of(repo / "data"))
+    assert calls.count("log") == 1 and calls.count("cat-file") == 1 and "show" not in calls
+
+
+def test_pages_show_history_and_feed_is_valid_atom(repo: Path) -> None:
+    portal = portal_of(repo / "data")
+    files = generate(portal, load_history(repo / "data", portal))
+    page = files["town/2024/projects/care.md"]
+    assert isinstance(page, str)
+    assert "## 변경 이력" in page and "2024-03-05" in page and "예산 10,000천원 → 9,500천원" in page
+    recent = files["changes.md"]
+    assert isinstance(recent, str) and "사업 삭제" in recent and "feed.xml" in recent
+    feed = ET.fromstring(files["feed.xml"])
+    ns = {"a": "http://www.w3.org/2005/Atom"}
+    entries = feed.findall("a:entry", ns)
+    assert entries and feed.findtext("a:updated", namespaces=ns) == "2024-06-01T08:00:00+09:00"
+    assert entries[1].findtext("a:link", namespaces=ns) is not None
+
+
+def test_output_is_deterministic(repo: Path) -> None:
+    portal = portal_of(repo / "data")
+    assert generate(portal, load_history(repo / "data", portal)) == generate(portal, load_history(repo / "data", portal))
+
+
+def test_shallow_clone_has_no_history_and_still_builds(repo: Path, tmp_path: Path) -> None:
+    clone = tmp_path / "clone"
+    subprocess.run(["git", "clone", "-q", "--depth", "1", f"file://{repo}", str(clone)], check=True)
+    portal = portal_of(clone / "data")
+    hist = load_history(clone / "data", portal)
+    assert not hist.available and hist.by_project == {}
+    files = generate(portal, hist)
+    assert "## 변경 이력" not in str(files["town/2024/projects/care.md"])
+    assert "변경 이력을 보여 줄 수 없습니다" in str(files["changes.md"])
+    ET.fromstring(files["feed.xml"])
+
+
+def test_without_repository_or_git(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    data = tmp_path / "data"
+    shutil.copytree(MULTIYEAR, data)
+    portal = portal_of(data)
+    monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path.parent))
+    assert not load_history(data, portal).available
+    monkeypatch.setenv("PATH", str(tmp_path / "nowhere"))  # no git binary at all
+    assert not load_history(data, portal).available
+
+
+def project(**fields: object) -> Project:
+    return Project.model_validate({"id": "p", "title": "사업", **fields})
+
+
+def test_describe_messages() -> None:
+    words = history_mod._Words("천원", {"u1": "기획팀", "u2": "예산팀"})
+    budget = {"items": [{"label": "소요예산", "kind": "budget", "text": "12,000천원"}]}
+    old = project(unit="u1", overview=budget, goals={"body": "- 하나\n"})
+    new = project(unit="u2", overview={"items": [{"label": "소요예산", "kind": "budget", "text": "비예산"}]}, goals={"body": "- 둘\n"})
+    assert describe(old, new, words) == ["담당 부서 변경: 기획팀 → 예산팀", "예산 12,000천원 → 비예산", "사업목표 수정"]
+    assert describe(old, old, words) == []
+    steps = {"steps": [{"when": "2024. 3.", "text": "공고"}]}
+    assert describe(old, project(unit="u1", overview=budget, goals={"body": "- 하나\n"}, steps=[steps]), words) == ["향후계획 추가: 2024. 3. 공고"]
+
+
+def test_empty_feed_has_fixed_date() -> None:
+    feed = atom_feed(History(), "누리집", "https://example.go.kr/", set())
+    assert "<updated>2024-01-01T00:00:00+00:00</updated>" in feed and "https://example.go.kr/changes/" in feed
