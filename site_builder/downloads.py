@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import csv
+import datetime
 import io
 import json
+import zipfile
 from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.writer.excel import ExcelWriter
 
 from .findings import is_non_budget, project_total, stated_budget
 from .helpers import bundle_node, project_period
@@ -28,6 +33,8 @@ COLUMNS: list[tuple[str, str]] = [
     ("url", "사업 쪽 주소 (사이트 기준 상대 경로)"),
 ]
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+NUMERIC = {"year", "budget_won", "stated_budget_won"}  # every other column is text, codes included (`001` stays `001`)
+FIXED_TIME = datetime.datetime(2024, 1, 1)  # workbook properties and zip entries: same data → same bytes
 
 
 def neutralise(value: Any) -> Any:
@@ -73,6 +80,63 @@ def plan_json(bundle: PlanBundle) -> bytes:
     return (json.dumps(doc, ensure_ascii=False, indent=1, sort_keys=False) + "\n").encode("utf-8")
 
 
+def _sheet_value(column: str, value: Any) -> Any:
+    """A cell value: numbers only in numeric columns, everything else text."""
+    if column in NUMERIC and isinstance(value, int):
+        return value
+    return "" if value is None else str(value)
+
+
+def _fill(ws: Any, header: list[str], rows: list[list[Any]], numeric: set[int]) -> None:
+    """Write a header and rows; text cells are typed as strings (never formulas) with the text format `@`."""
+    ws.append(header)
+    for r, row in enumerate(rows, start=2):
+        for c, value in enumerate(row, start=1):
+            cell = ws.cell(row=r, column=c, value=value)
+            if c - 1 not in numeric:
+                cell.data_type = "s"  # a text starting with `=` stays text: no formula injection
+                cell.number_format = "@"
+    ws.freeze_panes = "A2"
+
+
+def _stable_zip(data: bytes) -> bytes:
+    """The same zip with fixed entry times, so the XLSX is byte-identical between builds."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            fixed = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            dst.writestr(fixed, src.read(info.filename))
+    return out.getvalue()
+
+
+def to_xlsx(rows: list[dict[str, Any]]) -> bytes:
+    """An XLSX workbook (openpyxl): the projects sheet and the data dictionary sheet."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "사업"
+    names = [c for c, _ in COLUMNS]
+    _fill(ws, names, [[_sheet_value(c, row.get(c)) for c in names] for row in rows], {i for i, c in enumerate(names) if c in NUMERIC})
+    _fill(wb.create_sheet("열 설명"), ["column", "설명"], [list(c) for c in COLUMNS], set())
+    wb.properties.creator = "site-builder"
+    wb.properties.created = wb.properties.modified = FIXED_TIME
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        ExcelWriter(wb, archive).save()
+    return _stable_zip(buffer.getvalue())
+
+
+def dictionary_json() -> bytes:
+    """The data dictionary as JSON: column name, meaning and type."""
+    doc = [{"column": c, "description": d, "type": "integer" if c in NUMERIC else "string"} for c, d in COLUMNS]
+    return (json.dumps(doc, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+
+
+def rows_json(rows: list[dict[str, Any]]) -> bytes:
+    """The flat project rows as JSON (the same columns as the CSV, money in 원)."""
+    return (json.dumps(rows, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+
+
 def dictionary_csv() -> bytes:
     """The data dictionary: every column of the project tables with its meaning."""
     buffer = io.StringIO()
@@ -84,7 +148,7 @@ def dictionary_csv() -> bytes:
 
 def download_files(portal: Portal) -> dict[str, str | bytes]:
     """Every download file, keyed by its path in the docs tree."""
-    files: dict[str, str | bytes] = {"downloads/columns.csv": dictionary_csv()}
+    files: dict[str, str | bytes] = {"downloads/columns.csv": dictionary_csv(), "downloads/columns.json": dictionary_json()}
     all_rows: list[dict[str, Any]] = []
     for bundle in portal.plans:
         rows = project_rows(bundle)
@@ -92,7 +156,11 @@ def download_files(portal: Portal) -> dict[str, str | bytes]:
         base = f"downloads/{bundle.org.id}-{bundle.plan.year}"
         files[f"{base}-projects.csv"] = to_csv(rows)
         files[f"{base}-projects-excel.csv"] = to_csv(rows, bom=True)
+        files[f"{base}-projects.xlsx"] = to_xlsx(rows)
+        files[f"{base}-projects.json"] = rows_json(rows)
         files[f"{base}.json"] = plan_json(bundle)
     files["downloads/all-projects.csv"] = to_csv(all_rows)
     files["downloads/all-projects-excel.csv"] = to_csv(all_rows, bom=True)
+    files["downloads/all-projects.xlsx"] = to_xlsx(all_rows)
+    files["downloads/all-projects.json"] = rows_json(all_rows)
     return files

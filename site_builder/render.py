@@ -56,6 +56,8 @@ def _front_matter(page: Page, site: Any) -> str:
         meta["department"] = escape_html(page.department)
     if page.phone:
         meta["phone"] = escape_html(page.phone)
+    if page.context.get("updated"):
+        meta["updated"] = str(page.context["updated"])  # YYYY-MM-DD from git (site_builder/lastmod.py)
     return "---\n" + yaml.safe_dump(meta, allow_unicode=True, sort_keys=False) + "---\n\n"
 
 

@@ -1,0 +1,282 @@
+/* Korean search over the build-time index of site_builder/search.py (keep the two in step).
+ * Loads meta.json once, then only the shards of the query's keys and the detail chunks of the
+ * results shown. Hangul words are matched by their two-syllable pieces (봉사 → 자원봉사센터),
+ * Latin words and numbers by prefix (ESG, 31,600 → 31600). State lives in the URL (?q=&org=…). */
+(function () {
+  "use strict";
+  var ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_";
+  var WORD = /[\uac00-\ud7a3\u4e00-\u9fff]+|[a-z0-9]+(?:\.[0-9]+)?/g;
+  var HANGUL = /^[\uac00-\ud7a3\u4e00-\u9fff]/;
+  var KINDS = { plan: "계획", node: "전략", unit: "부서", project: "사업" };
+  var PAGE = 20;
+  var app = document.getElementById("search-app");
+  if (!app) return;
+  var root = app.getAttribute("data-root") || "./";
+  var base = app.getAttribute("data-index") || "data/";
+  var form = document.getElementById("search-form");
+  var input = document.getElementById("search-q");
+  var status = document.getElementById("search-status");
+  var list = document.getElementById("search-results");
+  var more = document.getElementById("search-more");
+  var cache = {}, meta = null, ranked = [], shown = 0, seq = 0;
+  window.siteSearch = { timings: [], bytes: 0 };
+
+  function normalise(t) { return t.normalize("NFKC").toLowerCase().replace(/(?<=\d),(?=\d{3})/g, ""); }
+  function tokens(t) { return normalise(t).match(WORD) || []; }
+
+  function wordKeys(word) {
+    if (!HANGUL.test(word) || word.length === 1) return [[word, true]];
+    var keys = [];
+    for (var i = 0; i < word.length - 1; i++) keys.push([word.substr(i, 2), i === 0]);
+    return keys;
+  }
+
+  function shardOf(key, shards) {
+    var h = 0x811c9dc5;
+    for (var i = 0; i < Math.min(2, key.length); i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193) >>> 0;
+    return h % shards;
+  }
+
+  function decode(text) {
+    var out = [], acc = 0, shift = 0, last = 0;
+    for (var i = 0; i < text.length; i++) {
+      var d = ALPHABET.indexOf(text.charAt(i));
+      if (d >= 32) { acc += (d - 32) * Math.pow(2, shift); shift += 5; continue; }
+      last += acc + d * Math.pow(2, shift);
+      out.push(last);
+      acc = 0; shift = 0;
+    }
+    return out;
+  }
+
+  function load(rel) {
+    if (!cache[rel]) {
+      var v = meta ? "?v=" + meta.version : "";
+      cache[rel] = fetch(base + rel + v).then(function (r) {
+        if (!r.ok) throw new Error(rel + " " + r.status);
+        return r.text();
+      }).then(function (t) { window.siteSearch.bytes += new Blob([t]).size; return JSON.parse(t); });
+    }
+    return cache[rel];
+  }
+
+  function keyHits(key, prefix) {
+    return load("s/" + shardOf(key, meta.shards) + ".json").then(function (shard) {
+      var hits = {};
+      Object.keys(shard).forEach(function (term) {
+        if (term === key || (prefix && term.lastIndexOf(key, 0) === 0)) {
+          decode(shard[term]).forEach(function (v) {
+            var d = Math.floor(v / 8), c = v % 8;
+            if (!(d in hits) || hits[d] < c) hits[d] = c;
+          });
+        }
+      });
+      return hits;
+    });
+  }
+
+  function wordScores(word) {
+    var hangul = HANGUL.test(word) && word.length > 1;
+    var keys = wordKeys(word);
+    return Promise.all(keys.map(function (k) { return keyHits(k[0], !hangul); })).then(function (all) {
+      var scores = null;
+      all.forEach(function (hits, i) {
+        var now = {};
+        Object.keys(hits).forEach(function (d) {
+          var c = hits[d], f = c >> 1;
+          now[d] = 1 + 4 * f * f + (keys[i][1] ? (c & 1) : 0);
+        });
+        if (scores === null) { scores = now; return; }
+        var next = {};
+        Object.keys(scores).forEach(function (d) { if (d in now) next[d] = scores[d] + now[d]; });
+        scores = next;
+      });
+      return scores || {};
+    });
+  }
+
+  function planOf(d) {
+    for (var i = 0; i < meta.plans.length; i++) if (d >= meta.plans[i].start && d < meta.plans[i].end) return i;
+    return -1;
+  }
+
+  function filters() {
+    var f = {};
+    ["org", "year", "plan", "unit", "node"].forEach(function (k) { f[k] = form.elements[k] ? form.elements[k].value : ""; });
+    return f;
+  }
+
+  function descendants(nodes, top) {
+    var keep = {}; keep[top] = true;
+    nodes.forEach(function (n, i) { if (n[1] >= 0 && keep[n[1]]) keep[i] = true; });  // parents come first
+    return keep;
+  }
+
+  function allowFn(f) {
+    var planIdx = -1;
+    meta.plans.forEach(function (p, i) { if (p.key === f.plan) planIdx = i; });
+    var base = function (d) {
+      var p = meta.plans[planOf(d)];
+      if (!p) return false;
+      if (f.org && p.org !== f.org) return false;
+      if (f.year && String(p.year) !== f.year) return false;
+      if (f.plan && p.key !== f.plan) return false;
+      return true;
+    };
+    if (planIdx < 0 || (!f.unit && !f.node)) return Promise.resolve(base);
+    return load("p/" + planIdx + ".json").then(function (facet) {
+      var start = meta.plans[planIdx].start, keep = f.node ? descendants(facet.nodes, Number(f.node)) : null;
+      return function (d) {
+        if (!base(d)) return false;
+        var fd = facet.docs[d - start];
+        if (f.unit && fd[0] !== Number(f.unit)) return false;
+        if (keep && !(fd[1] in keep)) return false;
+        return true;
+      };
+    });
+  }
+
+  function search(query) {
+    var words = tokens(query);
+    var total = null;
+    return Promise.all(words.map(wordScores)).then(function (all) {
+      all.forEach(function (scores) {
+        if (total === null) { total = scores; return; }
+        var next = {};
+        Object.keys(total).forEach(function (d) { if (d in scores) next[d] = total[d] + scores[d]; });
+        total = next;
+      });
+      return allowFn(filters());
+    }).then(function (allow) {
+      return Object.keys(total || {}).map(Number).filter(allow).map(function (d) { return [d, total[d]]; })
+        .sort(function (a, b) { return b[1] - a[1] || a[0] - b[0]; });
+    });
+  }
+
+  function details(docs) {
+    return Promise.all(docs.map(function (d) {
+      return load("d/" + Math.floor(d / meta.chunk) + ".json").then(function (chunk) { return [d, chunk[d % meta.chunk]]; });
+    }));
+  }
+
+  function item(d, row) {
+    var li = document.createElement("li");
+    li.className = "search-hit search-" + row[0];
+    var head = document.createElement("p");
+    head.className = "search-hit-title";
+    var kind = document.createElement("span");
+    kind.className = "badge";
+    kind.textContent = KINDS[row[0]] || row[0];
+    var a = document.createElement("a");
+    a.href = root + row[2];
+    a.textContent = row[1];
+    head.appendChild(kind); head.appendChild(document.createTextNode(" ")); head.appendChild(a);
+    li.appendChild(head);
+    var plan = meta.plans[planOf(d)];
+    var parts = [];
+    if (row[0] === "project") {
+      if (row[3]) parts.push("부서: " + row[3]);
+      parts.push("예산: " + (row[4] || "밝히지 않음"));
+      if (row[5]) parts.push("전략: " + row[5]);
+    } else if (row[0] === "node") {
+      if (row[3]) parts.push(row[3] + (row[6] ? " " + row[6] : ""));
+      if (row[5]) parts.push("상위: " + row[5]);
+    }
+    if (plan) parts.push("계획: " + plan.orgName + " " + plan.year + "년");
+    var info = document.createElement("p");
+    info.className = "search-hit-meta";
+    info.textContent = parts.join(" · ");
+    li.appendChild(info);
+    return li;
+  }
+
+  function showMore(mine) {
+    var next = ranked.slice(shown, shown + PAGE);
+    return details(next.map(function (r) { return r[0]; })).then(function (rows) {
+      if (mine !== seq) return;
+      rows.forEach(function (r) { list.appendChild(item(r[0], r[1])); });
+      shown += next.length;
+      more.hidden = shown >= ranked.length;
+    });
+  }
+
+  function saveState(q) {
+    var p = new URLSearchParams();
+    if (q) p.set("q", q);
+    var f = filters();
+    Object.keys(f).forEach(function (k) { if (f[k]) p.set(k, f[k]); });
+    var s = p.toString();
+    window.history.replaceState(null, "", window.location.pathname + (s ? "?" + s : ""));
+  }
+
+  function run() {
+    var q = input.value.trim(), mine = ++seq, t0 = performance.now();
+    saveState(q);
+    if (!tokens(q).length) {
+      list.innerHTML = ""; more.hidden = true;
+      status.textContent = q ? "찾을 수 있는 글자가 없습니다. 한글·영문·숫자로 입력하세요." : "검색어를 입력하세요.";
+      return Promise.resolve();
+    }
+    status.textContent = "찾는 중…";
+    return search(q).then(function (hits) {
+      if (mine !== seq) return;
+      ranked = hits; shown = 0; list.innerHTML = "";
+      return showMore(mine).then(function () {
+        if (mine !== seq) return;
+        var ms = performance.now() - t0;
+        window.siteSearch.timings.push(ms);
+        status.textContent = hits.length ? "‘" + q + "’ 검색 결과 " + hits.length + "건" + (hits.length > shown ? " (처음 " + shown + "건 표시)" : "") :
+          "‘" + q + "’에 맞는 결과가 없습니다. 낱말을 줄이거나 범위 조건을 지워 보세요.";
+        app.setAttribute("data-ready", String(mine));
+      });
+    }).catch(function (e) {
+      status.textContent = "검색 색인을 읽지 못했습니다: " + e.message;
+    });
+  }
+
+  function fillSelect(select, items, keep) {
+    var first = select.options[0];
+    select.innerHTML = "";
+    first.textContent = "전체";
+    select.appendChild(first);
+    items.forEach(function (it) {
+      var o = document.createElement("option");
+      o.value = it[0]; o.textContent = it[1];
+      select.appendChild(o);
+    });
+    select.disabled = items.length === 0;
+    if (keep) select.value = keep;
+  }
+
+  function planChanged(keep) {
+    var key = form.elements.plan.value, idx = -1;
+    meta.plans.forEach(function (p, i) { if (p.key === key) idx = i; });
+    if (idx < 0) {
+      ["unit", "node"].forEach(function (k) {
+        var s = form.elements[k]; s.innerHTML = "<option value=\"\">계획을 먼저 고르세요</option>"; s.disabled = true;
+      });
+      return Promise.resolve();
+    }
+    return load("p/" + idx + ".json").then(function (facet) {
+      fillSelect(form.elements.unit, facet.units.map(function (u, i) { return [String(i), u]; }), keep && keep.unit);
+      fillSelect(form.elements.node, facet.nodes.map(function (n, i) {
+        return [String(i), "\u00a0\u00a0".repeat(n[2]) + (n[3] ? n[3] + " " : "") + n[0]];
+      }), keep && keep.node);
+    });
+  }
+
+  var timer = null;
+  input.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(run, 150); });
+  form.addEventListener("submit", function (e) { e.preventDefault(); clearTimeout(timer); run(); });
+  form.elements.plan.addEventListener("change", function () { planChanged().then(run); });
+  ["org", "year", "unit", "node"].forEach(function (k) { form.elements[k].addEventListener("change", run); });
+  more.addEventListener("click", function () { showMore(seq); });
+
+  load("meta.json").then(function (m) {
+    meta = m;
+    var p = new URLSearchParams(window.location.search);
+    input.value = p.get("q") || "";
+    ["org", "year", "plan"].forEach(function (k) { if (p.get(k)) form.elements[k].value = p.get(k); });
+    return planChanged({ unit: p.get("unit"), node: p.get("node") });
+  }).then(run).catch(function (e) { status.textContent = "검색 색인을 읽지 못했습니다: " + e.message; });
+})();

@@ -1,0 +1,167 @@
+/* Project tables: sorting by tablesort (installed from npm, copied into assets/vendor) and filters.
+ * Progressive enhancement: without JavaScript the tables are complete and pre-sorted.
+ * The filter and sort state lives in the URL query (?plan=&unit=&node=&min=&max=&month=&sort=)
+ * so a filtered view can be shared. Row data comes from data-* attributes written at build time
+ * (site_builder/filters.py). */
+(function () {
+  "use strict";
+  var FIELDS = ["plan", "unit", "node", "min", "max", "month"];
+
+  function params() { return new URLSearchParams(window.location.search); }
+
+  function saveParams(p) {
+    var q = p.toString();
+    window.history.replaceState(null, "", window.location.pathname + (q ? "?" + q : "") + window.location.hash);
+  }
+
+  function el(tag, attrs, text) {
+    var e = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (k) { e.setAttribute(k, attrs[k]); });
+    if (text !== undefined) e.textContent = text;
+    return e;
+  }
+
+  function rowsOf(tables) {
+    var rows = [];
+    tables.forEach(function (t) { Array.prototype.push.apply(rows, t.tBodies[0] ? t.tBodies[0].rows : []); });
+    return rows;
+  }
+
+  function facetsOf(tables) {
+    var out = { plans: [], units: [], nodes: [] }, seen = {};
+    tables.forEach(function (t) {
+      var f = JSON.parse(t.getAttribute("data-facets") || "{}");
+      ["plans", "units", "nodes"].forEach(function (k) {
+        (f[k] || []).forEach(function (item) {
+          if (!seen[k + item[0]]) { seen[k + item[0]] = 1; out[k].push(item); }
+        });
+      });
+    });
+    return out;
+  }
+
+  function present(rows, attr, split) {
+    var set = {};
+    rows.forEach(function (r) {
+      var v = r.getAttribute("data-" + attr) || "";
+      (split ? v.split(" ") : [v]).forEach(function (x) { if (x) set[x] = 1; });
+    });
+    return set;
+  }
+
+  function select(name, label, items, have) {
+    var wrap = el("div", { "class": "filter-field" });
+    var id = "filter-" + name;
+    wrap.appendChild(el("label", { "for": id }, label));
+    var s = el("select", { id: id, name: name });
+    s.appendChild(el("option", { value: "" }, "전체"));
+    items.forEach(function (it) {
+      if (!have[it[0]]) return;
+      var depth = name === "node" ? it[2] : 0;
+      s.appendChild(el("option", { value: it[0] }, "\u00a0\u00a0".repeat(depth) + it[1]));
+    });
+    wrap.appendChild(s);
+    return s.options.length > 2 ? wrap : null;
+  }
+
+  function input(name, label, type, attrs) {
+    var wrap = el("div", { "class": "filter-field" });
+    var id = "filter-" + name;
+    wrap.appendChild(el("label", { "for": id }, label));
+    var i = el("input", Object.assign({ id: id, name: name, type: type }, attrs || {}));
+    wrap.appendChild(i);
+    return wrap;
+  }
+
+  function matches(row, f, factor) {
+    var d = function (k) { return row.getAttribute("data-" + k) || ""; };
+    if (f.plan && d("plan") !== f.plan) return false;
+    if (f.unit && d("unit") !== f.unit) return false;
+    if (f.node && d("node").split(" ").indexOf(f.node) < 0) return false;
+    if (f.min || f.max) {
+      if (d("budget") === "") return false;
+      var won = Number(d("budget"));
+      if (f.min && won < Number(f.min) * factor) return false;
+      if (f.max && won > Number(f.max) * factor) return false;
+    }
+    if (f.month && !(d("start") && d("start") <= f.month && f.month <= d("end"))) return false;
+    return true;
+  }
+
+  function apply(form, tables, status) {
+    var f = {}, p = params(), shown = 0, total = 0;
+    FIELDS.forEach(function (k) {
+      var c = form.elements[k];
+      f[k] = c ? c.value.trim() : "";
+      if (f[k]) p.set(k, f[k]); else p.delete(k);
+    });
+    tables.forEach(function (t) {
+      var factor = Number(t.getAttribute("data-money-factor") || "1");
+      Array.prototype.forEach.call(t.tBodies[0].rows, function (r) {
+        var ok = matches(r, f, factor);
+        r.hidden = !ok;
+        total += 1;
+        shown += ok ? 1 : 0;
+      });
+    });
+    status.textContent = total === shown ? "모든 사업 " + total + "건을 보여 줍니다." : total + "건 가운데 " + shown + "건을 보여 줍니다.";
+    saveParams(p);
+  }
+
+  function buildPanel(tables) {
+    var rows = rowsOf(tables), facets = facetsOf(tables), unit = tables[0].getAttribute("data-money-unit") || "";
+    var form = el("form", { "class": "table-filters", "aria-label": "사업 표 거르기" });
+    var box = el("fieldset");
+    box.appendChild(el("legend", {}, "사업 표 거르기"));
+    [select("plan", "계획", facets.plans, present(rows, "plan")),
+     select("unit", "부서", facets.units, present(rows, "unit")),
+     select("node", "전략", facets.nodes, present(rows, "node", true)),
+     input("min", "예산 최소(" + unit + ")", "number", { min: "0", step: "any", inputmode: "decimal" }),
+     input("max", "예산 최대(" + unit + ")", "number", { min: "0", step: "any", inputmode: "decimal" }),
+     input("month", "진행 중인 달", "month", { placeholder: "2024-05" })].forEach(function (w) { if (w) box.appendChild(w); });
+    var reset = el("button", { type: "button", "class": "md-button filter-reset" }, "조건 지우기");
+    box.appendChild(reset);
+    form.appendChild(box);
+    var status = el("p", { "class": "filter-status", role: "status", "aria-live": "polite" });
+    form.appendChild(status);
+    var p = params();
+    FIELDS.forEach(function (k) { if (form.elements[k] && p.get(k)) form.elements[k].value = p.get(k); });
+    var wrap = tables[0].closest(".table-wrap") || tables[0];
+    wrap.parentNode.insertBefore(form, wrap);
+    form.addEventListener("input", function () { apply(form, tables, status); });
+    form.addEventListener("change", function () { apply(form, tables, status); });
+    form.addEventListener("submit", function (e) { e.preventDefault(); apply(form, tables, status); });
+    reset.addEventListener("click", function () { form.reset(); FIELDS.forEach(function (k) { if (form.elements[k]) form.elements[k].value = ""; }); apply(form, tables, status); });
+    apply(form, tables, status);
+  }
+
+  function setupSort(table, index) {
+    if (typeof window.Tablesort !== "function") return;
+    var sorter = new window.Tablesort(table);
+    var heads = table.tHead ? table.tHead.rows[table.tHead.rows.length - 1].cells : [];
+    table.addEventListener("afterSort", function () {
+      var p = params();
+      for (var c = 0; c < heads.length; c++) {
+        var order = heads[c].getAttribute("aria-sort");
+        if (order) p.set("sort", index + "." + c + "." + (order === "descending" ? "d" : "a"));
+      }
+      saveParams(p);
+    });
+    var want = (params().get("sort") || "").split(".");
+    if (want.length === 3 && Number(want[0]) === index && heads[Number(want[1])]) {
+      var th = heads[Number(want[1])];
+      th.setAttribute("aria-sort", want[2] === "d" ? "ascending" : "descending");  // sortTable flips it
+      sorter.current = th;
+      sorter.sortTable(th);
+    }
+  }
+
+  function init() {
+    var tables = Array.prototype.slice.call(document.querySelectorAll("table.sortable"));
+    tables.forEach(setupSort);
+    var filterable = tables.filter(function (t) { return t.hasAttribute("data-filterable"); });
+    if (filterable.length) buildPanel(filterable);
+  }
+
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init); else init();
+})();

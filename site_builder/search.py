@@ -1,0 +1,291 @@
+"""Build-time Korean search index: Hangul bigrams and Latin/number words, sharded so a query loads only a few small files.
+
+Neither Material's search nor Pagefind segments Hangul (they match word prefixes only), and Material's index
+is one JSON of every page. Here every Hangul word is expanded at build time into its two-syllable pieces
+(`자원봉사센터` → 자원·원봉·봉사·사센·센터), so `봉사` finds `자원봉사센터` and `예산` finds `예산을`;
+Latin words and numbers (`ESG`, `31,600` → `31600`) are matched by prefix. Keys are hashed into shards;
+document details are stored in small chunks and loaded only for the results shown. The browser side is
+content/assets/search.js, which must tokenise exactly like `tokens` below.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from .findings import is_non_budget, project_total
+from .model import Project, StrategyNode
+from .money import format_in_unit
+from .validation import PlanBundle, Portal
+
+INDEX_DIR = "search/data"
+CHUNK = 32  # documents per detail chunk: a page of 20 results touches at most 20 small files
+SHARD_TARGET = 12_000  # bytes of postings per shard the shard count aims at
+ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_"
+TITLE, META, BODY = 2, 1, 0
+_WORD = re.compile(r"[\uac00-\ud7a3\u4e00-\u9fff]+|[a-z0-9]+(?:\.[0-9]+)?")
+_THOUSANDS = re.compile(r"(?<=\d),(?=\d{3})")
+_HANGUL = re.compile(r"[\uac00-\ud7a3\u4e00-\u9fff]")
+# Keys of the data that are identifiers, enums or personal data, never searchable text.
+_SKIP = {"id", "kind", "source", "refs", "continues", "strategy", "unit", "group", "$schema", "schema_ref", "contacts",
+         "marks", "mark_outside", "merged_with_previous", "children", "year", "acknowledged", "declared_count"}
+
+
+def normalise(text: str) -> str:
+    """NFKC, lower case, digit grouping commas removed (`31,600` → `31600`)."""
+    return _THOUSANDS.sub("", unicodedata.normalize("NFKC", text).lower())
+
+
+def tokens(text: str) -> list[str]:
+    """Words of a text: runs of Hangul/Hanja, or Latin letters and digits."""
+    return _WORD.findall(normalise(text))
+
+
+def word_keys(word: str) -> Iterator[tuple[str, bool]]:
+    """Index keys of one word with a flag for the word's first key: bigrams for Hangul, the word itself otherwise."""
+    if not _HANGUL.match(word) or len(word) == 1:
+        yield word, True
+        return
+    for i in range(len(word) - 1):
+        yield word[i : i + 2], i == 0
+
+
+def shard_of(key: str, shards: int) -> int:
+    """Shard number of a key: FNV-1a over its first two UTF-16 units (same in search.js)."""
+    h = 0x811C9DC5
+    for ch in key[:2]:
+        h = ((h ^ ord(ch)) * 0x01000193) & 0xFFFFFFFF
+    return h % shards
+
+
+def encode(values: list[int]) -> str:
+    """Ascending integers as deltas in a base-32 variable-length code (5 bits a character)."""
+    out, last = [], 0
+    for v in values:
+        d, last = v - last, v
+        while d >= 32:
+            out.append(ALPHABET[32 + (d & 31)])
+            d >>= 5
+        out.append(ALPHABET[d])
+    return "".join(out)
+
+
+def decode(text: str) -> list[int]:
+    """Inverse of `encode` (used by tests and the benchmark)."""
+    out, acc, shift, last = [], 0, 0, 0
+    for ch in text:
+        d = ALPHABET.index(ch)
+        if d >= 32:
+            acc |= (d - 32) << shift
+            shift += 5
+            continue
+        last += acc | (d << shift)
+        out.append(last)
+        acc, shift = 0, 0
+    return out
+
+
+def strings(value: Any) -> Iterator[str]:
+    """Every searchable string inside dumped model data (identifiers and personal data skipped)."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, list):
+        for item in value:
+            yield from strings(item)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            if key not in _SKIP:
+                yield from strings(item)
+
+
+@dataclass
+class Doc:
+    """One searchable page: what the result list shows, its filters, and its text by weight."""
+
+    kind: str
+    title: str
+    url: str
+    plan: int
+    unit: str = ""
+    node: str = ""
+    budget: str = ""
+    number: str = ""
+    facet: tuple[int, int] = (-1, -1)
+    text: dict[int, list[str]] = field(default_factory=dict)
+
+    def row(self) -> list[Any]:
+        """The compact record stored in a detail chunk."""
+        return [self.kind, self.title, self.url, self.unit, self.budget, self.node, self.number]
+
+
+def _budget_text(project: Project, unit: str) -> str:
+    """`31,600 천원`, `비예산` or ''."""
+    total = project_total(project)
+    if total is not None:
+        return f"{format_in_unit(total, unit)} {unit}"
+    return "비예산" if is_non_budget(project) else ""
+
+
+def _dump(model: Any, exclude: set[str]) -> Any:
+    """Model data as plain JSON values, without the listed fields."""
+    return model.model_dump(mode="json", by_alias=True, exclude=exclude)
+
+
+def _node_docs(bundle: PlanBundle, p: int, node_idx: dict[str, int]) -> list[Doc]:
+    """One document per strategy node."""
+    docs = []
+    for node, depth, parents in bundle.nodes():
+        level = bundle.plan.levels[depth].name if depth < len(bundle.plan.levels) else ""
+        docs.append(Doc("node", node.title, f"{bundle.key}/strategy/{node.id}/", p, unit=level, number=node.code or "",
+                        node=" › ".join(x.title for x in parents), facet=(-1, node_idx[node.id]),
+                        text={TITLE: [node.title, node.code or ""], META: [level] + [x.title for x in parents],
+                              BODY: list(strings(_dump(node, {"children", "title"})))}))
+    return docs
+
+
+def _project_doc(bundle: PlanBundle, p: int, project: Project, units: dict[str, int], nodes: dict[str, StrategyNode], node_idx: dict[str, int]) -> Doc:
+    """The search document of one project."""
+    unit = next((u.name for u in bundle.plan.units if u.id == project.unit), "")
+    node = nodes.get(project.strategy or "")
+    budget = _budget_text(project, bundle.plan.money_unit)
+    return Doc("project", project.title, f"{bundle.key}/projects/{project.id}/", p, unit=unit, node=node.title if node else "",
+               budget=budget, number=project.number or "", facet=(units.get(project.unit or "", -1), node_idx.get(project.strategy or "", -1)),
+               text={TITLE: [project.title, project.number or ""], META: [unit, node.title if node else "", budget],
+                     BODY: list(strings(_dump(project, {"title"})))})
+
+
+def plan_docs(bundle: PlanBundle, p: int) -> list[Doc]:
+    """Documents of one plan: the plan, its strategy nodes, units and projects."""
+    plan = bundle.plan
+    node_idx = {n.id: i for i, (n, _, _) in enumerate(bundle.nodes())}
+    nodes = {n.id: n for n, _, _ in bundle.nodes()}
+    units = {u.id: i for i, u in enumerate(plan.units)}
+    title = f"{plan.year}년 {plan.title}"
+    docs = [Doc("plan", title, f"{bundle.key}/", p, unit=bundle.org.name,
+                text={TITLE: [title], META: [bundle.org.name, plan.subtitle or ""],
+                      BODY: list(strings(_dump(plan, {"strategy", "units", "project_groups", "catalogues", "irregularities", "levels", "title", "source_documents"})))})]
+    docs += _node_docs(bundle, p, node_idx)
+    docs += [Doc("unit", u.name, f"{bundle.key}/units/{u.id}/", p, unit=bundle.org.name, facet=(i, -1),
+                 text={TITLE: [u.name], META: [bundle.org.name], BODY: list(strings(_dump(u, {"name"})))}) for i, u in enumerate(plan.units)]
+    docs += [_project_doc(bundle, p, pr, units, nodes, node_idx) for pr in bundle.projects]
+    return docs
+
+
+def postings(docs: list[Doc]) -> dict[str, dict[int, int]]:
+    """Map each key to {document number → best class}; class = field weight × 2 + (1 if the key starts a word)."""
+    index: dict[str, dict[int, int]] = {}
+    for n, doc in enumerate(docs):
+        for weight, texts in doc.text.items():
+            for text in texts:
+                for word in tokens(text):
+                    for key, start in word_keys(word):
+                        cls = weight * 2 + int(start)
+                        row = index.setdefault(key, {})
+                        if row.get(n, -1) < cls:
+                            row[n] = cls
+    return index
+
+
+def _json(value: Any) -> bytes:
+    """Compact, deterministic UTF-8 JSON."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode("utf-8")
+
+
+def _plan_facets(bundle: PlanBundle, docs: list[Doc]) -> dict[str, Any]:
+    """Unit and strategy-node filter options of a plan and each document's (unit, node) numbers."""
+    node_idx = {n.id: i for i, (n, _, _) in enumerate(bundle.nodes())}
+    nodes = [[n.title, node_idx[ps[-1].id] if ps else -1, d, n.code or ""] for n, d, ps in bundle.nodes()]
+    return {"units": [u.name for u in bundle.plan.units], "nodes": nodes, "levels": [lv.name for lv in bundle.plan.levels],
+            "docs": [list(d.facet) for d in docs]}
+
+
+def _shards(index: dict[str, dict[int, int]]) -> tuple[int, list[dict[str, str]]]:
+    """Encoded postings grouped into a power-of-two number of shards sized near SHARD_TARGET."""
+    encoded = {key: encode([n * 8 + c for n, c in sorted(row.items())]) for key, row in index.items()}
+    size = sum(len(k.encode()) + len(v) + 6 for k, v in encoded.items())
+    count = 1
+    while size / count > SHARD_TARGET:
+        count *= 2
+    shards: list[dict[str, str]] = [{} for _ in range(count)]
+    for key, value in encoded.items():
+        shards[shard_of(key, count)][key] = value
+    return count, shards
+
+
+def index_files(portal: Portal, base: str = INDEX_DIR) -> dict[str, bytes]:
+    """Every file of the search index, keyed by its path in the docs tree."""
+    docs: list[Doc] = []
+    plans, facets = [], []
+    for p, bundle in enumerate(sorted(portal.plans, key=lambda b: b.key)):
+        mine = plan_docs(bundle, p)
+        plans.append({"key": bundle.key, "org": bundle.org.id, "orgName": bundle.org.name, "year": bundle.plan.year,
+                      "title": bundle.plan.title, "start": len(docs), "end": len(docs) + len(mine), "url": f"{bundle.key}/"})
+        facets.append(_plan_facets(bundle, mine))
+        docs += mine
+    count, shards = _shards(postings(docs))
+    files: dict[str, bytes] = {}
+    for i, shard in enumerate(shards):
+        files[f"{base}/s/{i}.json"] = _json(shard)
+    for start in range(0, len(docs), CHUNK):
+        files[f"{base}/d/{start // CHUNK}.json"] = _json([d.row() for d in docs[start : start + CHUNK]])
+    for p, facet in enumerate(facets):
+        files[f"{base}/p/{p}.json"] = _json(facet)
+    version = hashlib.sha256(b"".join(files[k] for k in sorted(files))).hexdigest()[:12]
+    meta = {"version": version, "shards": count, "chunk": CHUNK, "docs": len(docs), "plans": plans}
+    files[f"{base}/meta.json"] = _json(meta)
+    return dict(files)
+
+
+class Searcher:
+    """The query algorithm of search.js in Python, over index files in memory; counts the bytes a browser would fetch."""
+
+    def __init__(self, files: dict[str, bytes], base: str = INDEX_DIR) -> None:
+        """Read the index from its files."""
+        self.files, self.base = files, base
+        self.meta = json.loads(self.fetch("meta.json"))
+        self.fetched: set[str] = set()
+
+    def fetch(self, rel: str) -> bytes:
+        """One index file (remembered, like the browser's cache)."""
+        if hasattr(self, "fetched"):
+            self.fetched.add(rel)
+        return self.files[f"{self.base}/{rel}"]
+
+    def transferred(self) -> int:
+        """Bytes fetched so far, meta.json included."""
+        return len(self.files[f"{self.base}/meta.json"]) + sum(len(self.files[f"{self.base}/{r}"]) for r in self.fetched if r != "meta.json")
+
+    def _key_hits(self, key: str, prefix: bool) -> dict[int, int]:
+        """{document → class} for a key (every key with this prefix when `prefix`)."""
+        shard = json.loads(self.fetch(f"s/{shard_of(key, self.meta['shards'])}.json"))
+        hits: dict[int, int] = {}
+        for term, value in shard.items():
+            if term == key or (prefix and term.startswith(key)):
+                for v in decode(value):
+                    hits[v >> 3] = max(hits.get(v >> 3, -1), v & 7)
+        return hits
+
+    def _word_scores(self, word: str) -> dict[int, int]:
+        """Documents matching every key of one query word, with a score."""
+        scores: dict[int, int] | None = None
+        hangul = bool(_HANGUL.match(word)) and len(word) > 1
+        for key, start in word_keys(word):
+            hits = self._key_hits(key, prefix=not hangul)
+            now = {d: (1 + 4 * (c >> 1) * (c >> 1) + (c & 1 if start else 0)) for d, c in hits.items()}
+            scores = now if scores is None else {d: s + now[d] for d, s in scores.items() if d in now}
+        return scores or {}
+
+    def search(self, query: str, limit: int = 20) -> list[list[Any]]:
+        """Ranked result rows (kind, title, url, unit, budget, node, number) for a query."""
+        total: dict[int, int] | None = None
+        for word in tokens(query):
+            scores = self._word_scores(word)
+            total = scores if total is None else {d: s + scores[d] for d, s in total.items() if d in scores}
+        ranked = sorted((total or {}).items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
+        chunk = self.meta["chunk"]
+        return [json.loads(self.fetch(f"d/{d // chunk}.json"))[d % chunk] for d, _ in ranked]
