@@ -114,6 +114,7 @@ class BudgetLine(Strict):
     amount: MoneyField | None = Field(None, description="금액. 위 행과 합쳐진 칸이면 비웁니다.")
     merged_with_previous: bool = Field(False, description="금액 칸이 위 행과 합쳐져 있으면 true.")
     kind: Literal["line", "subtotal", "total"] = Field("line", description="행 종류: 일반(line), 소계(subtotal), 총계(total). 합계 계산에는 line만 씁니다.")
+    note: str | None = Field(None, description="금액 칸에 금액이 아닌 글이 있거나 머리행보다 칸이 많을 때, 그 글 그대로.")
 
 
 class FundingShare(Strict):
@@ -257,6 +258,7 @@ class Project(Strict):
     actions: Block | None = Field(None, description="실행방안.")
     evaluation: list[EvaluationRow] = Field(default_factory=list, description="평가방법 (정량/정성).")
     evaluation_heading: str | None = Field(None, description="평가방법 원문 제목.")
+    evaluation_header: list[str] = Field(default_factory=list, description="평가방법 표의 머리행 칸 글 그대로 (예: `구분`, `성과 기준`).")
     schedule: Schedule | None = Field(None, description="추진계획 (월별 표).")
     steps: list[Steps] = Field(default_factory=list, description="향후계획·추진계획 (시기별 단계).")
     investment: Table | None = Field(None, description="투자계획 표.")
@@ -300,6 +302,7 @@ class Unit(Strict):
     number: str | None = Field(None, description="원문의 장 번호.")
     vision: str | None = Field(None, description="부서 비전.")
     strategy_label: str | None = Field(None, description="부서 전략표의 전략 열 이름 그대로 (예: `경영계획`).")
+    project_label: str | None = Field(None, description="부서 전략표의 사업 열 이름 그대로 (예: `세부실천과제`).")
     contacts: list[Contact] = Field(default_factory=list, description="부서 대표 연락처.")
     body: Bullets | None = Field(None, description="부서 소개.")
     source: SourceRef | None = Field(None, description="원문 위치.")
