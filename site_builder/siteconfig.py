@@ -10,7 +10,7 @@ import yaml
 from .validation import Portal
 
 HAND_WRITTEN = [("정보공개 안내", "about.md"), ("데이터 내려받기", "downloads.md"), ("데이터 형식 안내", "reference/data-format.md"), ("웹 접근성", "accessibility.md"),
-               ("최근 변경", "changes.md")]
+               ("최근 변경", "changes.md"), ("직원 안내서", "guide/index.md")]
 
 
 def _nav(portal: Portal) -> list[Any]:
