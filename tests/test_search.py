@@ -1,0 +1,96 @@
+"""The build-time search index: tokens, keys, codes, shards, and what queries find (Python twin of search.js)."""
+
+from __future__ import annotations
+
+import json
+import random
+from pathlib import Path
+
+import pytest
+
+from site_builder.pipeline import check
+from site_builder.search import INDEX_DIR, Searcher, decode, encode, index_files, normalise, shard_of, tokens, word_keys
+
+FIXTURE = Path(__file__).parent / "fixtures" / "data"
+DATA = Path(__file__).parent.parent / "data"
+
+
+@pytest.fixture(scope="module")
+def fixture_index() -> dict[str, bytes]:
+    portal = check(FIXTURE).portal
+    assert portal is not None
+    return index_files(portal)
+
+
+def test_tokens_split_scripts_and_join_digit_groups() -> None:
+    assert tokens("31,600천원") == ["31600", "천원"]
+    assert tokens("ESG활동 AI·돌봄") == ["esg", "활동", "ai", "돌봄"]
+    assert tokens("1,611.2백만원") == ["1611.2", "백만원"]
+    assert normalise("ＥＳＧ") == "esg"  # full-width letters (NFKC)
+
+
+def test_hangul_words_become_bigrams_and_latin_words_stay_whole() -> None:
+    assert list(word_keys("자원봉사센터")) == [("자원", True), ("원봉", False), ("봉사", False), ("사센", False), ("센터", False)]
+    assert list(word_keys("등")) == [("등", True)]
+    assert list(word_keys("esg")) == [("esg", True)]
+
+
+def test_postings_code_round_trips() -> None:
+    rng = random.Random(4)
+    values = sorted(rng.sample(range(1, 10**7), 500)) + [10**7 + 1]
+    assert decode(encode(values)) == values
+    assert decode(encode([0, 1, 31, 32, 33])) == [0, 1, 31, 32, 33]
+
+
+def test_shard_hash_matches_the_javascript_constants() -> None:
+    # FNV-1a of "봉사" (U+BD09 U+C0AC), as search.js computes it with Math.imul.
+    h = 0x811C9DC5
+    for ch in "봉사":
+        h = ((h ^ ord(ch)) * 0x01000193) & 0xFFFFFFFF
+    assert shard_of("봉사센터", 1 << 20) == h % (1 << 20)
+    assert shard_of("봉사", 7) == shard_of("봉사자", 7)
+
+
+def test_index_is_deterministic(fixture_index: dict[str, bytes]) -> None:
+    portal = check(FIXTURE).portal
+    assert portal is not None
+    assert index_files(portal) == fixture_index
+    meta = json.loads(fixture_index[f"{INDEX_DIR}/meta.json"])
+    assert meta["docs"] == sum(p["end"] - p["start"] for p in meta["plans"])
+
+
+def test_fixture_queries(fixture_index: dict[str, bytes]) -> None:
+    s = Searcher(fixture_index)
+    assert any("첫 사업" in r[1] for r in s.search("사업"))
+    assert [r[0] for r in s.search("소통하는 행정")][0] == "node"
+    assert s.search("2,500") and s.search("2500") == s.search("2,500")
+    assert s.search("없는낱말입니다") == []
+
+
+def test_personal_names_are_not_indexed(fixture_index: dict[str, bytes]) -> None:
+    assert Searcher(fixture_index).search("김철수") == []
+    assert Searcher(fixture_index).search("홍길동") == []
+
+
+def test_ranking_puts_title_hits_first(fixture_index: dict[str, bytes]) -> None:
+    hits = Searcher(fixture_index).search("사업")
+    assert hits, "사업 appears in titles"
+    assert "사업" in hits[0][1]
+
+
+@pytest.fixture(scope="module")
+def real_index() -> dict[str, bytes]:
+    portal = check(DATA).portal
+    assert portal is not None
+    return index_files(portal)
+
+
+@pytest.mark.skipif(not (DATA / "jb-sswa" / "2024" / "projects" / "t06-05.yaml").exists(), reason="JB data not complete yet")
+@pytest.mark.parametrize(("query", "expected"), [
+    ("봉사", "자원봉사"), ("틈새돌봄", "틈새돌봄"), ("돌봄", "돌봄"), ("ESG", "ESG"), ("esg 경영", "ESG 경영"),
+    ("31,600", "위기가구"), ("노사관계", "노사관계"), ("주소갖기", "주소갖기"), ("대통령선거", "대통령선거"),
+])
+def test_real_data_queries(real_index: dict[str, bytes], query: str, expected: str) -> None:
+    s = Searcher(real_index)
+    assert any(expected in r[1] for r in s.search(query, 5)), query
+    assert s.transferred() < 300_000
