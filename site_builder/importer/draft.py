@@ -30,8 +30,9 @@ def make_draft(text: str, file_name: str, org_id: str, year: int | None = None) 
     lines = read_lines(text)
     cover, toc, body = ol.front_matter(lines)
     d = Draft(plan={}, lines=lines)
-    d.plan.update(_plan_head(cover, lines, file_name, year))
-    d.org = _org(cover, org_id)
+    top = cover or [ln for ln in body[:10] if ln.kind in ("text", "item")][:3]
+    d.plan.update(_plan_head(top, lines, file_name, year))
+    d.org = _org(top, org_id)
     _front_sections(d, cover, toc)
     prefix, chapters = ol.chapters(body)
     _region(d, prefix, None)
@@ -273,8 +274,8 @@ def _group(d: Draft, gid: str, numeral: str, title: str, head: Line | None, line
         pid = f"{gid}-{number}" if f"{gid}-{number}" not in d.projects else f"{gid}-{number}-{part.head.no}"
         project: dict[str, Any] = {"id": pid, "title": ptitle, "number": number, "group": gid, "source": source(part.all_lines())}
         prefix, blocks = sc.split_sections(part.lines)
-        if any(ln.kind != "blank" for ln in prefix):
-            project["sections"] = [sc.generic(None, prefix, None, d.ledger, f"{pid} sections")]
+        project["contacts"] = _contacts(prefix)
+        _prefix_leftover(d, project, prefix)
         sc.fill_project(project, sc.split_implicit_issues(blocks), d.ledger)
         d.projects[pid] = project
     return rest

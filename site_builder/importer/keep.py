@@ -48,6 +48,8 @@ def _parts(d: dict[str, Any], levels: list[str]) -> Iterator[str]:
         yield squeeze(f"{d['name']}{d['phone']}")
     if isinstance(d.get("when"), str):
         yield squeeze(f"{d['when']}{d.get('separator', '')}{d.get('text', '')}")
+    if d.get("unit") in ("month", "quarter") and "rows" in d:  # the period header row of a grid
+        yield from (f"{n}{suffix}" for n in range(1, 13) for suffix in ("", "월", "/4분기", "분기"))
     if isinstance(d.get("label"), str) and isinstance(d.get("issue"), str):
         yield squeeze(f"{d['label']}{d['issue']}")
 

@@ -17,6 +17,7 @@ FIELDS: tuple[tuple[str, str], ...] = (
     ("주요성과", "results"), ("추진성과", "results"), ("개선사항", "improvements"), ("실행방안", "actions"),
     ("세부추진내용", "actions"), ("추진내용", "actions"), ("평가방법", "evaluation"), ("추진계획", "plan"),
     ("추진일정", "plan"), ("향후계획", "plan"), ("쟁점", "issues"), ("기대효과", "effects"), ("투자계획", "investment"),
+    ("연도별소요예산", "investment"), ("소요예산", "investment"), ("재원별", "investment"),
 )
 
 
