@@ -27,6 +27,7 @@ from .money import format_in_unit
 from .validation import Portal
 
 KST = timezone(timedelta(hours=9))
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: old versions are parsed in bulk
 _PROJECT_PATH = re.compile(r"^(?P<org>[^/]+)/(?P<year>\d{4})/projects/(?P<id>[^/]+)\.yaml$")
 _COMMIT_MARK = "\x1e"
 FEED_EPOCH = "2024-01-01T00:00:00+00:00"  # `updated` of an empty feed: fixed, never the build time
@@ -179,7 +180,7 @@ def _project(blob: bytes | None) -> Project | None:
     if blob is None:
         return None
     try:
-        return Project.model_validate(yaml.safe_load(blob.decode("utf-8")))
+        return Project.model_validate(yaml.load(blob.decode("utf-8"), Loader=_LOADER))  # _LOADER is a safe loader
     except (ValidationError, yaml.YAMLError, UnicodeDecodeError, ValueError, TypeError):
         return None
 
