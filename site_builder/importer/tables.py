@@ -252,8 +252,8 @@ def evaluation(table: RawTable) -> tuple[list[dict[str, Any]], list[int]]:
     kind = ""
     for line, row in zip(table.rows[1:], table.cells()[1:], strict=True):
         cells = _trim(row)
-        if len(cells) == 2 and not cells[0].endswith("평가"):
-            cells = ["", *cells]
+        if len(cells) in (1, 2) and cells[0] and not cells[0].endswith("평가"):
+            cells = ["", *cells] if len(cells) == 2 else ["", "", cells[0]]
             shifted.append(line.no)
         cells += [""] * (3 - len(cells))
         kind = cells[0] or kind
