@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import posixpath
+import re
 import shutil
 import subprocess
 import xml.etree.ElementTree as ET
@@ -180,3 +182,39 @@ def test_describe_messages() -> None:
 def test_empty_feed_has_fixed_date() -> None:
     feed = atom_feed(History(), "누리집", "https://example.go.kr/", set())
     assert "<updated>2024-01-01T00:00:00+00:00</updated>" in feed and "https://example.go.kr/changes/" in feed
+
+
+def _other_year_links(page: str) -> list[str]:
+    """Link targets of the 「다른 해의 같은 사업」 section of a generated project page."""
+    if "## 다른 해의 같은 사업" not in page:
+        return []
+    section = page.split("## 다른 해의 같은 사업", 1)[1].split("\n## ", 1)[0]
+    return re.findall(r"\]\(([^)]+)\)", section)
+
+
+def test_multi_year_projects_link_their_other_years() -> None:
+    files = generate(portal_of(MULTIYEAR))
+    expected = {
+        "town/2024/projects/care.md": ["../../2023/projects/care.md"],  # same id, other year
+        "town/2023/projects/care.md": ["../../2024/projects/care.md"],
+        "town/2024/projects/trail.md": ["../../2023/projects/walk.md"],  # explicit `continues`
+        "town/2023/projects/walk.md": ["../../2024/projects/trail.md"],  # … shown on both sides
+    }
+    for path, links in expected.items():
+        assert _other_year_links(str(files[path])) == links, path
+        for link in links:
+            assert posixpath.normpath(posixpath.join(posixpath.dirname(path), link)) in files
+    org = str(files["town/index.md"])
+    assert org.index("2024년") < org.index("2023년")  # both years side by side on the organisation page
+
+
+def test_continues_chain_shows_every_year(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    shutil.copytree(MULTIYEAR, data)
+    shutil.copytree(data / "town/2024", data / "town/2025")
+    edit(tmp_path, "data/town/2025/plan.yaml", "year: 2024", "year: 2025")
+    (data / "town/2025/projects/care.yaml").unlink()
+    edit(tmp_path, "data/town/2025/projects/trail.yaml", 'continues: ["town/2023/walk"]', 'continues: ["town/2024/trail"]')
+    files = generate(portal_of(data))
+    assert _other_year_links(str(files["town/2023/projects/walk.md"])) == ["../../2024/projects/trail.md", "../../2025/projects/trail.md"]
+    assert _other_year_links(str(files["town/2024/projects/care.md"])) == ["../../2023/projects/care.md"]
