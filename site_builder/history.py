@@ -8,6 +8,7 @@ or in a shallow clone the history is simply empty: the build never fails because
 
 from __future__ import annotations
 
+import difflib
 import re
 import subprocess
 from collections.abc import Iterator
@@ -389,8 +390,28 @@ def _generic(old: Project, new: Project, handled: set[str]) -> list[str]:
         elif not after:
             out.append(f"{label} 삭제")
         else:
-            out.append(f"{label} 수정")
+            out.append(f"{label} 수정{_line_counts(before, after)}")
     return out
+
+
+def _lines(value: Any) -> list[str]:
+    """Every non-empty text line inside a dumped value (bullet bodies, table cells, …), in order."""
+    if isinstance(value, dict):
+        return [line for v in value.values() for line in _lines(v)]
+    if isinstance(value, list):
+        return [line for v in value for line in _lines(v)]
+    return [ln.strip() for ln in str(value).splitlines() if ln.strip()] if isinstance(value, str) else []
+
+
+def _line_counts(before: Any, after: Any) -> str:
+    """` (1줄 바뀜·2줄 추가)` for text blocks, '' when only non-text parts changed."""
+    changed = added = removed = 0
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(a=_lines(before), b=_lines(after), autojunk=False).get_opcodes():
+        if tag != "equal":
+            both = min(i2 - i1, j2 - j1)
+            changed, removed, added = changed + both, removed + i2 - i1 - both, added + j2 - j1 - both
+    parts = [f"{changed}줄 바뀜"] * bool(changed) + [f"{added}줄 추가"] * bool(added) + [f"{removed}줄 삭제"] * bool(removed)
+    return f" ({'·'.join(parts)})" if parts else ""
 
 
 def _feed_entry(change: Change, base: str, live: set[str]) -> str:

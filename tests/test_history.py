@@ -173,8 +173,11 @@ def test_describe_messages() -> None:
     budget = {"items": [{"label": "소요예산", "kind": "budget", "text": "12,000천원"}]}
     old = project(unit="u1", overview=budget, goals={"body": "- 하나\n"})
     new = project(unit="u2", overview={"items": [{"label": "소요예산", "kind": "budget", "text": "비예산"}]}, goals={"body": "- 둘\n"})
-    assert describe(old, new, words) == ["담당 부서 변경: 기획팀 → 예산팀", "예산 12,000천원 → 비예산", "사업목표 수정"]
+    assert describe(old, new, words) == ["담당 부서 변경: 기획팀 → 예산팀", "예산 12,000천원 → 비예산", "사업목표 수정 (1줄 바뀜)"]
     assert describe(old, old, words) == []
+    longer = project(unit="u1", overview=budget, goals={"body": "- 하나\n- 둘\n- 셋\n"})
+    assert describe(old, longer, words) == ["사업목표 수정 (2줄 추가)"]
+    assert describe(longer, old, words) == ["사업목표 수정 (2줄 삭제)"]
     steps = {"steps": [{"when": "2024. 3.", "text": "공고"}]}
     assert describe(old, project(unit="u1", overview=budget, goals={"body": "- 하나\n"}, steps=[steps]), words) == ["향후계획 추가: 2024. 3. 공고"]
 
