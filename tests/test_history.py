@@ -18,7 +18,7 @@ from site_builder.model import Project
 from site_builder.pipeline import check, generate
 from site_builder.validation import Portal
 
-from .conftest import TESTS
+from .conftest import TESTS, run_cli
 
 MULTIYEAR = TESTS / "fixtures_multiyear" / "data"
 CARE = "data/town/2024/projects/care.yaml"
@@ -221,3 +221,12 @@ def test_continues_chain_shows_every_year(tmp_path: Path) -> None:
     files = generate(portal_of(data))
     assert _other_year_links(str(files["town/2023/projects/walk.md"])) == ["../../2024/projects/trail.md", "../../2025/projects/trail.md"]
     assert _other_year_links(str(files["town/2024/projects/care.md"])) == ["../../2023/projects/care.md"]
+
+
+def test_cli_build_publishes_history_and_feed(repo: Path, tmp_path: Path) -> None:
+    result = run_cli("build", "--data", str(repo / "data"), "--site-dir", str(tmp_path / "site"), "--build-dir", str(tmp_path / "build"))
+    assert result.code == 0, result.err
+    assert (tmp_path / "site" / "feed.xml").read_text(encoding="utf-8") == (tmp_path / "build" / "docs" / "feed.xml").read_text(encoding="utf-8")
+    care = (tmp_path / "site" / "town" / "2024" / "projects" / "care" / "index.html").read_text(encoding="utf-8")
+    assert "변경 이력" in care and "예산 10,000천원 → 9,500천원" in care and "다른 해의 같은 사업" in care
+    assert "사업 삭제" in (tmp_path / "site" / "changes" / "index.html").read_text(encoding="utf-8")
