@@ -19,9 +19,11 @@ def tool_env() -> dict[str, str]:
 def build_site(config: Path, site_dir: Path) -> tuple[bool, str]:
     """Run `mkdocs build --strict` into `site_dir`; return (ok, tool output)."""
     env = tool_env()
-    cmd = [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "-f", str(config), "-d", str(site_dir)]
+    # No `--quiet`: it silences the warnings that `--strict` counts, so broken links would pass.
+    cmd = [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(config), "-d", str(site_dir)]
     result = subprocess.run(cmd, capture_output=True, text=True, env=env, check=False)
-    return result.returncode == 0, (result.stdout + result.stderr).strip()
+    lines = (result.stdout + result.stderr).splitlines()
+    return result.returncode == 0, "\n".join(ln for ln in lines if not ln.startswith("INFO")).strip()
 
 
 def serve_command(config: Path, address: str) -> list[str]:

@@ -71,3 +71,18 @@ def test_page_size_does_not_grow_with_projects(tmp_path: Path):
     large = _build(data, tmp_path, "large")
     for page in ["demo-org/2024/projects/p1/index.html", "demo-org/2024/units/team-a/index.html", "reference/data-format/index.html"]:
         assert (large / page).stat().st_size == (small / page).stat().st_size, page
+
+
+def test_broken_link_fails_the_build(tmp_path: Path):
+    data = tmp_path / "data"
+    shutil.copytree(FIXTURE_DATA, data)
+    site = _build(data, tmp_path, "site")
+    before = _tree(site)
+    content = tmp_path / "root" / "content"
+    shutil.copytree(ROOT / "content", content)
+    (content / "about.md").write_text("# 안내\n\n[없는 쪽](nowhere.md)\n", encoding="utf-8")
+    for name in ("mkdocs.yml", "theme"):
+        (tmp_path / "root" / name).symlink_to(ROOT / name)
+    checked, output = build(Paths(tmp_path / "root", data, tmp_path / "b2"), site)
+    assert checked.problems and "nowhere.md" in output
+    assert _tree(site) == before
