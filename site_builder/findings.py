@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from decimal import Decimal
 
 from .model import Project
-from .money import UNIT_FACTORS, MoneyError, format_in_unit, parse_money
+from .money import UNIT_FACTORS, Money, MoneyError, format_in_unit, parse_money
 from .problem import Finding
 from .validation import PlanBundle, Portal
 
@@ -18,30 +18,28 @@ _FORMULA = re.compile(
 _TIMES = re.compile(rf"[×xX*]\s*({_FACTOR})")
 
 
+def _stated_money(project: Project) -> Money | None:
+    """The 소요예산 line of the 사업개요 read as money (None when absent or unreadable)."""
+    items = project.overview.items if project.overview else []
+    text = next((item.text for item in items if item.kind == "budget"), None)
+    if text is None:
+        return None
+    try:
+        return parse_money(text)
+    except MoneyError:  # a free-text budget line is shown as written, just not summed
+        return None
+
+
 def stated_budget(project: Project) -> int | None:
     """The 소요예산 the document states for a project, in 원 (None if none or 비예산)."""
-    if not project.overview:
-        return None
-    for item in project.overview.items:
-        if item.kind == "budget":
-            try:
-                return parse_money(item.text).won
-            except MoneyError:
-                return None
-    return None
+    money = _stated_money(project)
+    return money.won if money else None
 
 
 def is_non_budget(project: Project) -> bool:
     """True when the document says the project has no budget (비예산)."""
-    if not project.overview:
-        return False
-    for item in project.overview.items:
-        if item.kind == "budget":
-            try:
-                return parse_money(item.text).non_budget
-            except MoneyError:
-                return False
-    return False
+    money = _stated_money(project)
+    return bool(money and money.non_budget)
 
 
 def lines_total(project: Project) -> int | None:
