@@ -92,7 +92,31 @@ def all_rows(bundles: list[PlanBundle]) -> list[tuple[PlanBundle, Project]]:
     return [(b, p) for b in sorted(bundles, key=lambda b: b.key) for p in sort_projects(b.projects, b)]
 
 
+class RegionLabels:
+    """Names for the scrollable table regions of one page, made unique (`표`, `표 (2)`) as landmarks must be."""
+
+    def __init__(self) -> None:
+        """Start a page with no names used."""
+        self.seen: dict[str, int] = {}
+
+    def __call__(self, label: str) -> str:
+        """The label, numbered from its second use on the page."""
+        self.seen[label] = self.seen.get(label, 0) + 1
+        return label if self.seen[label] == 1 else f"{label} ({self.seen[label]})"
+
+    def reset(self) -> None:
+        """Forget the names (called before each page is rendered)."""
+        self.seen.clear()
+
+
 def template_helpers() -> dict[str, Any]:
-    """What the project-table macro calls."""
-    return {"row_data": row_data, "natural_key": natural_key, "unit_factor": unit_factor, "with_bundle": with_bundle,
+    """What the table macros call."""
+    return {"region_label": RegionLabels(), "row_data": row_data, "natural_key": natural_key, "unit_factor": unit_factor, "with_bundle": with_bundle,
             "table_facets": table_facets, "all_rows": all_rows}
+
+
+def reset_labels(globals_: Any) -> None:
+    """Start a new page for the region-label counter in a Jinja environment's globals."""
+    labels = globals_.get("region_label")
+    if isinstance(labels, RegionLabels):
+        labels.reset()

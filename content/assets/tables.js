@@ -156,7 +156,18 @@
     }
   }
 
+  function focusableScrollBoxes() {
+    // Material wraps plain Markdown tables in a scroll box; keyboard users must be able to scroll it too.
+    Array.prototype.forEach.call(document.querySelectorAll(".md-typeset__scrollwrap"), function (box, i) {
+      if (box.hasAttribute("tabindex")) return;
+      box.setAttribute("tabindex", "0");
+      box.setAttribute("role", "region");
+      box.setAttribute("aria-label", "표 " + (i + 1) + " (가로로 밀어 볼 수 있음)");
+    });
+  }
+
   function init() {
+    focusableScrollBoxes();
     var tables = Array.prototype.slice.call(document.querySelectorAll("table.sortable"));
     tables.forEach(setupSort);
     var filterable = tables.filter(function (t) { return t.hasAttribute("data-filterable"); });

@@ -1,0 +1,141 @@
+"""Korean search in the browser: the queries of issue 4, filters, URL state, and parity with the Python twin."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import parse_qs, quote, urlparse
+
+import pytest
+
+from site_builder.search import Searcher, index_files
+
+from .conftest import Site
+
+# (query, text expected in the title of one of the first five results): particles, parts of compounds,
+# numbers with units, two-syllable nouns, English inside Korean, several words.
+QUERIES = [
+    ("봉사", "자원봉사"),                 # part of a compound noun (자원봉사센터, 자원봉사 생태계)
+    ("자원봉사센터", "자원봉사"),
+    ("돌봄", "돌봄"),                     # 2-syllable noun
+    ("틈새돌봄", "틈새돌봄"),
+    ("틈새 돌봄", "틈새돌봄"),            # two words, both required
+    ("예산을", ""),                       # word with a particle (any hit)
+    ("31,600", "위기가구"),               # number as printed
+    ("31600", "위기가구"),                # same number without grouping
+    ("천원", ""),                         # money unit
+    ("백만원", ""),
+    ("ESG", "ESG"),                       # English inside Korean text
+    ("esg", "ESG"),                       # case-insensitive
+    ("ESG 경영", "ESG 경영"),
+    ("AI", ""),
+    ("노사관계", "노사관계"),
+    ("청렴", "청렴"),
+    ("인권", "인권"),
+    ("대체인력", "대체인력"),
+    ("주소갖기", "주소갖기"),
+    ("대통령선거", "대통령선거"),
+    ("기록물", "기록물"),
+    ("리더십", "리더십"),
+    ("소속시설", "소속시설"),
+    ("DB구축", "DB구축"),
+    ("만족도 조사", "만족도"),
+]
+
+
+def _results(page: Any) -> list[str]:
+    page.wait_for_function("() => { const s = document.getElementById('search-status').textContent; return s && s !== '찾는 중…'; }")
+    return page.locator("#search-results .search-hit-title a").all_inner_texts()
+
+
+def _search(page: Any, query: str) -> list[str]:
+    before = page.get_attribute("#search-app", "data-ready")
+    page.fill("#search-q", query)
+    page.press("#search-q", "Enter")
+    page.wait_for_function("(b) => document.getElementById('search-app').getAttribute('data-ready') !== b", arg=before)
+    return _results(page)
+
+
+@pytest.fixture(scope="module")
+def search_page(browser: Any, site: Site) -> Any:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    pg = context.new_page()
+    pg.goto(site.at("search/"))
+    pg.wait_for_selector("#search-status:not(:empty)")
+    yield pg
+    context.close()
+
+
+@pytest.mark.parametrize(("query", "expected"), QUERIES, ids=[q for q, _ in QUERIES])
+def test_korean_query_finds_expected(search_page: Any, query: str, expected: str) -> None:
+    titles = _search(search_page, query)
+    assert titles, f"no results for {query}"
+    assert any(expected in t for t in titles[:5]), (query, titles[:5])
+
+
+def test_at_least_twenty_queries() -> None:
+    assert len(QUERIES) >= 20
+
+
+@pytest.mark.parametrize("query", ["돌봄", "ESG 경영", "31,600", "소속시설 운영", "인권"])
+def test_browser_ranking_equals_python_twin(search_page: Any, site: Site, query: str) -> None:
+    expected = [r[1] for r in Searcher(index_files(site.portal)).search(query, 20)]
+    assert _search(search_page, query) == expected
+
+
+def test_result_shows_kind_unit_budget_and_plan(search_page: Any) -> None:
+    _search(search_page, "틈새돌봄")
+    first = search_page.locator("#search-results li").first
+    text = first.inner_text()
+    assert "사업" in text and "부서:" in text and "예산:" in text and "계획:" in text
+
+
+def test_no_result_message(search_page: Any) -> None:
+    assert _search(search_page, "없는낱말쀍쀍") == []
+    assert "없습니다" in search_page.inner_text("#search-status")
+
+
+def test_filters_narrow_and_live_in_the_url(page: Any, site: Site) -> None:
+    plans = sorted(site.portal.plans, key=lambda b: b.key)
+    jb = next(b for b in plans if b.plan.units)
+    page.goto(site.at("search/?q=" + quote("운영")))
+    everything = _results(page)
+    page.select_option("#search-plan", jb.key)
+    page.wait_for_function("() => !document.getElementById('search-unit').disabled")
+    narrowed = _results(page)
+    assert 0 < len(narrowed) <= len(everything)
+    assert all("계획: " + jb.org.name in t for t in page.locator("#search-results .search-hit-meta").all_inner_texts())
+    unit = jb.plan.units[0]
+    page.select_option("#search-unit", label=unit.name)
+    page.wait_for_function("() => location.search.includes('unit=')")
+    by_unit = _results(page)
+    assert len(by_unit) <= len(narrowed)
+    query = parse_qs(urlparse(page.url).query)
+    assert query["plan"] == [jb.key] and query["q"] == ["운영"] and query["unit"] == ["0"]
+    shared = page.url
+    page.goto("about:blank")
+    page.goto(shared)  # the shared address restores the same view
+    page.wait_for_function("() => document.getElementById('search-unit').value === '0'")
+    assert _results(page) == by_unit
+
+
+def test_node_filter_includes_descendants(page: Any, site: Site) -> None:
+    jb = next(b for b in sorted(site.portal.plans, key=lambda b: b.key) if b.plan.units)
+    top = next(n for n, d, _ in jb.nodes() if d == 0)
+    page.goto(site.at(f"search/?q={quote('사업')}&plan={quote(jb.key)}&node=0"))
+    page.wait_for_function("() => document.getElementById('search-node').value === '0'")
+    titles = _results(page)
+    assert titles, top.title
+
+
+def test_header_search_box_goes_to_search_page(page: Any, site: Site) -> None:
+    page.goto(site.at(""))
+    page.fill("#site-search-q", "돌봄")
+    page.press("#site-search-q", "Enter")
+    page.wait_for_url("**/search/?q=*")
+    assert any("돌봄" in t for t in _results(page))
+
+
+def test_first_query_transfers_little(page: Any, site: Site) -> None:
+    page.goto(site.at("search/?q=" + quote("자원봉사센터")))
+    _results(page)
+    assert page.evaluate("window.siteSearch.bytes") < 300_000
