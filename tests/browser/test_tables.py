@@ -1,0 +1,136 @@
+"""Project tables: sorting by tablesort (numbers as numbers), filters with URL state, no-JS completeness, phone layout."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+
+from .conftest import Site, data_portal, page_types
+
+TYPES = page_types(data_portal())
+ROWS = "table.projects tbody tr"
+
+
+def _visible(page: Any, attr: str) -> list[str]:
+    return page.eval_on_selector_all(ROWS, f"rs => rs.filter(r => !r.hidden).map(r => r.getAttribute('{attr}'))")
+
+
+def _budgets(page: Any) -> list[int]:
+    return [int(v) for v in page.eval_on_selector_all(ROWS, "rs => rs.filter(r => !r.hidden).map(r => r.cells[r.cells.length - 2].getAttribute('data-sort'))")]
+
+
+def _header(page: Any, text: str) -> Any:
+    return page.locator("table.projects thead th", has_text=text).first
+
+
+def test_all_projects_table_lists_every_project(page: Any, site: Site) -> None:
+    page.goto(site.at("projects/"))
+    assert page.locator(ROWS).count() == sum(len(b.projects) for b in site.portal.plans)
+    assert "모든 사업" in page.inner_text(".filter-status")
+
+
+def test_budget_column_sorts_as_numbers_both_ways(page: Any, site: Site) -> None:
+    page.goto(site.at("projects/"))
+    _header(page, "예산").click()
+    up = _budgets(page)
+    assert up == sorted(up) and len(set(up)) > 2
+    assert _header(page, "예산").get_attribute("aria-sort") == "ascending"
+    _header(page, "예산").click()
+    assert _budgets(page) == sorted(up, reverse=True)
+    assert parse_qs(urlparse(page.url).query)["sort"][0].endswith(".d")
+
+
+def test_number_column_sorts_naturally(page: Any, site: Site) -> None:
+    page.goto(site.at(TYPES["plan"]))
+    _header(page, "번호").first.click()
+    keys = page.eval_on_selector_all("table.projects >> nth=0", "ts => [...ts[0].tBodies[0].rows].map(r => r.cells[1].getAttribute('data-sort'))")
+    assert keys == sorted(keys)
+
+
+def test_sort_state_in_url_is_restored(page: Any, site: Site) -> None:
+    page.goto(site.at("projects/"))
+    _header(page, "예산").click()
+    _header(page, "예산").click()
+    shared = page.url
+    page.goto("about:blank")
+    page.goto(shared)
+    assert _header(page, "예산").get_attribute("aria-sort") == "descending"
+    got = _budgets(page)
+    assert got == sorted(got, reverse=True)
+
+
+def test_filters_by_plan_unit_node_and_share_the_url(page: Any, site: Site) -> None:
+    bundle = next(b for b in sorted(site.portal.plans, key=lambda b: b.key) if b.plan.units)
+    page.goto(site.at("projects/"))
+    page.select_option("#filter-plan", bundle.key)
+    assert set(_visible(page, "data-plan")) == {bundle.key}
+    assert len(_visible(page, "data-plan")) == len(bundle.projects)
+    unit = next(u for u in bundle.plan.units if any(p.unit == u.id for p in bundle.projects))
+    page.select_option("#filter-unit", f"{bundle.key}:{unit.id}")
+    assert len(_visible(page, "data-unit")) == sum(p.unit == unit.id for p in bundle.projects)
+    query = parse_qs(urlparse(page.url).query)
+    assert query["plan"] == [bundle.key] and query["unit"] == [f"{bundle.key}:{unit.id}"]
+    shared = page.url
+    page.goto("about:blank")
+    page.goto(shared)
+    assert page.input_value("#filter-unit") == f"{bundle.key}:{unit.id}"
+    assert len(_visible(page, "data-unit")) == sum(p.unit == unit.id for p in bundle.projects)
+    assert "가운데" in page.inner_text(".filter-status")
+
+
+def test_node_filter_keeps_projects_under_the_node(page: Any, site: Site) -> None:
+    bundle = next(b for b in sorted(site.portal.plans, key=lambda b: b.key) if b.plan.units)
+    top = next(n for n, d, _ in bundle.nodes() if d == 0)
+    page.goto(site.at(f"projects/?node={bundle.key}:{top.id}"))
+    chains = _visible(page, "data-node")
+    assert chains and all(f"{bundle.key}:{top.id}" in c.split() for c in chains)
+
+
+def test_budget_range_filter(page: Any, site: Site) -> None:
+    page.goto(site.at("projects/"))
+    known = sorted(b for b in _budgets(page) if b > 0)
+    low, high = known[len(known) // 4] // 1000, known[3 * len(known) // 4] // 1000 + 1  # 천원
+    page.fill("#filter-min", str(low))
+    assert _budgets(page) and all(b >= low * 1000 for b in _budgets(page))
+    page.fill("#filter-max", str(high))
+    got = _budgets(page)
+    assert got and all(low * 1000 <= b <= high * 1000 for b in got) and len(got) < len(known)
+    assert parse_qs(urlparse(page.url).query)["min"] == [str(low)]
+    page.click(".filter-reset")
+    assert len(_budgets(page)) == page.locator(ROWS).count()
+    assert "min=" not in page.url
+
+
+def test_period_filter(page: Any, site: Site) -> None:
+    page.goto(site.at("projects/?month=2024-03"))
+    starts = page.eval_on_selector_all(ROWS, "rs => rs.filter(r => !r.hidden).map(r => [r.dataset.start, r.dataset.end])")
+    assert starts and all(s <= "2024-03" <= e for s, e in starts)
+
+
+def test_without_javascript_tables_are_complete(browser: Any, site: Site) -> None:
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(site.at("projects/"))
+    assert page.locator(ROWS).count() == sum(len(b.projects) for b in site.portal.plans)
+    assert page.locator(".table-filters").count() == 0
+    assert page.locator("table.projects caption").inner_text().startswith("전체 사업")
+    context.close()
+
+
+@pytest.mark.parametrize("kind", sorted(TYPES))
+def test_phone_layout_has_no_page_level_sideways_scroll(phone: Any, site: Site, kind: str) -> None:
+    phone.goto(site.at(TYPES[kind]))
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+
+
+def test_phone_table_scrolls_in_its_box_with_first_column_visible(phone: Any, site: Site) -> None:
+    phone.goto(site.at("projects/"))
+    wrap = phone.locator(".table-wrap").first
+    assert wrap.evaluate("w => w.scrollWidth > w.clientWidth")
+    wrap.evaluate("w => { w.scrollLeft = w.scrollWidth; }")
+    phone.wait_for_timeout(50)
+    left = wrap.evaluate("w => w.getBoundingClientRect().left")
+    first = phone.locator("table.projects tbody tr th").first.evaluate("c => c.getBoundingClientRect().left")
+    assert abs(first - left) < 2  # sticky first column
