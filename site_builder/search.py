@@ -24,7 +24,7 @@ from .money import format_in_unit
 from .validation import PlanBundle, Portal
 
 INDEX_DIR = "search/data"
-CHUNK = 32  # documents per detail chunk: a page of 20 results touches at most 20 small files
+CHUNK = 8  # documents per detail chunk (~1.5 KB): the 10 results shown touch at most 10 small files
 SHARD_TARGET = 12_000  # bytes of postings per shard the shard count aims at
 ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_"
 TITLE, META, BODY = 2, 1, 0

@@ -8,7 +8,7 @@
   var WORD = /[\uac00-\ud7a3\u4e00-\u9fff]+|[a-z0-9]+(?:\.[0-9]+)?/g;
   var HANGUL = /^[\uac00-\ud7a3\u4e00-\u9fff]/;
   var KINDS = { plan: "계획", node: "전략", unit: "부서", project: "사업" };
-  var PAGE = 20;
+  var PAGE = 10;  // results per step: each needs its detail chunk, so fewer means a faster first answer
   var app = document.getElementById("search-app");
   if (!app) return;
   var root = app.getAttribute("data-root") || "./";

@@ -78,7 +78,7 @@ def test_at_least_twenty_queries() -> None:
 
 @pytest.mark.parametrize("query", ["돌봄", "ESG 경영", "31,600", "소속시설 운영", "인권"])
 def test_browser_ranking_equals_python_twin(search_page: Any, site: Site, query: str) -> None:
-    expected = [r[1] for r in Searcher(index_files(site.portal)).search(query, 20)]
+    expected = [r[1] for r in Searcher(index_files(site.portal)).search(query, 10)]
     assert _search(search_page, query) == expected
 
 
