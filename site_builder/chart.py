@@ -6,21 +6,31 @@ import html
 
 from .money import format_in_unit
 
-_WIDTH, _BAR, _GAP, _LABEL = 640, 22, 10, 200
+# Each row is a label line above its bar, so labels stay whole and the text stays legible when the
+# chart shrinks to a phone's width (viewBox 400 wide ≈ 1:1 on a 390 px screen, capped at 560 px by CSS).
+_WIDTH, _LABEL_H, _BAR, _GAP, _VALUE = 400, 17, 16, 12, 118
 _PALETTE = ("#1f5fa8", "#2e7d5b", "#a8551f", "#6b4fa0", "#8a6d00", "#0f7f8c", "#9c2f4b", "#4a5a6a")
 
 
 def _bar(i: int, label: str, won: int, top: int, unit: str) -> str:
-    """One labelled bar (label, bar, value)."""
-    y = i * (_BAR + _GAP)
-    width = max(1, round((_WIDTH - _LABEL - 110) * won / top)) if top else 1
+    """One row: the label, then the bar with its value."""
+    y = i * (_LABEL_H + _BAR + _GAP)
+    width = max(1, round((_WIDTH - _VALUE) * won / top)) if top else 1
     value = f"{format_in_unit(won, unit)} {unit}"
-    short = label if len(label) <= 16 else label[:15] + "…"
+    short = label if len(label) <= 30 else label[:29] + "…"
     return (
-        f'<g><text x="{_LABEL - 8}" y="{y + 16}" text-anchor="end">{html.escape(short)}</text>'
-        f'<rect x="{_LABEL}" y="{y}" width="{width}" height="{_BAR}" fill="{_PALETTE[i % len(_PALETTE)]}"></rect>'
-        f'<text x="{_LABEL + width + 6}" y="{y + 16}">{html.escape(value)}</text></g>'
+        f'<g><text x="0" y="{y + 13}" class="chart-label">{html.escape(short)}</text>'
+        f'<rect x="0" y="{y + _LABEL_H}" width="{width}" height="{_BAR}" fill="{_PALETTE[i % len(_PALETTE)]}"></rect>'
+        f'<text x="{width + 6}" y="{y + _LABEL_H + 13}" class="chart-value">{html.escape(value)}</text></g>'
     )
+
+
+def subject_particle(word: str) -> str:
+    """`이` after a final consonant (받침), `가` after a vowel, `이(가)` when the last letter is not Hangul."""
+    last = word.rstrip(" )]")[-1:] if word.strip() else ""
+    if not ("가" <= last <= "힣"):
+        return "이(가)"
+    return "이" if (ord(last) - 0xAC00) % 28 else "가"
 
 
 def summary(title: str, rows: list[tuple[str, int]], unit: str) -> str:
@@ -30,14 +40,15 @@ def summary(title: str, rows: list[tuple[str, int]], unit: str) -> str:
     label, won = max(rows, key=lambda r: r[1])
     total = sum(w for _, w in rows)
     share = round(100 * won / total) if total else 0
-    return f"{title}: {len(rows)}개 항목 합계 {format_in_unit(total, unit)} {unit} 가운데 {label}이(가) {format_in_unit(won, unit)} {unit}({share}%)로 가장 큽니다."
+    top = f"{label}{subject_particle(label)} {format_in_unit(won, unit)} {unit}({share}%)"
+    return f"{title}: {len(rows)}개 항목 합계 {format_in_unit(total, unit)} {unit} 가운데 {top}로 가장 큽니다."
 
 
 def bar_chart(title: str, rows: list[tuple[str, int]], unit: str, chart_id: str) -> str:
     """An accessible SVG figure; the data table follows it on the page."""
     rows = [(str(label), won) for label, won in rows]
     top = max((w for _, w in rows), default=0)
-    height = max(1, len(rows)) * (_BAR + _GAP)
+    height = max(1, len(rows)) * (_LABEL_H + _BAR + _GAP)
     bars = "".join(_bar(i, label, won, top, unit) for i, (label, won) in enumerate(rows))
     text = summary(title, rows, unit)
     return (
