@@ -226,7 +226,8 @@
         var ms = performance.now() - t0;
         window.siteSearch.timings.push(ms);
         status.textContent = hits.length ? "‘" + q + "’ 검색 결과 " + hits.length + "건" + (hits.length > shown ? " (처음 " + shown + "건 표시)" : "") :
-          "‘" + q + "’에 맞는 결과가 없습니다. 낱말을 줄이거나 범위 조건을 지워 보세요.";
+          "‘" + q + "’에 맞는 결과가 없습니다. " + (tokens(q).every(function (w) { return w.length === 1; }) ?
+            "한 글자 낱말은 그 낱말만 찾습니다. 두 글자 이상으로 찾아보세요." : "낱말을 줄이거나 범위 조건을 지워 보세요.");
         app.setAttribute("data-ready", String(mine));
       });
     }).catch(function (e) {
