@@ -114,7 +114,7 @@ def page_types(portal: Portal) -> dict[str, str]:
         "home": "", "org": f"{bundle.org.id}/", "plan": f"{bundle.key}/", "node": f"{bundle.key}/strategy/{node.id}/",
         "project": f"{bundle.key}/projects/{project.id}/", "budget": f"{bundle.key}/budget/", "quality": f"{bundle.key}/quality/",
         "reference": "reference/data-format/", "search": "search/?q=%EB%8F%8C%EB%B4%84", "all-projects": "projects/",
-        "downloads": "downloads/", "about": "about/",
+        "downloads": "downloads/", "about": "about/", "changes": "changes/",
     }
     if bundle.plan.units:
         paths["unit"] = f"{bundle.key}/units/{bundle.plan.units[0].id}/"
