@@ -167,12 +167,24 @@ def browser_numbers(site: Path) -> None:
     print(f"  same query again (files cached: ranking + rendering only): median {statistics.median(repeat):.1f} ms, max {max(repeat):.1f} ms")
 
 
+def full_build(data: Path, tmp: Path) -> None:
+    """Time the whole pipeline (validate, render, downloads, index, MkDocs) on the synthetic data."""
+    from site_builder.pipeline import Paths, build
+
+    t0 = time.perf_counter()
+    checked, _ = build(Paths(ROOT, data=data, build=tmp / "build"), tmp / "full-site")
+    seconds = time.perf_counter() - t0
+    pages = sum(1 for _ in (tmp / "full-site").rglob("index.html")) if checked.portal else 0
+    print(f"\nfull site build: {seconds:.0f} s for {pages:,} pages" + ("" if checked.portal and not checked.problems else " (FAILED)"))
+
+
 def main() -> int:
     """Generate, index, measure, print."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--projects", type=int, default=10_000)
     parser.add_argument("--plans", type=int, default=50)
     parser.add_argument("--no-browser", action="store_true")
+    parser.add_argument("--full-site", action="store_true", help="also time the whole site build (Markdown + MkDocs); slow at 10,000 projects")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
         data, site = Path(tmp) / "data", Path(tmp) / "site"
@@ -199,6 +211,8 @@ def main() -> int:
               f"detail chunks: {len(chunks)} × {meta['chunk']} docs, median {_kb(statistics.median(chunks))}")
         print(f"  for comparison, the projects' searchable text alone is {_kb(text)} (one JSON index, as Material's, would exceed this)")
         python_numbers(files)
+        if args.full_site:
+            full_build(data, Path(tmp))
         if not args.no_browser and CHROMIUM.exists():
             browser_numbers(site)
         elif not args.no_browser:
