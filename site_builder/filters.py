@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from typing import Any
@@ -15,6 +16,7 @@ from .validation import PlanBundle
 _START = re.compile(r"(\d{4})\s*[.년]\s*(\d{1,2})")
 _END = re.compile(r"~\s*(?:(\d{4})\s*[.년]\s*)?(\d{1,2})")
 _DIGITS = re.compile(r"\d+")
+_STRONG = re.compile(r"\*\*(\S(?:.*?\S)?)\*\*")
 
 
 def parse_period(text: str | None) -> tuple[str, str] | None:
@@ -28,6 +30,12 @@ def parse_period(text: str | None) -> tuple[str, str] | None:
     if not (1 <= month <= 12 and 1 <= end_month <= 12):
         return None
     return f"{year:04d}-{month:02d}", f"{end_year:04d}-{end_month:02d}"
+
+
+def escape_with_strong(value: Any) -> str:
+    """HTML-escaped text in which the source's `**굵게**` marks are shown bold (the data keeps them verbatim)."""
+    text = html.escape("" if value is None else str(value), quote=True)
+    return _STRONG.sub(r"<strong>\1</strong>", text)
 
 
 def natural_key(text: str | None) -> str:

@@ -84,7 +84,7 @@ def make_environment() -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters.update(h=escape_html, md=escape_md)
+    env.filters.update(h=escape_html, md=escape_md, h_strong=filters.escape_with_strong)
     env.tests["budgeted"] = lambda p: bool(findings_mod.project_total(p))
     env.globals.update(
         money=money, money_text=_money_text, parse_bullets=parse_bullets, fnd=findings_mod,

@@ -49,3 +49,11 @@ def test_region_labels_are_unique_per_page() -> None:
     assert [labels("표"), labels("표"), labels("담당"), labels("표")] == ["표", "표 (2)", "담당", "표 (3)"]
     labels.reset()
     assert labels("표") == "표"
+
+
+def test_bold_marks_of_the_source_show_as_bold_and_stay_escaped() -> None:
+    from site_builder.filters import escape_with_strong
+
+    assert escape_with_strong("① **기관 비전** 공유") == "① <strong>기관 비전</strong> 공유"
+    assert escape_with_strong("**<script>**") == "<strong>&lt;script&gt;</strong>"
+    assert escape_with_strong("*강조* ** 띄움 **") == "*강조* ** 띄움 **"
