@@ -108,6 +108,21 @@
     saveParams(p);
   }
 
+  function limitToPlan(form, facets) {
+    // With a plan chosen, the unit and strategy lists offer only that plan's entries.
+    var plan = form.elements.plan ? form.elements.plan.value : "";
+    [["unit", facets.units, 2], ["node", facets.nodes, 3]].forEach(function (spec) {
+      var s = form.elements[spec[0]];
+      if (!s) return;
+      var owner = {};
+      spec[1].forEach(function (it) { owner[it[0]] = it[spec[2]]; });
+      Array.prototype.forEach.call(s.options, function (o) {
+        o.hidden = o.disabled = Boolean(plan && o.value && owner[o.value] !== plan);
+      });
+      if (s.selectedOptions[0] && s.selectedOptions[0].disabled) s.value = "";
+    });
+  }
+
   function buildPanel(tables) {
     var rows = rowsOf(tables), facets = facetsOf(tables), unit = tables[0].getAttribute("data-money-unit") || "";
     var form = el("form", { "class": "table-filters", "aria-label": "사업 표 거르기" });
@@ -128,6 +143,9 @@
     FIELDS.forEach(function (k) { if (form.elements[k] && p.get(k)) form.elements[k].value = p.get(k); });
     var wrap = tables[0].closest(".table-wrap") || tables[0];
     wrap.parentNode.insertBefore(form, wrap);
+    var limit = function () { limitToPlan(form, facets); };
+    form.addEventListener("change", limit);
+    limit();
     form.addEventListener("input", function () { apply(form, tables, status); });
     form.addEventListener("change", function () { apply(form, tables, status); });
     form.addEventListener("submit", function (e) { e.preventDefault(); apply(form, tables, status); });

@@ -134,3 +134,15 @@ def test_phone_table_scrolls_in_its_box_with_first_column_visible(phone: Any, si
     left = wrap.evaluate("w => w.getBoundingClientRect().left")
     first = phone.locator("table.projects tbody tr th").first.evaluate("c => c.getBoundingClientRect().left")
     assert abs(first - left) < 2  # sticky first column
+
+
+def test_choosing_a_plan_limits_the_unit_and_strategy_lists(page: Any, site: Site) -> None:
+    plans = sorted(site.portal.plans, key=lambda b: b.key)
+    bundle = next(b for b in plans if b.plan.units)
+    page.goto(site.at("projects/"))
+    page.select_option("#filter-plan", bundle.key)
+    offered = page.eval_on_selector_all("#filter-node option:not([disabled])", "os => os.map(o => o.value).filter(Boolean)")
+    assert offered and all(v.startswith(bundle.key + ":") for v in offered)
+    if page.locator("#filter-unit").count():
+        units = page.eval_on_selector_all("#filter-unit option:not([disabled])", "os => os.map(o => o.value).filter(Boolean)")
+        assert units and all(v.startswith(bundle.key + ":") for v in units)
