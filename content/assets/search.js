@@ -159,6 +159,25 @@
     }));
   }
 
+  function mark(el, text, words) {
+    // Show the query's words inside the title with <mark>, built as DOM nodes (never as HTML).
+    var lower = text.toLowerCase(), at = 0;
+    while (at < text.length) {
+      var best = -1, len = 0;
+      words.forEach(function (w) {
+        var i = lower.indexOf(w, at);
+        if (i >= 0 && (best < 0 || i < best || (i === best && w.length > len))) { best = i; len = w.length; }
+      });
+      if (best < 0) break;
+      if (best > at) el.appendChild(document.createTextNode(text.slice(at, best)));
+      var m = document.createElement("mark");
+      m.textContent = text.slice(best, best + len);
+      el.appendChild(m);
+      at = best + len;
+    }
+    if (at < text.length) el.appendChild(document.createTextNode(text.slice(at)));
+  }
+
   function item(d, row) {
     var li = document.createElement("li");
     li.className = "search-hit search-" + row[0];
@@ -169,7 +188,7 @@
     kind.textContent = KINDS[row[0]] || row[0];
     var a = document.createElement("a");
     a.href = root + row[2];
-    a.textContent = row[1];
+    mark(a, row[1], tokens(input.value));
     head.appendChild(kind); head.appendChild(document.createTextNode(" ")); head.appendChild(a);
     li.appendChild(head);
     var plan = meta.plans[planOf(d)];
