@@ -142,6 +142,11 @@
     var p = params();
     FIELDS.forEach(function (k) { if (form.elements[k] && p.get(k)) form.elements[k].value = p.get(k); });
     var wrap = tables[0].closest(".table-wrap") || tables[0];
+    if (tables.length > 1) {
+      // One panel filters every project table of the page: put it above the first table's heading.
+      box.querySelector("legend").textContent = "사업 표 거르기 (이 쪽의 사업 표 " + tables.length + "개에 함께 적용)";
+      for (var h = wrap.previousElementSibling; h; h = h.previousElementSibling) { if (/^H[23]$/.test(h.tagName)) { wrap = h; break; } }
+    }
     wrap.parentNode.insertBefore(form, wrap);
     var limit = function () { limitToPlan(form, facets); };
     form.addEventListener("change", limit);
