@@ -21,7 +21,8 @@
   var cache = {}, meta = null, ranked = [], shown = 0, seq = 0;
   window.siteSearch = { timings: [], bytes: 0 };
 
-  function normalise(t) { return t.normalize("NFKC").toLowerCase().replace(/(?<=\d),(?=\d{3})/g, ""); }
+  // Same as search.py `normalise`; no look-behind, which older Safari cannot parse.
+  function normalise(t) { return t.normalize("NFKC").toLowerCase().replace(/(\d),(?=\d{3})/g, "$1"); }
   function tokens(t) { return normalise(t).match(WORD) || []; }
 
   function wordKeys(word) {
