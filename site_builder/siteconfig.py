@@ -9,8 +9,11 @@ import yaml
 
 from .validation import Portal
 
-HAND_WRITTEN = [("정보공개 안내", "about.md"), ("데이터 내려받기", "downloads.md"), ("데이터 형식 안내", "reference/data-format.md"), ("웹 접근성", "accessibility.md"),
-               ("최근 변경", "changes.md"), ("직원 안내서", "guide/index.md")]
+# Fixed pages after the plans: generated ones (search, all projects, downloads, changes, reference) and content/.
+FIXED_PAGES = [
+    ("검색", "search.md"), ("전체 사업 표", "projects.md"), ("데이터 내려받기", "downloads.md"), ("최근 변경", "changes.md"),
+    ("정보공개 안내", "about.md"), ("웹 접근성", "accessibility.md"), ("직원 안내서", "guide/index.md"), ("데이터 형식 안내", "reference/data-format.md"),
+]
 
 
 def _nav(portal: Portal) -> list[Any]:
@@ -19,7 +22,7 @@ def _nav(portal: Portal) -> list[Any]:
     for org_id in sorted({b.org.id for b in portal.plans}):
         bundles = sorted((b for b in portal.plans if b.org.id == org_id), key=lambda b: -b.plan.year)
         plans.append({bundles[0].org.name: [{f"{b.plan.year}년 계획": f"{b.key}/index.md"} for b in bundles]})
-    return [{"홈": "index.md"}, {"계획": plans}] + [{title: path} for title, path in HAND_WRITTEN]
+    return [{"홈": "index.md"}, {"계획": plans}] + [{title: path} for title, path in FIXED_PAGES]
 
 
 def config_text(portal: Portal, root: Path) -> str:
@@ -29,7 +32,7 @@ def config_text(portal: Portal, root: Path) -> str:
         "INHERIT": str((root / "mkdocs.yml").resolve()),
         "site_name": site.title,
         "docs_dir": "docs",
-                "theme": {"name": "material", "custom_dir": str((root / "theme").resolve()), "language": "ko"},
+        "theme": {"name": "material", "custom_dir": str((root / "theme").resolve()), "language": "ko"},
         "nav": _nav(portal),
         "extra": {"furniture": {
             "operator": site.operator, "phone": site.operator_phone, "license": site.license,

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from site_builder.cli import make_parser
-from site_builder.siteconfig import HAND_WRITTEN
+from site_builder.siteconfig import FIXED_PAGES
 
 from .conftest import ROOT, TESTS, run_cli
 
@@ -38,7 +38,7 @@ def test_new_kinds_are_documented() -> None:
 
 
 def test_guide_is_in_navigation_and_links_reference_and_import() -> None:
-    assert ("직원 안내서", "guide/index.md") in HAND_WRITTEN
+    assert ("직원 안내서", "guide/index.md") in FIXED_PAGES
     index = (GUIDE / "index.md").read_text(encoding="utf-8")
     for target in ("../reference/data-format.md", "import.md", "new-data.md", "errors.md", "preview.md", "publishing.md"):
         assert f"]({target})" in index, target
