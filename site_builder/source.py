@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -11,6 +12,12 @@ import yaml
 from .problem import Problem
 
 Path_ = tuple[str | int, ...]
+
+# Limits that keep a typo or a hostile file from stalling the build (the largest real plan is ~60 KB).
+MAX_FILE_BYTES = 2 * 1024 * 1024
+MAX_DEPTH = 40
+# Explicit tags staff may write (`!!str 2024`); anything else (`!!python/object`, `!foo`) is refused.
+SAFE_TAGS = {f"tag:yaml.org,2002:{name}" for name in ("str", "int", "float", "bool", "null", "map", "seq")} | {"!"}
 
 
 @dataclass
@@ -49,6 +56,31 @@ class SourceFile:
         return (1, 1)
 
 
+class RefusedYaml(yaml.MarkedYAMLError):
+    """A YAML feature we refuse (anchors, aliases, custom tags, deep nesting), with a Korean reason."""
+
+
+class _GuardedLoader(yaml.SafeLoader):
+    """SafeLoader that refuses anchors/aliases (no "billion laughs"), custom tags and deep nesting."""
+
+    def compose_node(self, parent: Any, index: Any) -> Any:  # type: ignore[override]
+        """Check each node's event before composing it."""
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
+            raise RefusedYaml("앵커·별칭", None, "앵커(&)와 별칭(*)은 쓸 수 없습니다 (값을 그대로 적으세요)", event.start_mark)
+        tag = getattr(event, "tag", None)
+        if tag is not None and tag not in SAFE_TAGS:
+            shown = tag.replace("tag:yaml.org,2002:", "!!")
+            raise RefusedYaml(f"`{shown}`", None, "사용자 정의 태그는 쓸 수 없습니다 (`!!`나 `!`로 시작하는 표시를 지우세요)", event.start_mark)
+        self._depth = getattr(self, "_depth", 0) + 1
+        try:
+            if self._depth > MAX_DEPTH:
+                raise RefusedYaml(f"{MAX_DEPTH}단계 넘게 겹친 구조", None, f"구조가 너무 깊습니다 (최대 {MAX_DEPTH}단계)", event.start_mark)
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+
 class _Builder:
     """Turn a composed YAML node tree into Python data plus a position map."""
 
@@ -65,14 +97,22 @@ class _Builder:
             return self._mapping(node, loc)
         if isinstance(node, yaml.SequenceNode):
             return [self.build(child, loc + (i,)) for i, child in enumerate(node.value)]
-        return self._scalars.construct_object(node)
+        try:
+            return self._scalars.construct_object(node)
+        except (ValueError, yaml.YAMLError):  # `2024-13-01` looks like a date but is not one
+            message = "값을 읽을 수 없습니다 (날짜처럼 보이면 따옴표로 감싸세요)"
+            self.problems.append(Problem(self.display, *self.positions[loc], _dotted(loc), message, "글·숫자·날짜", f'"{node.value}"'))
+            return node.value
 
     def _mapping(self, node: yaml.MappingNode, loc: Path_) -> dict[Any, Any]:
         """Convert a mapping; a key given twice is an error, not a silent overwrite."""
         result: dict[Any, Any] = {}
         for key_node, value_node in node.value:
-            key = self._scalars.construct_object(key_node)
             line, col = key_node.start_mark.line + 1, key_node.start_mark.column + 1
+            if not isinstance(key_node, yaml.ScalarNode):  # `? [a, b]` keys cannot name a field
+                self.problems.append(Problem(self.display, line, col, _dotted(loc), "항목 이름은 글이어야 합니다", "`이름: 값`", "목록이나 묶음"))
+                continue
+            key = self._scalars.construct_object(key_node)
             if key in result:
                 first = self.positions[loc + (key,)]
                 self.problems.append(
@@ -87,6 +127,7 @@ class _Builder:
 
 
 _YAML_HINTS = {
+    "found character '\\t'": "들여쓰기에 탭 문자를 쓸 수 없습니다 (띄어쓰기로 바꾸세요)",
     "mapping values are not allowed": "이 자리에 `이름: 값`을 쓸 수 없습니다 (들여쓰기, 또는 따옴표 없는 `:`를 확인하세요)",
     "could not find expected ':'": "`이름: 값`의 `:`가 없습니다",
     "cannot start any token": "탭이나 특수 문자로 줄을 시작할 수 없습니다 (들여쓰기는 띄어쓰기로 하세요)",
@@ -111,18 +152,54 @@ def _dotted(loc: Path_) -> str:
     return out
 
 
-def load_file(path: Path, display: str, kind: str) -> tuple[SourceFile | None, list[Problem]]:
-    """Read one YAML file; return it, or the problems that stopped it loading."""
+def _read_text(path: Path, display: str) -> tuple[str | None, list[Problem]]:
+    """The file's text, refusing non-files, files over MAX_FILE_BYTES (before reading) and non-UTF-8."""
+    if not path.is_file():
+        return None, [Problem(display, 1, 1, "", "일반 파일이 아닙니다", "YAML 파일", "폴더·장치 등")]
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        return None, [Problem(display, 1, 1, "", f"파일이 너무 큽니다 (최대 {MAX_FILE_BYTES // (1024 * 1024)}MB)", f"{MAX_FILE_BYTES:,}바이트 이하", f"{size:,}바이트")]
+    raw = path.read_bytes()
     try:
-        text = path.read_text(encoding="utf-8")
+        return raw.decode("utf-8"), []  # a leading BOM (Windows editors) is accepted: YAML skips it
     except UnicodeDecodeError as exc:
-        return None, [Problem(display, 1, 1, "", "파일을 UTF-8로 읽을 수 없습니다", "UTF-8 글", str(exc.reason))]
+        line = raw[: exc.start].count(b"\n") + 1
+        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        found = f"{raw[exc.start:exc.start + 1].hex().upper()} 바이트"
+        return None, [Problem(display, line, col, "", "파일을 UTF-8로 읽을 수 없습니다 (편집기에서 UTF-8로 저장하세요; EUC-KR·CP949는 안 됩니다)", "UTF-8 글", found)]
+
+
+def _compose(text: str, display: str) -> tuple[yaml.Node | None, list[Problem]]:
+    """Parse YAML into a node tree with the guarded loader; syntax errors become problems."""
+    loader = None
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        loader = _GuardedLoader(text)  # the reader refuses control characters already here
+        return loader.get_single_node(), []
+    except RefusedYaml as exc:
+        mark = exc.problem_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        return None, [Problem(display, line, col, "", f"허용하지 않는 YAML 기능입니다: {exc.problem}", "평범한 값·목록·묶음", str(exc.context))]
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         return None, [Problem(display, line, col, "", "YAML 문법 오류입니다: " + _yaml_hint(str(exc.problem or exc.context)), "올바른 YAML", str(exc.problem or exc.context))]
+    except yaml.reader.ReaderError as exc:  # control characters; the error has a position, not a mark
+        line = text[: exc.position].count("\n") + 1
+        col = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
+        return None, [Problem(display, line, col, "", "YAML 문법 오류입니다: 쓸 수 없는 제어 문자가 있습니다", "글자·띄어쓰기·줄바꿈", f"문자 #x{exc.character:04X}")]
+    finally:
+        if loader is not None:
+            loader.dispose()
+
+
+def load_file(path: Path, display: str, kind: str) -> tuple[SourceFile | None, list[Problem]]:
+    """Read one YAML file; return it, or the problems that stopped it loading."""
+    text, problems = _read_text(path, display)
+    if text is None:
+        return None, problems
+    node, problems = _compose(text, display)
+    if problems:
+        return None, problems
     builder = _Builder(display)
     data = builder.build(node, ()) if node is not None else None
     if data is None:
@@ -160,7 +237,12 @@ def load_data(root: Path) -> tuple[DataSet, list[Problem]]:
     """Read every data file under `root` (site.yaml, <org>/org.yaml, <org>/<year>/…)."""
     problems: list[Problem] = []
 
+    inside = root.resolve()
+
     def read(path: Path, kind: str) -> SourceFile | None:
+        if not path.resolve().is_relative_to(inside):  # a link may not publish files from elsewhere
+            problems.append(Problem(_rel(path, root), 1, 1, "", "데이터 폴더 밖을 가리키는 링크입니다", "data/ 안의 파일", "링크"))
+            return None
         loaded, found = load_file(path, _rel(path, root), kind)
         problems.extend(found)
         return loaded
@@ -173,6 +255,24 @@ def load_data(root: Path) -> tuple[DataSet, list[Problem]]:
     for org_dir in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")):
         plans.extend(_load_org(org_dir, root, read, problems))
     return DataSet(site, plans), problems
+
+
+def _name_key(stem: str) -> str:
+    """A file name as case-insensitive file systems (Windows, macOS) and full-width input see it."""
+    return unicodedata.normalize("NFKC", stem).casefold()
+
+
+def _name_collisions(paths: list[Path], root: Path) -> list[Problem]:
+    """Project files whose names differ only in case or character width (`p1.yaml`, `P1.yaml`, `ｐ1.yaml`)."""
+    seen: dict[str, Path] = {}
+    out = []
+    for path in paths:
+        key = _name_key(path.stem)
+        if key in seen:
+            out.append(Problem(_rel(path, root), 1, 1, "", "대소문자나 전각·반각만 다른 파일 이름이 겹칩니다 (Windows·macOS에서는 같은 파일입니다)",
+                               "서로 다른 파일 이름", f"`{seen[key].name}`, `{path.name}`"))
+        seen.setdefault(key, path)
+    return out
 
 
 def _load_org(org_dir: Path, root: Path, read: Any, problems: list[Problem]) -> list[PlanFiles]:
@@ -190,6 +290,7 @@ def _load_org(org_dir: Path, root: Path, read: Any, problems: list[Problem]) -> 
             continue
         plan = read(plan_path, "plan")
         paths = sorted((year_dir / "projects").glob("*.yaml"))
+        problems.extend(_name_collisions(paths, root))
         projects = [read(p, "project") for p in paths]
         if org and plan:
             out.append(PlanFiles(org, plan, [p for p in projects if p], {p.stem for p in paths}))
