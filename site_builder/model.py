@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, PlainValidator, WithJsonSchema
+from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, PlainValidator, WithJsonSchema, field_validator
 
 from .money import Money, MoneyError, parse_money
 
@@ -15,9 +15,16 @@ ID_PATTERN = r"^[a-z0-9][a-z0-9_-]*$"
 def _validate_money(value: Any) -> Money:
     """Pydantic hook: read money text or numbers, raising a typed error on failure."""
     try:
-        return parse_money(value)
+        money = parse_money(value)
     except MoneyError as exc:
         raise ValueError(f"money:{exc}") from exc
+    if money.won is not None and not 0 <= money.won <= MAX_WON:
+        raise ValueError(f"money_range:{money.won}")
+    return money
+
+
+# No amount in a plan is negative or above 10조원 (a whole province's budget); beyond that it is a typo.
+MAX_WON = 10**13
 
 
 MoneyField = Annotated[
@@ -53,6 +60,15 @@ class SourceRef(Strict):
 
     document: str | None = Field(None, description="원문 파일 이름 (생략하면 계획의 원문).")
     lines: str = Field(..., pattern=r"^\d+(-\d+)?$", description="원문 줄 번호. `251` 또는 `251-254`.")
+
+    @field_validator("lines")
+    @classmethod
+    def _range_in_order(cls, value: str) -> str:
+        """A line range ends at or after its start (`254-251` is a typo)."""
+        start, _, end = value.partition("-")
+        if end and int(end) < int(start):
+            raise ValueError(f"range:{value}")
+        return value
 
 
 class TitleVariant(Strict):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
+from .model import Kpi, Schedule
 from .problem import Problem
 from .source import Path_, SourceFile
 
@@ -89,11 +90,42 @@ def _project_problems(bundle: PlanBundle, all_projects: set[str]) -> list[Proble
         if src.path.stem != project.id:
             problems.append(_at(src, ("id",), "id", "파일 이름과 id가 다릅니다", f"`{src.path.stem}`", f"`{project.id}`"))
         problems += _ref(src, ("unit",), "unit", project.unit, units, "부서")
+        problems += _schedule_problems(src, project.schedule) + _kpi_problems(src, project.kpis, ("kpis",))
         problems += _ref(src, ("strategy",), "strategy", project.strategy, nodes, "전략 노드")
         problems += _ref(src, ("group",), "group", project.group, groups, "사업 묶음")
         for i, other in enumerate(project.continues):
             problems += _ref(src, ("continues", i), f"continues[{i}]", other, all_projects, "다른 해 사업")
     return problems
+
+
+_PERIODS = {"month": (12, "월"), "quarter": (4, "분기")}
+
+
+def _schedule_problems(src: SourceFile, schedule: Schedule | None) -> list[Problem]:
+    """Schedule marks name a month 1–12 (or a quarter 1–4); `13` or `5` is a typo."""
+    if schedule is None:
+        return []
+    last, word = _PERIODS[schedule.unit]
+    out = []
+    for r, row in enumerate(schedule.rows):
+        for m, mark in enumerate(row.marks):
+            if not 1 <= mark <= last:
+                loc: Path_ = ("schedule", "rows", r, "marks", m)
+                out.append(_at(src, loc, f"schedule.rows[{r}].marks[{m}]", f"{word} 번호가 범위를 벗어났습니다", f"1–{last} ({word})", str(mark)))
+    return out
+
+
+def _kpi_problems(src: SourceFile, kpis: list[Kpi], base: Path_) -> list[Problem]:
+    """Each indicator has one target (and one result) per year."""
+    out = []
+    for k, kpi in enumerate(kpis):
+        seen: set[tuple[int, str]] = set()
+        for t, target in enumerate(kpi.targets):
+            if (target.year, target.kind) in seen:
+                field = f"{'.'.join(map(str, base))}[{k}].targets[{t}].year"
+                out.append(_at(src, base + (k, "targets", t, "year"), field, "같은 연도의 값이 두 번 있습니다", "연도마다 하나 (목표·실적 각각)", str(target.year)))
+            seen.add((target.year, target.kind))
+    return out
 
 
 def _catalogue_problems(bundle: PlanBundle) -> list[Problem]:
