@@ -253,6 +253,9 @@ def load_data(root: Path) -> tuple[DataSet, list[Problem]]:
         problems.append(Problem(_rel(site_path, root), 1, 1, "", "사이트 설정 파일이 없습니다", "data/site.yaml", "없음"))
     plans: list[PlanFiles] = []
     for org_dir in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")):
+        if not org_dir.resolve().is_relative_to(inside):  # a linked folder would publish files from elsewhere
+            problems.append(Problem(_rel(org_dir, root) + "/", 1, 1, "", "데이터 폴더 밖을 가리키는 링크입니다", "data/ 안의 폴더", "링크"))
+            continue
         plans.extend(_load_org(org_dir, root, read, problems))
     return DataSet(site, plans), problems
 
