@@ -1,27 +1,84 @@
-"""Write stage: put the rendered docs tree in place, then swap the built site in atomically."""
+"""Write stage: bring the docs tree up to date in place, then swap the built site in atomically.
+
+The docs tree is updated file by file: a file whose bytes are unchanged is not touched (its mtime stays,
+so `serve` and MkDocs see only real changes), changed files are replaced whole (written beside, then
+renamed), and files no longer generated are deleted. Nothing here runs before validation succeeded.
+"""
 
 from __future__ import annotations
 
+import os
 import shutil
 import tempfile
+from dataclasses import dataclass, field
 from pathlib import Path
 
 
-def write_tree(files: dict[str, str | bytes], static_dirs: list[Path], target: Path) -> None:
-    """Write a fresh docs tree (hand-written content + generated files), replacing `target` whole."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".docs-", dir=target.parent))
+@dataclass
+class Written:
+    """What an update of the docs tree did (paths relative to the tree, sorted)."""
+
+    changed: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+
+
+def desired_files(files: dict[str, str | bytes], static_dirs: list[Path]) -> dict[str, bytes]:
+    """Every file the docs tree should hold: hand-written content first, generated files over it."""
+    wanted: dict[str, bytes] = {}
     for directory in static_dirs:
         if directory.exists():
-            shutil.copytree(directory, staging, dirs_exist_ok=True)
-    for rel, content in sorted(files.items()):
-        path = staging / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, bytes):
-            path.write_bytes(content)
-        else:
-            path.write_text(content, encoding="utf-8")
-    replace_dir(staging, target)
+            for path in sorted(directory.rglob("*")):
+                if path.is_file():
+                    wanted[path.relative_to(directory).as_posix()] = path.read_bytes()
+    for rel, content in files.items():
+        wanted[rel] = content if isinstance(content, bytes) else content.encode("utf-8")
+    return wanted
+
+
+def _same(path: Path, content: bytes) -> bool:
+    """Whether the file already holds exactly these bytes (size first: cheap)."""
+    try:
+        return path.is_file() and path.stat().st_size == len(content) and path.read_bytes() == content
+    except OSError:
+        return False
+
+
+def _put(path: Path, content: bytes) -> None:
+    """Replace one file whole: a reader never sees it half written."""
+    if path.is_dir():
+        shutil.rmtree(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_bytes(content)
+    os.replace(tmp, path)
+
+
+def _prune(target: Path, wanted: dict[str, bytes]) -> list[str]:
+    """Delete files that are no longer generated, then folders left empty."""
+    removed = []
+    for path in sorted(target.rglob("*"), reverse=True):
+        rel = path.relative_to(target).as_posix()
+        if path.is_symlink() or path.is_file():
+            if rel not in wanted:
+                path.unlink()
+                removed.append(rel)
+        elif path.is_dir() and not any(path.iterdir()):
+            path.rmdir()
+    return sorted(removed)
+
+
+def write_tree(files: dict[str, str | bytes], static_dirs: list[Path], target: Path) -> Written:
+    """Update `target` in place to hold exactly the content files plus `files`; only changed files are written."""
+    wanted = desired_files(files, static_dirs)
+    target.mkdir(parents=True, exist_ok=True)
+    done = Written()
+    for rel in sorted(wanted):
+        path = target / rel
+        if not _same(path, wanted[rel]):
+            _put(path, wanted[rel])
+            done.changed.append(rel)
+    done.removed = _prune(target, wanted)
+    return done
 
 
 def replace_dir(new: Path, target: Path) -> None:
@@ -35,3 +92,9 @@ def replace_dir(new: Path, target: Path) -> None:
     new.rename(target)
     if old is not None:
         shutil.rmtree(old)
+
+
+def fresh_dir(parent: Path, prefix: str) -> Path:
+    """A new empty folder beside the final one (same file system, so the swap is a rename)."""
+    parent.mkdir(parents=True, exist_ok=True)
+    return Path(tempfile.mkdtemp(prefix=prefix, dir=parent)).resolve()

@@ -1,0 +1,153 @@
+#!/usr/bin/env python3
+"""Build benchmark: synthetic portals of N projects through the real pipeline, one table of numbers.
+
+For each N (default 100, 1,000, 10,000) a fresh process generates a portal (benchmarks/portal.py), runs
+`site_builder.pipeline.build` on it (validate → Markdown → downloads → search index → `mkdocs build
+--strict` → site swap) and then a plain `mkdocs build` of the same generated Markdown, so our overhead
+is a ratio measured in the same run. Nothing is asserted; targets are printed beside the table.
+
+    .venv/bin/python benchmarks/run.py [--sizes 100,1000,10000] [--keep /tmp/bench]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+QUERIES = ["봉사", "자원봉사센터", "돌봄", "예산을", "ESG", "청렴", "인권", "만족도 조사", "사회서비스", "교육", "운영", "사업"]
+COLUMNS = [("N", "n", "{:,}"), ("data s", "data_s", "{:.1f}"), ("gen s", "gen_s", "{:.1f}"), ("mkdocs s", "mkdocs_s", "{:.1f}"),
+           ("search s", "search_s", "{:.1f}"), ("total s", "total_s", "{:.1f}"), ("plain s", "plain_s", "{:.1f}"),
+           ("ratio", "ratio", "{:.2f}"), ("ours %", "ours_pct", "{:.1f}"), ("peak MB", "rss_mb", "{:,.0f}"), ("pages", "pages", "{:,}"),
+           ("med KB", "median_kb", "{:.1f}"), ("max KB", "max_kb", "{:.1f}"), ("site MB", "site_mb", "{:,.1f}"), ("1st search KB", "search_kb", "{:.1f}")]
+
+
+def peak_rss_mb() -> float:
+    """Largest resident set of this process or any finished child (MkDocs runs as a child), in MB."""
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return max(own, kids) / 1024
+
+
+def timed_build(data: Path, work: Path) -> dict[str, float]:
+    """Run the real pipeline once, timing its MkDocs and search-index stages from the inside."""
+    from site_builder import mkdocs_seam, pipeline
+
+    spent = {"mkdocs_s": 0.0, "search_s": 0.0}
+
+    def timer(name: str, func: Any) -> Any:
+        def run(*args: Any, **kwargs: Any) -> Any:
+            t0 = time.perf_counter()
+            try:
+                return func(*args, **kwargs)
+            finally:
+                spent[name] += time.perf_counter() - t0
+        return run
+
+    pipeline.index_files = timer("search_s", pipeline.index_files)  # type: ignore[assignment]
+    mkdocs_seam.build_site = timer("mkdocs_s", mkdocs_seam.build_site)  # type: ignore[assignment]
+    t0 = time.perf_counter()
+    checked, output = pipeline.build(pipeline.Paths(ROOT, data=data, build=work / "build"), work / "site")
+    total = time.perf_counter() - t0
+    if checked.problems:
+        raise SystemExit(f"build failed: {[p.format() for p in checked.problems[:3]]}\n{output[-1500:]}")
+    return {**spent, "total_s": total, "gen_s": total - spent["mkdocs_s"] - spent["search_s"]}
+
+
+def plain_mkdocs(work: Path) -> float:
+    """Seconds of a plain `mkdocs build` of the same generated Markdown (no validation, no post-processing)."""
+    from site_builder.mkdocs_seam import tool_env
+
+    t0 = time.perf_counter()
+    cmd = [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(work / "build/mkdocs.yml"), "-d", str(work / "plain-site")]
+    subprocess.run(cmd, check=True, env=tool_env(), capture_output=True)
+    return time.perf_counter() - t0
+
+
+def site_numbers(site: Path) -> dict[str, float]:
+    """Pages, page sizes, site size and the bytes the first search transfers (median over QUERIES)."""
+    from site_builder.search import INDEX_DIR, Searcher
+
+    pages = [p.stat().st_size for p in site.rglob("*.html")]
+    total = sum(p.stat().st_size for p in site.rglob("*") if p.is_file())
+    files = {str(p.relative_to(site)): p.read_bytes() for p in (site / INDEX_DIR).rglob("*.json")}
+    transfers = []
+    for query in QUERIES:
+        searcher = Searcher(files)
+        searcher.search(query, 10)
+        transfers.append(searcher.transferred())
+    return {"pages": len(pages), "median_kb": statistics.median(pages) / 1024, "max_kb": max(pages) / 1024,
+            "site_mb": total / 2**20, "search_kb": statistics.median(transfers) / 1024}
+
+
+def measure(n: int, work: Path) -> dict[str, Any]:
+    """Everything for one size, in this process (the parent runs each size in a fresh process)."""
+    from benchmarks.portal import generate
+
+    t0 = time.perf_counter()
+    shape = generate(work / "data", n)
+    row: dict[str, Any] = {"n": n, "data_s": time.perf_counter() - t0, **shape}
+    row.update(timed_build(work / "data", work))
+    row["rss_mb"] = peak_rss_mb()  # before the plain build, which is a child too
+    row["plain_s"] = plain_mkdocs(work)
+    row["ratio"] = row["total_s"] / row["plain_s"]
+    row["ours_pct"] = 100 * (row["total_s"] - row["mkdocs_s"]) / row["total_s"]
+    row.update(site_numbers(work / "site"))
+    return row
+
+
+def table(rows: list[dict[str, Any]]) -> str:
+    """The rows as one aligned text table."""
+    cells = [[h for h, _, _ in COLUMNS]] + [[fmt.format(r[k]) for _, k, fmt in COLUMNS] for r in rows]
+    widths = [max(len(c[i]) for c in cells) for i in range(len(COLUMNS))]
+    return "\n".join("  ".join(c.rjust(w) for c, w in zip(line, widths, strict=True)) for line in cells)
+
+
+def notes(rows: list[dict[str, Any]]) -> list[str]:
+    """The targets of issue 7 next to what was measured."""
+    by_n = {r["n"]: r for r in rows}
+    out = ["columns: data = writing the synthetic YAML (not part of the build); gen = validate + Markdown + downloads + writing;",
+           "search = our search index; total = the whole build; plain = `mkdocs build` of the same Markdown; ratio = total/plain;",
+           "ours % = (total − MkDocs) / total; med/max KB = page HTML; 1st search KB = median bytes a first query fetches.",
+           "targets: 10k total ≤ 90 s · ours ≤ 10 % · t(10k)/t(1k) ≤ 11 · median page ≤ 40 KB · peak RSS ≤ 1,536 MB"]
+    if 1000 in by_n and 10000 in by_n:
+        out.append(f"t(10k)/t(1k) = {by_n[10000]['total_s'] / by_n[1000]['total_s']:.1f}")
+    return out
+
+
+def main() -> int:
+    """Run every size in its own process and print the table."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="100,1000,10000", help="comma-separated project counts")
+    parser.add_argument("--keep", type=Path, help="keep the generated data and sites under this folder")
+    parser.add_argument("--one", type=int, help=argparse.SUPPRESS)  # internal: measure one size, print JSON
+    parser.add_argument("--work", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.one:
+        print(json.dumps(measure(args.one, args.work)))
+        return 0
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
+        for n in [int(s) for s in args.sizes.split(",")]:
+            work = (args.keep or Path(tmp)) / f"n{n}"
+            cmd = [sys.executable, __file__, "--one", str(n), "--work", str(work)]
+            result = subprocess.run(cmd, check=True, capture_output=True, text=True, cwd=ROOT)
+            rows.append(json.loads(result.stdout.strip().splitlines()[-1]))
+            print(f"measured N={n:,}: {rows[-1]['total_s']:.1f} s", file=sys.stderr)
+    print(table(rows))
+    print("\n".join(notes(rows)))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
