@@ -25,6 +25,7 @@ from .findings import is_non_budget, project_total
 from .helpers import project_period
 from .model import Project
 from .money import format_in_unit
+from .redaction import lineage_marks, redact_project
 from .validation import Portal
 
 KST = timezone(timedelta(hours=9))
@@ -198,29 +199,34 @@ def load_history(data_dir: Path, portal: Portal) -> History:
     lineages = _lineages(commits, data_rel)
     blobs = _read_blobs(root, {v.blob for vs in lineages.values() for v in vs if v.blob})
     context = _Context.of(portal)
+    now = {f"{b.key}/{p.id}": p for b in portal.plans for p in b.projects}  # today's 비공개 marks, committed or not
     history = History(available=True)
     for path, versions in sorted(lineages.items()):
         m = _PROJECT_PATH.match(path)
         if m:
             key = f"{m['org']}/{m['year']}/{m['id']}"
-            changes = list(_changes(key, versions, blobs, context.for_plan(key)))
+            changes = list(_changes(key, versions, blobs, context.for_plan(key), now.get(key)))
             if changes:
                 history.by_project[key] = changes[::-1]
     return history
 
 
-def _changes(key: str, versions: list[_Version], blobs: dict[str, bytes], words: _Words) -> Iterator[Change]:
-    """Changes between successive valid versions of one project file."""
+def _changes(key: str, versions: list[_Version], blobs: dict[str, bytes], words: _Words, today: Project | None = None) -> Iterator[Change]:
+    """Changes between successive valid versions of one project file, 비공개 content redacted."""
+    parsed = [None if v.blob is None else _project(blobs.get(v.blob)) for v in versions]
+    whole, withheld = lineage_marks(parsed + [today])  # a mark in any version hides that content in every version
+    if whole is not None:
+        return  # a project withheld as a whole has no published history
     previous: Project | None = None
-    for version in versions:
+    for version, found in zip(versions, parsed, strict=True):
         if version.blob is None:
             if previous is not None:
                 yield Change(key, previous.title, version.commit, version.when, ("사업 삭제",), exists=False)
             previous = None
             continue
-        current = _project(blobs.get(version.blob))
-        if current is None:
+        if found is None:
             continue  # an invalid intermediate version: compare the next valid one with the last valid one
+        current = redact_project(found, fields=withheld)
         messages = ["사업 추가"] if previous is None else describe(previous, current, words)
         if messages:
             yield Change(key, current.title, version.commit, version.when, tuple(messages))

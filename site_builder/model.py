@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, PlainValidator, WithJsonSchema, field_validator
 
@@ -251,6 +251,28 @@ class Irregularity(Strict):
     refs: list[str] = Field(default_factory=list, description="관련 사업·전략 식별자.")
 
 
+WithholdableField = Literal[
+    "contacts", "goals", "background", "necessity", "overview", "budget", "results", "improvements", "actions",
+    "evaluation", "schedule", "steps", "investment", "kpis", "issues", "effects", "sections", "title_variants", "irregularities",
+]
+WITHHOLDABLE_FIELDS: tuple[str, ...] = get_args(WithholdableField)  # project fields that may be marked 비공개
+
+
+class Withholding(Strict):
+    """Why a whole project is not published (정보공개법 제9조제1항 각 호)."""
+
+    ground: int = Field(..., ge=1, le=8, description="비공개 근거: 「공공기관의 정보공개에 관한 법률」 제9조제1항의 호 번호 (1–8). 쪽에는 `비공개 (제9조제1항제N호)`로 나옵니다.")
+    reason: str | None = Field(None, description="내부 메모 (비공개 결정 사유). 사이트·검색·내려받기 어디에도 나오지 않습니다.")
+
+
+class FieldWithholding(Strict):
+    """One field of a project that is not published, with its legal ground."""
+
+    field: WithholdableField = Field(..., description="공개하지 않을 항목 이름 (예: `budget`, `goals`). `budget`이면 사업개요의 소요예산 줄도 가리고 합계에서 뺍니다.")
+    ground: int = Field(..., ge=1, le=8, description="비공개 근거: 「공공기관의 정보공개에 관한 법률」 제9조제1항의 호 번호 (1–8).")
+    reason: str | None = Field(None, description="내부 메모 (비공개 결정 사유). 사이트·검색·내려받기 어디에도 나오지 않습니다.")
+
+
 class Project(Strict):
     """A work item (사업 / 실천사업 / 현안사업 …) with everything the document says about it."""
 
@@ -284,6 +306,8 @@ class Project(Strict):
     sections: list[Block] = Field(default_factory=list, description="그 밖의 블록 (원문 제목 그대로).")
     source: SourceRef | None = Field(None, description="원문 위치.")
     irregularities: list[Irregularity] = Field(default_factory=list, description="이 사업의 원문 불규칙.")
+    withheld: Withholding | None = Field(None, description="사업 전체 비공개. 번호·부서·전략·구분만 남고 제목은 `비공개 (제9조제1항제N호)`로 바뀌며 금액은 합계에서 빠집니다.")
+    withheld_fields: list[FieldWithholding] = Field(default_factory=list, description="공개하지 않을 항목들. 그 자리에 `비공개 (제9조제1항제N호)`가 나옵니다.")
 
 
 class StrategyNode(Strict):
@@ -380,6 +404,10 @@ class Plan(Strict):
     sections: list[Block] = Field(default_factory=list, description="그 밖의 장 (일반현황, 성과평가 …), 원문 제목 그대로.")
     irregularities: list[Irregularity] = Field(default_factory=list, description="원문 불규칙 기록.")
     acknowledged: list[str] = Field(default_factory=list, description="확인한 점검 결과 식별자 (`--strict`에서 오류로 보지 않음).")
+    acknowledged_personal_data: list[str] = Field(
+        default_factory=list,
+        description="개인정보 검사(주민등록번호·휴대전화·개인 전자우편)에 걸렸지만 공개해도 된다고 확인한 값들, 원문 그대로 (이 계획의 파일에만 적용).",
+    )
 
 
 class Organisation(Strict):
@@ -414,6 +442,13 @@ class SiteConfig(Strict):
     show_person_names: bool = Field(False, description="담당자 이름 공개 여부 (기본: 공개 안 함).")
     license: Literal["kogl-1", "kogl-2", "kogl-3", "kogl-4"] = Field("kogl-1", description="공공누리 유형.")
     footer_links: list[FooterLink] = Field(default_factory=list, description="바닥글 링크 (개인정보처리방침 등).")
+    email_domains: list[str] = Field(
+        default_factory=list,
+        description="기관 전자우편 도메인 (예: `jbsswa.or.kr`). 이 도메인과 `*.go.kr` 밖의 주소는 개인 전자우편으로 보고 빌드를 멈춥니다.",
+    )
+    acknowledged_personal_data: list[str] = Field(
+        default_factory=list, description="개인정보 검사에 걸렸지만 공개해도 된다고 확인한 값들, 원문 그대로 (사이트 전체에 적용)."
+    )
 
 
 def schema_models() -> dict[str, type[BaseModel]]:

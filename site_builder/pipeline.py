@@ -13,7 +13,9 @@ from .extrapages import citizen_pages
 from .findings import portal_findings
 from .history import History, atom_feed, load_history
 from .pages import portal_pages
+from .privacy import personal_data_problems
 from .problem import Finding, Problem
+from .redaction import redact_portal
 from .render import render_all
 from .search import index_files
 from .siteconfig import config_text
@@ -72,7 +74,7 @@ def check(data_dir: Path, strict: bool = False) -> Checked:
         return Checked(None, [Problem(str(data_dir), 1, 1, "", "데이터 폴더가 없습니다", "폴더", "없음")])
     data, problems = load_data(data_dir)
     portal, invalid = validate(data)
-    problems = sorted(set(problems + invalid))
+    problems = sorted(set(problems + invalid + personal_data_problems(data)))  # nothing personal is published
     if portal is None:
         return Checked(None, problems)
     found = portal_findings(portal)
@@ -85,6 +87,7 @@ def check(data_dir: Path, strict: bool = False) -> Checked:
 def generate(portal: Portal, history: History | None = None) -> dict[str, str | bytes]:
     """Every generated file of the docs tree (pages, downloads, change feed), in memory."""
     history = history or History()
+    portal = redact_portal(portal)  # from here on nothing marked 비공개 exists (pages, index, downloads, feed)
     pages = portal_pages(portal, history) + citizen_pages(portal)
     lastmod.stamp(pages, portal)  # dates from the data's git history; none without git
     files: dict[str, str | bytes] = dict(render_all(portal, pages))
@@ -103,7 +106,7 @@ def build(paths: Paths, site_dir: Path, strict: bool = False) -> tuple[Checked, 
         return checked, ""
     history = load_history(paths.data_dir, checked.portal)  # empty without git or in a shallow clone
     write_tree(generate(checked.portal, history), [paths.content_dir], paths.docs_dir)
-    paths.config.write_text(config_text(checked.portal, paths.root), encoding="utf-8")
+    paths.config.write_text(config_text(redact_portal(checked.portal), paths.root), encoding="utf-8")
     site_dir.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=".site-tmp-", dir=site_dir.parent)).resolve()
     ok, output = mkdocs_seam.build_site(paths.config, tmp)

@@ -10,6 +10,7 @@ from .problem import Problem
 from .source import Path_, SourceFile
 
 if TYPE_CHECKING:
+    from .model import Project
     from .validation import PlanBundle
 
 
@@ -95,7 +96,21 @@ def _project_problems(bundle: PlanBundle, all_projects: set[str]) -> list[Proble
         problems += _ref(src, ("group",), "group", project.group, groups, "사업 묶음")
         for i, other in enumerate(project.continues):
             problems += _ref(src, ("continues", i), f"continues[{i}]", other, all_projects, "다른 해 사업")
+        problems += _withheld_twice(src, project)
     return problems
+
+
+def _withheld_twice(source: SourceFile, project: Project) -> list[Problem]:
+    """A field listed twice under `withheld_fields` (which ground applies would be unclear)."""
+    first: dict[str, int] = {}
+    out = []
+    for i, entry in enumerate(project.withheld_fields):
+        if entry.field in first:
+            line = source.position(("withheld_fields", first[entry.field]))[0]
+            out.append(_at(source, ("withheld_fields", i, "field"), f"withheld_fields[{i}].field",
+                           f"같은 항목이 비공개로 두 번 적혀 있습니다 (처음: {line}번째 줄)", "항목마다 한 번", f"`{entry.field}`"))
+        first.setdefault(entry.field, i)
+    return out
 
 
 _PERIODS = {"month": (12, "월"), "quarter": (4, "분기")}

@@ -12,6 +12,7 @@ import yaml
 
 from . import filters, helpers
 from . import findings as findings_mod
+from . import redaction as redaction_mod
 from .bullets import parse_bullets
 from .money import format_in_unit, parse_money
 from .pages import Page, node_path, project_path, unit_path
@@ -87,7 +88,7 @@ def make_environment() -> jinja2.Environment:
     env.filters.update(h=escape_html, md=escape_md, h_strong=filters.escape_with_strong)
     env.tests["budgeted"] = lambda p: bool(findings_mod.project_total(p))
     env.globals.update(
-        money=money, money_text=_money_text, parse_bullets=parse_bullets, fnd=findings_mod,
+        money=money, money_text=_money_text, parse_bullets=parse_bullets, fnd=findings_mod, redaction=redaction_mod,
         node_path=node_path, project_path=project_path, unit_path=unit_path, page_href=page_href,
         **helpers.template_helpers(), **filters.template_helpers(),
     )

@@ -1,0 +1,120 @@
+"""Redaction stage: validated portal → portal with everything marked 비공개 taken out.
+
+Runs between validation and page planning. Pages, search index, downloads, feed and nav are all
+made from the redacted portal, so nothing marked 비공개 can reach them by a forgotten filter.
+Grounds are 「공공기관의 정보공개에 관한 법률」 제9조제1항 각 호 (1–8); the internal `reason`
+notes are dropped here too. What stays of a whole-withheld project is its id, number, unit,
+strategy, group and year links, so counts and navigation stay true; its amount leaves every total.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+
+from .model import Catalogue, FieldWithholding, Irregularity, Overview, Plan, Project, Withholding
+from .validation import PlanBundle, Portal
+
+NOTICE = "비공개 (제9조제1항제{ground}호)"
+_KEPT = ("id", "number", "unit", "strategy", "group", "continues")  # what a whole-withheld project keeps
+
+
+def notice(ground: int) -> str:
+    """`비공개 (제9조제1항제5호)`: what the site shows where withheld content would be."""
+    return NOTICE.format(ground=ground)
+
+
+def field_grounds(project: Project) -> dict[str, int]:
+    """Withheld field name → ground (the first entry wins when a field is listed twice)."""
+    grounds: dict[str, int] = {}
+    for entry in project.withheld_fields:
+        grounds.setdefault(entry.field, entry.ground)
+    return grounds
+
+
+def withheld_ground(project: Project, name: str) -> int | None:
+    """The ground a field of a (redacted) project is withheld on, or None if it is published."""
+    if project.withheld is not None:
+        return project.withheld.ground
+    return field_grounds(project).get(name)
+
+
+def redact_project(project: Project, whole: int | None = None, fields: dict[str, int] | None = None) -> Project:
+    """The project with withheld content removed; `whole`/`fields` add marks to the project's own."""
+    whole = project.withheld.ground if project.withheld else whole
+    if whole is not None:
+        kept = {name: getattr(project, name) for name in _KEPT}
+        return Project(**kept, title=notice(whole), withheld=Withholding(ground=whole))
+    grounds = {**(fields or {}), **field_grounds(project)}
+    if not grounds:
+        return project
+    update: dict[str, object] = {name: Project.model_fields[name].get_default(call_default_factory=True) for name in grounds}
+    if "budget" in grounds and "overview" not in grounds and project.overview:  # the amount must not survive in 소요예산
+        update["overview"] = _without_amounts(project.overview, grounds["budget"])
+    update["withheld_fields"] = [FieldWithholding(field=name, ground=g) for name, g in sorted(grounds.items())]  # type: ignore[arg-type]
+    return project.model_copy(update=update)
+
+
+def _without_amounts(overview: Overview, ground: int) -> Overview:
+    """사업개요 with its budget lines' text replaced by the notice."""
+    items = [i.model_copy(update={"text": notice(ground), "body": None}) if i.kind == "budget" else i for i in overview.items]
+    return overview.model_copy(update={"items": items})
+
+
+def _redact_plan(plan: Plan, withheld: dict[str, int]) -> Plan:
+    """Catalogue entries and irregularities that name a withheld project show the notice instead."""
+    if not withheld:
+        return plan
+    catalogues = [_redact_catalogue(c, withheld) for c in plan.catalogues]
+    irregularities = [_redact_irregularity(r, withheld) for r in plan.irregularities]
+    return plan.model_copy(update={"catalogues": catalogues, "irregularities": irregularities})
+
+
+def _redact_catalogue(catalogue: Catalogue, withheld: dict[str, int]) -> Catalogue:
+    """Entries pointing at a withheld project lose their text (it is the project's title)."""
+    entries = [e.model_copy(update={"text": notice(withheld[e.project])}) if e.project in withheld else e for e in catalogue.entries]
+    return catalogue.model_copy(update={"entries": entries})
+
+
+def _redact_irregularity(irregularity: Irregularity, withheld: dict[str, int]) -> Irregularity:
+    """An irregularity about a withheld project may quote it: its description becomes the notice."""
+    ground = next((withheld[r] for r in irregularity.refs if r in withheld), None)
+    if ground is None:
+        return irregularity
+    return irregularity.model_copy(update={"description": notice(ground), "source": None})
+
+
+def redact_bundle(bundle: PlanBundle) -> PlanBundle:
+    """One plan with its withheld projects and fields removed."""
+    withheld = {p.id: p.withheld.ground for p in bundle.projects if p.withheld}
+    projects = [redact_project(p) for p in bundle.projects]
+    return dataclasses.replace(bundle, plan=_redact_plan(bundle.plan, withheld), projects=projects)
+
+
+def redact_portal(portal: Portal) -> Portal:
+    """The portal as it may be published: every page, index and download is made from this."""
+    return Portal(portal.site, [redact_bundle(b) for b in portal.plans])
+
+
+def withheld_count(projects: Sequence[Project]) -> int:
+    """How many of these (redacted) projects are withheld as a whole."""
+    return sum(1 for p in projects if p.withheld is not None)
+
+
+def money_withheld_count(projects: Sequence[Project]) -> int:
+    """How many of these (redacted) projects have their amount withheld (whole project or `budget`)."""
+    return sum(1 for p in projects if withheld_ground(p, "budget") is not None)
+
+
+def lineage_marks(versions: Sequence[Project | None]) -> tuple[int | None, dict[str, int]]:
+    """Marks over every version of one project file: once withheld, withheld in all its history."""
+    whole: int | None = None
+    fields: dict[str, int] = {}
+    for project in versions:
+        if project is None:
+            continue
+        if project.withheld and whole is None:
+            whole = project.withheld.ground
+        for name, ground in field_grounds(project).items():
+            fields.setdefault(name, ground)
+    return whole, fields
