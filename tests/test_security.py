@@ -157,3 +157,102 @@ def test_failed_build_keeps_previous_site(name: str, built_once: tuple[Path, dic
     assert checked.problems
     assert _tree(base / "site") == before
     assert not list(base.glob(".site-tmp-*"))
+
+
+# --- Personal data gate (site_builder/privacy.py) ---------------------------------------------------
+
+RRNS = ["900101-1234567", "9001011234567", "050315-3123456", "800229 2234567"]
+MOBILES = ["010-1234-5678", "01098765432", "010.2345.6789", "+82 10 3456 7890", "+82-10-4567-8901", "+821056789012", "011-234-5678", "(010)1111-2222"]
+EMAILS = ["hong.gildong@gmail.com", "kim_1234@naver.com", "someone+tag@example.com", "jc1365@hanmail.net"]
+
+# (file, how the value is planted) — every published text kind: titles, bullets, table cells, labels,
+# contacts, unit and organisation names, site title and description, budget basis, steps, KPI values.
+PLANTINGS: list[tuple[str, Callable[[str], str]]] = [
+    (P4, lambda v: f"id: p4\ntitle: 사업 {v}\nunit: team-a\n"),
+    (P4, lambda v: f"id: p4\ntitle: 본문\ngoals:\n  body: |\n    - 목표\n     - 문의 {v} 로\n"),
+    (P4, lambda v: f"id: p4\ntitle: 표\ninvestment:\n  rows: [[계, '{v}', '1']]\n"),
+    (P4, lambda v: f"id: p4\ntitle: 연락처\ncontacts:\n  - {{role: 담당자, phone: '{v}'}}\n"),
+    (P4, lambda v: f"id: p4\ntitle: 개요\noverview:\n  items:\n    - {{label: '담당 {v}', text: 내용}}\n"),
+    (P4, lambda v: f"id: p4\ntitle: 예산\nbudget:\n  lines:\n    - {{category: 운영비, basis: '{v} 외', amount: 1000}}\n"),
+    (P4, lambda v: f"id: p4\ntitle: 단계\nsteps:\n  - steps:\n      - {{when: '2024. 3.', text: '연락 {v}'}}\n"),
+    (P4, lambda v: f"id: p4\ntitle: 지표\nkpis:\n  - indicator: 문의\n    targets:\n      - {{year: 2024, value: '{v}'}}\n"),
+    ("demo-org/org.yaml", lambda v: f"id: demo-org\nname: 시험군 행정과 {v}\nkind: 기초자치단체 부서\n"),
+    ("demo-org/org.yaml", lambda v: f"id: demo-org\nname: 시험군 행정과\nphone: '{v}'\n"),
+    ("site.yaml", lambda v: f"title: 누리집 {v}\noperator: 시험 운영팀\n"),
+    ("site.yaml", lambda v: f"title: 누리집\noperator: 시험 운영팀\ndescription: |\n  안내\n  문의: {v}\n"),
+]
+
+
+def _gate(data: Path) -> list[str]:
+    from site_builder.pipeline import check
+
+    return [p.format() for p in check(data).problems]
+
+
+@pytest.mark.parametrize("value", RRNS + MOBILES + EMAILS)
+def test_personal_data_is_caught_in_every_field(value: str, data_copy: Path):
+    original = {name: (data_copy / name).read_text(encoding="utf-8") for name, _ in PLANTINGS if (data_copy / name).exists()}
+    for target, plant in PLANTINGS:
+        text = plant(value)
+        (data_copy / target).write_text(text, encoding="utf-8")
+        problems = _gate(data_copy)
+        line = next(i for i, ln in enumerate(text.splitlines(), 1) if value in ln)
+        hits = [p for p in problems if "개인정보로 보이는 값" in p]
+        assert len(hits) == 1, (target, text, problems)
+        assert hits[0].startswith(f"data/{target}:{line}:"), (hits[0], text)
+        assert value not in hits[0]  # the message masks the value (CI logs may be public)
+        (data_copy / target).write_text(original.get(target, ""), encoding="utf-8") if target in original else (data_copy / target).unlink()
+
+
+def test_acknowledged_value_passes_and_only_that_value(data_copy: Path):
+    (data_copy / P4).write_text("id: p4\ntitle: 센터 010-1234-5678, 010-9999-8888\nunit: team-a\n", encoding="utf-8")
+    plan = data_copy / "demo-org/2024/plan.yaml"
+    plan.write_text(plan.read_text(encoding="utf-8") + "acknowledged_personal_data: ['010-1234-5678']\n", encoding="utf-8")
+    problems = _gate(data_copy)
+    assert len(problems) == 1 and "010-****-*888" in problems[0]
+    site = data_copy / "site.yaml"
+    site.write_text(site.read_text(encoding="utf-8") + "acknowledged_personal_data: ['010-9999-8888']\n", encoding="utf-8")
+    assert _gate(data_copy) == []
+
+
+def test_institutional_email_domains(data_copy: Path):
+    (data_copy / P4).write_text("id: p4\ntitle: 문의 info@jincheon.go.kr, plan@jbsswa.or.kr\nunit: team-a\n", encoding="utf-8")
+    assert len(_gate(data_copy)) == 1  # go.kr is institutional; jbsswa.or.kr is not listed yet
+    site = data_copy / "site.yaml"
+    site.write_text(site.read_text(encoding="utf-8") + "email_domains: [jbsswa.or.kr]\n", encoding="utf-8")
+    assert _gate(data_copy) == []
+
+
+def test_contact_names_and_withheld_memo_are_out_of_scope(data_copy: Path):
+    (data_copy / P4).write_text("id: p4\ntitle: t\nunit: team-a\ncontacts:\n  - {role: 담당자, name: 'hong@gmail.com'}\n", encoding="utf-8")
+    assert _gate(data_copy) == []
+
+
+@pytest.mark.parametrize("data", [ROOT / "data", FIXTURE_DATA], ids=["seed-plans", "fixture"])
+def test_no_false_alarms_on_real_data(data: Path):
+    assert [p for p in _gate(data) if "개인정보" in p] == []
+
+
+@pytest.mark.parametrize("text", ["내선 4032", "☎ 043-539-4032", "578,904천원", "2024. 1. 18.", "1,611.2백만원", "원문 3005-3010행",
+                                  "'22년 2회", "사업번호 20240118-1234567890", "043)533-8897, 532-8897", "1588-1234", "info@jeonbuk.go.kr"])
+def test_no_false_alarms_on_office_numbers_and_figures(text: str):
+    from site_builder.privacy import find_personal_data
+
+    assert find_personal_data(text) == []
+
+
+def test_impossible_birth_date_is_not_a_resident_number():
+    from site_builder.privacy import find_personal_data
+
+    assert find_personal_data("991332-1234567 990230-1234567") == []
+    assert [h.kind for h in find_personal_data("990228-1234567")] == ["rrn"]
+
+
+def test_build_stops_on_personal_data_and_keeps_site(built_once: tuple[Path, dict[str, bytes]], tmp_path: Path):
+    base, before = built_once
+    data = tmp_path / "data"
+    shutil.copytree(base / "data", data)
+    (data / P4).write_text("id: p4\ntitle: 문의 010-1234-5678\nunit: team-a\n", encoding="utf-8")
+    checked, _ = build(Paths(ROOT, data, tmp_path / "build"), base / "site")
+    assert any("휴대전화" in p.message for p in checked.problems)
+    assert _tree(base / "site") == before
