@@ -22,7 +22,7 @@ from .siteconfig import config_text
 from .source import load_data
 from .validation import Portal, validate
 from .vendor import vendor_files
-from .writer import replace_dir, write_tree
+from .writer import build_lock, recover_dir, remove_stale, replace_dir, write_tree
 
 
 @dataclass
@@ -105,14 +105,24 @@ def build(paths: Paths, site_dir: Path, strict: bool = False) -> tuple[Checked, 
     if checked.portal is None:
         return checked, ""
     history = load_history(paths.data_dir, checked.portal)  # empty without git or in a shallow clone
-    write_tree(generate(checked.portal, history), [paths.content_dir], paths.docs_dir)
-    paths.config.write_text(config_text(redact_portal(checked.portal), paths.root), encoding="utf-8")
+    files = generate(checked.portal, history)
+    with build_lock(paths.build_dir, site_dir):  # a second build at the same time waits here
+        return checked, _publish(paths, site_dir, files, checked, checked.portal)
+
+
+def _publish(paths: Paths, site_dir: Path, files: dict[str, str | bytes], checked: Checked, portal: Portal) -> str:
+    """Write the docs tree, run MkDocs into a fresh folder and swap it in (the caller holds the lock)."""
     site_dir.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=".site-tmp-", dir=site_dir.parent)).resolve()
+    recover_dir(site_dir)  # a build killed mid-swap left the old site at .site.old
+    prefix = f".{site_dir.name}-tmp-"  # per site name: never touches another site's build in the same folder
+    remove_stale(site_dir.parent, prefix)
+    write_tree(files, [paths.content_dir], paths.docs_dir)
+    paths.config.write_text(config_text(redact_portal(portal), paths.root), encoding="utf-8")
+    tmp = Path(tempfile.mkdtemp(prefix=prefix, dir=site_dir.parent)).resolve()
     ok, output = mkdocs_seam.build_site(paths.config, tmp)
     if not ok:
         shutil.rmtree(tmp, ignore_errors=True)
         checked.problems.append(Problem(str(paths.config), 1, 1, "", "사이트 생성(MkDocs)이 실패했습니다", "경고 없는 빌드", output[-2000:]))
-        return checked, output
+        return output
     replace_dir(tmp, site_dir)
-    return checked, output
+    return output

@@ -7,11 +7,20 @@ renamed), and files no longer generated are deleted. Nothing here runs before va
 
 from __future__ import annotations
 
+import ctypes
 import os
 import shutil
+import sys
 import tempfile
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+
+try:
+    import fcntl
+except ImportError:  # Windows
+    fcntl = None  # type: ignore[assignment]
 
 
 @dataclass
@@ -81,8 +90,49 @@ def write_tree(files: dict[str, str | bytes], static_dirs: list[Path], target: P
     return done
 
 
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two directories in one atomic step (Linux renameat2 RENAME_EXCHANGE); False where unsupported."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    return bool(renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0)
+
+
+def recover_dir(target: Path) -> None:
+    """Undo a swap cut short between its two renames: bring `.<name>.old` back if `target` is missing."""
+    old = target.with_name(f".{target.name}.old")
+    if not target.exists() and old.is_dir():
+        old.rename(target)
+
+
+@contextmanager
+def build_lock(*places: Path) -> Iterator[None]:
+    """Hold an exclusive lock per place (build dir, site dir) so two builds at once run one after the other."""
+    with ExitStack() as stack:
+        for place in sorted({p.resolve() for p in places}):  # one order everywhere: no deadlock
+            place.parent.mkdir(parents=True, exist_ok=True)
+            handle = stack.enter_context(open(place.with_name(f".{place.name}.lock"), "a+b"))  # noqa: SIM115
+            if fcntl is not None:  # no lock on Windows; the swap itself is still whole-or-nothing
+                fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+        yield
+
+
+def remove_stale(parent: Path, prefix: str) -> None:
+    """Delete leftovers of killed builds (`.site-tmp-…`); call only while holding the build lock."""
+    for path in parent.glob(prefix + "*"):
+        shutil.rmtree(path, ignore_errors=True)
+
+
 def replace_dir(new: Path, target: Path) -> None:
     """Move `new` to `target`; the old `target` disappears only after the new one is in place."""
+    if target.is_dir() and _exchange(new, target):  # readers see the old site or the new one, never neither
+        shutil.rmtree(new)
+        return
     old = None
     if target.exists():
         old = target.with_name(f".{target.name}.old")
