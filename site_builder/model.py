@@ -101,6 +101,13 @@ class Table(Strict):
     source: SourceRef | None = Field(None, description="원문 위치.")
 
 
+class Withholding(Strict):
+    """Why a project, block or field is not published (정보공개법 제9조제1항 각 호)."""
+
+    ground: int = Field(..., ge=1, le=8, description="비공개 근거: 「공공기관의 정보공개에 관한 법률」 제9조제1항의 호 번호 (1–8). 쪽에는 `비공개 (제9조제1항제N호)`로 나옵니다.")
+    reason: str | None = Field(None, description="내부 메모 (비공개 결정 사유). 사이트·검색·내려받기 어디에도 나오지 않습니다.")
+
+
 class Block(Strict):
     """A titled block of bullet text, tables and sub-blocks (lossless fallback)."""
 
@@ -109,6 +116,7 @@ class Block(Strict):
     tables: list[Table] = Field(default_factory=list, description="블록 안의 표.")
     blocks: list[Block] = Field(default_factory=list, description="하위 블록.")
     source: SourceRef | None = Field(None, description="원문 위치.")
+    withheld: Withholding | None = Field(None, description="이 블록 비공개. 제목만 남고 내용(본문·표·하위 블록) 자리에 `비공개 (제9조제1항제N호)`가 나옵니다.")
 
 
 class Contact(Strict):
@@ -256,13 +264,6 @@ WithholdableField = Literal[
     "evaluation", "schedule", "steps", "investment", "kpis", "issues", "effects", "sections", "title_variants", "irregularities",
 ]
 WITHHOLDABLE_FIELDS: tuple[str, ...] = get_args(WithholdableField)  # project fields that may be marked 비공개
-
-
-class Withholding(Strict):
-    """Why a whole project is not published (정보공개법 제9조제1항 각 호)."""
-
-    ground: int = Field(..., ge=1, le=8, description="비공개 근거: 「공공기관의 정보공개에 관한 법률」 제9조제1항의 호 번호 (1–8). 쪽에는 `비공개 (제9조제1항제N호)`로 나옵니다.")
-    reason: str | None = Field(None, description="내부 메모 (비공개 결정 사유). 사이트·검색·내려받기 어디에도 나오지 않습니다.")
 
 
 class FieldWithholding(Strict):

@@ -11,11 +11,15 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Sequence
+from typing import TypeVar
 
-from .model import Catalogue, FieldWithholding, Irregularity, Overview, Plan, Project, Withholding
+from pydantic import BaseModel
+
+from .model import Block, Catalogue, FieldWithholding, Irregularity, Overview, Plan, Project, Withholding
 from .validation import PlanBundle, Portal
 
 NOTICE = "비공개 (제9조제1항제{ground}호)"
+M = TypeVar("M")
 _KEPT = ("id", "number", "unit", "strategy", "group", "continues")  # what a whole-withheld project keeps
 
 
@@ -47,12 +51,25 @@ def redact_project(project: Project, whole: int | None = None, fields: dict[str,
         return Project(**kept, title=notice(whole), withheld=Withholding(ground=whole))
     grounds = {**(fields or {}), **field_grounds(project)}
     if not grounds:
-        return project
+        return redact_blocks(project)
     update: dict[str, object] = {name: Project.model_fields[name].get_default(call_default_factory=True) for name in grounds}
     if "budget" in grounds and "overview" not in grounds and project.overview:  # the amount must not survive in 소요예산
         update["overview"] = _without_amounts(project.overview, grounds["budget"])
     update["withheld_fields"] = [FieldWithholding(field=name, ground=g) for name, g in sorted(grounds.items())]  # type: ignore[arg-type]
-    return project.model_copy(update=update)
+    return redact_blocks(project.model_copy(update=update))
+
+
+def redact_blocks(value: M) -> M:
+    """`value` with every block marked 비공개 cut down to its heading and its ground (any depth)."""
+    if isinstance(value, Block) and value.withheld is not None:
+        return Block(heading=value.heading, withheld=Withholding(ground=value.withheld.ground))  # type: ignore[return-value]
+    if isinstance(value, BaseModel):
+        update = {name: new for name in type(value).model_fields if (new := redact_blocks(getattr(value, name))) is not getattr(value, name)}
+        return value.model_copy(update=update) if update else value
+    if isinstance(value, list):
+        items = [redact_blocks(v) for v in value]
+        return items if any(a is not b for a, b in zip(items, value, strict=True)) else value  # type: ignore[return-value]
+    return value
 
 
 def _without_amounts(overview: Overview, ground: int) -> Overview:
@@ -62,7 +79,8 @@ def _without_amounts(overview: Overview, ground: int) -> Overview:
 
 
 def _redact_plan(plan: Plan, withheld: dict[str, int]) -> Plan:
-    """Catalogue entries and irregularities that name a withheld project show the notice instead."""
+    """Blocks marked 비공개, and catalogue entries and irregularities naming a withheld project."""
+    plan = redact_blocks(plan)
     if not withheld:
         return plan
     catalogues = [_redact_catalogue(c, withheld) for c in plan.catalogues]

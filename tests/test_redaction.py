@@ -19,7 +19,7 @@ import pytest
 
 from site_builder.findings import project_total
 from site_builder.model import Project, Withholding
-from site_builder.pipeline import Paths, build, check
+from site_builder.pipeline import Paths, build, check, generate
 from site_builder.redaction import lineage_marks, notice, redact_bundle, redact_portal, redact_project
 from site_builder.render import money
 from site_builder.totals import plan_total
@@ -63,12 +63,19 @@ budget:
 effects:
   body: |
     - PUBLICMARK 공개 효과
+sections:
+  - heading: 협약 업체
+    withheld: {ground: 7, reason: REASONMARK 업체 요청}
+    body: |
+      - BLOCKMARK 업체 이름
+    tables:
+      - {title: BLOCKMARK 단가표, rows: [[BLOCKMARK 단가, "1"]]}
 """
 MARKS = """withheld_fields:
   - {field: goals, ground: 5, reason: REASONMARK 감사 진행 중}
   - {field: budget, ground: 7, reason: REASONMARK 영업상 비밀}
 """
-SECRETS = ("wholemark", "fieldmark", "reasonmark", "8,642", "8642", "9,753", "9753", "9,754", "9754")
+SECRETS = ("wholemark", "fieldmark", "reasonmark", "blockmark", "8,642", "8642", "9,753", "9753", "9,754", "9754")
 
 
 def _site_texts(site: Path) -> dict[str, str]:
@@ -131,6 +138,7 @@ def test_notice_stands_where_the_content_was(site: dict[str, str]) -> None:
     assert part.index("사업목표") < part.index(notice(5)), "the goals heading stays, with the notice under it"
     assert "publicmark 공개 효과" in part, "fields not marked stay published"
     assert "1234" in part and "2024. 1 ~ 12월" in part
+    assert part.index("협약 업체") < part.rindex(notice(7)), "a withheld block keeps its heading, the notice under it"
 
 
 def test_withheld_projects_stay_listed_with_their_notice(site: dict[str, str]) -> None:
@@ -186,3 +194,15 @@ def test_plan_text_naming_a_withheld_project_is_redacted(data_copy: Path) -> Non
     plan = redact_portal(portal).plans[0].plan
     entries = {e.project: e.text for c in plan.catalogues for e in c.entries}
     assert entries["p2"] == notice(8) and entries["p1"] == "첫 사업"
+
+
+def test_plan_block_marked_withheld_shows_only_heading_and_notice(data_copy: Path) -> None:
+    plan_file = data_copy / "demo-org/2024/plan.yaml"
+    text = plan_file.read_text(encoding="utf-8")
+    assert "  - heading: 일반현황\n" in text
+    plan_file.write_text(text.replace("  - heading: 일반현황\n", "  - heading: 일반현황\n    withheld: {ground: 6}\n"), encoding="utf-8")
+    portal = check(data_copy).portal
+    assert portal is not None
+    page = generate(portal)["demo-org/2024/index.md"]
+    assert isinstance(page, str) and "일반현황" in page and notice(6) in page
+    assert "1과장 2팀" not in page and "정원" not in page
