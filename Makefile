@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: site test setup lint golden serve clean bench
+.PHONY: site test setup lint golden serve clean bench bench-search
 
 $(STAMP): requirements.lock pyproject.toml package-lock.json
 	$(PYTHON) -m venv $(VENV)
@@ -30,8 +30,11 @@ golden: $(STAMP)  ## rewrite the golden Markdown files after an intended change
 serve: $(STAMP)
 	$(PY) -m site_builder serve
 
-bench: $(STAMP)
-	$(PY) scripts/benchmark.py
+bench: $(STAMP)  ## build benchmark: synthetic portals of 100, 1,000, 10,000 projects (SIZES=100,1000 for fewer)
+	$(PY) benchmarks/run.py --sizes $(or $(SIZES),100,1000,10000)
+
+bench-search: $(STAMP)  ## search index size and query latency on a synthetic 10,000-project portal
+	$(PY) benchmarks/search.py
 
 clean:
 	rm -rf build site

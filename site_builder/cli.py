@@ -1,4 +1,4 @@
-"""Command line: `site-builder validate|build|serve|schema|import|new` (Korean output, exit 1 on user errors)."""
+"""Command line: `site-builder validate|build|assemble|serve|schema|import|new` (Korean output, exit 1 on user errors)."""
 
 from __future__ import annotations
 
@@ -55,10 +55,20 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return 1 if checked.problems else 0
 
 
+def _build_shard(args: argparse.Namespace, paths: Paths) -> Checked:
+    """Build one shard (`--shard i/n` or `--only-org`): the pages of some organisations only."""
+    from .shards import build_shard
+
+    return build_shard(paths, args.site_dir, list(args.only_org or []), args.strict, args.shard)[0]
+
+
 def cmd_build(args: argparse.Namespace) -> int:
     """Validate and build the site; the previous site stays if anything fails."""
     paths = Paths(_root(), args.data, args.build_dir)
-    checked, _ = build(paths, args.site_dir, args.strict)
+    if args.shard or args.only_org:
+        checked = _build_shard(args, paths)
+    else:
+        checked, _ = build(paths, args.site_dir, args.strict)
     _print_result(checked, "text", show_findings=False)
     if checked.problems:
         print(f"오류 {len(checked.problems)}건: 사이트를 만들지 않았습니다 (이전 사이트는 그대로입니다).", file=sys.stderr)
@@ -66,6 +76,19 @@ def cmd_build(args: argparse.Namespace) -> int:
     print(_summary(checked))
     print(f"사이트를 만들었습니다: {args.site_dir}/")
     print("미리 보기: site-builder serve  (또는: python -m http.server -d site 8000 → http://127.0.0.1:8000/)")
+    return 0
+
+
+def cmd_assemble(args: argparse.Namespace) -> int:
+    """Join shard sites (`build --shard`) into one site with one search index."""
+    from .shards import assemble
+
+    checked, _ = assemble(Paths(_root(), args.data, args.build_dir), args.shards, args.site_dir)
+    _print_result(checked, "text", show_findings=False)
+    if checked.problems:
+        print(f"오류 {len(checked.problems)}건: 누리집을 합치지 않았습니다 (이전 사이트는 그대로입니다).", file=sys.stderr)
+        return 1
+    print(f"조각 {len(args.shards)}개를 합쳤습니다: {args.site_dir}/")
     return 0
 
 
@@ -109,6 +132,7 @@ def make_parser() -> argparse.ArgumentParser:
     commands: list[tuple[str, Callable[[argparse.Namespace], int], str]] = [
         ("validate", cmd_validate, "데이터를 검사하고 오류와 점검 결과를 보여 줍니다"),
         ("build", cmd_build, "데이터를 검사하고 site/ 에 누리집을 만듭니다"),
+        ("assemble", cmd_assemble, "조각(샤드)별로 만든 누리집을 하나로 합칩니다"),
         ("serve", cmd_serve, "데이터가 바뀌면 다시 만드는 미리 보기 서버를 띄웁니다"),
         ("schema", cmd_schema, "데이터 파일의 JSON Schema를 씁니다"),
         ("import", cmd_import, "계획 문서(텍스트)에서 YAML 초안을 만듭니다"),
@@ -123,7 +147,7 @@ def make_parser() -> argparse.ArgumentParser:
 
 def _configure(name: str, p: argparse.ArgumentParser) -> None:
     """Options of one subcommand."""
-    if name in ("validate", "build", "serve", "new"):
+    if name in ("validate", "build", "serve", "new", "assemble"):
         _add_data(p)
     if name in ("validate", "build"):
         p.add_argument("--strict", action="store_true", help="확인(acknowledged)되지 않은 점검 결과도 오류로 봅니다")
@@ -133,6 +157,12 @@ def _configure(name: str, p: argparse.ArgumentParser) -> None:
         p.add_argument("--quiet", action="store_true", help="점검 결과 목록을 생략합니다")
     if name == "build":
         p.add_argument("--site-dir", type=Path, default=Path("site"), help="누리집을 만들 폴더 (기본: site)")
+        p.add_argument("--build-dir", type=Path, default=None, help="중간 Markdown을 쓸 폴더 (기본: build)")
+        p.add_argument("--shard", metavar="I/N", help="N개 조각 중 I번째 조각만 만듭니다 (기관 단위, 예: 1/2); assemble로 합칩니다")
+        p.add_argument("--only-org", action="append", metavar="기관", help="이 기관의 쪽만 조각으로 만듭니다 (여러 번 쓸 수 있음)")
+    if name == "assemble":
+        p.add_argument("shards", type=Path, nargs="+", help="build --shard 로 만든 조각 폴더들")
+        p.add_argument("--site-dir", type=Path, default=Path("site"), help="합친 누리집을 만들 폴더 (기본: site)")
         p.add_argument("--build-dir", type=Path, default=None, help="중간 Markdown을 쓸 폴더 (기본: build)")
     if name == "serve":
         p.add_argument("--address", default="127.0.0.1:8000", help="주소:포트 (기본: 127.0.0.1:8000)")

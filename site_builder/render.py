@@ -99,6 +99,7 @@ def render_page(env: jinja2.Environment, page: Page, portal: Portal) -> str:
     """Render one page to Markdown with front matter."""
     template = env.get_template(page.template)
     filters.reset_labels(env.globals)  # table region names are unique per page
+    env.globals["chart"] = helpers.template_helpers()["chart"]  # chart ids count per page: a page never depends on others
     context = {"portal": portal, **page.context}
     body = template.render(page=page, site=portal.site, link=page.link, **context)
     body = re.sub(r"\n{3,}", "\n\n", body).strip() + "\n"

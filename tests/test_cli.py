@@ -10,7 +10,7 @@ from site_builder.cli import make_parser
 
 from .conftest import FIXTURE_DATA, run_cli
 
-COMMANDS = ["validate", "build", "serve", "schema", "import", "new"]
+COMMANDS = ["validate", "build", "assemble", "serve", "schema", "import", "new"]
 
 
 def test_every_command_is_registered():

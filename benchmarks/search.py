@@ -3,10 +3,10 @@
 
 Prints numbers only (nothing is asserted): index size, bytes a first query transfers, query latency in
 Python and, when /usr/bin/chromium and Playwright are present, in headless chromium running the real
-content/assets/search.js against a local http.server. Text comes from the real data in data/ (lines of
-the plans, reshuffled), so the vocabulary is Korean public-plan text.
+content/assets/search.js against a local http.server. The portal comes from benchmarks/portal.py (the same
+generator as the build benchmark, benchmarks/run.py).
 
-    .venv/bin/python scripts/benchmark.py [--projects 10000] [--plans 50] [--no-browser]
+    .venv/bin/python benchmarks/search.py [--projects 10000] [--per-plan 50] [--no-browser]
 """
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ import argparse
 import functools
 import http.server
 import json
-import random
 import shutil
 import socketserver
 import statistics
@@ -26,11 +25,10 @@ import time
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.portal import generate  # noqa: E402
 from site_builder.pipeline import check  # noqa: E402
 from site_builder.search import INDEX_DIR, Searcher, index_files, strings  # noqa: E402
 
@@ -38,60 +36,6 @@ QUERIES = ["봉사", "자원봉사센터", "돌봄", "틈새돌봄", "예산을"
            "소속시설", "인권", "대체인력", "주소갖기", "기록물", "리더십", "만족도 조사", "사회서비스", "교육", "2024", "운영", "사업"]
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"]
-
-
-def _pool(data: Path) -> tuple[list[str], list[str]]:
-    """Lines of real text and words of real titles, the material of the synthetic projects."""
-    lines: list[str] = []
-    words: list[str] = []
-    for path in sorted(data.glob("*/*/projects/*.yaml")):
-        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
-        words += str(doc.get("title", "")).split()
-        for text in strings({k: v for k, v in doc.items() if k != "title"}):
-            lines += [ln.strip() for ln in text.splitlines() if len(ln.strip()) > 8]
-    return lines, words
-
-
-def _project(rng: random.Random, n: int, plan: dict[str, Any], lines: list[str], words: list[str], nodes: list[str]) -> dict[str, Any]:
-    """One synthetic project in the data format."""
-    amount = rng.choice([0, rng.randrange(1_000, 900_000)])
-    body = "\n".join("- " + rng.choice(lines) for _ in range(rng.randrange(6, 18)))
-    return {
-        "id": f"p{n:05d}", "title": " ".join(rng.sample(words, rng.randrange(3, 7))), "number": str(n),
-        "unit": rng.choice(plan["units"])["id"], "strategy": rng.choice(nodes),
-        "goals": {"body": "\n".join("- " + rng.choice(lines) for _ in range(3))},
-        "overview": {"items": [
-            {"label": "사업기간", "kind": "period", "text": f"{plan['year']}. {rng.randrange(1, 7)} ~ 12월"},
-            {"label": "소요예산", "kind": "budget", "text": f"{amount:,}천원" if amount else "비예산"},
-        ]},
-        "actions": {"heading": "실행방안", "body": body},
-    }
-
-
-def _walk(nodes: list[dict[str, Any]]) -> list[str]:
-    """Ids of a strategy tree."""
-    return [i for n in nodes for i in [n["id"]] + _walk(n.get("children", []))]
-
-
-def generate(target: Path, projects: int, plans: int, seed: int = 7) -> None:
-    """Write a synthetic portal: `plans` copies of the JB plan skeleton sharing `projects` projects."""
-    rng = random.Random(seed)
-    lines, words = _pool(ROOT / "data")
-    skeleton = yaml.safe_load((ROOT / "data/jb-sswa/2024/plan.yaml").read_text(encoding="utf-8"))
-    keep = {"year", "title", "money_unit", "levels", "strategy", "units"}
-    shutil.copy(ROOT / "data/site.yaml", target / "site.yaml")
-    per_plan = projects // plans
-    for p in range(plans):
-        org, year = f"org{p // 2:03d}", 2023 + p % 2
-        folder = target / org / str(year) / "projects"
-        folder.mkdir(parents=True, exist_ok=True)
-        (target / org / "org.yaml").write_text(yaml.safe_dump({"id": org, "name": f"합성기관 {p // 2:03d}"}, allow_unicode=True), encoding="utf-8")
-        plan = {k: v for k, v in skeleton.items() if k in keep} | {"year": year, "title": f"합성 연간계획 {p:03d}"}
-        (target / org / str(year) / "plan.yaml").write_text(yaml.safe_dump(plan, allow_unicode=True, sort_keys=False), encoding="utf-8")
-        nodes = _walk(plan["strategy"])
-        for i in range(per_plan):
-            doc = _project(rng, p * per_plan + i, plan, lines, words, nodes)
-            (folder / f"{doc['id']}.yaml").write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False), encoding="utf-8")
 
 
 def _kb(n: float) -> str:
@@ -182,7 +126,7 @@ def main() -> int:
     """Generate, index, measure, print."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--projects", type=int, default=10_000)
-    parser.add_argument("--plans", type=int, default=50)
+    parser.add_argument("--per-plan", type=int, default=50, help="projects per plan")
     parser.add_argument("--no-browser", action="store_true")
     parser.add_argument("--full-site", action="store_true", help="also time the whole site build (Markdown + MkDocs); slow at 10,000 projects")
     args = parser.parse_args()
@@ -190,7 +134,7 @@ def main() -> int:
         data, site = Path(tmp) / "data", Path(tmp) / "site"
         data.mkdir()
         t0 = time.perf_counter()
-        generate(data, args.projects, args.plans)
+        shape = generate(data, args.projects, args.per_plan)
         t1 = time.perf_counter()
         checked = check(data)
         t2 = time.perf_counter()
@@ -204,7 +148,7 @@ def main() -> int:
         shards = [len(v) for k, v in files.items() if "/s/" in k]
         chunks = [len(v) for k, v in files.items() if "/d/" in k]
         text = sum(len(t.encode()) for b in checked.portal.plans for p in b.projects for t in strings(p.model_dump(mode="json")))
-        print(f"synthetic portal: {args.projects:,} projects in {args.plans} plans, {meta['docs']:,} searchable documents")
+        print(f"synthetic portal: {args.projects:,} projects in {shape['plans']} plans of {shape['orgs']} organisations, {meta['docs']:,} searchable documents")
         print(f"generate data {t1 - t0:.1f} s · load+validate {t2 - t1:.1f} s · build search index {t3 - t2:.1f} s")
         print(f"index: {len(files):,} files, {_kb(sum(len(v) for v in files.values()))} in all; meta.json {_kb(len(files[INDEX_DIR + '/meta.json']))}")
         print(f"  shards: {len(shards)}, median {_kb(statistics.median(shards))}, max {_kb(max(shards))}; "
