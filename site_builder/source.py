@@ -60,8 +60,10 @@ class RefusedYaml(yaml.MarkedYAMLError):
     """A YAML feature we refuse (anchors, aliases, custom tags, deep nesting), with a Korean reason."""
 
 
-class _GuardedLoader(yaml.SafeLoader):
-    """SafeLoader that refuses anchors/aliases (no "billion laughs"), custom tags and deep nesting."""
+class _Guard(yaml.composer.Composer):
+    """Composer that refuses anchors/aliases (no "billion laughs"), custom tags and deep nesting; mixed into a parser."""
+
+    peek_event: Any  # from the parser it is mixed with (PyYAML's or libyaml's)
 
     def compose_node(self, parent: Any, index: Any) -> Any:  # type: ignore[override]
         """Check each node's event before composing it."""
@@ -79,6 +81,27 @@ class _GuardedLoader(yaml.SafeLoader):
             return super().compose_node(parent, index)
         finally:
             self._depth -= 1
+
+
+class _GuardedLoader(_Guard, yaml.SafeLoader):
+    """The pure-Python SafeLoader with the guard (its error messages are the tested ones)."""
+
+
+_CParser: Any = getattr(getattr(yaml, "cyaml", None), "CParser", None)  # libyaml, when PyYAML was built with it
+_FastGuardedLoader: Any = None
+
+if _CParser is not None:
+
+    class _FastLoader(_Guard, yaml.composer.Composer, _CParser, yaml.constructor.SafeConstructor, yaml.resolver.Resolver):  # type: ignore[misc]
+        """libyaml's parser under the same guarded composer: several times faster on valid files."""
+
+        def __init__(self, stream: str) -> None:
+            _CParser.__init__(self, stream)
+            yaml.constructor.SafeConstructor.__init__(self)
+            yaml.resolver.Resolver.__init__(self)
+            yaml.composer.Composer.__init__(self)
+
+    _FastGuardedLoader = _FastLoader
 
 
 class _Builder:
@@ -170,6 +193,19 @@ def _read_text(path: Path, display: str) -> tuple[str | None, list[Problem]]:
 
 
 def _compose(text: str, display: str) -> tuple[yaml.Node | None, list[Problem]]:
+    """Parse YAML into a node tree: libyaml first; anything it refuses is read again by the pure-Python loader."""
+    if _FastGuardedLoader is not None:
+        fast = _FastGuardedLoader(text)
+        try:
+            return fast.get_single_node(), []
+        except Exception:  # noqa: BLE001 - the Python loader below gives the exact, tested error messages
+            pass
+        finally:
+            fast.dispose()
+    return _compose_python(text, display)
+
+
+def _compose_python(text: str, display: str) -> tuple[yaml.Node | None, list[Problem]]:
     """Parse YAML into a node tree with the guarded loader; syntax errors become problems."""
     loader = None
     try:
