@@ -96,7 +96,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     """Live preview: regenerate pages whenever data or content changes."""
     from .preview import serve
 
-    return serve(Paths(_root(), args.data), args.address)
+    return serve(Paths(_root(), args.data, args.build_dir), args.address)
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
@@ -166,6 +166,7 @@ def _configure(name: str, p: argparse.ArgumentParser) -> None:
         p.add_argument("--build-dir", type=Path, default=None, help="중간 Markdown을 쓸 폴더 (기본: build)")
     if name == "serve":
         p.add_argument("--address", default="127.0.0.1:8000", help="주소:포트 (기본: 127.0.0.1:8000)")
+        p.add_argument("--build-dir", type=Path, default=None, help="중간 Markdown을 쓸 폴더 (기본: build)")
     if name == "schema":
         p.add_argument("--out", type=Path, default=Path("schema"), help="쓸 폴더 (기본: schema)")
     if name == "import":

@@ -19,12 +19,13 @@ KIND_NAMES = {
 
 def bundle_node(bundle: PlanBundle, node_id: str | None) -> StrategyNode | None:
     """The strategy node with this id, or None."""
-    return next((n for n, _, _ in bundle.nodes() if n.id == node_id), None)
+    return bundle.node_by_id.get(node_id) if node_id is not None else None
 
 
 def project_title(bundle: PlanBundle, project_id: str) -> str:
     """Title of a project by id ('' when unknown)."""
-    return next((p.title for p in bundle.projects if p.id == project_id), "")
+    project = bundle.project_by_id.get(project_id)
+    return project.title if project else ""
 
 
 def project_period(project: Project) -> str | None:

@@ -77,7 +77,10 @@ def stamp(pages: list[Any], portal: Portal) -> None:
         dates.update(file_dates(folder))
     if not dates:
         return
+    resolved: dict[Path, Path] = {}  # a plan's files are the sources of many pages: resolve each once
     for page in pages:
-        known = [dates[p.resolve()] for p in page_sources(page.context, portal) if p.resolve() in dates]
+        sources = page_sources(page.context, portal)
+        resolved.update((p, p.resolve()) for p in sources if p not in resolved)
+        known = [dates[resolved[p]] for p in sources if resolved[p] in dates]
         if known:
             page.context["updated"] = max(known)

@@ -12,6 +12,8 @@ from .pipeline import Paths, check, generate
 from .siteconfig import config_text
 from .writer import write_tree
 
+POLL_SECONDS = 0.25  # a data change shows within about a second: poll + regenerate (changed files only) + MkDocs --dirty
+
 
 def _snapshot(dirs: list[Path]) -> tuple[tuple[str, float], ...]:
     """Modification times of every file under the watched directories."""
@@ -26,9 +28,11 @@ def regenerate(paths: Paths) -> bool:
     if checked.portal is None:
         print(f"오류 {len(checked.problems)}건: 미리 보기는 마지막으로 성공한 내용을 보여 줍니다.", file=sys.stderr)
         return False
-    write_tree(generate(checked.portal), [paths.content_dir], paths.docs_dir)
-    paths.config.write_text(config_text(checked.portal, paths.root), encoding="utf-8")
-    print("다시 만들었습니다.", file=sys.stderr)
+    written = write_tree(generate(checked.portal), [paths.content_dir], paths.docs_dir)
+    config = config_text(checked.portal, paths.root)
+    if not paths.config.exists() or paths.config.read_text(encoding="utf-8") != config:  # an unchanged config is not touched
+        paths.config.write_text(config, encoding="utf-8")
+    print(f"다시 만들었습니다 (바뀐 파일 {len(written.changed)}개, 지운 파일 {len(written.removed)}개).", file=sys.stderr)
     return True
 
 
@@ -42,7 +46,7 @@ def serve(paths: Paths, address: str) -> int:
     last = _snapshot(watched)
     try:
         while process.poll() is None:
-            time.sleep(1)
+            time.sleep(POLL_SECONDS)
             now = _snapshot(watched)
             if now != last:
                 last = now

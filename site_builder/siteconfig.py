@@ -16,13 +16,21 @@ FIXED_PAGES = [
 ]
 
 
+# Every page carries the whole navigation, so beyond this many organisations the sidebar would grow with the
+# portal (and every page with it): then the home page's table of plans is the way in, and the sidebar stays fixed.
+NAV_MAX_ORGS = 8
+
+
 def _nav(portal: Portal) -> list[Any]:
-    """Navigation: home, one entry per plan overview (never per project), then the fixed pages."""
+    """Navigation: home, one entry per plan overview (never per project) for a few organisations, then the fixed pages."""
+    fixed = [{title: path} for title, path in FIXED_PAGES]
+    if len({b.org.id for b in portal.plans}) > NAV_MAX_ORGS:
+        return [{"홈": "index.md"}] + fixed
     plans = []
     for org_id in sorted({b.org.id for b in portal.plans}):
         bundles = sorted((b for b in portal.plans if b.org.id == org_id), key=lambda b: -b.plan.year)
         plans.append({bundles[0].org.name: [{f"{b.plan.year}년 계획": f"{b.key}/index.md"} for b in bundles]})
-    return [{"홈": "index.md"}, {"계획": plans}] + [{title: path} for title, path in FIXED_PAGES]
+    return [{"홈": "index.md"}, {"계획": plans}] + fixed
 
 
 def config_text(portal: Portal, root: Path) -> str:

@@ -7,6 +7,7 @@ import types
 import typing
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
@@ -46,13 +47,29 @@ class PlanBundle:
     # Ids of every project file, valid or not, so one broken file does not cause follow-on errors.
     declared_ids: set[str] = field(default_factory=set)
 
-    @property
+    @cached_property  # looked up once per project page and finding: computed once per bundle
     def project_files(self) -> dict[str, SourceFile]:
         """Source file of each project id (the first file wins when ids collide)."""
         files: dict[str, SourceFile] = {}
         for project, source in zip(self.projects, self.sources, strict=True):
             files.setdefault(project.id, source)
         return files
+
+    @cached_property
+    def node_by_id(self) -> dict[str, StrategyNode]:
+        """Strategy nodes by id, the first wins when ids collide (templates look nodes up per table row)."""
+        found: dict[str, StrategyNode] = {}
+        for node, _, _ in self.nodes():
+            found.setdefault(node.id, node)
+        return found
+
+    @cached_property
+    def project_by_id(self) -> dict[str, Project]:
+        """Projects by id (the first wins when ids collide)."""
+        found: dict[str, Project] = {}
+        for project in self.projects:
+            found.setdefault(project.id, project)
+        return found
 
     @property
     def key(self) -> str:
