@@ -38,7 +38,7 @@ def project_period(project: Project) -> str | None:
 
 def _number_key(project: Project) -> tuple[int, str]:
     """Sort key: the printed number as a number when it is one."""
-    digits = "".join(ch for ch in (project.number or "") if ch.isdigit())
+    digits = "".join(ch for ch in (project.number or "") if ch.isdecimal())  # `³` is a digit int() cannot read
     return (int(digits) if digits else 10**6, project.id)
 
 

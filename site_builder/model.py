@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from typing import Annotated, Any, Literal, get_args
 
@@ -47,6 +48,21 @@ Bullets = Annotated[
         description="여러 줄 글. 문서의 줄머리 기호(`-`, `○`, `▣`, `①` …)와 들여쓰기를 그대로 둡니다. YAML `|` 블록으로 씁니다.",
     ),
 ]
+
+
+_SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
+LINK_SCHEMES = ("http", "https", "mailto", "tel")
+
+
+def check_url(value: str | None) -> str | None:
+    """A link from data: `http(s)://`, `mailto:`, `tel:` or a path on the site; `javascript:` and the like are refused."""
+    if value is None:
+        return value
+    squeezed = re.sub(r"[\s\x00-\x1f]", "", value)  # browsers ignore these inside a scheme (`java\tscript:`)
+    scheme = _SCHEME.match(squeezed)
+    if scheme and scheme.group(1).lower() not in LINK_SCHEMES:
+        raise ValueError(f"url:{value}")
+    return value
 
 
 class Strict(BaseModel):
@@ -421,6 +437,8 @@ class Organisation(Strict):
     kind: str | None = Field(None, description="기관 종류 (예: `기초자치단체 부서`, `출연기관`).")
     parent: str | None = Field(None, description="상위 기관 이름.")
     homepage: str | None = Field(None, description="누리집 주소.")
+
+    _homepage_is_link = field_validator("homepage")(check_url)
     phone: str | None = Field(None, description="대표 전화.")
 
 
@@ -428,7 +446,9 @@ class FooterLink(Strict):
     """A link in the site footer."""
 
     title: str = Field(..., description="링크 글.")
-    url: str = Field(..., description="주소.")
+    url: str = Field(..., description="주소. `https://…`, `mailto:…`, `tel:…` 또는 사이트 안 경로 (`javascript:` 등은 쓸 수 없음).")
+
+    _url_is_link = field_validator("url")(check_url)
 
 
 class SiteConfig(Strict):
@@ -440,6 +460,8 @@ class SiteConfig(Strict):
     operator: str = Field(..., description="운영 기관.")
     operator_phone: str | None = Field(None, description="운영 기관 전화.")
     site_url: str | None = Field(None, description="공개 주소 (예: `https://plans.example.go.kr/`).")
+
+    _site_url_is_link = field_validator("site_url")(check_url)
     show_person_names: bool = Field(False, description="담당자 이름 공개 여부 (기본: 공개 안 함).")
     license: Literal["kogl-1", "kogl-2", "kogl-3", "kogl-4"] = Field("kogl-1", description="공공누리 유형.")
     footer_links: list[FooterLink] = Field(default_factory=list, description="바닥글 링크 (개인정보처리방침 등).")

@@ -73,7 +73,7 @@ def mask(value: str) -> str:
     if "@" in value:
         local, _, domain = value.partition("@")
         return f"{local[:2]}***@{domain}"
-    digits = [i for i, ch in enumerate(value) if ch.isdigit()]
+    digits = [i for i, ch in enumerate(value) if ch.isdecimal()]
     hidden = set(digits[len(digits) // 2 - 2 : len(digits) - 3]) if len(digits) > 6 else set()
     return "".join("*" if i in hidden else ch for i, ch in enumerate(value))
 

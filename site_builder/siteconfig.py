@@ -7,7 +7,11 @@ from typing import Any
 
 import yaml
 
+from .render import escape_html as escape
 from .validation import Portal
+
+# MkDocs' theme templates print config values without escaping (`{{ config.site_name }}`, our footer partial),
+# so every value that comes from data/site.yaml or org.yaml is HTML-escaped here.
 
 # Fixed pages after the plans: generated ones (search, all projects, downloads, changes, reference) and content/.
 FIXED_PAGES = [
@@ -29,7 +33,7 @@ def _nav(portal: Portal) -> list[Any]:
     plans = []
     for org_id in sorted({b.org.id for b in portal.plans}):
         bundles = sorted((b for b in portal.plans if b.org.id == org_id), key=lambda b: -b.plan.year)
-        plans.append({bundles[0].org.name: [{f"{b.plan.year}년 계획": f"{b.key}/index.md"} for b in bundles]})
+        plans.append({escape(bundles[0].org.name): [{f"{b.plan.year}년 계획": f"{b.key}/index.md"} for b in bundles]})
     return [{"홈": "index.md"}, {"계획": plans}] + fixed
 
 
@@ -38,17 +42,17 @@ def config_text(portal: Portal, root: Path) -> str:
     site = portal.site
     config: dict[str, Any] = {
         "INHERIT": str((root / "mkdocs.yml").resolve()),
-        "site_name": site.title,
+        "site_name": escape(site.title),
         "docs_dir": "docs",
         "theme": {"name": "material", "custom_dir": str((root / "theme").resolve()), "language": "ko"},
         "nav": _nav(portal),
         "extra": {"furniture": {
-            "operator": site.operator, "phone": site.operator_phone, "license": site.license,
-            "links": [{"title": link.title, "url": link.url} for link in site.footer_links],
+            "operator": escape(site.operator), "phone": escape(site.operator_phone) or None, "license": site.license,
+            "links": [{"title": escape(link.title), "url": escape(link.url)} for link in site.footer_links],
         }},
     }
     if site.description:
-        config["site_description"] = site.description
+        config["site_description"] = escape(site.description)
     if site.site_url:
         config["site_url"] = site.site_url
     return yaml.safe_dump(config, allow_unicode=True, sort_keys=False)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -54,6 +55,10 @@ class SourceFile:
             if loc[:cut] in self.positions:
                 return self.positions[loc[:cut]]
         return (1, 1)
+
+
+# Control characters other than tab and line breaks (the YAML reader refuses them raw, not as escapes).
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f]")
 
 
 class RefusedYaml(yaml.MarkedYAMLError):
@@ -120,6 +125,10 @@ class _Builder:
             return self._mapping(node, loc)
         if isinstance(node, yaml.SequenceNode):
             return [self.build(child, loc + (i,)) for i, child in enumerate(node.value)]
+        if control := _CONTROL.search(node.value):  # written as a `"\x07"` escape: spreadsheets and HTML cannot carry it
+            found = f"문자 #x{ord(control.group(0)):04X}"
+            self.problems.append(Problem(self.display, *self.positions[loc], _dotted(loc), "쓸 수 없는 제어 문자가 있습니다", "글자·띄어쓰기·줄바꿈", found))
+            return _CONTROL.sub("", node.value)
         try:
             return self._scalars.construct_object(node)
         except (ValueError, yaml.YAMLError):  # `2024-13-01` looks like a date but is not one

@@ -172,6 +172,12 @@ def _message(error: Any, root: type[BaseModel]) -> tuple[str, str, str]:
     return _special_message(kind, ctx, value, error)
 
 
+def _tag(error: Any) -> str:
+    """The tag our validators put before a value error (`money:…`, `url:…`); pydantic prefixes `Value error, `."""
+    text = str(error.get("msg", "")).removeprefix("Value error, ")
+    return text.split(":", 1)[0] if ":" in text else ""
+
+
 def _special_message(kind: str, ctx: dict[str, Any], value: Any, error: Any) -> tuple[str, str, str]:
     """Messages that need the error's context."""
     if kind == "literal_error":
@@ -184,11 +190,13 @@ def _special_message(kind: str, ctx: dict[str, Any], value: Any, error: Any) -> 
         return "허용 범위를 벗어났습니다", f"{bound} {word}", _found(value)
     if kind == "too_short":
         return "항목이 너무 적습니다", f"최소 {ctx.get('min_length')}개", f"{ctx.get('actual_length')}개"
-    if kind == "value_error" and "money_range:" in str(error.get("msg")):
+    if kind == "value_error" and _tag(error) == "url":
+        return "쓸 수 없는 주소입니다", "`https://…`, `mailto:…`, `tel:…` 또는 사이트 안 경로", _found(value)
+    if kind == "value_error" and _tag(error) == "money_range":
         return "금액이 허용 범위를 벗어났습니다 (음수이거나 10조원을 넘습니다)", "0원 이상 10조원 이하", _found(value)
-    if kind == "value_error" and "range:" in str(error.get("msg")):
+    if kind == "value_error" and _tag(error) == "range":
         return "끝 줄 번호가 시작 줄 번호보다 앞입니다", "`시작-끝` (예: `251-254`)", _found(value)
-    if kind == "value_error" and "money:" in str(error.get("msg")):
+    if kind == "value_error" and _tag(error) == "money":
         return "금액으로 읽을 수 없습니다", "숫자(원) 또는 `13,200천원`, `1,611.2백만원`, `2억9천만원`, `비예산`", _found(value)
     return "값이 올바르지 않습니다", str(error.get("msg", "")), _found(value)
 

@@ -1,0 +1,243 @@
+"""Injection: arbitrary Unicode, Markdown and HTML in every text field never becomes markup, a script or a broken table.
+
+Every free-text string of the fixture portal (titles, bullets, table cells, labels, contacts, unit and
+organisation names, site title, footer link titles …) is replaced with hostile text drawn by hypothesis, the
+data is written back as YAML and checked. Many examples are rendered to Markdown and converted with the
+site's Markdown extensions (fast); a few go through the whole MkDocs build with the theme. Either way the
+outcome is a data error or pages whose HTML carries no element, attribute or URL that came from data.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import zlib
+from collections import Counter
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+import markdown
+import pytest
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from site_builder.pipeline import Paths, build, check, generate
+from site_builder.problem import Problem
+
+from .conftest import FIXTURE_DATA, ROOT
+
+RENDER_EXAMPLES = 40
+BUILD_EXAMPLES = 3
+OUTCOMES: Counter[str] = Counter()  # rendered / data error, per test: shows the examples really reached the pages
+
+PAYLOADS = [
+    "<script>XSS()</script>", "<img src=x onerror=XSS()>", '"><svg onload=XSS()>', "' onmouseover='XSS()", "<a href=\"javascript:XSS()\">a</a>",
+    "[클릭](javascript:XSS())", "![i](javascript:XSS())", "<javascript:XSS()>", "<iframe src=javascript:XSS()></iframe>", "<style>XSS{}</style>",
+    "{: onclick=\"XSS()\" }", "{ #id .cls onclick=XSS() }", "<div markdown=\"1\">*XSS*</div>", "&lt;script&gt;XSS()&lt;/script&gt;", "&#60;script&#62;",
+    "<!--", "-->", "]]>", "{{ 7*7 }}", "{% raw %}", "|", "||", " | ", "\\|", "\n", "\r\n", "\n\n", "\n| a | b |\n|---|---|\n", "---", "***", "> 인용",
+    "# 제목", "1. 목록", "- 항목", "```", "`", "*", "_", "**굵게**", "[^1]", "!!! note", "*[HTML]: x", "\t", "\u2028", "\u202e", "\ufeff", "\u200b",
+    "한글", "😀", "%", "\\", "</td></tr></table>", "<tr><td>", "<br>", "&amp;", "&", '"', "'", "<", ">", "javascript:XSS()", "data:text/html,XSS",
+]
+
+# Keys whose values are ids, references, enums, numbers, money or URLs, not free text (URLs have their own test).
+SKIP = {"id", "strategy", "group", "project", "continues", "refs", "kind", "lines", "$schema", "license", "amount", "stated_budget",
+        "money_unit", "acknowledged", "year", "marks", "share_pct", "declared_count", "declared_total", "merged_with_previous",
+        "mark_outside", "show_person_names", "url", "site_url", "homepage", "field", "ground", "email_domains",
+        "acknowledged_personal_data", "withheld", "withheld_fields"}
+
+# Control characters are a data error of their own (tests/invalid/68-escaped-control-character); here they would
+# only make most examples stop at validation, so arbitrary text leaves them out (tabs and line breaks are payloads).
+any_text = st.text(alphabet=st.characters(exclude_categories=("Cs", "Cc")), max_size=6)
+hostile_text = st.lists(st.one_of(st.sampled_from(PAYLOADS), any_text), min_size=1, max_size=5).map("".join)
+
+
+def mutate_files(files: dict[str, Any], text: Any) -> dict[str, Any]:
+    """`mutate` each file's data (locations start inside the file)."""
+    # Each field's text starts with a tag unique to its file and place, so no two fields become equal by chance
+    # (equal category or source names would merge table rows and look like a broken table).
+    def tagged(rel: str) -> Any:
+        return lambda loc: f"가{zlib.crc32(repr((rel, loc)).encode()):08x}나" + text((rel, *loc))
+
+    return {rel: mutate(data, tagged(rel)) for rel, data in files.items()}
+
+
+def _fixture() -> dict[str, Any]:
+    return {p.relative_to(FIXTURE_DATA).as_posix(): yaml.safe_load(p.read_text(encoding="utf-8")) for p in sorted(FIXTURE_DATA.rglob("*.yaml"))}
+
+
+def _is_text(loc: tuple[Any, ...]) -> bool:
+    key = next((k for k in reversed(loc) if isinstance(k, str)), "")
+    if key in SKIP:
+        return False
+    if key == "unit":  # a project's unit and a schedule's unit are references/enums; a KPI's unit is text
+        return len(loc) > 1 and loc[-2] != "schedule"
+    return True
+
+
+def mutate(data: Any, text: Any, loc: tuple[Any, ...] = ()) -> Any:
+    """Replace every free-text string with `text(loc)`."""
+    if isinstance(data, dict):
+        return {k: mutate(v, text, loc + (k,)) for k, v in data.items()}
+    if isinstance(data, list):
+        return [mutate(v, text, loc + (i,)) for i, v in enumerate(data)]
+    if isinstance(data, str) and _is_text(loc):
+        return text(loc)
+    return data
+
+
+def write_data(files: dict[str, Any], target: Path) -> Path:
+    if target.exists():
+        shutil.rmtree(target)
+    for rel, data in files.items():
+        path = target / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return target
+
+
+class Scan(HTMLParser):
+    """Finds markup that came from data: scripts, event handlers, script URLs; counts table structure."""
+
+    URL_ATTRS = {"href", "src", "action", "formaction", "data", "xlink:href", "poster", "srcset"}
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.bad: list[str] = []
+        self.tables: Counter[str] = Counter()
+        self._in: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in ("table", "tr", "td", "th"):
+            self.tables[tag] += 1
+        if tag in ("iframe", "object", "embed"):
+            self.bad.append(f"<{tag}>")
+        for name, value in attrs:
+            value = value or ""
+            if name.startswith("on") and "XSS" in value:
+                self.bad.append(f"<{tag} {name}={value!r}>")
+            squeezed = re.sub(r"[\s\x00-\x1f]", "", value).lower()
+            if name in self.URL_ATTRS and squeezed.startswith(("javascript:", "vbscript:", "data:text/html")):
+                self.bad.append(f"<{tag} {name}={value!r}>")
+            if name in ("onclick", "onload", "onerror", "onmouseover"):
+                self.bad.append(f"<{tag} {name}>")
+        self._in.append(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in self._in:
+            while self._in and self._in.pop() != tag:
+                pass
+
+    def handle_data(self, data: str) -> None:
+        if self._in and self._in[-1] in ("script", "style") and "XSS" in data:
+            self.bad.append(f"<{self._in[-1]}>{data[:40]}")
+
+
+def scan(html: str) -> Scan:
+    parser = Scan()
+    parser.feed(html)
+    return parser
+
+
+def _page_html(md_text: str) -> str:
+    """Markdown → HTML with the site's extensions (front matter checked and dropped)."""
+    if md_text.startswith("---\n"):
+        front, _, md_text = md_text[4:].partition("\n---\n")
+        meta = yaml.safe_load(front) or {}
+        for value in _strings(meta):
+            assert "<" not in value and ">" not in value, f"front matter value not escaped: {value!r}"
+    return markdown.markdown(md_text, extensions=["attr_list", "md_in_html", "tables", "toc"])
+
+
+def _strings(value: Any) -> list[str]:
+    if isinstance(value, dict):
+        return [s for v in value.values() for s in _strings(v)]
+    if isinstance(value, list):
+        return [s for v in value for s in _strings(v)]
+    return [value] if isinstance(value, str) else []
+
+
+def _render(data_dir: Path) -> dict[str, str] | list[Problem]:
+    checked = check(data_dir)
+    if checked.portal is None:
+        return checked.problems
+    files = generate(checked.portal)
+    return {path: _page_html(text) for path, text in files.items() if path.endswith(".md") and isinstance(text, str)}
+
+
+@pytest.fixture(scope="module")
+def baseline(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Counter[str]]:
+    """Table structure of every page with harmless text in every field."""
+    data = write_data(mutate_files(_fixture(), lambda loc: ""), tmp_path_factory.mktemp("base") / "data")
+    pages = _render(data)
+    assert isinstance(pages, dict), pages
+    return {path: scan(html).tables for path, html in pages.items()}
+
+
+def _assert_data_error(problems: list[Problem]) -> None:
+    assert problems and all(isinstance(p, Problem) and p.file and p.message for p in problems)
+
+
+@settings(max_examples=RENDER_EXAMPLES, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(st.data())
+def test_hostile_text_renders_inert(baseline: dict[str, Counter[str]], tmp_path_factory: pytest.TempPathFactory, data: st.DataObject):
+    files = mutate_files(_fixture(), lambda loc: data.draw(hostile_text, label=".".join(map(str, loc))))
+    pages = _render(write_data(files, tmp_path_factory.getbasetemp() / "hostile-render"))
+    if isinstance(pages, list):
+        OUTCOMES["render: data error"] += 1
+        _assert_data_error(pages)
+        return
+    OUTCOMES["render: pages"] += 1
+    for path, html in pages.items():
+        result = scan(html)
+        assert result.bad == [], (path, result.bad)
+        assert result.tables == baseline[path], (path, "table structure changed", result.tables, baseline[path])
+
+
+@pytest.fixture(scope="module")
+def baseline_site(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Counter[str]]:
+    tmp = tmp_path_factory.mktemp("base-site")
+    data = write_data(mutate_files(_fixture(), lambda loc: ""), tmp / "data")
+    checked, output = build(Paths(ROOT, data, tmp / "build"), tmp / "site")
+    assert not checked.problems, output
+    return {p.relative_to(tmp / "site").as_posix(): scan(p.read_text(encoding="utf-8")).tables for p in (tmp / "site").rglob("*.html")}
+
+
+@settings(max_examples=BUILD_EXAMPLES, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(st.data())
+def test_hostile_text_through_mkdocs_and_theme(baseline_site: dict[str, Counter[str]], tmp_path_factory: pytest.TempPathFactory, data: st.DataObject):
+    tmp = tmp_path_factory.getbasetemp() / "hostile-build"
+    files = mutate_files(_fixture(), lambda loc: data.draw(hostile_text, label=".".join(map(str, loc))))
+    data_dir = write_data(files, tmp / "data")
+    checked, output = build(Paths(ROOT, data_dir, tmp / "build"), tmp / "site")
+    if checked.problems:
+        OUTCOMES["build: data error"] += 1
+        assert "Traceback" not in output
+        _assert_data_error(checked.problems)
+        return
+    OUTCOMES["build: site"] += 1
+    for page in (tmp / "site").rglob("*.html"):
+        rel = page.relative_to(tmp / "site").as_posix()
+        result = scan(page.read_text(encoding="utf-8"))
+        assert result.bad == [], (rel, result.bad)
+        assert result.tables == baseline_site[rel], (rel, "table structure changed")
+    for feed in [*(tmp / "site").rglob("*.xml")]:
+        assert "<script" not in feed.read_text(encoding="utf-8")
+
+
+def test_most_examples_reached_the_pages():
+    # Runs after the two property tests (file order): hostile text that always failed validation would prove nothing.
+    print(dict(OUTCOMES))
+    assert OUTCOMES["render: pages"] >= RENDER_EXAMPLES // 2
+    assert OUTCOMES["build: site"] >= 1
+
+
+@pytest.mark.parametrize("url", ["javascript:alert(1)", " JavaScript:alert(1)", "vbscript:x", "data:text/html,<script>x</script>", "java\tscript:x"])
+def test_script_urls_in_data_are_refused(url: str, tmp_path: Path):
+    files = _fixture()
+    files["site.yaml"]["footer_links"] = [{"title": "링크", "url": url}]
+    files["demo-org/org.yaml"]["homepage"] = url
+    checked = check(write_data(files, tmp_path / "data"))
+    assert checked.portal is None
+    assert {p.field for p in checked.problems} >= {"footer_links[0].url", "homepage"}
