@@ -9,6 +9,9 @@ outcome is a data error or pages whose HTML carries no element, attribute or URL
 
 from __future__ import annotations
 
+import csv
+import io
+import json
 import re
 import shutil
 import zlib
@@ -16,6 +19,7 @@ from collections import Counter
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
+from xml.etree import ElementTree
 
 import markdown
 import pytest
@@ -163,7 +167,21 @@ def _render(data_dir: Path) -> dict[str, str] | list[Problem]:
     if checked.portal is None:
         return checked.problems
     files = generate(checked.portal)
+    _check_data_files(files)
     return {path: _page_html(text) for path, text in files.items() if path.endswith(".md") and isinstance(text, str)}
+
+
+def _check_data_files(files: dict[str, str | bytes]) -> None:
+    """Downloads, search index and feed stay well-formed: JSON parses, CSV rows keep their width, XML parses."""
+    for path, content in files.items():
+        text = content.decode("utf-8-sig") if isinstance(content, bytes) and not path.endswith(".xlsx") else content
+        if path.endswith(".json"):
+            json.loads(text)
+        elif path.endswith(".csv") and isinstance(text, str):
+            rows = list(csv.reader(io.StringIO(text)))
+            assert len({len(r) for r in rows}) == 1, (path, "CSV rows of different width")
+        elif path.endswith(".xml") and isinstance(text, str):
+            ElementTree.fromstring(text)
 
 
 @pytest.fixture(scope="module")
@@ -179,7 +197,7 @@ def _assert_data_error(problems: list[Problem]) -> None:
     assert problems and all(isinstance(p, Problem) and p.file and p.message for p in problems)
 
 
-@settings(max_examples=RENDER_EXAMPLES, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(max_examples=RENDER_EXAMPLES, deadline=None, derandomize=True, database=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(st.data())
 def test_hostile_text_renders_inert(baseline: dict[str, Counter[str]], tmp_path_factory: pytest.TempPathFactory, data: st.DataObject):
     files = mutate_files(_fixture(), lambda loc: data.draw(hostile_text, label=".".join(map(str, loc))))
@@ -204,7 +222,7 @@ def baseline_site(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Counter
     return {p.relative_to(tmp / "site").as_posix(): scan(p.read_text(encoding="utf-8")).tables for p in (tmp / "site").rglob("*.html")}
 
 
-@settings(max_examples=BUILD_EXAMPLES, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(max_examples=BUILD_EXAMPLES, deadline=None, derandomize=True, database=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(st.data())
 def test_hostile_text_through_mkdocs_and_theme(baseline_site: dict[str, Counter[str]], tmp_path_factory: pytest.TempPathFactory, data: st.DataObject):
     tmp = tmp_path_factory.getbasetemp() / "hostile-build"
