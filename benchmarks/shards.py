@@ -1,0 +1,79 @@
+#!/usr/bin/env python3
+"""Sharded build benchmark: the same synthetic portal built whole and as `--shards` shards in parallel, then assembled.
+
+    .venv/bin/python benchmarks/shards.py [--projects 10000] [--shards 2] [--data DIR] [--skip-whole]
+
+Each shard is `site-builder build --shard i/n` in its own process (as a CI matrix job would be), all started at
+once; then `site-builder assemble`. Prints wall-clock seconds of the whole build, of the parallel shard phase,
+of the assembly, and the speed-up, and checks that the assembled site has every page of the whole one.
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def _cli(*args: str) -> list[str]:
+    return [sys.executable, "-m", "site_builder", *args]
+
+
+def _run_all(commands: list[list[str]]) -> float:
+    """Run commands at the same time; seconds until the last one ends (fails loudly)."""
+    t0 = time.perf_counter()
+    running = [subprocess.Popen(c, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True) for c in commands]
+    for process, command in zip(running, commands, strict=True):
+        _, err = process.communicate()
+        if process.returncode:
+            raise SystemExit(f"failed: {' '.join(command)}\n{err[-2000:]}")
+    return time.perf_counter() - t0
+
+
+def _pages(site: Path) -> set[str]:
+    return {p.relative_to(site).as_posix() for p in site.rglob("index.html")}
+
+
+def main() -> int:
+    """Generate (or reuse) a portal, build it whole and sharded, print the comparison."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--projects", type=int, default=10_000)
+    parser.add_argument("--shards", type=int, default=2)
+    parser.add_argument("--data", type=Path, help="an existing data folder (e.g. from benchmarks/run.py --keep)")
+    parser.add_argument("--skip-whole", action="store_true", help="do not build the whole site (faster)")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="shards-") as tmp:
+        work = Path(tmp)
+        data = args.data
+        if data is None:
+            from benchmarks.portal import generate
+
+            data = work / "data"
+            generate(data, args.projects)
+        whole = None
+        if not args.skip_whole:
+            whole = _run_all([_cli("build", "--data", str(data), "--site-dir", str(work / "whole"), "--build-dir", str(work / "b-whole"))])
+            print(f"whole build: {whole:.1f} s")
+        n = args.shards
+        shards = [_cli("build", "--data", str(data), "--shard", f"{i}/{n}", "--site-dir", str(work / f"shard{i}"), "--build-dir", str(work / f"b{i}"))
+                  for i in range(1, n + 1)]
+        parallel = _run_all(shards)
+        print(f"{n} shards in parallel: {parallel:.1f} s")
+        assemble = _run_all([_cli("assemble", *[str(work / f"shard{i}") for i in range(1, n + 1)], "--data", str(data),
+                                  "--site-dir", str(work / "site"), "--build-dir", str(work / "b-all"))])
+        print(f"assemble: {assemble:.1f} s; sharded total {parallel + assemble:.1f} s")
+        if whole is not None:
+            print(f"speed-up: {whole / (parallel + assemble):.2f}× (whole {whole:.1f} s vs sharded {parallel + assemble:.1f} s)")
+            missing = _pages(work / "whole") - _pages(work / "site")
+            print(f"pages: whole {len(_pages(work / 'whole')):,}, assembled {len(_pages(work / 'site')):,}, missing {len(missing)}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
