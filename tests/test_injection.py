@@ -24,7 +24,7 @@ from xml.etree import ElementTree
 import markdown
 import pytest
 import yaml
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from site_builder.pipeline import Paths, build, check, generate
@@ -197,7 +197,7 @@ def _assert_data_error(problems: list[Problem]) -> None:
     assert problems and all(isinstance(p, Problem) and p.file and p.message for p in problems)
 
 
-@settings(max_examples=RENDER_EXAMPLES, deadline=None, derandomize=True, database=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(max_examples=RENDER_EXAMPLES, deadline=None, derandomize=True, database=None, phases=[Phase.explicit, Phase.generate], suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(st.data())
 def test_hostile_text_renders_inert(baseline: dict[str, Counter[str]], tmp_path_factory: pytest.TempPathFactory, data: st.DataObject):
     files = mutate_files(_fixture(), lambda loc: data.draw(hostile_text, label=".".join(map(str, loc))))
@@ -222,7 +222,7 @@ def baseline_site(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Counter
     return {p.relative_to(tmp / "site").as_posix(): scan(p.read_text(encoding="utf-8")).tables for p in (tmp / "site").rglob("*.html")}
 
 
-@settings(max_examples=BUILD_EXAMPLES, deadline=None, derandomize=True, database=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(max_examples=BUILD_EXAMPLES, deadline=None, derandomize=True, database=None, phases=[Phase.explicit, Phase.generate], suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(st.data())
 def test_hostile_text_through_mkdocs_and_theme(baseline_site: dict[str, Counter[str]], tmp_path_factory: pytest.TempPathFactory, data: st.DataObject):
     tmp = tmp_path_factory.getbasetemp() / "hostile-build"
