@@ -34,6 +34,9 @@ from .conftest import FIXTURE_DATA, ROOT
 
 RENDER_EXAMPLES = 40
 BUILD_EXAMPLES = 3
+# Derandomized (same examples every run, no database) and not shrunk (a failure prints its raw example quickly).
+SETTINGS: dict[str, Any] = {"deadline": None, "derandomize": True, "database": None, "phases": [Phase.explicit, Phase.generate],
+                            "suppress_health_check": [HealthCheck.function_scoped_fixture, HealthCheck.too_slow]}
 OUTCOMES: Counter[str] = Counter()  # rendered / data error, per test: shows the examples really reached the pages
 
 PAYLOADS = [
@@ -193,11 +196,17 @@ def baseline(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Counter[str]
     return {path: scan(html).tables for path, html in pages.items()}
 
 
+def _findings_page(path: str) -> bool:
+    """Quality pages list findings computed from the text (a `2×3` in a budget basis is read as a formula),
+    so their row count legitimately follows the data; they are still scanned for markup."""
+    return path.endswith(("quality.md", "quality/index.html"))
+
+
 def _assert_data_error(problems: list[Problem]) -> None:
     assert problems and all(isinstance(p, Problem) and p.file and p.message for p in problems)
 
 
-@settings(max_examples=RENDER_EXAMPLES, deadline=None, derandomize=True, database=None, phases=[Phase.explicit, Phase.generate], suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(max_examples=RENDER_EXAMPLES, **SETTINGS)
 @given(st.data())
 def test_hostile_text_renders_inert(baseline: dict[str, Counter[str]], tmp_path_factory: pytest.TempPathFactory, data: st.DataObject):
     files = mutate_files(_fixture(), lambda loc: data.draw(hostile_text, label=".".join(map(str, loc))))
@@ -210,7 +219,8 @@ def test_hostile_text_renders_inert(baseline: dict[str, Counter[str]], tmp_path_
     for path, html in pages.items():
         result = scan(html)
         assert result.bad == [], (path, result.bad)
-        assert result.tables == baseline[path], (path, "table structure changed", result.tables, baseline[path])
+        if not _findings_page(path):
+            assert result.tables == baseline[path], (path, "table structure changed", result.tables, baseline[path])
 
 
 @pytest.fixture(scope="module")
@@ -222,7 +232,7 @@ def baseline_site(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Counter
     return {p.relative_to(tmp / "site").as_posix(): scan(p.read_text(encoding="utf-8")).tables for p in (tmp / "site").rglob("*.html")}
 
 
-@settings(max_examples=BUILD_EXAMPLES, deadline=None, derandomize=True, database=None, phases=[Phase.explicit, Phase.generate], suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(max_examples=BUILD_EXAMPLES, **SETTINGS)
 @given(st.data())
 def test_hostile_text_through_mkdocs_and_theme(baseline_site: dict[str, Counter[str]], tmp_path_factory: pytest.TempPathFactory, data: st.DataObject):
     tmp = tmp_path_factory.getbasetemp() / "hostile-build"
@@ -239,7 +249,8 @@ def test_hostile_text_through_mkdocs_and_theme(baseline_site: dict[str, Counter[
         rel = page.relative_to(tmp / "site").as_posix()
         result = scan(page.read_text(encoding="utf-8"))
         assert result.bad == [], (rel, result.bad)
-        assert result.tables == baseline_site[rel], (rel, "table structure changed")
+        if not _findings_page(rel):
+            assert result.tables == baseline_site[rel], (rel, "table structure changed")
     for feed in [*(tmp / "site").rglob("*.xml")]:
         assert "<script" not in feed.read_text(encoding="utf-8")
 
