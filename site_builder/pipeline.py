@@ -13,7 +13,7 @@ from .extrapages import citizen_pages
 from .findings import portal_findings
 from .history import History, atom_feed, load_history
 from .pages import portal_pages
-from .privacy import personal_data_problems
+from .privacy import content_problems, personal_data_problems
 from .problem import Finding, Problem
 from .redaction import redact_portal
 from .render import render_all
@@ -103,6 +103,10 @@ def build(paths: Paths, site_dir: Path, strict: bool = False) -> tuple[Checked, 
     """Validate, render and build the site; the old `site_dir` stays unless everything succeeds."""
     checked = check(paths.data_dir, strict)
     if checked.portal is None:
+        return checked, ""
+    site = checked.portal.site
+    checked.problems += content_problems(paths.content_dir, set(site.acknowledged_personal_data), {d.lower() for d in site.email_domains})
+    if checked.problems:  # hand-written pages are published too
         return checked, ""
     history = load_history(paths.data_dir, checked.portal)  # empty without git or in a shallow clone
     files = generate(checked.portal, history)

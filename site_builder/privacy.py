@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from .problem import Problem
@@ -147,4 +148,17 @@ def personal_data_problems(data: DataSet) -> list[Problem]:
             problems += scan_file(files.org, site_ack, domains)
         for source in [files.plan, *files.projects]:
             problems += scan_file(source, plan_ack, domains)
+    return problems
+
+
+def content_problems(content_dir: Path, acknowledged: set[str], domains: set[str]) -> list[Problem]:
+    """Hand-written pages (content/**/*.md) are published too: the same gate, line by line."""
+    problems = []
+    for path in sorted(content_dir.rglob("*.md")) if content_dir.is_dir() else []:
+        shown = f"{content_dir.name}/{path.relative_to(content_dir).as_posix()}"
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            for hit in find_personal_data(line, domains):
+                if hit.value not in acknowledged:
+                    expected = "공개 전에 지우기 (공개해도 되는 값이면 site.yaml `acknowledged_personal_data`에 그대로 추가)"
+                    problems.append(Problem(shown, number, hit.offset + 1, "", f"개인정보로 보이는 값이 있습니다: {KIND_NAMES[hit.kind]}", expected, mask(hit.value)))
     return problems

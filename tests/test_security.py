@@ -256,3 +256,16 @@ def test_build_stops_on_personal_data_and_keeps_site(built_once: tuple[Path, dic
     checked, _ = build(Paths(ROOT, data, tmp_path / "build"), base / "site")
     assert any("휴대전화" in p.message for p in checked.problems)
     assert _tree(base / "site") == before
+
+
+def test_hand_written_pages_are_gated_too(built_once: tuple[Path, dict[str, bytes]], tmp_path: Path):
+    base, before = built_once
+    root = tmp_path / "root"
+    shutil.copytree(ROOT / "content", root / "content")
+    for name in ("mkdocs.yml", "theme"):
+        (root / name).symlink_to(ROOT / name)
+    (root / "content/about.md").write_text("# 안내\n\n문의: 담당자 휴대전화 010-2345-6789\n", encoding="utf-8")
+    checked, _ = build(Paths(root, base / "data", tmp_path / "build"), base / "site")
+    assert len(checked.problems) == 1
+    assert checked.problems[0].format().startswith("content/about.md:3:14: 오류: 개인정보로 보이는 값이 있습니다: 휴대전화 번호")
+    assert _tree(base / "site") == before
