@@ -12,7 +12,7 @@ from .pipeline import Paths, check, generate
 from .siteconfig import config_text
 from .writer import write_tree
 
-POLL_SECONDS = 0.25  # a data change shows within about a second: poll + regenerate (changed files only) + MkDocs --dirty
+POLL_SECONDS = 0.1  # save → page ≈ poll + regenerate (~1 s on the seeds) + MkDocs --dirty (its own 0.5 s poll)
 
 
 def _snapshot(dirs: list[Path]) -> tuple[tuple[str, float], ...]:
