@@ -30,8 +30,10 @@ golden: $(STAMP)  ## rewrite the golden Markdown files after an intended change
 serve: $(STAMP)
 	$(PY) -m site_builder serve
 
-bench: $(STAMP)  ## build benchmark: synthetic portals of 100, 1,000, 10,000 projects (SIZES=100,1000 for fewer)
-	$(PY) benchmarks/run.py --sizes $(or $(SIZES),100,1000,10000)
+SIZES ?= 100,1000,10000
+
+bench: $(STAMP)  ## build benchmark: synthetic portals of 100, 1,000, 10,000 projects (make bench SIZES=100,1000 for fewer)
+	$(PY) benchmarks/run.py --sizes $(SIZES)
 
 bench-search: $(STAMP)  ## search index size and query latency on a synthetic 10,000-project portal
 	$(PY) benchmarks/search.py

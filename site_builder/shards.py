@@ -33,7 +33,7 @@ from .search import INDEX_DIR, _json, _shards, decode
 from .siteconfig import config_text
 from .validation import Portal
 from .vendor import vendor_files
-from .writer import fresh_dir, replace_dir, write_tree
+from .writer import build_lock, fresh_dir, replace_dir, write_tree
 
 MANIFEST = "shard.json"
 _HREF = re.compile(r'(?:href|src)="([^"#?]*)')
@@ -92,10 +92,10 @@ def _config(portal: Portal, root: Path, relaxed: bool) -> str:
     return yaml.safe_dump(config, allow_unicode=True, sort_keys=False)
 
 
-def _mkdocs(paths: pl.Paths, config: str, checked: pl.Checked) -> tuple[Path | None, str]:
-    """Run MkDocs into a fresh folder beside the build folder; None (and a problem) when it fails."""
+def _mkdocs(paths: pl.Paths, config: str, checked: pl.Checked, site_dir: Path) -> tuple[Path | None, str]:
+    """Run MkDocs into a fresh folder beside `site_dir` (the swap is a rename); None (and a problem) when it fails."""
     paths.config.write_text(config, encoding="utf-8")
-    tmp = fresh_dir(paths.build_dir.resolve().parent, ".shard-tmp-")
+    tmp = fresh_dir(site_dir.resolve().parent, f".{site_dir.name}-tmp-")
     ok, output = mkdocs_seam.build_site(paths.config, tmp)
     if ok:
         return tmp, output
@@ -121,14 +121,14 @@ def build_shard(paths: pl.Paths, site_dir: Path, orgs: list[str], strict: bool =
     history = load_history(paths.data_dir, checked.portal)
     files = pl.generate(only_orgs(checked.portal, orgs), history)
     files.update(_stubs(checked.portal, orgs))
-    write_tree(files, [paths.content_dir], paths.docs_dir)
-    tmp, output = _mkdocs(paths, _config(checked.portal, paths.root, relaxed=False), checked)
-    if tmp is None:
-        return checked, output
     manifest = {"orgs": orgs, "data": data_fingerprint(paths.data_dir), "plans": sorted(b.key for b in checked.portal.plans if b.org.id in orgs)}
-    (tmp / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    site_dir.parent.mkdir(parents=True, exist_ok=True)
-    replace_dir(tmp, site_dir)
+    with build_lock(paths.build_dir, site_dir):  # like `build`: a second build of the same folders waits
+        write_tree(files, [paths.content_dir], paths.docs_dir)
+        tmp, output = _mkdocs(paths, _config(checked.portal, paths.root, relaxed=False), checked, site_dir)
+        if tmp is None:
+            return checked, output
+        (tmp / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+        replace_dir(tmp, site_dir)
     return checked, output
 
 
@@ -270,11 +270,19 @@ def assemble(paths: pl.Paths, shards: list[Path], site_dir: Path) -> tuple[pl.Ch
     if errors:
         checked.problems += [Problem(str(paths.data_dir), 1, 1, "", "조각(샤드)을 합칠 수 없습니다", "같은 데이터로 만든, 기관이 겹치지 않는 조각들", e) for e in errors]
         return checked, ""
-    index = merge_indexes([_read_index(s) for s in shards])
-    write_tree(_global_files(checked.portal, paths.data_dir, index), [paths.content_dir], paths.docs_dir)
-    tmp, output = _mkdocs(paths, _config(checked.portal, paths.root, relaxed=True), checked)
+    files = _global_files(checked.portal, paths.data_dir, merge_indexes([_read_index(s) for s in shards]))
+    with build_lock(paths.build_dir, site_dir):
+        return checked, _publish_assembled(paths, shards, manifests, files, site_dir, checked)
+
+
+def _publish_assembled(paths: pl.Paths, shards: list[Path], manifests: list[dict[str, Any]], files: dict[str, str | bytes],
+                       site_dir: Path, checked: pl.Checked) -> str:
+    """MkDocs for the portal pages, the shards copied in, links checked, then the swap (the caller holds the lock)."""
+    assert checked.portal is not None
+    write_tree(files, [paths.content_dir], paths.docs_dir)
+    tmp, output = _mkdocs(paths, _config(checked.portal, paths.root, relaxed=True), checked, site_dir)
     if tmp is None:
-        return checked, output
+        return output
     for shard, manifest in zip(shards, manifests, strict=True):
         _copy_shard(shard, manifest["orgs"], tmp)
     _merge_sitemaps(shards, tmp)
@@ -282,7 +290,6 @@ def assemble(paths: pl.Paths, shards: list[Path], site_dir: Path) -> tuple[pl.Ch
     if broken:
         shutil.rmtree(tmp, ignore_errors=True)
         checked.problems.append(Problem(str(paths.docs_dir), 1, 1, "", "합친 누리집에 끊긴 링크가 있습니다", "모든 링크가 있는 쪽", "; ".join(broken[:10])))
-        return checked, output
-    site_dir.parent.mkdir(parents=True, exist_ok=True)
+        return output
     replace_dir(tmp, site_dir)
-    return checked, output
+    return output
