@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import difflib
 import re
-import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
@@ -22,6 +21,7 @@ import yaml
 from pydantic import ValidationError
 
 from .findings import is_non_budget, project_total
+from .gitrepo import is_shallow, run_git
 from .helpers import project_period
 from .model import Project
 from .money import format_in_unit
@@ -98,21 +98,12 @@ class _Commit:
     files: list[tuple[str, str, str, str]] = field(default_factory=list)
 
 
-def _git(repo: Path, *args: str, stdin: bytes | None = None) -> bytes | None:
-    """Run git in `repo`; None when git is missing or fails."""
-    try:
-        done = subprocess.run(["git", "-C", str(repo), "-c", "core.quotepath=off", *args], input=stdin, capture_output=True, check=False)
-    except OSError:
-        return None
-    return done.stdout if done.returncode == 0 else None
-
-
 def _repository(data_dir: Path) -> tuple[Path, str] | str:
     """(top level, data dir relative to it), or the Korean reason why there is no usable history."""
-    top = _git(data_dir, "rev-parse", "--show-toplevel")
+    top = run_git(data_dir, "rev-parse", "--show-toplevel")
     if top is None:
         return "git 저장소가 아니거나 git이 없습니다"
-    if (_git(data_dir, "rev-parse", "--is-shallow-repository") or b"").strip() == b"true":
+    if is_shallow(data_dir):
         return "얕은 복제(shallow clone)라 기록이 모자랍니다"
     root = Path(top.decode().strip()).resolve()
     try:
@@ -137,7 +128,7 @@ def _parse_log(text: str) -> list[_Commit]:
 
 def _read_log(root: Path, data_rel: str) -> list[_Commit] | None:
     """Every commit (oldest first) touching the data folder, as seen on the first-parent line."""
-    out = _git(root, "log", "--reverse", "--first-parent", "--diff-merges=first-parent", "--raw", "--no-abbrev", "-M",
+    out = run_git(root, "log", "--reverse", "--first-parent", "--diff-merges=first-parent", "--raw", "--no-abbrev", "-M",
                f"--format={_COMMIT_MARK}%H %cI", "--", data_rel)
     return None if out is None else _parse_log(out.decode("utf-8", errors="replace"))
 
@@ -162,7 +153,7 @@ def _lineages(commits: list[_Commit], data_rel: str) -> dict[str, list[_Version]
 def _read_blobs(root: Path, shas: set[str]) -> dict[str, bytes]:
     """Contents of many blobs through one `git cat-file --batch` process."""
     order = sorted(shas)
-    out = _git(root, "cat-file", "--batch", stdin="".join(f"{s}\n" for s in order).encode())
+    out = run_git(root, "cat-file", "--batch", stdin="".join(f"{s}\n" for s in order).encode())
     blobs: dict[str, bytes] = {}
     pos = 0
     while out is not None and pos < len(out):

@@ -7,27 +7,24 @@ commits, never from the clock or file times, so the same checkout always gives t
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 from typing import Any
 
+from .gitrepo import is_shallow, run_git
 from .validation import PlanBundle, Portal
 
 _MARK = "\x1e"
 
 
 def _git(cwd: Path, *args: str) -> str | None:
-    """Output of a git command, or None when git or the repository is missing."""
-    try:
-        result = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, check=False, timeout=60)
-    except (OSError, subprocess.SubprocessError):
-        return None
-    return result.stdout if result.returncode == 0 else None
+    """Text output of a git command, or None when git or the repository is missing."""
+    out = run_git(cwd, *args)
+    return out.decode("utf-8", "replace") if out is not None else None
 
 
 def _boundaries(cwd: Path) -> set[str]:
     """Commits where a shallow clone's history stops (their files' real dates are unknown)."""
-    if (_git(cwd, "rev-parse", "--is-shallow-repository") or "").strip() != "true":
+    if not is_shallow(cwd):
         return set()
     shallow = (_git(cwd, "rev-parse", "--git-path", "shallow") or "").strip()
     path = cwd / shallow if shallow else None

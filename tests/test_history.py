@@ -111,13 +111,13 @@ def test_deleted_project_appears_in_recent_changes(repo: Path) -> None:
 
 def test_one_git_log_and_one_cat_file_for_all_files(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     calls: list[str] = []
-    real = history_mod._git
+    real = history_mod.run_git
 
     def counting(root: Path, *args: str, stdin: bytes | None = None) -> bytes | None:
         calls.append(args[0])
         return real(root, *args, stdin=stdin)
 
-    monkeypatch.setattr(history_mod, "_git", counting)
+    monkeypatch.setattr(history_mod, "run_git", counting)
     load_history(repo / "data", portal_of(repo / "data"))
     assert calls.count("log") == 1 and calls.count("cat-file") == 1 and "show" not in calls
 
