@@ -31,25 +31,23 @@ def merge(target: dict[str, Any], changes: dict[str, Any]) -> None:
             target[key] = value
 
 
+def _merge_by_id(targets: dict[str, dict[str, Any]], changes: dict[str, Any]) -> list[str]:
+    """Merge each id's changes into its target; returns the ids that have no target."""
+    missing = []
+    for ident, change in changes.items():
+        if ident in targets:
+            merge(targets[ident], change)
+        else:
+            missing.append(ident)
+    return missing
+
+
 def apply_plan(plan: dict[str, Any], overrides: dict[str, Any]) -> list[str]:
     """Apply `plan:` and `units:` changes; returns the unit ids that were not found."""
     merge(plan, overrides.get("plan") or {})
-    units = {u["id"]: u for u in plan.get("units", [])}
-    missing = []
-    for uid, changes in (overrides.get("units") or {}).items():
-        if uid in units:
-            merge(units[uid], changes)
-        else:
-            missing.append(uid)
-    return missing
+    return _merge_by_id({u["id"]: u for u in plan.get("units", [])}, overrides.get("units") or {})
 
 
 def apply_projects(projects: dict[str, dict[str, Any]], overrides: dict[str, Any]) -> list[str]:
     """Apply `projects:` changes; returns the project ids that were not found."""
-    missing = []
-    for pid, changes in (overrides.get("projects") or {}).items():
-        if pid in projects:
-            merge(projects[pid], changes)
-        else:
-            missing.append(pid)
-    return missing
+    return _merge_by_id(projects, overrides.get("projects") or {})
