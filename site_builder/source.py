@@ -109,6 +109,140 @@ if _CParser is not None:
     _FastGuardedLoader = _FastLoader
 
 
+class _Fallback(Exception):
+    """The fast reader met something it leaves to the guarded loader (which words the exact problem)."""
+
+
+_RESOLVER = yaml.resolver.Resolver()
+_IMPLICIT_FIRST = frozenset(yaml.resolver.Resolver.yaml_implicit_resolvers)  # first characters of non-text plain scalars
+_CONSTRUCTOR = yaml.constructor.SafeConstructor()
+_STR_TAG = "tag:yaml.org,2002:str"
+
+
+def _fast_scalar(event: Any) -> Any:
+    """The value of a scalar event as the guarded loader constructs it; explicit tags other than `!!str` fall back."""
+    value, tag = event.value, event.tag
+    if tag == _STR_TAG:
+        return value
+    if tag is not None and tag != "!":
+        raise _Fallback(tag)
+    if not event.implicit[0] or value[:1] not in _IMPLICIT_FIRST:
+        return value  # quoted, block, or plain text that cannot be a number, date, bool or null
+    tag = _RESOLVER.resolve(yaml.ScalarNode, value, event.implicit)
+    if tag == _STR_TAG:
+        return value
+    node = yaml.ScalarNode(tag, value, event.start_mark, event.end_mark, event.style)
+    return _CONSTRUCTOR.yaml_constructors[tag](_CONSTRUCTOR, node)
+
+
+def _start(event: Any) -> tuple[int, int]:
+    """1-based line and column where an event starts."""
+    return event.start_mark.line + 1, event.start_mark.column + 1
+
+
+class _FastReader:
+    """One pass over libyaml's events building data and positions; anything unusual raises `_Fallback`."""
+
+    def __init__(self) -> None:
+        self.positions: dict[Path_, tuple[int, int]] = {}
+        # One frame per open collection: [container, location, pending key (mappings), its position].
+        self.stack: list[list[Any]] = []
+        self.root: Any = None
+
+    def read(self, parser: Any) -> Any:
+        """The document's data (None for an empty stream); positions are left in `self.positions`."""
+        get = parser.get_event
+        get()  # stream start
+        event = get()
+        if isinstance(event, yaml.StreamEndEvent):
+            return None
+        event = get()  # the document's first node
+        self.node(event)
+        while self.stack:
+            self.step(get())
+        if not isinstance(get(), yaml.DocumentEndEvent) or not isinstance(get(), yaml.StreamEndEvent):
+            raise _Fallback("more than one document")
+        return self.root
+
+    def step(self, event: Any) -> None:
+        """Handle one event inside a collection."""
+        if isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            self.stack.pop()
+            return
+        frame = self.stack[-1]
+        if isinstance(frame[0], dict) and frame[2] is _NO_KEY:
+            self.key(frame, event)
+        else:
+            self.node(event)
+
+    def key(self, frame: list[Any], event: Any) -> None:
+        """Read a mapping key; a second use of a key or a non-text key is left to the guarded loader."""
+        if not isinstance(event, yaml.ScalarEvent) or event.anchor is not None:
+            raise _Fallback("key")
+        key = _fast_scalar(event)
+        if key in frame[0]:
+            raise _Fallback("duplicate")
+        frame[2] = key
+        frame[3] = _start(event)
+
+    def node(self, event: Any) -> None:
+        """Read one value node (scalar or collection start) into its parent."""
+        if event.anchor is not None or isinstance(event, yaml.AliasEvent):
+            raise _Fallback("anchor")
+        if not self.stack:
+            loc: Path_ = ()
+            self.positions[loc] = _start(event)
+        else:
+            frame = self.stack[-1]
+            if isinstance(frame[0], dict):
+                loc = frame[1] + (frame[2],)
+                self.positions[loc] = frame[3]
+            else:
+                loc = frame[1] + (len(frame[0]),)
+                self.positions[loc] = _start(event)
+        if isinstance(event, yaml.ScalarEvent):
+            if _CONTROL.search(event.value):
+                raise _Fallback("control character")
+            self.attach(_fast_scalar(event))
+            return
+        if event.tag is not None and event.tag not in SAFE_TAGS:
+            raise _Fallback(event.tag)
+        if len(self.stack) >= MAX_DEPTH - 1:
+            raise _Fallback("depth")
+        container: Any = {} if isinstance(event, yaml.MappingStartEvent) else []
+        self.attach(container)
+        self.stack.append([container, loc, _NO_KEY, None])
+
+    def attach(self, value: Any) -> None:
+        """Put a value into the open collection (or make it the document)."""
+        if not self.stack:
+            self.root = value
+            return
+        frame = self.stack[-1]
+        if isinstance(frame[0], dict):
+            frame[0][frame[2]] = value
+            frame[2] = _NO_KEY
+        else:
+            frame[0].append(value)
+
+
+_NO_KEY = object()
+
+
+def _fast_load(text: str) -> tuple[Any, dict[Path_, tuple[int, int]]] | None:
+    """Data and positions from libyaml in one pass, or None when the guarded loader must read the file."""
+    if _CParser is None:
+        return None
+    parser = _CParser(text)
+    reader = _FastReader()
+    try:
+        return reader.read(parser), reader.positions
+    except Exception:  # noqa: BLE001 - refused features and syntax errors get their exact message from the slow path
+        return None
+    finally:
+        parser.dispose()
+
+
 class _Builder:
     """Turn a composed YAML node tree into Python data plus a position map."""
 
@@ -242,6 +376,11 @@ def load_file(path: Path, display: str, kind: str) -> tuple[SourceFile | None, l
     text, problems = _read_text(path, display)
     if text is None:
         return None, problems
+    fast = _fast_load(text)
+    if fast is not None:
+        if fast[0] is None:
+            return None, [Problem(display, 1, 1, "", "파일이 비어 있습니다", "YAML 매핑", "빈 파일")]
+        return SourceFile(path, display, kind, fast[0], fast[1]), []
     node, problems = _compose(text, display)
     if problems:
         return None, problems
