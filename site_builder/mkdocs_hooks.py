@@ -7,11 +7,17 @@ paragraph before conversion and put back afterwards, so the page HTML is the sam
 stay Markdown (the table of contents and anchors come from them). A block is swapped only when it is
 certainly raw HTML to Python-Markdown: it starts with a block-level tag at the start of a paragraph,
 ends with that tag's closing tag, has as many openings as closings and asks for no Markdown inside.
+
+A large site is also built by several MkDocs processes at once (mkdocs_seam.py): the process given
+`SITE_BUILDER_PART=i/n` renders only the i-th of n consecutive runs of the pages and marks the others
+excluded (MkDocs then neither converts nor writes them, and links to them are only notes, not warnings).
+
 MkDocs loads this file by path (`hooks:` in build/mkdocs.yml, see siteconfig.py); it imports nothing from MkDocs.
 """
 
 from __future__ import annotations
 
+import os
 import re
 from typing import Any
 
@@ -21,6 +27,8 @@ TOKEN = "sbrawblock"  # placeholder word: plain letters and digits, which no Mar
 _START = re.compile(r"<(" + "|".join(BLOCK_TAGS) + r")[\s>]")
 _PLACEHOLDER = re.compile(r"(<p>)?" + TOKEN + r"(\d+)x(?:</p>)?")
 _blocks: dict[str, list[str]] = {}  # page source path → its blocks, between the two hooks
+PART_ENV = "SITE_BUILDER_PART"
+PAGE_COST = 8_000  # a page's fixed cost (theme, writing) in bytes of Markdown: evens out the parts' seconds
 
 
 def raw_block(chunk: str) -> bool:
@@ -69,3 +77,28 @@ def on_page_markdown(markdown: str, page: Any, **kwargs: Any) -> str:
 def on_page_content(html: str, page: Any, **kwargs: Any) -> str:
     """MkDocs event: put the page's raw-HTML blocks back after conversion."""
     return restore_blocks(html, _blocks.pop(page.file.src_uri, []))
+
+
+def part_bounds(weights: list[int], part: int, parts: int) -> tuple[int, int]:
+    """First and past-last page index of part `part` (0-based) of `parts` consecutive runs of about equal weight."""
+    total, edges, running = sum(weights), [0], 0
+    for i, weight in enumerate(weights):
+        running += weight
+        while len(edges) < parts and running * parts >= total * len(edges):
+            edges.append(i + 1)
+    edges += [len(weights)] * (parts + 1 - len(edges))
+    return edges[part], edges[part + 1]
+
+
+def on_files(files: Any, config: Any, **kwargs: Any) -> Any:
+    """MkDocs event: in a part build, mark the pages of the other parts excluded (consecutive runs keep the sitemap order)."""
+    spec = os.environ.get(PART_ENV)
+    if not spec:
+        return files
+    part, parts = (int(x) for x in spec.split("/"))
+    pages = files.documentation_pages()
+    start, end = part_bounds([os.path.getsize(f.abs_src_path) + PAGE_COST for f in pages], part - 1, parts)
+    for i, file in enumerate(pages):
+        if not start <= i < end:
+            file.inclusion = type(file.inclusion).EXCLUDED
+    return files

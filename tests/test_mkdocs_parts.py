@@ -1,0 +1,67 @@
+"""MkDocs in several processes (mkdocs_seam.build_site with parts): the joined site equals a one-process build."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from site_builder import mkdocs_seam
+from site_builder.mkdocs_hooks import part_bounds
+from site_builder.pipeline import Paths, build
+
+from .conftest import FIXTURE_DATA, ROOT
+
+
+def _tree(site: Path) -> dict[str, bytes]:
+    return {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """A one-process build of the fixture portal with a site address (so the sitemap lists every page)."""
+    tmp = tmp_path_factory.mktemp("parts")
+    data = shutil.copytree(FIXTURE_DATA, tmp / "data")
+    site_yaml = data / "site.yaml"
+    site_yaml.write_text(site_yaml.read_text(encoding="utf-8") + "site_url: https://plans.example.go.kr/\n", encoding="utf-8")
+    paths = Paths(ROOT, data, tmp / "build")
+    checked, output = build(paths, tmp / "site")
+    assert not checked.problems, [p.format() for p in checked.problems] + [output]
+    return paths.config, tmp / "site"
+
+
+@pytest.mark.parametrize("parts", [2, 3])
+def test_parts_join_into_the_same_site(built: tuple[Path, Path], parts: int, tmp_path: Path):
+    config, whole = built
+    ok, output = mkdocs_seam.build_site(config, tmp_path / "site", parts)
+    assert ok, output
+    assert _tree(tmp_path / "site") == _tree(whole)
+    assert (whole / "sitemap.xml").read_text(encoding="utf-8").count("<url>") > 20
+    assert not list(tmp_path.glob("site.part*")), "part folders are removed"
+
+
+def test_a_broken_link_still_fails_a_part_build(built: tuple[Path, Path], tmp_path: Path):
+    config, _ = built
+    docs = shutil.copytree(config.parent / "docs", tmp_path / "build/docs")
+    shutil.copy(config, tmp_path / "build/mkdocs.yml")
+    page = docs / "demo-org/2024/projects/p1.md"
+    page.write_text(page.read_text(encoding="utf-8") + "\n[끊긴 링크](no-such-page.md)\n", encoding="utf-8")
+    ok, output = mkdocs_seam.build_site(tmp_path / "build/mkdocs.yml", tmp_path / "site", 2)
+    assert not ok and "no-such-page.md" in output
+    assert not list(tmp_path.glob("site.part*"))
+
+
+@pytest.mark.parametrize(("weights", "parts", "expected"), [
+    ([1] * 10, 2, [(0, 5), (5, 10)]),
+    ([1] * 10, 3, [(0, 4), (4, 7), (7, 10)]),
+    ([100, 1, 1, 1], 2, [(0, 1), (1, 4)]),  # one heavy page makes a part of its own
+    ([1], 3, [(0, 1), (1, 1), (1, 1)]),  # more parts than pages: the rest are empty
+])
+def test_parts_are_consecutive_runs_of_about_equal_weight(weights: list[int], parts: int, expected: list[tuple[int, int]]):
+    assert [part_bounds(weights, i, parts) for i in range(parts)] == expected
+
+
+def test_small_sites_build_in_one_process(built: tuple[Path, Path]):
+    config, _ = built
+    assert mkdocs_seam.default_parts(config.parent / "docs") == 1
