@@ -4,7 +4,8 @@
     .venv/bin/python benchmarks/shards.py [--projects 10000] [--shards 2] [--data DIR] [--skip-whole]
 
 Each shard is `site-builder build --shard i/n` in its own process (as a CI matrix job would be), all started at
-once; then `site-builder assemble`. Prints wall-clock seconds of the whole build, of the parallel shard phase,
+once; then `site-builder assemble`. `--each` also times every shard alone, which is what one CI machine per shard
+would see (critical path: slowest shard + assemble). Prints wall-clock seconds of the whole build, of the parallel shard phase,
 of the assembly, and the speed-up, and checks that the assembled site has every page of the whole one.
 """
 
@@ -47,6 +48,7 @@ def main() -> int:
     parser.add_argument("--shards", type=int, default=2)
     parser.add_argument("--data", type=Path, help="an existing data folder (e.g. from benchmarks/run.py --keep)")
     parser.add_argument("--skip-whole", action="store_true", help="do not build the whole site (faster)")
+    parser.add_argument("--each", action="store_true", help="also time each shard alone (as on its own CI machine)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="shards-") as tmp:
         work = Path(tmp)
@@ -65,12 +67,18 @@ def main() -> int:
                   for i in range(1, n + 1)]
         parallel = _run_all(shards)
         print(f"{n} shards in parallel: {parallel:.1f} s")
+        alone = [_run_all([command]) for command in shards] if args.each else []
+        if alone:
+            print("each shard alone: " + ", ".join(f"{t:.1f} s" for t in alone))
         assemble = _run_all([_cli("assemble", *[str(work / f"shard{i}") for i in range(1, n + 1)], "--data", str(data),
                                   "--site-dir", str(work / "site"), "--build-dir", str(work / "b-all"))])
         print(f"assemble: {assemble:.1f} s; sharded total {parallel + assemble:.1f} s")
         if whole is not None:
             print(f"speed-up: {whole / (parallel + assemble):.2f}× (whole {whole:.1f} s vs sharded {parallel + assemble:.1f} s)")
             missing = _pages(work / "whole") - _pages(work / "site")
+            if alone:
+                path = max(alone) + assemble
+                print(f"one machine per shard (CI matrix): slowest shard + assemble = {path:.1f} s, speed-up {whole / path:.2f}×")
             print(f"pages: whole {len(_pages(work / 'whole')):,}, assembled {len(_pages(work / 'site')):,}, missing {len(missing)}")
     return 0
 
