@@ -111,7 +111,19 @@ def redact_bundle(bundle: PlanBundle) -> PlanBundle:
 
 def redact_portal(portal: Portal) -> Portal:
     """The portal as it may be published: every page, index and download is made from this."""
-    return Portal(portal.site, [redact_bundle(b) for b in portal.plans])
+    if _LAST and _LAST[0][0] is portal and _LAST[0][2] == _shape(portal):  # a build asks twice (pages, then the nav)
+        return _LAST[0][1]
+    redacted = Portal(portal.site, [redact_bundle(b) for b in portal.plans])
+    _LAST[:] = [(portal, redacted, _shape(portal))]
+    return redacted
+
+
+_LAST: list[tuple[Portal, Portal, tuple[int, ...]]] = []
+
+
+def _shape(portal: Portal) -> tuple[int, ...]:
+    """Identities of the portal's parts: a portal changed in place is redacted again."""
+    return (id(portal.site), *(id(part) for b in portal.plans for part in (b, b.plan, *b.projects)))
 
 
 def withheld_count(projects: Sequence[Project]) -> int:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import ctypes
 import os
 import shutil
+import stat
 import sys
 import tempfile
 from collections.abc import Iterator
@@ -52,14 +53,39 @@ def _same(path: Path, content: bytes) -> bool:
         return False
 
 
-def _put(path: Path, content: bytes) -> None:
-    """Replace one file whole: a reader never sees it half written."""
+def _put(path: Path, content: bytes, made: set[str] | None = None) -> None:
+    """Replace one file whole: a reader never sees it half written (`made`: folders known to exist)."""
     if path.is_dir():
         shutil.rmtree(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_bytes(content)
+    parent = str(path.parent)
+    if made is None or parent not in made:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if made is not None:
+            made.add(parent)
+    _replace(path, content)
+
+
+def _replace(path: Path, content: bytes) -> None:
+    """Write beside, then rename over (the folder exists)."""
+    tmp = f"{path.parent}/.{path.name}.tmp"
+    with open(tmp, "wb") as handle:
+        handle.write(content)
     os.replace(tmp, path)
+
+
+def _update(path: Path, content: bytes, made: set[str]) -> bool:
+    """Write one file unless it already holds these bytes; True when written. One `stat` in the common cases."""
+    try:
+        found: os.stat_result | None = os.stat(path)
+    except OSError:  # missing (or a file where a folder should be: `_put` then says what is wrong)
+        found = None
+    if found is not None and stat.S_ISREG(found.st_mode) and found.st_size == len(content) and _same(path, content):
+        return False
+    if found is None and str(path.parent) in made:  # a new file in a folder this run already made or saw
+        _replace(path, content)
+    else:
+        _put(path, content, made)
+    return True
 
 
 def _prune(target: Path, wanted: dict[str, bytes]) -> list[str]:
@@ -81,10 +107,9 @@ def write_tree(files: dict[str, str | bytes], static_dirs: list[Path], target: P
     wanted = desired_files(files, static_dirs)
     target.mkdir(parents=True, exist_ok=True)
     done = Written()
+    made: set[str] = set()
     for rel in sorted(wanted):
-        path = target / rel
-        if not _same(path, wanted[rel]):
-            _put(path, wanted[rel])
+        if _update(target / rel, wanted[rel], made):
             done.changed.append(rel)
     done.removed = _prune(target, wanted)
     return done

@@ -1,0 +1,62 @@
+"""The fast writers of downloads and front matter give the same bytes as the library calls they replace."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+
+import pytest
+import yaml
+from openpyxl.utils.exceptions import IllegalCharacterError
+
+from site_builder import downloads, render
+from site_builder.model import Project
+from site_builder.pages import Crumb, Page
+from site_builder.pipeline import check
+from tests.conftest import FIXTURE_DATA
+
+TRICKY = ["a & b <c> \"q\" 'x'", " lead", "trail ", "multi\nline", "x\r\ny", "\t", "   ", "=SUM(A1)", "'=x", "-1", "", "한글",
+          "a\u2028b", "\x85", "a\x01\x1f\x7f\b\f", "\\ / \"", "😀", "- item", "key: value", "#hash", "? q", "'quoted'", "yes", "null", "1e3",
+          "x" * 200, "긴 제목 " * 30]
+
+
+def test_xlsx_matches_openpyxl() -> None:
+    names = [c for c, _ in downloads.COLUMNS]
+    rows = []
+    for i, text in enumerate(t for t in TRICKY if "\x01" not in t):
+        row: dict[str, object] = {c: text for c in names}
+        row.update(year=2024, budget_won=i * 1000, stated_budget_won="" if i % 2 else i)
+        rows.append(row)
+    for some in (rows, rows[:1]):
+        assert downloads.to_xlsx(some) == downloads._openpyxl_xlsx(some)
+    assert downloads.to_xlsx([]) == downloads._openpyxl_xlsx([])
+    with pytest.raises(IllegalCharacterError):  # a control character is refused as openpyxl refuses it
+        downloads.to_xlsx([{**rows[0], "title": "a\x01"}])
+
+
+@pytest.mark.parametrize("value", [{}, [], {"a": [], "b": {}, "c": [1, 2.5, -0.0, True, False, None, *TRICKY]}, {"d": {"e": [{"f": 1}]}},
+                                   "s", 10**30, 1e100, [[[]]], {3: 2, 2.5: 3, None: 4, True: 5}, float("nan")])
+def test_indented_json_matches_json_dumps(value: object) -> None:
+    assert downloads.indented_json(value) == json.dumps(value, ensure_ascii=False, indent=1)
+
+
+def test_plan_json_matches_standard_library() -> None:
+    portal = check(FIXTURE_DATA).portal
+    assert portal is not None
+    for bundle in portal.plans:
+        assert downloads.plan_json(bundle) == downloads._plan_json_python(bundle)
+        odd = [Project(id=f"p{i}", title=text or "x") for i, text in enumerate(TRICKY)]
+        tricky = dataclasses.replace(bundle, projects=odd)
+        assert downloads.plan_json(tricky) == downloads._plan_json_python(tricky)
+        assert downloads.plan_json(dataclasses.replace(bundle, projects=[])) == downloads._plan_json_python(dataclasses.replace(bundle, projects=[]))
+
+
+@pytest.mark.parametrize("title", TRICKY)
+def test_front_matter_is_what_yaml_dump_gives(title: str) -> None:
+    page = Page("a/b/c.md", "project.md.j2", title, [Crumb(title, "index.md"), Crumb("둘째 " + title, "a/index.md")],
+                {"updated": "2024-01-02"}, department=title, phone="4031")
+    meta = {"title": render.escape_html(title),
+            "breadcrumbs": [{"title": render.escape_html(c.title), "url": render.page_href(page, c.path)} for c in page.crumbs],
+            **({"department": render.escape_html(title)} if title else {}), "phone": "4031", "updated": "2024-01-02"}
+    expected = "---\n" + yaml.dump(meta, Dumper=render._DUMPER, allow_unicode=True, sort_keys=False) + "---\n\n"
+    assert render._front_matter(page, None) == expected
