@@ -16,7 +16,7 @@ from .pages import portal_pages
 from .privacy import content_problems, personal_data_problems
 from .problem import Finding, Problem
 from .redaction import redact_portal
-from .render import render_all
+from .render import rendering
 from .search import index_files
 from .siteconfig import config_text
 from .source import load_data
@@ -90,12 +90,14 @@ def generate(portal: Portal, history: History | None = None) -> dict[str, str | 
     portal = redact_portal(portal)  # from here on nothing marked 비공개 exists (pages, index, downloads, feed)
     pages = portal_pages(portal, history) + citizen_pages(portal)
     lastmod.stamp(pages, portal)  # dates from the data's git history; none without git
-    files: dict[str, str | bytes] = dict(render_all(portal, pages))
-    files.update(download_files(portal))
-    files.update(index_files(portal))
-    files.update(vendor_files())
-    live = {f"{b.key}/{p.id}" for b in portal.plans for p in b.projects}
-    files["feed.xml"] = atom_feed(history, portal.site.title, portal.site.site_url, live)
+    with rendering(portal, pages) as rendered:  # big portals render in worker processes meanwhile
+        others: dict[str, str | bytes] = dict(download_files(portal))
+        others.update(index_files(portal))
+        others.update(vendor_files())
+        live = {f"{b.key}/{p.id}" for b in portal.plans for p in b.projects}
+        others["feed.xml"] = atom_feed(history, portal.site.title, portal.site.site_url, live)
+        files: dict[str, str | bytes] = dict(rendered())
+    files.update(others)
     return files
 
 

@@ -4,8 +4,13 @@ from __future__ import annotations
 
 import functools
 import html
+import multiprocessing
+import os
 import posixpath
 import re
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import jinja2
@@ -144,9 +149,62 @@ def render_page(env: jinja2.Environment, page: Page, portal: Portal) -> str:
 _ENVIRONMENTS: list[jinja2.Environment] = []
 
 
+def _environment() -> jinja2.Environment:
+    """The shared environment: compiled templates are kept (Jinja reloads a changed file), so `serve` regenerates fast."""
+    if not _ENVIRONMENTS:
+        _ENVIRONMENTS.append(make_environment())
+    return _ENVIRONMENTS[0]
+
+
 def render_all(portal: Portal, pages: list[Page]) -> dict[str, str]:
     """Render every page; returns path → Markdown text."""
-    if not _ENVIRONMENTS:  # compiled templates are kept (Jinja reloads a template whose file changed): `serve` regenerates fast
-        _ENVIRONMENTS.append(make_environment())
-    env = _ENVIRONMENTS[0]
+    env = _environment()
     return {page.path: render_page(env, page, portal) for page in pages}
+
+
+# Pages render independently (chart ids and table labels restart on every page), so big portals are rendered by
+# worker processes while the caller makes downloads and the search index; the result is the same dict, in page order.
+PARALLEL_MIN_PAGES = 400
+_CHUNK = 40
+_SHARED: list[tuple[Portal, list[Page]]] = []  # what forked workers render from (inherited, never pickled)
+
+
+def worker_count(pages: int) -> int:
+    """Worker processes worth starting for this many pages (0: render in this process).
+
+    None for small portals, without `fork`, in a threaded process (`serve`) or with SITE_BUILDER_JOBS=1;
+    otherwise one per core, at most 4.
+    """
+    wanted = os.environ.get("SITE_BUILDER_JOBS", "")
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    jobs = int(wanted) if wanted.isdecimal() else min(cores, 4)
+    if pages < PARALLEL_MIN_PAGES or jobs < 2 or threading.active_count() > 1:
+        return 0
+    return jobs if "fork" in multiprocessing.get_all_start_methods() else 0
+
+
+def _render_chunk(span: tuple[int, int]) -> list[tuple[str, str]]:
+    """Render pages[start:stop] in a worker."""
+    portal, pages = _SHARED[0]
+    env = _environment()
+    return [(page.path, render_page(env, page, portal)) for page in pages[span[0]:span[1]]]
+
+
+@contextmanager
+def rendering(portal: Portal, pages: list[Page]) -> Iterator[Callable[[], dict[str, str]]]:
+    """Start rendering every page; the yielded function waits for the result (path → Markdown, in page order)."""
+    workers = worker_count(len(pages))
+    if not workers:
+        yield lambda: render_all(portal, pages)
+        return
+    _environment()  # compiled once, before the fork
+    _SHARED[:] = [(portal, pages)]
+    pool = multiprocessing.get_context("fork").Pool(workers)
+    try:
+        spans = [(i, min(i + _CHUNK, len(pages))) for i in range(0, len(pages), _CHUNK)]
+        result = pool.map_async(_render_chunk, spans, chunksize=1)
+        yield lambda: dict(pair for chunk in result.get() for pair in chunk)
+    finally:
+        pool.terminate()
+        pool.join()
+        _SHARED.clear()

@@ -60,3 +60,21 @@ def test_front_matter_is_what_yaml_dump_gives(title: str) -> None:
             **({"department": render.escape_html(title)} if title else {}), "phone": "4031", "updated": "2024-01-02"}
     expected = "---\n" + yaml.dump(meta, Dumper=render._DUMPER, allow_unicode=True, sort_keys=False) + "---\n\n"
     assert render._front_matter(page, None) == expected
+
+
+def test_parallel_rendering_gives_the_sequential_pages(monkeypatch: pytest.MonkeyPatch) -> None:
+    from site_builder import redaction
+    from site_builder.pages import portal_pages
+
+    portal = check(FIXTURE_DATA).portal
+    assert portal is not None
+    published = redaction.redact_portal(portal)
+    pages = portal_pages(published)
+    monkeypatch.setattr(render, "PARALLEL_MIN_PAGES", 1)
+    monkeypatch.setenv("SITE_BUILDER_JOBS", "2")
+    assert render.worker_count(len(pages)) == 2
+    with render.rendering(published, pages) as rendered:
+        parallel = rendered()
+    assert list(parallel.items()) == list(render.render_all(published, pages).items())
+    monkeypatch.setenv("SITE_BUILDER_JOBS", "1")
+    assert render.worker_count(len(pages)) == 0
