@@ -3,10 +3,10 @@
 
 Prints numbers only (nothing is asserted): index size, bytes a first query transfers, query latency in
 Python and, when /usr/bin/chromium and Playwright are present, in headless chromium running the real
-content/assets/search.js against a local http.server. The portal comes from benchmarks/portal.py (the same
-generator as the build benchmark, benchmarks/run.py).
+content/assets/search.js against a local http.server (HTTP/1.1 keep-alive, and its default HTTP/1.0).
+The portal comes from benchmarks/portal.py (the same generator as the build benchmark, benchmarks/run.py).
 
-    .venv/bin/python benchmarks/search.py [--projects 10000] [--per-plan 50] [--no-browser]
+    .venv/bin/python benchmarks/search.py [--projects 10000] [--per-plan 50] [--no-browser] [--http both|1.1|1.0]
 """
 
 from __future__ import annotations
@@ -16,7 +16,6 @@ import functools
 import http.server
 import json
 import shutil
-import socketserver
 import statistics
 import sys
 import tempfile
@@ -43,19 +42,20 @@ def _kb(n: float) -> str:
 
 
 def python_numbers(files: dict[str, bytes]) -> None:
-    """Transfer and latency of each query with the Python twin of search.js (cold cache per query)."""
-    print(f"\n{'query':<14}{'hits':>7}{'first-query transfer':>24}{'python ms':>12}")
+    """Transfer, files and latency of each query with the Python twin of search.js (cold cache per query)."""
+    print(f"\n{'query':<14}{'hits':>7}{'first-query transfer':>24}{'shards':>8}{'chunks':>8}{'python ms':>12}")
     transfers, times = [], []
     for q in QUERIES:
         s = Searcher(files)
         t0 = time.perf_counter()
         hits = s.search(q, 10)
         ms = 1000 * (time.perf_counter() - t0)
-        total = len(Searcher(files).search(q, 10**9))
+        total = len(Searcher(files).ranked(q))
         transfers.append(s.transferred())
         times.append(ms)
-        print(f"{q:<14}{total:>7}{_kb(s.transferred()):>24}{ms:>12.1f}" + ("" if hits else "  (no hits)"))
-    print(f"first-query transfer: median {_kb(statistics.median(transfers))}, max {_kb(max(transfers))} (target ≤ 300 KB)")
+        shards, chunks = (sum(1 for f in s.fetched if f.startswith(d)) for d in ("s/", "d/"))
+        print(f"{q:<14}{total:>7}{_kb(s.transferred()):>24}{shards:>8}{chunks:>8}{ms:>12.1f}" + ("" if hits else "  (no hits)"))
+    print(f"first-query transfer: median {_kb(statistics.median(transfers))}, max {_kb(max(transfers))} (target ≤ 300 KB; meta.json included)")
     print(f"python query time: median {statistics.median(times):.1f} ms, max {max(times):.1f} ms")
 
 
@@ -70,45 +70,84 @@ def _search_page(root: Path) -> None:
         '<button id="search-more" hidden>더</button></div><script src="../search.js"></script>', encoding="utf-8")
 
 
-def browser_numbers(site: Path) -> None:
-    """Cold first query and warm queries in headless chromium (fetches from a local http.server)."""
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+        pass
+
+
+class _KeepAlive(_Quiet):
+    protocol_version = "HTTP/1.1"  # persistent connections, as every production web server
+
+
+def _serve(site: Path, keep_alive: bool) -> http.server.ThreadingHTTPServer:
+    """A threaded http.server on a free port: HTTP/1.1 keep-alive, or its default HTTP/1.0 (a new connection per file)."""
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_KeepAlive if keep_alive else _Quiet, directory=str(site)))
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+def _query(page: Any, q: str) -> float:
+    """Type a query into the search box, press Enter (submit); ms until its results are painted."""
+    n = page.evaluate("window.siteSearch.timings.length")
+    page.fill("#search-q", q)
+    page.evaluate("document.getElementById('search-form').requestSubmit()")
+    page.wait_for_function(f"() => window.siteSearch.timings.length > {n}", timeout=30000)
+    return float(page.evaluate("window.siteSearch.timings.at(-1)"))
+
+
+def _measure(browser: Any, url: str) -> dict[str, list[float]]:
+    """Per query, each in a fresh browser context (empty HTTP cache): first query, a different one, the same again, a link with ?q=."""
+    out: dict[str, list[float]] = {"first": [], "bytes": [], "fresh": [], "repeat": [], "link": []}
+    for i, q in enumerate(QUERIES):
+        context = browser.new_context()
+        page = context.new_page()
+        page.goto(url)
+        page.wait_for_function("() => document.getElementById('search-status').textContent !== ''", timeout=30000)  # meta.json read
+        out["first"].append(_query(page, q))
+        out["bytes"].append(page.evaluate("window.siteSearch.bytes"))
+        out["fresh"].append(_query(page, QUERIES[(i + 1) % len(QUERIES)]))
+        out["repeat"].append(_query(page, q))
+        context.close()
+        context = browser.new_context()
+        page = context.new_page()
+        page.goto(url + "?q=" + q)
+        page.wait_for_function("() => window.siteSearch.shownAt.length > 0", timeout=30000)
+        out["link"].append(page.evaluate("window.siteSearch.shownAt[0]"))
+        context.close()
+    return out
+
+
+def _stat(values: list[float]) -> str:
+    return f"median {statistics.median(values):.1f} ms, worst {max(values):.1f} ms"
+
+
+def browser_numbers(site: Path, servers: list[bool]) -> None:
+    """Uncached and cached queries in headless chromium running the real search.js against a local http.server."""
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
         print("\n(browser: Playwright missing, skipped)")
         return
     _search_page(site)
-
-    class Quiet(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
-            pass
-
-    server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(site)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    url = f"http://127.0.0.1:{server.server_address[1]}/search/"
-    cold, repeat, fresh, transfer = [], [], [], []
+    print("\nheadless chromium, the real search.js. Latency = from the search form's submit (Enter) to the animation frame")
+    print("that paints the first 10 results (title, kind, unit, budget, plan); every query starts in a fresh browser profile")
+    print("(empty HTTP cache) on a search page that has loaded; the page reads meta.json when it opens, not on the query.")
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        for i, q in enumerate(QUERIES):
-            page = browser.new_page()
-            page.goto(url + "?q=" + q)
-            page.wait_for_function("() => document.getElementById('search-app').hasAttribute('data-ready')", timeout=30000)
-            cold.append(page.evaluate("window.siteSearch.timings[0]"))
-            transfer.append(page.evaluate("window.siteSearch.bytes"))
-            for again, bucket in ((q, repeat), (QUERIES[(i + 1) % len(QUERIES)], fresh)):
-                n = page.evaluate("window.siteSearch.timings.length")
-                page.fill("#search-q", again)
-                page.evaluate("document.getElementById('search-form').requestSubmit()")
-                page.wait_for_function(f"() => window.siteSearch.timings.length > {n}", timeout=30000)
-                bucket.append(page.evaluate("window.siteSearch.timings.at(-1)"))
-            page.close()
+        for keep_alive in servers:
+            server = _serve(site, keep_alive)
+            got = _measure(browser, f"http://127.0.0.1:{server.server_address[1]}/search/")
+            server.shutdown()
+            server.server_close()
+            print("\n  server: python http.server, " + ("HTTP/1.1 keep-alive (like a production web server)" if keep_alive else
+                                                      "its default HTTP/1.0: a new connection for every file"))
+            print(f"  first query transfer (meta.json + shards + detail chunks): median {_kb(statistics.median(got['bytes']))}, max {_kb(max(got['bytes']))}")
+            print(f"  first query, uncached (target ≤ 100 ms): {_stat(got['first'])}")
+            print(f"  next, different query (fetches its own shards): {_stat(got['fresh'])}")
+            print(f"  same query again (files cached: ranking + rendering only): {_stat(got['repeat'])}")
+            print(f"  opening a link search/?q=… uncached, from navigation to results painted (page, search.js, meta.json, query): {_stat(got['link'])}")
         browser.close()
-    server.shutdown()
-    print("\nheadless chromium (search.js, local http.server, times from submit to results on screen):")
-    print(f"  first query transfer (meta.json + shards + detail chunks): median {_kb(statistics.median(transfer))}, max {_kb(max(transfer))}")
-    print(f"  first query, cold (fetching included): median {statistics.median(cold):.1f} ms, max {max(cold):.1f} ms")
-    print(f"  next, different query (fetches its own shards): median {statistics.median(fresh):.1f} ms, max {max(fresh):.1f} ms")
-    print(f"  same query again (files cached: ranking + rendering only): median {statistics.median(repeat):.1f} ms, max {max(repeat):.1f} ms")
 
 
 def full_build(data: Path, tmp: Path) -> None:
@@ -128,6 +167,7 @@ def main() -> int:
     parser.add_argument("--projects", type=int, default=10_000)
     parser.add_argument("--per-plan", type=int, default=50, help="projects per plan")
     parser.add_argument("--no-browser", action="store_true")
+    parser.add_argument("--http", choices=["both", "1.1", "1.0"], default="both", help="local server: HTTP/1.1 keep-alive, HTTP/1.0, or both")
     parser.add_argument("--full-site", action="store_true", help="also time the whole site build (Markdown + MkDocs); slow at 10,000 projects")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
@@ -158,7 +198,7 @@ def main() -> int:
         if args.full_site:
             full_build(data, Path(tmp))
         if not args.no_browser and CHROMIUM.exists():
-            browser_numbers(site)
+            browser_numbers(site, {"both": [True, False], "1.1": [True], "1.0": [False]}[args.http])
         elif not args.no_browser:
             print(f"\n(browser: {CHROMIUM} missing, skipped)")
     return 0

@@ -11,6 +11,7 @@ content/assets/search.js, which must tokenise exactly like `tokens` below.
 from __future__ import annotations
 
 import hashlib
+import heapq
 import json
 import re
 import unicodedata
@@ -25,7 +26,8 @@ from .validation import PlanBundle, Portal
 
 INDEX_DIR = "search/data"
 CHUNK = 8  # documents per detail chunk (~1.5 KB): the 10 results shown touch at most 10 small files
-SHARD_TARGET = 12_000  # bytes of postings per shard the shard count aims at
+SHARD_TARGET = 12_000  # bytes of postings and rows per shard the shard count aims at
+TOP = 10  # a key's best documents whose result rows ride in its shard: the first page of a one-word query needs no detail chunk
 ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_"
 TITLE, META, BODY = 2, 1, 0
 _WORD = re.compile(r"[\uac00-\ud7a3\u4e00-\u9fff]+|[a-z0-9]+(?:\.[0-9]+)?")
@@ -179,15 +181,24 @@ def plan_docs(bundle: PlanBundle, p: int) -> list[Doc]:
 def postings(docs: list[Doc]) -> dict[str, dict[int, int]]:
     """Map each key to {document number → best class}; class = field weight × 2 + (1 if the key starts a word)."""
     index: dict[str, dict[int, int]] = {}
+    keys_of: dict[str, list[tuple[str, int]]] = {}  # word → its keys; words repeat a lot across documents
     for n, doc in enumerate(docs):
+        best: dict[str, int] = {}
         for weight, texts in doc.text.items():
-            for text in texts:
-                for word in tokens(text):
-                    for key, start in word_keys(word):
-                        cls = weight * 2 + int(start)
-                        row = index.setdefault(key, {})
-                        if row.get(n, -1) < cls:
-                            row[n] = cls
+            for word in set(tokens("\n".join(texts))):  # a newline joins no words, so this tokenises each text
+                keys = keys_of.get(word)
+                if keys is None:
+                    keys = keys_of[word] = [(key, int(start)) for key, start in word_keys(word)]
+                for key, start in keys:
+                    cls = weight * 2 + start
+                    if best.get(key, -1) < cls:
+                        best[key] = cls
+        for key, cls in best.items():
+            row = index.get(key)
+            if row is None:
+                index[key] = {n: cls}
+            else:
+                row[n] = cls
     return index
 
 
@@ -204,17 +215,52 @@ def _plan_facets(bundle: PlanBundle, docs: list[Doc]) -> dict[str, Any]:
             "docs": [list(d.facet) for d in docs]}
 
 
-def _shards(index: dict[str, dict[int, int]]) -> tuple[int, list[dict[str, str]]]:
-    """Encoded postings grouped into a power-of-two number of shards sized near SHARD_TARGET."""
+def best_docs(row: dict[int, int], k: int = TOP) -> list[int]:
+    """The `k` documents a one-key query ranks first: highest class, then lowest number."""
+    return [v & 0xFFFFFFFF for v in heapq.nsmallest(k, ((7 - c) << 32 | d for d, c in row.items()))]
+
+
+def _shards(index: dict[str, dict[int, int]], rows: list[bytes]) -> list[bytes]:
+    """Shard files: postings grouped into a power-of-two number of shards near SHARD_TARGET bytes, each with the rows of its keys' best documents."""
     encoded = {key: encode([n * 8 + c for n, c in sorted(row.items())]) for key, row in index.items()}
-    size = sum(len(k.encode()) + len(v) + 6 for k, v in encoded.items())
+    best = {key: best_docs(row, TOP) for key, row in index.items()}
+    size = sum(len(k.encode()) + len(v) + 6 + sum(len(rows[d]) + 8 for d in best[k]) for k, v in encoded.items())
     count = 1
     while size / count > SHARD_TARGET:
         count *= 2
-    shards: list[dict[str, str]] = [{} for _ in range(count)]
+    keys: list[dict[str, str]] = [{} for _ in range(count)]
+    found: list[set[int]] = [set() for _ in range(count)]
     for key, value in encoded.items():
-        shards[shard_of(key, count)][key] = value
-    return count, shards
+        i = shard_of(key, count)
+        keys[i][key] = value
+        found[i].update(best[key])
+    return [_shard_json(k, sorted(f, key=str), rows) for k, f in zip(keys, found, strict=True)]
+
+
+def _shard_json(keys: dict[str, str], docs: list[int], rows: list[bytes]) -> bytes:
+    """`{"k": {key: postings}, "r": {document: row}}` as `_json` writes it, the rows spliced in already encoded."""
+    found = b",".join(b'"%d":%s' % (d, rows[d]) for d in docs)
+    return b'{"k":' + _json(keys) + b',"r":{' + found + b"}}"
+
+
+def shard_postings(shard: bytes) -> dict[str, str]:
+    """The encoded postings of one shard file, by key (for `shards.merge_indexes`)."""
+    return dict(json.loads(shard)["k"])
+
+
+def layout(index: dict[str, dict[int, int]], rows: list[list[Any]], plans: list[dict[str, Any]], facets: list[bytes],
+           chunk: int = CHUNK, base: str = INDEX_DIR) -> dict[str, bytes]:
+    """Every file of an index from its parts (shards.merge_indexes uses it too, so a merged index is byte-identical)."""
+    encoded = [_json(row) for row in rows]
+    shards = _shards(index, encoded)
+    files = {f"{base}/s/{i}.json": shard for i, shard in enumerate(shards)}
+    for start in range(0, len(rows), chunk):
+        files[f"{base}/d/{start // chunk}.json"] = b"[" + b",".join(encoded[start : start + chunk]) + b"]"
+    for p, facet in enumerate(facets):
+        files[f"{base}/p/{p}.json"] = facet
+    version = hashlib.sha256(b"".join(files[k] for k in sorted(files))).hexdigest()[:12]
+    files[f"{base}/meta.json"] = _json({"version": version, "shards": len(shards), "chunk": chunk, "docs": len(rows), "plans": plans})
+    return files
 
 
 def index_files(portal: Portal, base: str = INDEX_DIR) -> dict[str, bytes]:
@@ -225,20 +271,9 @@ def index_files(portal: Portal, base: str = INDEX_DIR) -> dict[str, bytes]:
         mine = plan_docs(bundle, p)
         plans.append({"key": bundle.key, "org": bundle.org.id, "orgName": bundle.org.name, "year": bundle.plan.year,
                       "title": bundle.plan.title, "start": len(docs), "end": len(docs) + len(mine), "url": f"{bundle.key}/"})
-        facets.append(_plan_facets(bundle, mine))
+        facets.append(_json(_plan_facets(bundle, mine)))
         docs += mine
-    count, shards = _shards(postings(docs))
-    files: dict[str, bytes] = {}
-    for i, shard in enumerate(shards):
-        files[f"{base}/s/{i}.json"] = _json(shard)
-    for start in range(0, len(docs), CHUNK):
-        files[f"{base}/d/{start // CHUNK}.json"] = _json([d.row() for d in docs[start : start + CHUNK]])
-    for p, facet in enumerate(facets):
-        files[f"{base}/p/{p}.json"] = _json(facet)
-    version = hashlib.sha256(b"".join(files[k] for k in sorted(files))).hexdigest()[:12]
-    meta = {"version": version, "shards": count, "chunk": CHUNK, "docs": len(docs), "plans": plans}
-    files[f"{base}/meta.json"] = _json(meta)
-    return dict(files)
+    return layout(postings(docs), [d.row() for d in docs], plans, facets, CHUNK, base)
 
 
 class Searcher:
@@ -249,6 +284,7 @@ class Searcher:
         self.files, self.base = files, base
         self.meta = json.loads(self.fetch("meta.json"))
         self.fetched: set[str] = set()
+        self.rows: dict[int, list[Any]] = {}  # result rows that came with the shards
 
     def fetch(self, rel: str) -> bytes:
         """One index file (remembered, like the browser's cache)."""
@@ -263,8 +299,9 @@ class Searcher:
     def _key_hits(self, key: str, prefix: bool) -> dict[int, int]:
         """{document → class} for a key (every key with this prefix when `prefix`)."""
         shard = json.loads(self.fetch(f"s/{shard_of(key, self.meta['shards'])}.json"))
+        self.rows.update((int(d), row) for d, row in shard["r"].items())
         hits: dict[int, int] = {}
-        for term, value in shard.items():
+        for term, value in shard["k"].items():
             if term == key or (prefix and term.startswith(key)):
                 for v in decode(value):
                     hits[v >> 3] = max(hits.get(v >> 3, -1), v & 7)
@@ -280,12 +317,21 @@ class Searcher:
             scores = now if scores is None else {d: s + now[d] for d, s in scores.items() if d in now}
         return scores or {}
 
-    def search(self, query: str, limit: int = 20) -> list[list[Any]]:
-        """Ranked result rows (kind, title, url, unit, budget, node, number) for a query."""
+    def ranked(self, query: str) -> list[int]:
+        """Documents having every key of the query, best first, ties in document order."""
         total: dict[int, int] | None = None
         for word in tokens(query):
             scores = self._word_scores(word)
             total = scores if total is None else {d: s + scores[d] for d, s in total.items() if d in scores}
-        ranked = sorted((total or {}).items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
-        chunk = self.meta["chunk"]
-        return [json.loads(self.fetch(f"d/{d // chunk}.json"))[d % chunk] for d, _ in ranked]
+        return [d for d, _ in sorted((total or {}).items(), key=lambda kv: (-kv[1], kv[0]))]
+
+    def row(self, d: int) -> list[Any]:
+        """The result row of a document: from the shards already fetched, else from its detail chunk."""
+        if d not in self.rows:
+            chunk = self.meta["chunk"]
+            self.rows[d] = json.loads(self.fetch(f"d/{d // chunk}.json"))[d % chunk]
+        return self.rows[d]
+
+    def search(self, query: str, limit: int = 20) -> list[list[Any]]:
+        """Ranked result rows (kind, title, url, unit, budget, node, number) for a query."""
+        return [self.row(d) for d in self.ranked(query)[:limit]]

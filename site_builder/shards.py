@@ -29,7 +29,7 @@ from .history import atom_feed, load_history
 from .pages import portal_pages
 from .problem import Problem
 from .render import render_all
-from .search import INDEX_DIR, _json, _shards, decode
+from .search import INDEX_DIR, decode, layout, shard_postings
 from .siteconfig import config_text
 from .validation import Portal
 from .vendor import vendor_files
@@ -150,7 +150,7 @@ def merge_indexes(indexes: list[dict[str, bytes]], base: str = INDEX_DIR) -> dic
     postings: dict[str, dict[int, int]] = {}
     for s, files in enumerate(indexes):
         for i in range(metas[s]["shards"]):
-            for key, value in json.loads(files[f"{base}/s/{i}.json"]).items():
+            for key, value in shard_postings(files[f"{base}/s/{i}.json"]).items():
                 row = postings.setdefault(key, {})
                 for v in decode(value):
                     row[new_number[s][v >> 3]] = v & 7
@@ -159,15 +159,7 @@ def merge_indexes(indexes: list[dict[str, bytes]], base: str = INDEX_DIR) -> dic
 
 def _index_files(postings: dict[str, dict[int, int]], rows: list[Any], plans: list[Any], facets: list[bytes], chunk: int, base: str) -> dict[str, bytes]:
     """The files of an index, laid out exactly as `search.index_files` lays them out."""
-    count, shards = _shards(postings)
-    files = {f"{base}/s/{i}.json": _json(shard) for i, shard in enumerate(shards)}
-    for start in range(0, len(rows), chunk):
-        files[f"{base}/d/{start // chunk}.json"] = _json(rows[start : start + chunk])
-    for p, facet in enumerate(facets):
-        files[f"{base}/p/{p}.json"] = facet
-    version = hashlib.sha256(b"".join(files[k] for k in sorted(files))).hexdigest()[:12]
-    files[f"{base}/meta.json"] = _json({"version": version, "shards": count, "chunk": chunk, "docs": len(rows), "plans": plans})
-    return files
+    return layout(postings, rows, plans, facets, chunk, base)
 
 
 def _read_index(site: Path, base: str = INDEX_DIR) -> dict[str, bytes]:
