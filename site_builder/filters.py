@@ -50,10 +50,8 @@ def qualified(bundle: PlanBundle, ident: str | None) -> str:
 
 def _node_chain(bundle: PlanBundle, node_id: str | None) -> list[str]:
     """The node and all its ancestors, qualified."""
-    for node, _, parents in bundle.nodes():
-        if node.id == node_id:
-            return [qualified(bundle, n.id) for n in parents + [node]]
-    return []
+    chain = bundle.node_chains.get(node_id) if node_id is not None else None
+    return [qualified(bundle, n.id) for n in chain] if chain else []
 
 
 def row_data(bundle: PlanBundle, project: Project) -> dict[str, str]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from .chart import bar_chart
-from .model import Irregularity, Project, StrategyNode
+from .model import Irregularity, Kpi, KpiTarget, Project, StrategyNode
 from .reference import reference_markdown
 from .totals import by_category, by_funding, by_node, by_unit, node_projects, plan_total, sum_total
 from .validation import PlanBundle
@@ -60,6 +60,23 @@ def irregularities(bundle: PlanBundle) -> list[tuple[Project | None, Irregularit
     return rows
 
 
+def kpi_columns(kpis: list[Kpi]) -> list[tuple[int, KpiTarget]]:
+    """The years of a KPI table in order, each with the first target given for it (its label and kind head the column)."""
+    first: dict[int, KpiTarget] = {}
+    for kpi in kpis:
+        for target in kpi.targets:
+            first.setdefault(target.year, target)
+    return sorted(first.items(), key=lambda pair: pair[0])
+
+
+def kpi_cells(kpi: Kpi, columns: list[tuple[int, KpiTarget]]) -> list[KpiTarget | None]:
+    """One indicator's target per column year (its first for that year), None where it has none."""
+    own: dict[int, KpiTarget] = {}
+    for target in kpi.targets:
+        own.setdefault(target.year, target)
+    return [own.get(year) for year, _ in columns]
+
+
 def _chart_counter() -> Any:
     """A chart maker that numbers its charts so ids stay unique on a page."""
     count = {"n": 0}
@@ -81,4 +98,5 @@ def template_helpers() -> dict[str, Any]:
         "by_node_rows": lambda b, d: [(n.title, won) for n, won, _ in by_node(b, d)],
         "by_funding": by_funding, "by_category": by_category, "chart": _chart_counter(),
         "finding_kind": lambda k: KIND_NAMES.get(k, k), "reference_markdown": reference_markdown,
+        "kpi_columns": kpi_columns, "kpi_cells": kpi_cells,
     }

@@ -19,7 +19,7 @@ import yaml
 from . import filters, helpers
 from . import findings as findings_mod
 from . import redaction as redaction_mod
-from .bullets import parse_bullets
+from .bullets import Item, parse_bullets
 from .money import format_in_unit, parse_money
 from .pages import Page, node_path, project_path, unit_path
 from .validation import Portal
@@ -52,6 +52,34 @@ def _money_text(text: str) -> int | None:
         return parse_money(text).won
     except ValueError:
         return None
+
+
+def bullet_html(text: str | None) -> str:
+    """A bullet text as nested `<ul class="doc-list">` ('' for none): code, not a recursive macro, as it runs for every block."""
+    return _items_html(parse_bullets(text)) if text else ""
+
+
+def _items_html(items: list[Item]) -> str:
+    """One list level: marker (escaped), text (escaped, `**굵게**` kept bold), then the children's list."""
+    parts = ['<ul class="doc-list">']
+    for it in items:
+        parts.append("<li>")
+        if it.marker:
+            parts.append(f'<span class="doc-marker">{escape_html(it.marker)}</span> ')
+        parts.append(filters.escape_with_strong(it.text))
+        if it.children:
+            parts.append(_items_html(it.children))
+        parts.append("</li>")
+    parts.append("</ul>")
+    return "".join(parts)
+
+
+def withheld_section(project: Any, name: str, label: str) -> str:
+    """The heading and notice standing in for a withheld field of a published project ('' when the field is published)."""
+    ground = redaction_mod.field_grounds(project).get(name)
+    if not ground or project.withheld:
+        return ""
+    return f'## {escape_md(label)}\n\n<p class="withheld">{escape_html(redaction_mod.notice(ground))}</p>\n\n'
 
 
 def _front_matter(page: Page, site: Any) -> str:
@@ -128,7 +156,7 @@ def make_environment() -> jinja2.Environment:
     env.filters.update(h=escape_html, md=escape_md, h_strong=filters.escape_with_strong)
     env.tests["budgeted"] = lambda p: bool(findings_mod.project_total(p))
     env.globals.update(
-        money=money, money_text=_money_text, parse_bullets=parse_bullets, fnd=findings_mod, redaction=redaction_mod,
+        money=money, money_text=_money_text, parse_bullets=parse_bullets, bullet_html=bullet_html, withheld_section=withheld_section, fnd=findings_mod, redaction=redaction_mod,
         node_path=node_path, project_path=project_path, unit_path=unit_path, page_href=page_href,
         **helpers.template_helpers(), **filters.template_helpers(),
     )

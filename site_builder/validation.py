@@ -12,7 +12,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from .model import Organisation, Plan, Project, SiteConfig, StrategyNode
+from .model import Organisation, Plan, Project, SiteConfig, StrategyNode, Unit
 from .problem import Problem
 from .references import check_references
 from .source import DataSet, Path_, SourceFile
@@ -78,7 +78,28 @@ class PlanBundle:
 
     def nodes(self) -> Iterator[tuple[StrategyNode, int, list[StrategyNode]]]:
         """Every strategy node with its depth (0 = top) and its ancestors."""
-        yield from walk_nodes(self.plan.strategy, 0, [])
+        return iter(self._walked)
+
+    @cached_property
+    def _walked(self) -> list[tuple[StrategyNode, int, list[StrategyNode]]]:
+        """The strategy tree walked once (tables ask for it per row)."""
+        return list(walk_nodes(self.plan.strategy, 0, []))
+
+    @cached_property
+    def node_chains(self) -> dict[str, list[StrategyNode]]:
+        """Node id → the node's ancestors and the node itself, top first (the first node wins when ids collide)."""
+        chains: dict[str, list[StrategyNode]] = {}
+        for node, _, parents in self.nodes():
+            chains.setdefault(node.id, parents + [node])
+        return chains
+
+    @cached_property
+    def unit_by_id(self) -> dict[str, Unit]:
+        """Units by id (the first wins when ids collide)."""
+        found: dict[str, Unit] = {}
+        for unit in self.plan.units:
+            found.setdefault(unit.id, unit)
+        return found
 
 
 def walk_nodes(nodes: list[StrategyNode], depth: int, parents: list[StrategyNode]) -> Iterator[tuple[StrategyNode, int, list[StrategyNode]]]:
