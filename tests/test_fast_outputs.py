@@ -78,3 +78,18 @@ def test_parallel_rendering_gives_the_sequential_pages(monkeypatch: pytest.Monke
     assert list(parallel.items()) == list(render.render_all(published, pages).items())
     monkeypatch.setenv("SITE_BUILDER_JOBS", "1")
     assert render.worker_count(len(pages)) == 0
+
+
+OLD_BULLET_MACROS = """{% macro items(list) -%}
+<ul class="doc-list">{% for it in list %}<li>{% if it.marker %}<span class="doc-marker">{{ it.marker|h }}</span> {% endif %}{{ it.text|h_strong }}{% if it.children %}{{ items(it.children) }}{% endif %}</li>{% endfor %}</ul>
+{%- endmacro %}
+{% macro bullets(text) -%}
+{% if text %}{{ items(parse_bullets(text)) }}{% endif %}
+{%- endmacro %}
+[{{ bullets(text) }}]"""
+
+
+@pytest.mark.parametrize("text", ["", "   \n", "- 하나\n  * 둘 **굵게** <b>\n  * 셋\n- 넷 & 다섯", "① 가\n② 나\n   가. 다\n   나. 라\n※ 주", *TRICKY])
+def test_bullet_html_matches_the_old_macro(text: str) -> None:
+    env = render.make_environment()
+    assert env.from_string(OLD_BULLET_MACROS).render(text=text) == f"[{render.bullet_html(text)}]"
