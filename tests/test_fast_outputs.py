@@ -81,7 +81,8 @@ def test_parallel_rendering_gives_the_sequential_pages(monkeypatch: pytest.Monke
 
 
 OLD_BULLET_MACROS = """{% macro items(list) -%}
-<ul class="doc-list">{% for it in list %}<li>{% if it.marker %}<span class="doc-marker">{{ it.marker|h }}</span> {% endif %}{{ it.text|h_strong }}{% if it.children %}{{ items(it.children) }}{% endif %}</li>{% endfor %}</ul>
+<ul class="doc-list">{% for it in list %}<li>{% if it.marker %}<span class="doc-marker">{{ it.marker|h }}</span> {% endif %}"""\
+    """{{ it.text|h_strong }}{% if it.children %}{{ items(it.children) }}{% endif %}</li>{% endfor %}</ul>
 {%- endmacro %}
 {% macro bullets(text) -%}
 {% if text %}{{ items(parse_bullets(text)) }}{% endif %}
