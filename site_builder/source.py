@@ -140,90 +140,90 @@ def _start(event: Any) -> tuple[int, int]:
     return event.start_mark.line + 1, event.start_mark.column + 1
 
 
+_SCALAR, _MAP_START, _SEQ_START = yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent
+_ENDS = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
+
+
 class _FastReader:
-    """One pass over libyaml's events building data and positions; anything unusual raises `_Fallback`."""
+    """One pass over libyaml's events building data and positions; anything unusual raises `_Fallback`.
+
+    One loop with the open collections on a stack (this runs for every value of every file, so it avoids calls).
+    """
 
     def __init__(self) -> None:
         self.positions: dict[Path_, tuple[int, int]] = {}
-        # One frame per open collection: [container, location, pending key (mappings), its position].
-        self.stack: list[list[Any]] = []
-        self.root: Any = None
 
     def read(self, parser: Any) -> Any:
         """The document's data (None for an empty stream); positions are left in `self.positions`."""
         get = parser.get_event
         get()  # stream start
-        event = get()
-        if isinstance(event, yaml.StreamEndEvent):
+        if isinstance(get(), yaml.StreamEndEvent):
             return None
-        event = get()  # the document's first node
-        self.node(event)
-        while self.stack:
-            self.step(get())
+        root = self._document(get)
         if not isinstance(get(), yaml.DocumentEndEvent) or not isinstance(get(), yaml.StreamEndEvent):
             raise _Fallback("more than one document")
-        return self.root
+        return root
 
-    def step(self, event: Any) -> None:
-        """Handle one event inside a collection."""
-        if isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
-            self.stack.pop()
-            return
-        frame = self.stack[-1]
-        if isinstance(frame[0], dict) and frame[2] is _NO_KEY:
-            self.key(frame, event)
-        else:
-            self.node(event)
-
-    def key(self, frame: list[Any], event: Any) -> None:
-        """Read a mapping key; a second use of a key or a non-text key is left to the guarded loader."""
-        if not isinstance(event, yaml.ScalarEvent) or event.anchor is not None:
-            raise _Fallback("key")
-        key = _fast_scalar(event)
-        if key in frame[0]:
-            raise _Fallback("duplicate")
-        frame[2] = key
-        frame[3] = _start(event)
-
-    def node(self, event: Any) -> None:
-        """Read one value node (scalar or collection start) into its parent."""
-        if event.anchor is not None or isinstance(event, yaml.AliasEvent):
-            raise _Fallback("anchor")
-        if not self.stack:
-            loc: Path_ = ()
-            self.positions[loc] = _start(event)
-        else:
-            frame = self.stack[-1]
-            if isinstance(frame[0], dict):
-                loc = frame[1] + (frame[2],)
-                self.positions[loc] = frame[3]
+    def _document(self, get: Any) -> Any:
+        """Read the document's root node and everything inside it."""
+        positions = self.positions
+        event = get()
+        value, opened = self._value(event)
+        positions[()] = _start(event)
+        if not opened:
+            return value
+        root = value
+        # The open collection: its container, location, and for a mapping the key waiting for its value.
+        stack: list[tuple[Any, Path_, Any, tuple[int, int] | None]] = []
+        loc: Path_ = ()
+        key: Any = _NO_KEY
+        key_at: Any = None
+        container = value
+        while True:
+            event = get()
+            kind = type(event)
+            if kind in _ENDS:
+                if not stack:
+                    return root
+                container, loc, key, key_at = stack.pop()
+                continue
+            if key is _NO_KEY and type(container) is dict:  # a mapping key
+                if kind is not _SCALAR or event.anchor is not None:
+                    raise _Fallback("key")
+                key = _fast_scalar(event)
+                if key in container:
+                    raise _Fallback("duplicate")
+                key_at = _start(event)
+                continue
+            value, opened = self._value(event)
+            here: Path_
+            if type(container) is dict:
+                here = loc + (key,)
+                positions[here] = key_at
+                container[key] = value
+                key = _NO_KEY
             else:
-                loc = frame[1] + (len(frame[0]),)
-                self.positions[loc] = _start(event)
-        if isinstance(event, yaml.ScalarEvent):
+                here = loc + (len(container),)
+                positions[here] = _start(event)
+                container.append(value)
+            if opened:
+                if len(stack) >= MAX_DEPTH - 2:
+                    raise _Fallback("depth")
+                stack.append((container, loc, key, key_at))
+                container, loc, key, key_at = value, here, _NO_KEY, None
+
+    @staticmethod
+    def _value(event: Any) -> tuple[Any, bool]:
+        """A value node: (its scalar value, False) or (a new empty collection, True)."""
+        if event.anchor is not None or type(event) not in (_SCALAR, _MAP_START, _SEQ_START):
+            raise _Fallback("anchor or alias")
+        if type(event) is _SCALAR:
             if _CONTROL.search(event.value):
                 raise _Fallback("control character")
-            self.attach(_fast_scalar(event))
-            return
+            return _fast_scalar(event), False
         if event.tag is not None and event.tag not in SAFE_TAGS:
             raise _Fallback(event.tag)
-        if len(self.stack) >= MAX_DEPTH - 1:
-            raise _Fallback("depth")
-        container: Any = {} if isinstance(event, yaml.MappingStartEvent) else []
-        self.attach(container)
-        self.stack.append([container, loc, _NO_KEY, None])
-
-    def attach(self, value: Any) -> None:
-        """Put a value into the open collection (or make it the document)."""
-        if not self.stack:
-            self.root = value
-            return
-        frame = self.stack[-1]
-        if isinstance(frame[0], dict):
-            frame[0][frame[2]] = value
-            frame[2] = _NO_KEY
-        else:
-            frame[0].append(value)
+        return ({} if type(event) is _MAP_START else []), True
 
 
 _NO_KEY = object()
