@@ -78,7 +78,7 @@ def _project_page(bundle: PlanBundle, project: Project, parents: dict[str, list[
     if project.strategy in nodes:
         node = nodes[project.strategy]
         crumbs = _node_crumbs(bundle, parents[node.id]) + [Crumb(node.title, node_path(bundle, node.id))]
-    unit = next((u for u in bundle.plan.units if u.id == project.unit), None)
+    unit = bundle.unit_by_id.get(project.unit) if project.unit is not None else None
     phone = next((c.phone for c in project.contacts if c.phone), None)
     return Page(project_path(bundle, project.id), "project.md.j2", project.title, crumbs,
                 {"project": project, "unit": unit, "node": nodes.get(project.strategy or "")},

@@ -10,8 +10,9 @@ strategy, group and year links, so counts and navigation stay true; its amount l
 from __future__ import annotations
 
 import dataclasses
+import functools
 from collections.abc import Sequence
-from typing import TypeVar
+from typing import Any, ForwardRef, Literal, TypeVar, get_args, get_origin
 
 from pydantic import BaseModel
 
@@ -64,12 +65,34 @@ def redact_blocks(value: M) -> M:
     if isinstance(value, Block) and value.withheld is not None:
         return Block(heading=value.heading, withheld=Withholding(ground=value.withheld.ground))  # type: ignore[return-value]
     if isinstance(value, BaseModel):
-        update = {name: new for name in type(value).model_fields if (new := redact_blocks(getattr(value, name))) is not getattr(value, name)}
+        update = {name: new for name in _block_fields(type(value)) if (new := redact_blocks(getattr(value, name))) is not getattr(value, name)}
         return value.model_copy(update=update) if update else value
     if isinstance(value, list):
         items = [redact_blocks(v) for v in value]
         return items if any(a is not b for a, b in zip(items, value, strict=True)) else value  # type: ignore[return-value]
     return value
+
+
+@functools.cache
+def _block_fields(model: type[BaseModel]) -> tuple[str, ...]:
+    """Fields of a model that can hold a Block at some depth; the others cannot carry a 비공개 mark and are not walked."""
+    return tuple(name for name, info in model.model_fields.items() if _may_hold_block(info.annotation, set()))
+
+
+def _may_hold_block(annotation: Any, seen: set[type]) -> bool:
+    """Whether a field type can contain a Block (unknown or loose types count as yes)."""
+    if get_origin(annotation) is Literal:
+        return False
+    if annotation is Any or isinstance(annotation, str | ForwardRef):
+        return True
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        if issubclass(annotation, Block):
+            return True
+        if annotation in seen:  # a cycle adds nothing new
+            return False
+        seen.add(annotation)
+        return any(_may_hold_block(info.annotation, seen) for info in annotation.model_fields.values())
+    return any(_may_hold_block(arg, seen) for arg in get_args(annotation))
 
 
 def _without_amounts(overview: Overview, ground: int) -> Overview:

@@ -31,12 +31,17 @@ class SourceFile:
     data: Any
     positions: dict[Path_, tuple[int, int]] = field(default_factory=dict)
 
+    _id_lines: dict[Any, int] | None = field(default=None, init=False, repr=False, compare=False)
+
     def line_of_id(self, ident: str) -> int:
         """Line of the mapping whose `id` is `ident` (1 when not found)."""
-        for loc, _ in self._id_locs():
-            if self._get(loc).get("id") == ident:
-                return self.position(loc + ("id",))[0]
-        return 1
+        if self._id_lines is None:  # findings ask for many ids of one plan file: index them once
+            self._id_lines = {}
+            for loc, _ in self._id_locs():
+                ident_here = self._get(loc).get("id")
+                if _hashable(ident_here):
+                    self._id_lines.setdefault(ident_here, self.position(loc + ("id",))[0])
+        return self._id_lines.get(ident, 1)
 
     def _id_locs(self) -> list[tuple[Path_, Any]]:
         """Locations of every mapping that has an `id` key."""
@@ -55,6 +60,15 @@ class SourceFile:
             if loc[:cut] in self.positions:
                 return self.positions[loc[:cut]]
         return (1, 1)
+
+
+def _hashable(value: Any) -> bool:
+    """Whether a value can be a dict key (an `id` written as a list cannot)."""
+    try:
+        hash(value)
+    except TypeError:
+        return False
+    return True
 
 
 # Control characters other than tab and line breaks (the YAML reader refuses them raw, not as escapes).
