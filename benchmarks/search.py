@@ -144,6 +144,8 @@ def browser_numbers(site: Path, servers: list[bool]) -> None:
                                                       "its default HTTP/1.0: a new connection for every file"))
             print(f"  first query transfer (meta.json + shards + detail chunks): median {_kb(statistics.median(got['bytes']))}, max {_kb(max(got['bytes']))}")
             print(f"  first query, uncached (target ≤ 100 ms): {_stat(got['first'])}")
+            slow = sorted(zip(got["first"], QUERIES, strict=True), reverse=True)[:5]
+            print("    slowest: " + ", ".join(f"{q} {ms:.0f}" for ms, q in slow))
             print(f"  next, different query (fetches its own shards): {_stat(got['fresh'])}")
             print(f"  same query again (files cached: ranking + rendering only): {_stat(got['repeat'])}")
             print(f"  opening a link search/?q=… uncached, from navigation to results painted (page, search.js, meta.json, query): {_stat(got['link'])}")

@@ -4,8 +4,10 @@ Neither Material's search nor Pagefind segments Hangul (they match word prefixes
 is one JSON of every page. Here every Hangul word is expanded at build time into its two-syllable pieces
 (`자원봉사센터` → 자원·원봉·봉사·사센·센터), so `봉사` finds `자원봉사센터` and `예산` finds `예산을`;
 Latin words and numbers (`ESG`, `31,600` → `31600`) are matched by prefix. Keys are hashed into shards;
-document details are stored in small chunks and loaded only for the results shown. The browser side is
-content/assets/search.js, which must tokenise exactly like `tokens` below.
+each shard also carries the result rows (kind, title, link, unit, budget…) of its keys' best documents, so
+the first page of most queries is on screen after one round of parallel fetches; other rows are in small
+detail chunks, loaded only for the results shown. The browser side is content/assets/search.js, which must
+tokenise exactly like `tokens` below.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import heapq
 import json
+import operator
 import re
 import unicodedata
 from collections.abc import Iterator
@@ -25,9 +28,13 @@ from .money import format_in_unit
 from .validation import PlanBundle, Portal
 
 INDEX_DIR = "search/data"
-CHUNK = 8  # documents per detail chunk (~1.5 KB): the 10 results shown touch at most 10 small files
+CHUNK = 8  # documents per detail chunk (~1.5 KB), for results whose rows did not come with the shards
 SHARD_TARGET = 12_000  # bytes of postings and rows per shard the shard count aims at
-TOP = 10  # a key's best documents whose result rows ride in its shard: the first page of a one-word query needs no detail chunk
+RARE = 64  # a Hangul key in at most this many documents carries all their rows: a query with a rare piece needs no detail chunk
+# A key's best documents whose result rows ride in its shard: a one-word query's first page (10) needs no detail
+# chunk, nor, mostly, a longer word's (its top 10 lie near the top of its most selective piece).
+TOP = 12
+ROWS_MAX = 32_000  # bytes of rows one shard carries at most (all numbers from `20…` share a shard: rare ones get none)
 ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_"
 TITLE, META, BODY = 2, 1, 0
 _WORD = re.compile(r"[\uac00-\ud7a3\u4e00-\u9fff]+|[a-z0-9]+(?:\.[0-9]+)?")
@@ -65,16 +72,22 @@ def shard_of(key: str, shards: int) -> int:
     return h % shards
 
 
+def _code(d: int) -> str:
+    """One non-negative integer in the code of `encode`: 5 bits a character, low bits first, last character < 32."""
+    out = []
+    while d >= 32:
+        out.append(ALPHABET[32 + (d & 31)])
+        d >>= 5
+    return "".join(out) + ALPHABET[d]
+
+
+_CODES = [_code(d) for d in range(1 << 15)]  # the codes of small deltas, looked up: most deltas are small
+
+
 def encode(values: list[int]) -> str:
     """Ascending integers as deltas in a base-32 variable-length code (5 bits a character)."""
-    out, last = [], 0
-    for v in values:
-        d, last = v - last, v
-        while d >= 32:
-            out.append(ALPHABET[32 + (d & 31)])
-            d >>= 5
-        out.append(ALPHABET[d])
-    return "".join(out)
+    deltas = map(operator.sub, values, [0, *values[:-1]])
+    return "".join([_CODES[d] if d < 32768 else _code(d) for d in deltas])
 
 
 def decode(text: str) -> list[int]:
@@ -217,24 +230,36 @@ def _plan_facets(bundle: PlanBundle, docs: list[Doc]) -> dict[str, Any]:
 
 def best_docs(row: dict[int, int], k: int = TOP) -> list[int]:
     """The `k` documents a one-key query ranks first: highest class, then lowest number."""
+    if len(row) <= k:
+        return sorted(row, key=lambda d: (-row[d], d))
     return [v & 0xFFFFFFFF for v in heapq.nsmallest(k, ((7 - c) << 32 | d for d, c in row.items()))]
 
 
 def _shards(index: dict[str, dict[int, int]], rows: list[bytes]) -> list[bytes]:
     """Shard files: postings grouped into a power-of-two number of shards near SHARD_TARGET bytes, each with the rows of its keys' best documents."""
     encoded = {key: encode([n * 8 + c for n, c in sorted(row.items())]) for key, row in index.items()}
-    best = {key: best_docs(row, TOP) for key, row in index.items()}
+    best = {key: best_docs(row, len(row) if len(row) <= RARE and _HANGUL.match(key) else TOP) for key, row in index.items()}
     size = sum(len(k.encode()) + len(v) + 6 + sum(len(rows[d]) + 8 for d in best[k]) for k, v in encoded.items())
     count = 1
     while size / count > SHARD_TARGET:
         count *= 2
     keys: list[dict[str, str]] = [{} for _ in range(count)]
-    found: list[set[int]] = [set() for _ in range(count)]
     for key, value in encoded.items():
-        i = shard_of(key, count)
-        keys[i][key] = value
-        found[i].update(best[key])
-    return [_shard_json(k, sorted(f, key=str), rows) for k, f in zip(keys, found, strict=True)]
+        keys[shard_of(key, count)][key] = value
+    return [_shard_json(k, _carried(sorted(k, key=lambda key: (-len(index[key]), key)), best, rows), rows) for k in keys]
+
+
+def _carried(keys: list[str], best: dict[str, list[int]], rows: list[bytes]) -> list[int]:
+    """The documents whose rows a shard carries: its keys' best, commonest key first, those that fit in ROWS_MAX bytes."""
+    found: set[int] = set()
+    size = 0
+    for key in keys:
+        new = [d for d in best[key] if d not in found]
+        more = sum(len(rows[d]) + 8 for d in new)
+        if size + more <= ROWS_MAX:
+            found.update(new)
+            size += more
+    return sorted(found, key=str)
 
 
 def _shard_json(keys: dict[str, str], docs: list[int], rows: list[bytes]) -> bytes:
