@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from site_builder.pipeline import check
-from site_builder.search import INDEX_DIR, Searcher, decode, encode, index_files, normalise, shard_of, tokens, word_keys
+from site_builder.search import INDEX_DIR, Searcher, best_docs, decode, encode, index_files, normalise, shard_of, shard_postings, tokens, word_keys
 
 FIXTURE = Path(__file__).parent / "fixtures" / "data"
 DATA = Path(__file__).parent.parent / "data"
@@ -42,6 +42,17 @@ def test_postings_code_round_trips() -> None:
     assert decode(encode([0, 1, 31, 32, 33])) == [0, 1, 31, 32, 33]
 
 
+def test_postings_code_of_large_gaps() -> None:
+    values = [0, 31, 32, 32767, 32768 + 31, 10**9]
+    assert decode(encode(values)) == values
+
+
+def test_best_docs_rank_like_a_one_key_query() -> None:
+    row = {7: 4, 3: 5, 9: 5, 1: 0, 2: 4}
+    assert best_docs(row, 3) == [3, 9, 2]
+    assert best_docs(row, 10) == [3, 9, 2, 7, 1]
+
+
 def test_shard_hash_matches_the_javascript_constants() -> None:
     # FNV-1a of "봉사" (U+BD09 U+C0AC), as search.js computes it with Math.imul.
     h = 0x811C9DC5
@@ -65,6 +76,19 @@ def test_fixture_queries(fixture_index: dict[str, bytes]) -> None:
     assert [r[0] for r in s.search("소통하는 행정")][0] == "node"
     assert s.search("2,500") and s.search("2500") == s.search("2,500")
     assert s.search("없는낱말입니다") == []
+
+
+def test_rows_in_shards_are_the_detail_rows(fixture_index: dict[str, bytes]) -> None:
+    meta = json.loads(fixture_index[f"{INDEX_DIR}/meta.json"])
+    carried = 0
+    for i in range(meta["shards"]):
+        shard = json.loads(fixture_index[f"{INDEX_DIR}/s/{i}.json"])
+        assert shard_postings(fixture_index[f"{INDEX_DIR}/s/{i}.json"]) == shard["k"]
+        for d, row in shard["r"].items():
+            chunk = json.loads(fixture_index[f"{INDEX_DIR}/d/{int(d) // meta['chunk']}.json"])
+            assert chunk[int(d) % meta["chunk"]] == row
+            carried += 1
+    assert carried >= meta["docs"]  # a small portal: every document's row rides with some shard
 
 
 def test_personal_names_are_not_indexed(fixture_index: dict[str, bytes]) -> None:
@@ -94,3 +118,11 @@ def test_real_data_queries(real_index: dict[str, bytes], query: str, expected: s
     s = Searcher(real_index)
     assert any(expected in r[1] for r in s.search(query, 5)), query
     assert s.transferred() < 300_000
+
+
+@pytest.mark.parametrize("query", ["봉사", "돌봄", "ESG", "청렴", "인권", "교육", "사업", "31,600", "틈새돌봄", "자원봉사센터"])
+def test_first_page_comes_with_the_shards(real_index: dict[str, bytes], query: str) -> None:
+    """One round of parallel fetches: the first 10 results' rows ride in the query's shards, no detail chunk."""
+    s = Searcher(real_index)
+    assert s.search(query, 10)
+    assert not [f for f in s.fetched if f.startswith("d/")], query

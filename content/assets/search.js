@@ -87,10 +87,9 @@
 
   // Documents having every key, best score first, ties in document order; scores as search.py `Searcher.search`.
   function rank(keys, shards, allow) {
-    var n = meta.docs, total = new Int32Array(n), count = new Uint16Array(n), best = new Int8Array(n).fill(-1), first = null;
+    var n = meta.docs, total = new Int32Array(n), count = new Uint16Array(n), best = new Int8Array(n).fill(-1), top = 0;
     keys.forEach(function (k, i) {
-      var touched = [];
-      var keyed = shards[i].k;
+      var touched = [], keyed = shards[i].k;
       terms(keyed, k[0], k[1]).forEach(function (t) { decodeInto(keyed[t], best, touched); });
       for (var j = 0; j < touched.length; j++) {
         var d = touched[j], c = best[d], f = c >> 1;
@@ -98,14 +97,14 @@
         count[d] += 1;
         best[d] = -1;
       }
-      if (i === 0) first = touched;
     });
-    var order = [];
-    first.forEach(function (d) { if (count[d] === keys.length && (!allow || allow(d))) order.push(d - total[d] * n); });
-    order = Float64Array.from(order).sort();
-    var out = new Int32Array(order.length);
-    for (var j = 0; j < order.length; j++) out[j] = ((order[j] % n) + n) % n;
-    return out;
+    for (var d = 0; d < n; d++) if (count[d] === keys.length && total[d] > top) top = total[d];
+    var buckets = [];  // documents by score, each in document order: no sort needed
+    for (var s = 0; s <= top; s++) buckets.push([]);
+    for (d = 0; d < n; d++) if (count[d] === keys.length && (!allow || allow(d))) buckets[total[d]].push(d);
+    var out = new Int32Array(n), len = 0;
+    for (s = top; s > 0; s--) for (var j = 0; j < buckets[s].length; j++) out[len++] = buckets[s][j];
+    return out.subarray(0, len);
   }
 
   function planOf(d) {

@@ -139,3 +139,11 @@ def test_first_query_transfers_little(page: Any, site: Site) -> None:
     page.goto(site.at("search/?q=" + quote("자원봉사센터")))
     _results(page)
     assert page.evaluate("window.siteSearch.bytes") < 300_000
+
+
+def test_first_page_needs_no_detail_chunk(page: Any, site: Site) -> None:
+    """The rows of a one-word query's first page come with its shard: one round of fetches after Enter."""
+    page.goto(site.at("search/?q=" + quote("돌봄")))
+    assert _results(page)
+    fetched = page.evaluate("performance.getEntriesByType('resource').map(e => e.name)")
+    assert any("/data/s/" in u for u in fetched) and not any("/data/d/" in u for u in fetched), fetched
