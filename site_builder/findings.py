@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 from decimal import Decimal
@@ -22,8 +23,12 @@ def _stated_money(project: Project) -> Money | None:
     """The 소요예산 line of the 사업개요 read as money (None when absent or unreadable)."""
     items = project.overview.items if project.overview else []
     text = next((item.text for item in items if item.kind == "budget"), None)
-    if text is None:
-        return None
+    return _read_stated(text) if text is not None else None
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _read_stated(text: str) -> Money | None:
+    """A 소요예산 text as money; remembered, as every table row and total asks again."""
     try:
         return parse_money(text)
     except MoneyError:  # a free-text budget line is shown as written, just not summed

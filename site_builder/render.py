@@ -225,7 +225,9 @@ def rendering(portal: Portal, pages: list[Page]) -> Iterator[Callable[[], dict[s
     if not workers:
         yield lambda: render_all(portal, pages)
         return
-    _environment()  # compiled once, before the fork
+    env = _environment()
+    for name in env.list_templates():  # compiled once, before the fork, not once per worker
+        env.get_template(name)
     _SHARED[:] = [(portal, pages)]
     pool = multiprocessing.get_context("fork").Pool(workers)
     try:
