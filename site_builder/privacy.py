@@ -9,7 +9,6 @@ published only when `show_person_names` is set, and a name alone is not what thi
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -88,8 +87,15 @@ def mask(value: str) -> str:
     return "".join("*" if i in hidden else ch for i, ch in enumerate(value))
 
 
-def _published_texts(data: Any, loc: Path_ = ()) -> Iterator[tuple[Path_, str]]:
+def _published_texts(data: Any, loc: Path_ = ()) -> list[tuple[Path_, str]]:
     """Every text (and number) in a file's data that ends up on the site, with its location."""
+    out: list[tuple[Path_, str]] = []
+    _collect_texts(data, loc, out)
+    return out
+
+
+def _collect_texts(data: Any, loc: Path_, out: list[tuple[Path_, str]]) -> None:
+    """Append the published texts under `loc` (one list for the whole file: no generator per level)."""
     if isinstance(data, dict):
         skip = _skipped_keys(data) if not loc else set()
         for key, value in data.items():
@@ -97,12 +103,12 @@ def _published_texts(data: Any, loc: Path_ = ()) -> Iterator[tuple[Path_, str]]:
                 continue
             if key == "name" and len(loc) >= 2 and loc[-2] == "contacts":
                 continue  # personal names: published only with show_person_names, out of this gate's scope
-            yield from _published_texts(value, loc + (key,))
+            _collect_texts(value, loc + (key,), out)
     elif isinstance(data, list):
         for i, value in enumerate(data):
-            yield from _published_texts(value, loc + (i,))
+            _collect_texts(value, loc + (i,), out)
     elif isinstance(data, str | int) and not isinstance(data, bool):
-        yield loc, str(data)
+        out.append((loc, str(data)))
 
 
 def _skipped_keys(top: dict[str, Any]) -> set[str]:
@@ -127,7 +133,7 @@ def scan_file(source: SourceFile, acknowledged: set[str], allowed_domains: set[s
     """Problems for every unacknowledged personal-data value in one file."""
     lines: list[str] | None = None
     problems = []
-    texts = list(_published_texts(source.data))
+    texts = _published_texts(source.data)
     if not _may_hold_personal_data("\n\x00\n".join(text for _, text in texts)):
         return []
     for loc, text in texts:
