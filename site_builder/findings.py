@@ -57,8 +57,20 @@ def lines_total(project: Project) -> int | None:
 
 def project_total(project: Project) -> int | None:
     """The amount used in totals: the lines' sum when there are lines, else the stated budget."""
+    known = _TOTALS.get(id(project))
+    if known is not None and known[0] is project:  # tables, charts and sums ask for it ~80 times per project
+        return known[1]
     computed = lines_total(project)
-    return computed if computed is not None else stated_budget(project)
+    total = computed if computed is not None else stated_budget(project)
+    if len(_TOTALS) > 50_000:  # bounded: `serve` rebuilds again and again
+        _TOTALS.clear()
+    _TOTALS[id(project)] = (project, total)
+    return total
+
+
+# id → (project, total); the project is kept with its total so a reused id can never match another project.
+# Validated projects are not changed afterwards (redaction makes new ones).
+_TOTALS: dict[int, tuple[Project, int | None]] = {}
 
 
 def formula_value(basis: str) -> int | None:
