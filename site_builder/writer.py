@@ -89,16 +89,18 @@ def _update(path: Path, content: bytes, made: set[str]) -> bool:
 
 
 def _prune(target: Path, wanted: dict[str, bytes]) -> list[str]:
-    """Delete files that are no longer generated, then folders left empty."""
+    """Delete files that are no longer generated, then folders left empty (walked bottom-up, children first)."""
     removed = []
-    for path in sorted(target.rglob("*"), reverse=True):
-        rel = path.relative_to(target).as_posix()
-        if path.is_symlink() or path.is_file():
-            if rel not in wanted:
-                path.unlink()
-                removed.append(rel)
-        elif path.is_dir() and not any(path.iterdir()):
-            path.rmdir()
+    top = os.fspath(target)
+    for folder, dirs, names in os.walk(top, topdown=False):
+        prefix = "" if folder == top else os.path.relpath(folder, top).replace(os.sep, "/") + "/"
+        links = [d for d in dirs if os.path.islink(os.path.join(folder, d))]  # never followed: removed like files
+        for name in names + links:
+            if prefix + name not in wanted:
+                os.unlink(os.path.join(folder, name))
+                removed.append(prefix + name)
+        if folder != top and not os.listdir(folder):
+            os.rmdir(folder)
     return sorted(removed)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from pathlib import Path
 
 import pytest
 import yaml
@@ -94,3 +95,18 @@ OLD_BULLET_MACROS = """{% macro items(list) -%}
 def test_bullet_html_matches_the_old_macro(text: str) -> None:
     env = render.make_environment()
     assert env.from_string(OLD_BULLET_MACROS).render(text=text) == f"[{render.bullet_html(text)}]"
+
+
+def test_write_tree_prunes_stale_files_and_empty_folders(tmp_path: Path) -> None:
+    from site_builder.writer import write_tree
+
+    docs = tmp_path / "docs"
+    (docs / "old/deeper/deepest").mkdir(parents=True)
+    (docs / "old/deeper/deepest/gone.md").write_text("x")
+    (docs / "keep").mkdir()
+    (docs / "keep/.stale.tmp").write_text("x")
+    (docs / "link").symlink_to(tmp_path)
+    done = write_tree({"keep/a.md": "a", "b.md": b"b"}, [], docs)
+    assert done.removed == ["keep/.stale.tmp", "link", "old/deeper/deepest/gone.md"]
+    assert sorted(p.relative_to(docs).as_posix() for p in docs.rglob("*")) == ["b.md", "keep", "keep/a.md"]
+    assert write_tree({"keep/a.md": "a", "b.md": b"b"}, [], docs).changed == []
