@@ -110,3 +110,30 @@ def test_write_tree_prunes_stale_files_and_empty_folders(tmp_path: Path) -> None
     assert done.removed == ["keep/.stale.tmp", "link", "old/deeper/deepest/gone.md"]
     assert sorted(p.relative_to(docs).as_posix() for p in docs.rglob("*")) == ["b.md", "keep", "keep/a.md"]
     assert write_tree({"keep/a.md": "a", "b.md": b"b"}, [], docs).changed == []
+
+
+OLD_PROJECT_ROWS = (  # the row loop of `project_table` before it became code
+    '<tbody>{% for b, p in rows %}{% set total = fnd.project_total(p) %}{% set u = b.unit_by_id.get(p.unit) %}{% set n = bundle_node(b, p.strategy) %}'
+    '{% set d = row_data(b, p) %}<tr data-plan="{{ d.plan|h }}" data-unit="{{ d.unit|h }}" data-node="{{ d.node|h }}" data-budget="{{ d.budget }}" '
+    'data-start="{{ d.start }}" data-end="{{ d.end }}"><th scope="row"><a href="{{ page_href(page, project_path(b, p.id)) }}">{{ p.title|h }}</a></th>'
+    '{% if show_plan %}<td>{{ b.org.name|h }} {{ b.plan.year }}</td>{% endif %}<td data-sort="{{ natural_key(p.number)|h }}">{{ (p.number or "")|h }}</td>'
+    '<td>{{ (u.name if u else "")|h }}</td><td>{{ (n.title if n else "")|h }}</td><td class="num" data-sort="{{ total if total is not none else -1 }}">'
+    '{% if total is not none %}{{ money(total, unit) }}{% elif fnd.is_non_budget(p) %}비예산{% else %}-{% endif %}</td>'
+    '<td data-sort="{{ d.start }}">{{ (project_period(p) or "")|h }}</td></tr>{% endfor %}</tbody>'
+)
+
+
+@pytest.mark.parametrize("show_plan", [True, False])
+def test_project_rows_match_the_old_template(show_plan: bool) -> None:
+    from site_builder.pages import portal_pages
+
+    portal = check(FIXTURE_DATA).portal
+    assert portal is not None
+    env = render.make_environment()
+    page = portal_pages(portal)[5]
+    for bundle in portal.plans:
+        odd = [Project(id=f"p{i}", title=text or "x", number=text or None, unit=text or None, strategy=text or None) for i, text in enumerate(TRICKY)]
+        for projects in (bundle.projects, odd):
+            rows = [(bundle, p) for p in projects]
+            expected = env.from_string(OLD_PROJECT_ROWS).render(rows=rows, page=page, show_plan=show_plan, unit="천원")
+            assert expected == f"<tbody>{render.project_rows_html(rows, page, show_plan, '천원')}</tbody>"
