@@ -1,14 +1,16 @@
 /* Korean search over the build-time index of site_builder/search.py (keep the two in step).
- * Loads meta.json once, then only the shards of the query's keys and the detail chunks of the
- * results shown. Hangul words are matched by their two-syllable pieces (봉사 → 자원봉사센터),
- * Latin words and numbers by prefix (ESG, 31,600 → 31600). State lives in the URL (?q=&org=…). */
+ * Loads meta.json when the page opens; a query then fetches the shards of its keys, all at once, which
+ * carry the result rows of their keys' best documents, so most first pages need nothing more; the
+ * rows still missing come from small detail chunks. Hangul words are matched by their two-syllable
+ * pieces (봉사 → 자원봉사센터), Latin words and numbers by prefix (ESG, 31,600 → 31600).
+ * State lives in the URL (?q=&org=…). */
 (function () {
   "use strict";
   var ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_";
   var WORD = /[\uac00-\ud7a3\u4e00-\u9fff]+|[a-z0-9]+(?:\.[0-9]+)?/g;
   var HANGUL = /^[\uac00-\ud7a3\u4e00-\u9fff]/;
   var KINDS = { plan: "계획", node: "전략", unit: "부서", project: "사업" };
-  var PAGE = 10;  // results per step: each needs its detail chunk, so fewer means a faster first answer
+  var PAGE = 10;  // results per step
   var app = document.getElementById("search-app");
   if (!app) return;
   var root = app.getAttribute("data-root") || "./";
@@ -52,7 +54,7 @@
       }).then(function (buf) {
         window.siteSearch.bytes += buf.byteLength;
         return JSON.parse(new TextDecoder().decode(buf));
-      });
+      }).catch(function (e) { delete cache[rel]; throw e; });  // a phone that lost its network may try again
     }
     return cache[rel];
   }
