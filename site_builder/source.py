@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -142,10 +143,16 @@ def _fast_scalar(event: Any) -> Any:
         raise _Fallback(tag)
     if not event.implicit[0] or value[:1] not in _IMPLICIT_FIRST:
         return value  # quoted, block, or plain text that cannot be a number, date, bool or null
-    tag = _RESOLVER.resolve(yaml.ScalarNode, value, event.implicit)
+    return _plain_value(value)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _plain_value(value: str) -> Any:
+    """A plain scalar as the resolver and SafeConstructor read it (all such values are immutable, so shared)."""
+    tag = _RESOLVER.resolve(yaml.ScalarNode, value, (True, False))
     if tag == _STR_TAG:
         return value
-    node = yaml.ScalarNode(tag, value, event.start_mark, event.end_mark, event.style)
+    node = yaml.ScalarNode(tag, value)
     return _CONSTRUCTOR.yaml_constructors[tag](_CONSTRUCTOR, node)
 
 
