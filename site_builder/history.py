@@ -26,6 +26,7 @@ from .helpers import project_period
 from .model import Project
 from .money import format_in_unit
 from .redaction import lineage_marks, redact_project
+from .source import fast_load
 from .validation import Portal
 
 KST = timezone(timedelta(hours=9))
@@ -173,7 +174,9 @@ def _project(blob: bytes | None) -> Project | None:
     if blob is None:
         return None
     try:
-        return Project.model_validate(yaml.load(blob.decode("utf-8"), Loader=_LOADER))  # _LOADER is a safe loader
+        text = blob.decode("utf-8")
+        fast = fast_load(text)  # the build's own reader; files it leaves aside are read by libyaml's safe loader
+        return Project.model_validate(fast[0] if fast is not None else yaml.load(text, Loader=_LOADER))  # _LOADER is a safe loader
     except (ValidationError, yaml.YAMLError, UnicodeDecodeError, ValueError, TypeError):
         return None
 

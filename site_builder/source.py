@@ -264,6 +264,11 @@ def _fast_load(text: str) -> tuple[Any, dict[Path_, tuple[int, int]]] | None:
         parser.dispose()
 
 
+def fast_load(text: str) -> tuple[Any, dict[Path_, tuple[int, int]]] | None:
+    """Data and positions of a YAML text when it is ordinary (None: read it with a full loader)."""
+    return _fast_load(text)
+
+
 class _Builder:
     """Turn a composed YAML node tree into Python data plus a position map."""
 
