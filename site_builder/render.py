@@ -8,6 +8,7 @@ import multiprocessing
 import os
 import posixpath
 import re
+import sys
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -223,7 +224,7 @@ _SHARED: list[tuple[Portal, list[Page]]] = []  # what forked workers render from
 def worker_count(pages: int) -> int:
     """Worker processes worth starting for this many pages (0: render in this process).
 
-    None for small portals, without `fork`, in a threaded process (`serve`) or with SITE_BUILDER_JOBS=1;
+    None for small portals, off Linux, in a threaded process (`serve`) or with SITE_BUILDER_JOBS=1;
     otherwise one per core, at most 4.
     """
     wanted = os.environ.get("SITE_BUILDER_JOBS", "")
@@ -231,7 +232,7 @@ def worker_count(pages: int) -> int:
     jobs = int(wanted) if wanted.isdecimal() else min(cores, 4)
     if pages < PARALLEL_MIN_PAGES or jobs < 2 or threading.active_count() > 1:
         return 0
-    return jobs if "fork" in multiprocessing.get_all_start_methods() else 0
+    return jobs if sys.platform.startswith("linux") else 0  # `fork` is safe on Linux only (macOS frameworks, no fork on Windows)
 
 
 def _render_chunk(span: tuple[int, int]) -> list[tuple[str, str]]:
