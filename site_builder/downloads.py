@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import csv
 import datetime
-import functools
 import io
 import json
-import re
 import zipfile
 from typing import Any
 
+import pydantic_core
 from openpyxl import Workbook
-from openpyxl.utils import get_column_letter
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.writer.excel import ExcelWriter
 from pydantic_core import PydanticSerializationError
 
@@ -74,71 +73,6 @@ def to_csv(rows: list[dict[str, Any]], bom: bool = False) -> bytes:
     return (("\ufeff" if bom else "") + buffer.getvalue()).encode("utf-8")
 
 
-def indented_json(value: Any) -> str:
-    """`json.dumps(value, ensure_ascii=False, indent=1)`, several times faster (the standard one is pure Python with indent)."""
-    out: list[str] = []
-    _emit(value, "\n", out)
-    return "".join(out)
-
-
-_ENCODE = json.JSONEncoder(ensure_ascii=False).encode  # numbers: the same text as json.dumps
-_STRING: Any = json.encoder.encode_basestring  # type: ignore[attr-defined]  # C code when available
-_CONSTANTS = {True: "true", False: "false", None: "null"}
-
-
-def _emit(value: Any, newline: str, out: list[str]) -> None:
-    """Append one value; `newline` is the line break plus this level's indent."""
-    if isinstance(value, str):
-        out.append(_STRING(value))
-    elif value is None or isinstance(value, bool):
-        out.append(_CONSTANTS[value])
-    elif isinstance(value, int):
-        out.append(int.__repr__(value))
-    elif isinstance(value, dict):
-        _emit_dict(value, newline, out)
-    elif isinstance(value, list | tuple):
-        _emit_list(value, newline, out)
-    else:
-        out.append(_ENCODE(value))  # numbers (and the encoder's own error for anything else)
-
-
-def _emit_dict(value: dict[Any, Any], newline: str, out: list[str]) -> None:
-    """Append a mapping, one key per line."""
-    if not value:
-        out.append("{}")
-        return
-    inner = newline + " "
-    out.append("{")
-    for i, (key, item) in enumerate(value.items()):
-        out.append(("," if i else "") + inner + _STRING(_json_key(key)) + ": ")
-        _emit(item, inner, out)
-    out.append(newline + "}")
-
-
-def _emit_list(value: list[Any] | tuple[Any, ...], newline: str, out: list[str]) -> None:
-    """Append an array, one item per line."""
-    if not value:
-        out.append("[]")
-        return
-    inner = newline + " "
-    out.append("[")
-    for i, item in enumerate(value):
-        out.append(("," if i else "") + inner)
-        _emit(item, inner, out)
-    out.append(newline + "]")
-
-
-def _json_key(key: Any) -> str:
-    """A mapping key as JSON writes it (numbers, booleans and null become text)."""
-    if isinstance(key, str):
-        return key
-    if key is None or isinstance(key, bool):
-        return _CONSTANTS[key]
-    if isinstance(key, int | float):
-        return _ENCODE(key)
-    raise TypeError(f"keys must be str, int, float, bool or None, not {type(key).__name__}")
-
-
 def plan_json(bundle: PlanBundle) -> bytes:
     """The plan, its organisation and every project as JSON (money kept as original text)."""
     try:  # pydantic writes each model's JSON in Rust: the same text as json.dumps(model_dump(mode="json"), indent=1)
@@ -170,16 +104,21 @@ def _sheet_value(column: str, value: Any) -> Any:
     return "" if value is None else str(value)
 
 
-def _fill(ws: Any, header: list[str], rows: list[list[Any]], numeric: set[int]) -> None:
-    """Write a header and rows; text cells are typed as strings (never formulas) with the text format `@`."""
-    ws.append(header)
-    for r, row in enumerate(rows, start=2):
-        for c, value in enumerate(row, start=1):
-            cell = ws.cell(row=r, column=c, value=value)
-            if c - 1 not in numeric:
-                cell.data_type = "s"  # a text starting with `=` stays text: no formula injection
-                cell.number_format = "@"
+def _fill(wb: Any, title: str, header: list[str], rows: list[list[Any]], numeric: set[int]) -> None:
+    """Add a sheet with a header and rows; text cells are typed as strings (never formulas) with the text format `@`."""
+    ws = wb.create_sheet(title)
     ws.freeze_panes = "A2"
+    ws.append(header)
+    for row in rows:
+        ws.append([value if c in numeric else _text_cell(ws, value) for c, value in enumerate(row)])
+
+
+def _text_cell(ws: Any, value: Any) -> WriteOnlyCell:
+    """A text cell: a value starting with `=` stays text (no formula injection), codes like `001` keep their zeros."""
+    cell = WriteOnlyCell(ws, value=value)
+    cell.data_type = "s"
+    cell.number_format = "@"
+    return cell
 
 
 def _stable_zip(data: bytes) -> bytes:
@@ -193,91 +132,18 @@ def _stable_zip(data: bytes) -> bytes:
     return out.getvalue()
 
 
-def _openpyxl_xlsx(rows: list[dict[str, Any]]) -> bytes:
-    """An XLSX workbook written by openpyxl: the projects sheet and the data dictionary sheet."""
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "사업"
+def to_xlsx(rows: list[dict[str, Any]]) -> bytes:
+    """An XLSX workbook written by openpyxl (write-only mode: rows are streamed): the projects sheet and the data dictionary sheet."""
+    wb = Workbook(write_only=True)
     names = [c for c, _ in COLUMNS]
-    _fill(ws, names, [[_sheet_value(c, row.get(c)) for c in names] for row in rows], {i for i, c in enumerate(names) if c in NUMERIC})
-    _fill(wb.create_sheet("열 설명"), ["column", "설명"], [list(c) for c in COLUMNS], set())
+    _fill(wb, "사업", names, [[_sheet_value(c, row.get(c)) for c in names] for row in rows], {i for i, c in enumerate(names) if c in NUMERIC})
+    _fill(wb, "열 설명", ["column", "설명"], [list(c) for c in COLUMNS], set())
     wb.properties.creator = "site-builder"
     wb.properties.created = wb.properties.modified = FIXED_TIME
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         ExcelWriter(wb, archive).save()
     return _stable_zip(buffer.getvalue())
-
-
-def to_xlsx(rows: list[dict[str, Any]]) -> bytes:
-    """An XLSX workbook: the projects sheet and the data dictionary sheet (openpyxl's bytes, made faster)."""
-    names = [c for c, _ in COLUMNS]
-    table = [[_sheet_value(c, row.get(c)) for c in names] for row in rows]
-    sheet = _sheet_xml(names, table) if table else None
-    if sheet is None:  # nothing to list, or a value openpyxl treats specially (it words the error, too)
-        return _openpyxl_xlsx(rows)
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, data in _xlsx_frame():
-            info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
-            info.compress_type = zipfile.ZIP_DEFLATED
-            archive.writestr(info, sheet if name == _SHEET else data)
-    return out.getvalue()
-
-
-_SHEET = "xl/worksheets/sheet1.xml"
-_FRAME: list[tuple[str, bytes]] = []
-_ILLEGAL = re.compile(r"[\000-\010]|[\013-\014]|[\016-\037]")  # openpyxl refuses these in cells
-
-
-@functools.cache
-def _column_letter(index: int) -> str:
-    """`A`…`Z`, `AA`… for a 0-based column."""
-    return get_column_letter(index + 1)
-
-
-def _xlsx_frame() -> list[tuple[str, bytes]]:
-    """Every part of a workbook openpyxl writes (styles, theme, dictionary sheet…), which never change with the rows."""
-    if not _FRAME:
-        sample = [{c: (1 if c in NUMERIC else "x") for c, _ in COLUMNS}]
-        with zipfile.ZipFile(io.BytesIO(_openpyxl_xlsx(sample))) as archive:
-            _FRAME.extend((info.filename, archive.read(info.filename)) for info in archive.infolist())
-    return _FRAME
-
-
-def _sheet_xml(names: list[str], table: list[list[Any]]) -> bytes | None:
-    """The projects sheet as openpyxl writes it (inline strings, text cells in the text format); None if unusual."""
-    last = _column_letter(len(names) - 1)
-    out = ['<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetPr><outlinePr summaryBelow="1" summaryRight="1" />'
-           f'<pageSetUpPr /></sheetPr><dimension ref="A1:{last}{len(table) + 1}" /><sheetViews><sheetView workbookViewId="0">'
-           '<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen" /><selection pane="bottomLeft" activeCell="A1" sqref="A1" />'
-           '</sheetView></sheetViews><sheetFormatPr baseColWidth="8" defaultRowHeight="15" /><sheetData>']
-    numeric = [c in NUMERIC for c in names]
-    for r, row in enumerate([names, *table], start=1):
-        out.append(f'<row r="{r}">')
-        for c, value in enumerate(row):
-            cell = _cell_xml(f"{_column_letter(c)}{r}", value, r > 1 and not numeric[c])
-            if cell is None:
-                return None
-            out.append(cell)
-        out.append("</row>")
-    out.append('</sheetData><pageMargins left="0.75" right="0.75" top="1" bottom="1" header="0.5" footer="0.5" /></worksheet>')
-    return "".join(out).encode("utf-8")
-
-
-def _cell_xml(ref: str, value: Any, text: bool) -> str | None:
-    """One `<c>` element: a number, or an inline string (styled `@` in text columns); None for anything else."""
-    style = ' s="1"' if text else ""
-    if isinstance(value, int) and not isinstance(value, bool) and not text:
-        return f'<c r="{ref}" t="n"><v>{value}</v></c>'
-    if not isinstance(value, str) or len(value) > 32767 or _ILLEGAL.search(value) or (value.startswith("=") and not text):
-        return None
-    if not value:
-        return f'<c r="{ref}"{style} t="inlineStr" />'
-    stripped = value.strip()
-    space = ' xml:space="preserve"' if stripped and stripped != value else ""
-    escaped = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return f'<c r="{ref}"{style} t="inlineStr"><is><t{space}>{escaped}</t></is></c>'
 
 
 def dictionary_json() -> bytes:
@@ -288,7 +154,7 @@ def dictionary_json() -> bytes:
 
 def rows_json(rows: list[dict[str, Any]]) -> bytes:
     """The flat project rows as JSON (the same columns as the CSV, money in 원)."""
-    return (indented_json(rows) + "\n").encode("utf-8")
+    return pydantic_core.to_json(rows, indent=1) + b"\n"  # the text of json.dumps(ensure_ascii=False, indent=1), written in Rust
 
 
 def dictionary_csv() -> bytes:
