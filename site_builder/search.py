@@ -230,9 +230,9 @@ def _plan_facets(bundle: PlanBundle, docs: list[Doc]) -> dict[str, Any]:
 
 def best_docs(row: dict[int, int], k: int = TOP) -> list[int]:
     """The `k` documents a one-key query ranks first: highest class, then lowest number."""
-    if len(row) <= k:
-        return sorted(row, key=lambda d: (-row[d], d))
-    return [v & 0xFFFFFFFF for v in heapq.nsmallest(k, ((7 - c) << 32 | d for d, c in row.items()))]
+    ranks = [(7 - c) << 32 | d for d, c in row.items()]  # one integer sorts like (class descending, document)
+    chosen = sorted(ranks)[:k] if len(ranks) <= 8 * k else heapq.nsmallest(k, ranks)
+    return [v & 0xFFFFFFFF for v in chosen]
 
 
 def _shards(index: dict[str, dict[int, int]], rows: list[bytes]) -> list[bytes]:
