@@ -5,6 +5,9 @@ from __future__ import annotations
 import dataclasses
 import io
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -15,7 +18,7 @@ from site_builder import downloads, render
 from site_builder.model import Project
 from site_builder.pages import Crumb, Page
 from site_builder.pipeline import check
-from tests.conftest import FIXTURE_DATA
+from tests.conftest import FIXTURE_DATA, ROOT
 
 TRICKY = ["a & b <c> \"q\" 'x'", " lead", "trail ", "multi\nline", "x\r\ny", "\t", "   ", "=SUM(A1)", "'=x", "-1", "", "한글",
           "a\u2028b", "\x85", "a\x01\x1f\x7f\b\f", "\\ / \"", "😀", "- item", "key: value", "#hash", "? q", "'quoted'", "yes", "null", "1e3",
@@ -62,7 +65,8 @@ def test_front_matter_is_what_yaml_dump_gives(title: str) -> None:
     assert render._front_matter(page, None) == expected
 
 
-def test_parallel_rendering_gives_the_sequential_pages(monkeypatch: pytest.MonkeyPatch) -> None:
+def parallel_equals_sequential() -> None:
+    """Render the fixture portal in 2 forked workers and in this process; the pages must be the same, in the same order."""
     from site_builder import redaction
     from site_builder.pages import portal_pages
 
@@ -70,14 +74,25 @@ def test_parallel_rendering_gives_the_sequential_pages(monkeypatch: pytest.Monke
     assert portal is not None
     published = redaction.redact_portal(portal)
     pages = portal_pages(published)
-    monkeypatch.setattr(render, "PARALLEL_MIN_PAGES", 1)
-    monkeypatch.setenv("SITE_BUILDER_JOBS", "2")
+    render.PARALLEL_MIN_PAGES = 1
     assert render.worker_count(len(pages)) == 2
     with render.rendering(published, pages) as rendered:
         parallel = rendered()
     assert list(parallel.items()) == list(render.render_all(published, pages).items())
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="render workers fork, on Linux only")
+def test_parallel_rendering_gives_the_sequential_pages() -> None:
+    # A fresh process: earlier tests may leave threads running here, and then no worker is ever forked.
+    code = "from tests.test_fast_outputs import parallel_equals_sequential as t; t()"
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env={**os.environ, "SITE_BUILDER_JOBS": "2"}, capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stderr[-3000:]
+
+
+def test_rendering_stays_in_one_process_when_asked(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(render, "PARALLEL_MIN_PAGES", 1)
     monkeypatch.setenv("SITE_BUILDER_JOBS", "1")
-    assert render.worker_count(len(pages)) == 0
+    assert render.worker_count(1000) == 0
 
 
 OLD_BULLET_MACROS = """{% macro items(list) -%}
