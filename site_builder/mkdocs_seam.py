@@ -19,6 +19,7 @@ FIXED_EPOCH = "1704067200"
 # MAX_PARTS), each rendering a consecutive run of the pages (mkdocs_hooks.on_files), and joins their folders.
 PARALLEL_MIN_PAGES = 600
 MAX_PARTS = 4
+JOBS_ENV = "SITE_BUILDER_JOBS"  # the same switch as render.py's workers: 1 builds in one process
 _URL = re.compile(r"\s*<url>.*?</url>", re.S)
 
 
@@ -45,10 +46,12 @@ def build_site(config: Path, site_dir: Path, parts: int | None = None) -> tuple[
 
 
 def default_parts(docs: Path) -> int:
-    """How many MkDocs processes pay off for this docs tree: one per core from PARALLEL_MIN_PAGES pages."""
+    """How many MkDocs processes pay off for this docs tree: one per core (or SITE_BUILDER_JOBS) from PARALLEL_MIN_PAGES pages."""
     if os.environ.get(PART_ENV) or sum(1 for _ in docs.rglob("*.md")) < PARALLEL_MIN_PAGES:
         return 1
-    return max(1, min(os.cpu_count() or 1, MAX_PARTS))
+    wanted = os.environ.get(JOBS_ENV, "")
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    return max(1, int(wanted) if wanted.isdecimal() else min(cores, MAX_PARTS))
 
 
 def _command(config: Path, site_dir: Path) -> list[str]:

@@ -65,3 +65,12 @@ def test_parts_are_consecutive_runs_of_about_equal_weight(weights: list[int], pa
 def test_small_sites_build_in_one_process(built: tuple[Path, Path]):
     config, _ = built
     assert mkdocs_seam.default_parts(config.parent / "docs") == 1
+
+
+def test_jobs_setting_chooses_the_parts(built: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch):
+    config, _ = built
+    monkeypatch.setattr(mkdocs_seam, "PARALLEL_MIN_PAGES", 1)
+    monkeypatch.setenv("SITE_BUILDER_JOBS", "1")
+    assert mkdocs_seam.default_parts(config.parent / "docs") == 1
+    monkeypatch.setenv("SITE_BUILDER_JOBS", "3")
+    assert mkdocs_seam.default_parts(config.parent / "docs") == 3
