@@ -13,6 +13,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
+import os
 import re
 import shutil
 from dataclasses import replace
@@ -69,8 +70,15 @@ def only_orgs(portal: Portal, orgs: list[str]) -> Portal:
 def data_fingerprint(data_dir: Path) -> str:
     """Hash of every data file's path and bytes: shards built from different data must not be joined."""
     digest = hashlib.sha256()
-    for path in sorted(p for p in data_dir.rglob("*") if p.is_file()):
-        digest.update(path.relative_to(data_dir).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    files = []
+    for folder, dirs, names in os.walk(data_dir):  # plain strings: pathlib's sorting and hashing cost seconds at 10,000 files
+        dirs.sort()
+        rel = os.path.relpath(folder, data_dir)
+        files += [(name if rel == "." else f"{rel}/{name}".replace(os.sep, "/"), os.path.join(folder, name)) for name in names]
+    for rel, path in sorted(files):
+        if os.path.isfile(path):
+            with open(path, "rb") as handle:
+                digest.update(rel.encode() + b"\0" + handle.read() + b"\0")
     return digest.hexdigest()[:16]
 
 
@@ -215,13 +223,23 @@ def _manifests(shards: list[Path], portal: Portal, data: str) -> tuple[list[dict
 
 
 def _copy_shard(shard: Path, orgs: list[str], target: Path) -> None:
-    """Copy a shard's organisation folders and per-plan downloads over the stubs."""
+    """Copy a shard's organisation folders and per-plan downloads over the stubs (hard links where the file system allows)."""
     for org in orgs:
         if (target / org).exists():
             shutil.rmtree(target / org)
-        shutil.copytree(shard / org, target / org)
+        shutil.copytree(shard / org, target / org, copy_function=_link_or_copy)
         for path in sorted((shard / "downloads").glob(f"{org}-*")):
-            shutil.copy2(path, target / "downloads" / path.name)
+            _link_or_copy(str(path), str(target / "downloads" / path.name))
+
+
+def _link_or_copy(source: str, target: str) -> None:
+    """A hard link (the assembled site is swapped in whole and never edited in place), or a copy across file systems."""
+    try:
+        if os.path.lexists(target):
+            os.unlink(target)
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
 
 
 def _merge_sitemaps(shards: list[Path], target: Path) -> None:
@@ -240,17 +258,16 @@ def _merge_sitemaps(shards: list[Path], target: Path) -> None:
 def broken_links(site: Path, orgs: set[str]) -> list[str]:
     """Relative links of the portal-wide pages that lead nowhere in the assembled site."""
     broken = []
-    for page in sorted(site.rglob("*.html")):
-        rel = page.relative_to(site)
-        if rel.parts[0] in orgs or rel.parts[0] == "assets":
-            continue
-        for href in set(_HREF.findall(page.read_text(encoding="utf-8"))):
-            if not href or re.match(r"^[a-z]+:|^/", href):
-                continue
-            target = (page.parent / href).resolve()
-            if not (target / "index.html" if href.endswith("/") else target).exists():
-                broken.append(f"{rel.as_posix()} → {href}")
-    return broken
+    for top in sorted(p for p in site.iterdir() if p.name not in orgs and p.name != "assets"):  # shards' own folders were checked there
+        for page in sorted(top.rglob("*.html")) if top.is_dir() else [top] if top.suffix == ".html" else []:
+            rel = page.relative_to(site)
+            for href in set(_HREF.findall(page.read_text(encoding="utf-8"))):
+                if not href or re.match(r"^[a-z]+:|^/", href):
+                    continue
+                target = (page.parent / href).resolve()
+                if not (target / "index.html" if href.endswith("/") else target).exists():
+                    broken.append(f"{rel.as_posix()} → {href}")
+    return sorted(broken)
 
 
 def assemble(paths: pl.Paths, shards: list[Path], site_dir: Path) -> tuple[pl.Checked, str]:
