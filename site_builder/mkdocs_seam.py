@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 from .mkdocs_hooks import PART_ENV
+from .render import configured_jobs  # SITE_BUILDER_JOBS: the same switch as the render workers
 
 # A fixed build date keeps sitemap.xml and every page byte-identical between builds of the same data.
 FIXED_EPOCH = "1704067200"
@@ -19,7 +20,6 @@ FIXED_EPOCH = "1704067200"
 # MAX_PARTS), each rendering a consecutive run of the pages (mkdocs_hooks.on_files), and joins their folders.
 PARALLEL_MIN_PAGES = 600
 MAX_PARTS = 4
-JOBS_ENV = "SITE_BUILDER_JOBS"  # the same switch as render.py's workers: 1 builds in one process
 _URL = re.compile(r"\s*<url>.*?</url>", re.S)
 
 
@@ -37,11 +37,13 @@ def build_site(config: Path, site_dir: Path, parts: int | None = None) -> tuple[
     running = [_start(config, d, {PART_ENV: f"{i}/{parts}"}) for i, d in enumerate(dirs, start=1)]
     results = [_finish(process) for process in running]
     output = "\n".join(dict.fromkeys(line for _, text in results for line in text.splitlines()))  # each part repeats shared warnings
-    if all(ok for ok, _ in results):
+    try:
+        if all(ok for ok, _ in results):
+            for part in dirs[1:]:
+                merge_part(part, site_dir)
+    finally:
         for part in dirs[1:]:
-            merge_part(part, site_dir)
-    for part in dirs[1:]:
-        shutil.rmtree(part, ignore_errors=True)
+            shutil.rmtree(part, ignore_errors=True)
     return all(ok for ok, _ in results), output
 
 
@@ -49,9 +51,7 @@ def default_parts(docs: Path) -> int:
     """How many MkDocs processes pay off for this docs tree: one per core (or SITE_BUILDER_JOBS) from PARALLEL_MIN_PAGES pages."""
     if os.environ.get(PART_ENV) or sum(1 for _ in docs.rglob("*.md")) < PARALLEL_MIN_PAGES:
         return 1
-    wanted = os.environ.get(JOBS_ENV, "")
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-    return max(1, int(wanted) if wanted.isdecimal() else min(cores, MAX_PARTS))
+    return max(1, configured_jobs(MAX_PARTS))
 
 
 def _command(config: Path, site_dir: Path) -> list[str]:

@@ -221,15 +221,20 @@ _CHUNK = 40
 _SHARED: list[tuple[Portal, list[Page]]] = []  # what forked workers render from (inherited, never pickled)
 
 
+def configured_jobs(limit: int) -> int:
+    """Processes to use: SITE_BUILDER_JOBS when set, else one per usable core, at most `limit` (MkDocs parts ask too)."""
+    wanted = os.environ.get("SITE_BUILDER_JOBS", "")
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    return int(wanted) if wanted.isdecimal() else min(cores, limit)
+
+
 def worker_count(pages: int) -> int:
     """Worker processes worth starting for this many pages (0: render in this process).
 
     None for small portals, off Linux, in a threaded process (`serve`) or with SITE_BUILDER_JOBS=1;
     otherwise one per core, at most 4.
     """
-    wanted = os.environ.get("SITE_BUILDER_JOBS", "")
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-    jobs = int(wanted) if wanted.isdecimal() else min(cores, 4)
+    jobs = configured_jobs(4)
     if pages < PARALLEL_MIN_PAGES or jobs < 2 or threading.active_count() > 1:
         return 0
     return jobs if sys.platform.startswith("linux") else 0  # `fork` is safe on Linux only (macOS frameworks, no fork on Windows)
