@@ -43,7 +43,9 @@ def raw_block(chunk: str) -> bool:
 
 def stash_blocks(markdown: str) -> tuple[str, list[str]]:
     """The Markdown with each whole raw-HTML paragraph replaced by a placeholder, and the blocks in order."""
-    if TOKEN in markdown:  # the page itself mentions the placeholder word: convert it the slow way
+    # The page mentions the placeholder word, or has code fences (with a fence extension their HTML-looking
+    # paragraphs are code to escape, not blocks): convert it the slow way.
+    if TOKEN in markdown or "```" in markdown or "~~~" in markdown:
         return markdown, []
     chunks = markdown.split("\n\n")
     blocks: list[str] = []

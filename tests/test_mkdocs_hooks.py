@@ -16,16 +16,16 @@ ROOT = TESTS.parent
 PAGES = sorted((TESTS / "golden").rglob("*.md")) + sorted((ROOT / "content").rglob("*.md"))
 
 
-def _convert(text: str) -> str:
-    """Python-Markdown with the extensions of mkdocs.yml."""
+def _convert(text: str, extra: tuple[str, ...] = ()) -> str:
+    """Python-Markdown with the extensions of mkdocs.yml (and `extra` ones)."""
     toc = {"permalink": "#", "permalink_title": "이 제목의 주소", "slugify": slugify(case="lower")}
-    return markdown.Markdown(extensions=["attr_list", "md_in_html", "tables", "toc"], extension_configs={"toc": toc}).convert(text)
+    return markdown.Markdown(extensions=["attr_list", "md_in_html", "tables", "toc", *extra], extension_configs={"toc": toc}).convert(text)
 
 
-def _both_ways(text: str) -> tuple[str, str]:
+def _both_ways(text: str, extra: tuple[str, ...] = ()) -> tuple[str, str]:
     """The HTML without the hooks and with them."""
     stashed, blocks = stash_blocks(text)
-    return _convert(text), restore_blocks(_convert(stashed), blocks)
+    return _convert(text, extra), restore_blocks(_convert(stashed, extra), blocks)
 
 
 def _body(path: Path) -> str:
@@ -77,3 +77,13 @@ def test_other_paragraphs_are_left_to_markdown(chunk: str):
 def test_edge_cases_convert_to_the_same_html(text: str):
     plain, hooked = _both_ways(text)
     assert hooked == plain
+
+
+@pytest.mark.parametrize("text", [
+    "```html\n<div>code, not a block</div>\n\n<table><tr><td>still code</td></tr></table>\n\n```\n\n<div>a block</div>\n",
+    "~~~\n<ul><li>code</li></ul>\n\n<ul><li>code</li></ul>\n\n~~~\n",
+])
+def test_html_inside_code_fences_stays_code(text: str):
+    """Should a fence extension be switched on in mkdocs.yml, HTML-looking paragraphs in fences are code, not blocks."""
+    plain, hooked = _both_ways(text, ("fenced_code",))
+    assert hooked == plain and "&lt;" in hooked
