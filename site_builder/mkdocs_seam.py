@@ -78,15 +78,17 @@ def _run(config: Path, site_dir: Path, extra: dict[str, str]) -> tuple[bool, str
 
 def merge_part(part: Path, site_dir: Path) -> None:
     """Move a part's pages into the first part's folder; files both wrote (theme assets, 404) are the same, sitemaps are joined."""
-    for path in sorted(part.rglob("*")):
-        target = site_dir / path.relative_to(part)
-        if path.is_dir() or path.name in ("sitemap.xml", "sitemap.xml.gz"):
-            continue
-        if not target.exists():
-            target.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(path, target)
-        elif not filecmp.cmp(path, target, shallow=False):
-            raise RuntimeError(f"MkDocs parts disagree on {target}")  # a bug in the split, never bad data
+    for folder, _, names in os.walk(part):  # plain strings: pathlib's sorting and hashing cost seconds at 10,000 pages
+        into = os.path.join(site_dir, os.path.relpath(folder, part))
+        os.makedirs(into, exist_ok=True)
+        for name in names:
+            source, target = os.path.join(folder, name), os.path.join(into, name)
+            if folder == str(part) and name in ("sitemap.xml", "sitemap.xml.gz"):
+                continue
+            if not os.path.exists(target):
+                os.replace(source, target)
+            elif not filecmp.cmp(source, target, shallow=False):
+                raise RuntimeError(f"MkDocs parts disagree on {target}")  # a bug in the split, never bad data
     _join_sitemaps(part / "sitemap.xml", site_dir / "sitemap.xml")
 
 
