@@ -6,13 +6,10 @@ import csv
 import datetime
 import io
 import json
-import zipfile
 from typing import Any
 
 import pydantic_core
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.writer.excel import ExcelWriter
+import xlsxwriter
 from pydantic_core import PydanticSerializationError
 
 from .findings import is_non_budget, project_total, stated_budget
@@ -104,46 +101,31 @@ def _sheet_value(column: str, value: Any) -> Any:
     return "" if value is None else str(value)
 
 
-def _fill(wb: Any, title: str, header: list[str], rows: list[list[Any]], numeric: set[int]) -> None:
-    """Add a sheet with a header and rows; text cells are typed as strings (never formulas) with the text format `@`."""
-    ws = wb.create_sheet(title)
-    ws.freeze_panes = "A2"
-    ws.append(header)
-    for row in rows:
-        ws.append([value if c in numeric else _text_cell(ws, value) for c, value in enumerate(row)])
-
-
-def _text_cell(ws: Any, value: Any) -> WriteOnlyCell:
-    """A text cell: a value starting with `=` stays text (no formula injection), codes like `001` keep their zeros."""
-    cell = WriteOnlyCell(ws, value=value)
-    cell.data_type = "s"
-    cell.number_format = "@"
-    return cell
-
-
-def _stable_zip(data: bytes) -> bytes:
-    """The same zip with fixed entry times, so the XLSX is byte-identical between builds."""
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            fixed = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
-            fixed.compress_type = zipfile.ZIP_DEFLATED
-            dst.writestr(fixed, src.read(info.filename))
-    return out.getvalue()
+def _fill(wb: xlsxwriter.Workbook, title: str, header: list[str], rows: list[list[Any]], numeric: set[int]) -> None:
+    """Add a sheet with a header and rows: text cells are strings in the text format `@`, numbers stay numbers."""
+    ws = wb.add_worksheet(title)
+    ws.freeze_panes(1, 0)
+    text = wb.add_format({"num_format": "@"})
+    ws.write_row(0, 0, header, text)
+    for r, row in enumerate(rows, 1):
+        ws.write_row(r, 0, row, text)  # strings stay strings: the workbook is opened with every string conversion off
+        for c in numeric:
+            if isinstance(row[c], int):
+                ws.write_number(r, c, row[c])  # a number cell without the text format (same row: allowed in constant memory)
 
 
 def to_xlsx(rows: list[dict[str, Any]]) -> bytes:
-    """An XLSX workbook written by openpyxl (write-only mode: rows are streamed): the projects sheet and the data dictionary sheet."""
-    wb = Workbook(write_only=True)
+    """An XLSX workbook written by XlsxWriter (constant memory: rows are streamed): the projects sheet and the data dictionary sheet."""
+    buffer = io.BytesIO()
+    # No string is ever turned into a formula, a link or a number: `=1+1` stays text (no formula injection), `001` keeps its zeros.
+    options = {"constant_memory": True, "in_memory": True, "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
+    wb = xlsxwriter.Workbook(buffer, options)
+    wb.set_properties({"author": "site-builder", "created": FIXED_TIME})  # fixed time: same data → same bytes
     names = [c for c, _ in COLUMNS]
     _fill(wb, "사업", names, [[_sheet_value(c, row.get(c)) for c in names] for row in rows], {i for i, c in enumerate(names) if c in NUMERIC})
     _fill(wb, "열 설명", ["column", "설명"], [list(c) for c in COLUMNS], set())
-    wb.properties.creator = "site-builder"
-    wb.properties.created = wb.properties.modified = FIXED_TIME
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        ExcelWriter(wb, archive).save()
-    return _stable_zip(buffer.getvalue())
+    wb.close()
+    return buffer.getvalue()
 
 
 def dictionary_json() -> bytes:
