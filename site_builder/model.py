@@ -342,6 +342,8 @@ class StrategyNode(Strict):
     tables: list[Table] = Field(default_factory=list, description="표.")
     children: list[StrategyNode] = Field(default_factory=list, description="하위 노드.")
     source: SourceRef | None = Field(None, description="원문 위치.")
+    withheld: Withholding | None = Field(None, description=(
+        "이 노드의 내용 비공개. 번호·제목·하위 노드·연결된 사업 목록은 남고, 예산(원문)·성과지표·세부 추진내용·표·다른 표기 자리에 `비공개 (제9조제1항제N호)`가 나옵니다."))
 
 
 class Level(Strict):

@@ -16,12 +16,13 @@ from typing import Any, ForwardRef, Literal, TypeVar, get_args, get_origin
 
 from pydantic import BaseModel
 
-from .model import Block, Catalogue, FieldWithholding, Irregularity, Overview, Plan, Project, Withholding
+from .model import Block, Catalogue, FieldWithholding, Irregularity, Overview, Plan, Project, StrategyNode, Withholding
 from .validation import PlanBundle, Portal
 
 NOTICE = "비공개 (제9조제1항제{ground}호)"
 M = TypeVar("M")
 _KEPT = ("id", "number", "unit", "strategy", "group", "continues")  # what a whole-withheld project keeps
+_NODE_KEPT = ("id", "code", "title", "declared_count", "source")  # a withheld strategy node keeps its place in the tree
 
 
 def notice(ground: int) -> str:
@@ -101,9 +102,23 @@ def _without_amounts(overview: Overview, ground: int) -> Overview:
     return overview.model_copy(update={"items": items})
 
 
+def redact_nodes(nodes: list[StrategyNode]) -> list[StrategyNode]:
+    """Strategy nodes with the content of those marked 비공개 taken out (any depth); their place in the tree stays."""
+    out = []
+    for node in nodes:
+        children = redact_nodes(node.children)
+        if node.withheld is not None:
+            kept = {name: getattr(node, name) for name in _NODE_KEPT}
+            node = StrategyNode(**kept, withheld=Withholding(ground=node.withheld.ground))
+        out.append(node.model_copy(update={"children": children}) if children is not node.children else node)
+    return out if any(a is not b for a, b in zip(out, nodes, strict=True)) else nodes
+
+
 def _redact_plan(plan: Plan, withheld: dict[str, int]) -> Plan:
-    """Blocks marked 비공개, and catalogue entries and irregularities naming a withheld project."""
+    """Blocks and strategy nodes marked 비공개, and catalogue entries and irregularities naming a withheld project."""
     plan = redact_blocks(plan)
+    if (nodes := redact_nodes(plan.strategy)) is not plan.strategy:
+        plan = plan.model_copy(update={"strategy": nodes})
     if not withheld:
         return plan
     catalogues = [_redact_catalogue(c, withheld) for c in plan.catalogues]

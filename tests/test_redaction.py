@@ -206,3 +206,20 @@ def test_plan_block_marked_withheld_shows_only_heading_and_notice(data_copy: Pat
     page = generate(portal)["demo-org/2024/index.md"]
     assert isinstance(page, str) and "일반현황" in page and notice(6) in page
     assert "1과장 2팀" not in page and "정원" not in page
+
+
+def test_strategy_node_marked_withheld_keeps_its_place_but_not_its_content(data_copy: Path) -> None:
+    plan_file = data_copy / "demo-org/2024/plan.yaml"
+    text = plan_file.read_text(encoding="utf-8")
+    assert "        title: 열린 인사\n" in text
+    plan_file.write_text(text.replace("        title: 열린 인사\n", "        title: 열린 인사\n        withheld: {ground: 5, reason: REASONMARK 검토 중}\n"), encoding="utf-8")
+    portal = check(data_copy).portal
+    assert portal is not None
+    files = generate(portal)
+    page = files["demo-org/2024/strategy/task1-1.md"]
+    assert isinstance(page, str) and "열린 인사" in page and notice(5) in page and "제9조제1항제5호에 따라 공개하지 않습니다" in page
+    assert "첫 사업" in page, "the projects linked to the node stay listed"
+    texts = {name: (c if isinstance(c, str) else c.decode("utf-8", errors="replace")) for name, c in files.items() if not name.endswith(".xlsx")}
+    secrets = ("세부 내용", "간담회 개최", "인사 운영 : 1,000천원", "reasonmark", "검토 중")
+    assert [(n, s) for n, t in texts.items() for s in secrets if s in t.lower()] == []
+    assert "열린 인사" in files["demo-org/2024/index.md"], "the node stays in the plan's strategy tree"
