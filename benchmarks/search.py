@@ -5,8 +5,14 @@ Prints numbers only (nothing is asserted): index size, bytes a first query trans
 Python and, when /usr/bin/chromium and Playwright are present, in headless chromium running the real
 content/assets/search.js against a local http.server (HTTP/1.1 keep-alive, and its default HTTP/1.0).
 The portal comes from benchmarks/portal.py (the same generator as the build benchmark, benchmarks/run.py).
+Besides the fixed queries, the Python part counts how many of a few hundred queries drawn from the portal's own
+text (title words, body words, three syllables inside a word, two title words) need a second round of fetches.
 
-    .venv/bin/python benchmarks/search.py [--projects 10000] [--per-plan 50] [--no-browser] [--http both|1.1|1.0]
+The server sends each response without waiting (TCP_NODELAY), as nginx, Apache and Caddy do: Python's http.server
+writes headers and body in two sends, and with Nagle's algorithm on, a keep-alive connection then stalls 40 ms
+(the client's delayed ACK) on some responses. `--nagle` keeps Python's default to compare.
+
+    .venv/bin/python benchmarks/search.py [--projects 10000] [--per-plan 50] [--no-browser] [--http both|1.1|1.0] [--rounds N] [--nagle]
 """
 
 from __future__ import annotations
@@ -16,6 +22,7 @@ import functools
 import http.server
 import json
 import os
+import random
 import shutil
 import statistics
 import sys
@@ -30,7 +37,7 @@ sys.path.insert(0, str(ROOT))
 
 from benchmarks.portal import generate  # noqa: E402
 from site_builder.pipeline import check  # noqa: E402
-from site_builder.search import INDEX_DIR, Searcher, index_files, strings  # noqa: E402
+from site_builder.search import INDEX_DIR, Searcher, index_files, plan_docs, strings, tokens  # noqa: E402
 
 QUERIES = ["봉사", "자원봉사센터", "돌봄", "틈새돌봄", "예산을", "31,600", "천원", "ESG", "AI", "ESG 경영", "노사관계", "청렴",
            "소속시설", "인권", "대체인력", "주소갖기", "기록물", "리더십", "만족도 조사", "사회서비스", "교육", "2024", "운영", "사업"]
@@ -64,6 +71,35 @@ def python_numbers(files: dict[str, bytes]) -> None:
     print(f"python query time: median {statistics.median(times):.1f} ms, max {max(times):.1f} ms")
 
 
+def sample_queries(portal: Any, count: int = 200, seed: int = 4) -> dict[str, list[str]]:
+    """Queries drawn from the portal's own text: words of titles and bodies, three syllables inside a body word, two title words."""
+    rng = random.Random(seed)
+    docs = [d for b in sorted(portal.plans, key=lambda b: b.key) for d in plan_docs(b, 0)]
+    titles = [tokens(d.title) for d in docs]
+    bodies = [w for d in rng.sample(docs, min(len(docs), 500)) for t in d.text.get(0, []) for w in tokens(t)]
+    inner = [w for w in bodies if len(w) >= 4 and "\uac00" <= w[0] <= "\ud7a3"]
+    pairs = [t for t in titles if len(t) > 1]
+    return {"title word": [rng.choice(rng.choice(titles)) for _ in range(count)],
+            "body word": [rng.choice(bodies) for _ in range(count)],
+            "3 syllables in a word": [w[i : i + 3] for w in rng.sample(inner, min(count, len(inner))) for i in [rng.randrange(len(w) - 2)]],
+            "two title words": [" ".join(t[i : i + 2]) for t in rng.sample(pairs, min(count, len(pairs))) for i in [rng.randrange(len(t) - 1)]]}
+
+
+def _needs_chunks(files: dict[str, bytes], query: str) -> bool:
+    """Whether the first 10 results of a query need a detail chunk (a second round of fetches)."""
+    s = Searcher(files)
+    s.search(query, 10)
+    return any(f.startswith("d/") for f in s.fetched)
+
+
+def second_rounds(files: dict[str, bytes], portal: Any) -> None:
+    """How many sampled queries need detail chunks (a second round of fetches) for their first 10 results."""
+    print("\nqueries drawn from the portal's text (Python twin, cold cache):")
+    for kind, queries in sample_queries(portal).items():
+        need = [q for q in queries if _needs_chunks(files, q)]
+        print(f"  {kind:<24} {len(need):>4} of {len(queries)} need a second round" + (f" (e.g. {', '.join(need[:4])})" if need else ""))
+
+
 def _search_page(root: Path) -> None:
     """A bare page with the markup of search.md.j2 and the real search.js, beside the index."""
     (root / "search").mkdir(exist_ok=True)
@@ -84,9 +120,18 @@ class _KeepAlive(_Quiet):
     protocol_version = "HTTP/1.1"  # persistent connections, as every production web server
 
 
-def _serve(site: Path, keep_alive: bool) -> http.server.ThreadingHTTPServer:
+class _QuietNoDelay(_Quiet):
+    disable_nagle_algorithm = True  # TCP_NODELAY, as production web servers: no 40 ms delayed-ACK stall between header and body
+
+
+class _KeepAliveNoDelay(_KeepAlive):
+    disable_nagle_algorithm = True
+
+
+def _serve(site: Path, keep_alive: bool, nagle: bool = False) -> http.server.ThreadingHTTPServer:
     """A threaded http.server on a free port: HTTP/1.1 keep-alive, or its default HTTP/1.0 (a new connection per file)."""
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_KeepAlive if keep_alive else _Quiet, directory=str(site)))
+    handler = {(True, False): _KeepAliveNoDelay, (False, False): _QuietNoDelay, (True, True): _KeepAlive, (False, True): _Quiet}[(keep_alive, nagle)]
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(site)))
     server.daemon_threads = True
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server
@@ -127,7 +172,7 @@ def _stat(values: list[float]) -> str:
     return f"median {statistics.median(values):.1f} ms, worst {max(values):.1f} ms"
 
 
-def browser_numbers(site: Path, servers: list[bool], rounds: int = 1) -> None:
+def browser_numbers(site: Path, servers: list[bool], rounds: int = 1, nagle: bool = False) -> None:
     """Uncached and cached queries in headless chromium running the real search.js against a local http.server."""
     try:
         from playwright.sync_api import sync_playwright
@@ -141,13 +186,14 @@ def browser_numbers(site: Path, servers: list[bool], rounds: int = 1) -> None:
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
         for keep_alive in servers:
-            server = _serve(site, keep_alive)
+            server = _serve(site, keep_alive, nagle)
             load = os.getloadavg()[0]
             got = _measure(browser, f"http://127.0.0.1:{server.server_address[1]}/search/", rounds)
             server.shutdown()
             server.server_close()
             print("\n  server: python http.server, " + ("HTTP/1.1 keep-alive (like a production web server)" if keep_alive else
                                                       "its default HTTP/1.0: a new connection for every file")
+                  + (", Nagle's algorithm on (Python's default)" if nagle else ", TCP_NODELAY")
                   + f"; {len(got['first'])} queries; load average {load:.1f} → {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
             print(f"  first query transfer (meta.json + shards + detail chunks): median {_kb(statistics.median(got['bytes']))}, max {_kb(max(got['bytes']))}")
             print(f"  first query, uncached (target ≤ 100 ms): {_stat(got['first'])}")
@@ -178,6 +224,7 @@ def main() -> int:
     parser.add_argument("--no-browser", action="store_true")
     parser.add_argument("--rounds", type=int, default=1, help="times each query is measured in the browser")
     parser.add_argument("--http", choices=["both", "1.1", "1.0"], default="both", help="local server: HTTP/1.1 keep-alive, HTTP/1.0, or both")
+    parser.add_argument("--nagle", action="store_true", help="keep Nagle's algorithm on in the local server (Python's default; 40 ms stalls)")
     parser.add_argument("--full-site", action="store_true", help="also time the whole site build (Markdown + MkDocs); slow at 10,000 projects")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
@@ -205,10 +252,11 @@ def main() -> int:
               f"detail chunks: {len(chunks)} × {meta['chunk']} docs, median {_kb(statistics.median(chunks))}")
         print(f"  for comparison, the projects' searchable text alone is {_kb(text)} (one JSON index, as Material's, would exceed this)")
         python_numbers(files)
+        second_rounds(files, checked.portal)
         if args.full_site:
             full_build(data, Path(tmp))
         if not args.no_browser and CHROMIUM.exists():
-            browser_numbers(site, {"both": [True, False], "1.1": [True], "1.0": [False]}[args.http], args.rounds)
+            browser_numbers(site, {"both": [True, False], "1.1": [True], "1.0": [False]}[args.http], args.rounds, args.nagle)
         elif not args.no_browser:
             print(f"\n(browser: {CHROMIUM} missing, skipped)")
     return 0

@@ -4,9 +4,11 @@ Neither Material's search nor Pagefind segments Hangul (they match word prefixes
 is one JSON of every page. Here every Hangul word is expanded at build time into its two-syllable pieces
 (`자원봉사센터` → 자원·원봉·봉사·사센·센터), so `봉사` finds `자원봉사센터` and `예산` finds `예산을`;
 Latin words and numbers (`ESG`, `31,600` → `31600`) are matched by prefix. Keys are hashed into shards;
-each shard also carries the result rows (kind, title, link, unit, budget…) of its keys' best documents, so
-the first page of most queries is on screen after one round of parallel fetches; other rows are in small
-detail chunks, loaded only for the results shown. The browser side is content/assets/search.js, which must
+each shard also carries the result rows (kind, title, link, unit, budget…) of its keys' best documents, and
+of the first pages of the text's longer words and their three-syllable pieces (`예산을`, `추진비`), whose best
+documents often are no key's best; so the first page of a one-word query is on screen after one round of
+parallel fetches. Other rows (mostly of queries of several words) are in small detail chunks, loaded only for
+the results shown. The browser side is content/assets/search.js, which must
 tokenise exactly like `tokens` below.
 """
 
@@ -35,11 +37,17 @@ RARE = 64  # a Hangul key in at most this many documents carries all their rows:
 # chunk, nor, mostly, a longer word's (its top 10 lie near the top of its most selective piece).
 TOP = 12
 ROWS_MAX = 32_000  # bytes of rows one shard carries at most (all numbers from `20…` share a shard: rare ones get none)
+PAGE = 10  # results on search.js's first page
+# Bytes of rows a shard carries at most for phrases (Hangul words of 3+ syllables, `예산을`) whose first page is not
+# among their keys' best documents: such a query's first page is then on screen after one round of fetches too.
+PHRASE_MAX = 32_000
 ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_"
 TITLE, META, BODY = 2, 1, 0
 _WORD = re.compile(r"[\uac00-\ud7a3\u4e00-\u9fff]+|[a-z0-9]+(?:\.[0-9]+)?")
 _THOUSANDS = re.compile(r"(?<=\d),(?=\d{3})")
 _HANGUL = re.compile(r"[\uac00-\ud7a3\u4e00-\u9fff]")
+# A key's score by class (`Searcher._word_scores`), for a key that does not start the query word and for one that does.
+_SCORES = {start: [1 + 4 * (c >> 1) * (c >> 1) + (c & 1 if start else 0) for c in range(8)] for start in (False, True)}
 # Keys of the data that are identifiers, enums or personal data, never searchable text.
 _SKIP = {"id", "kind", "source", "refs", "continues", "strategy", "unit", "group", "$schema", "schema_ref", "contacts",
          "marks", "mark_outside", "merged_with_previous", "children", "year", "acknowledged", "declared_count"}
@@ -192,7 +200,11 @@ def plan_docs(bundle: PlanBundle, p: int) -> list[Doc]:
 
 
 def postings(docs: list[Doc]) -> dict[str, dict[int, int]]:
-    """Map each key to {document number → best class}; class = field weight × 2 + (1 if the key starts a word)."""
+    """Map each key to {document number → best class}; class = field weight × 2 + (1 if the key starts a word).
+
+    Every Hangul word of three or more syllables in the text maps to {}: a phrase, not a key, whose first page's rows
+    the shards carry (`_phrase_rows`); kept in the postings so a merged index (shards.merge_indexes) has them too.
+    """
     index: dict[str, dict[int, int]] = {}
     keys_of: dict[str, list[tuple[str, int]]] = {}  # word → its keys; words repeat a lot across documents
     for n, doc in enumerate(docs):
@@ -212,6 +224,9 @@ def postings(docs: list[Doc]) -> dict[str, dict[int, int]]:
                 index[key] = {n: cls}
             else:
                 row[n] = cls
+    for word in keys_of:  # never a key itself: keys are syllable pairs, single syllables or Latin words
+        if len(word) > 2 and _HANGUL.match(word):
+            index[word] = {}
     return index
 
 
@@ -238,18 +253,38 @@ def best_docs(row: dict[int, int], k: int = TOP) -> list[int]:
 def _shards(index: dict[str, dict[int, int]], rows: list[bytes]) -> list[bytes]:
     """Shard files: postings grouped into a power-of-two number of shards near SHARD_TARGET bytes, each with the rows of its keys' best documents."""
     encoded = {key: encode([n * 8 + c for n, c in sorted(row.items())]) for key, row in index.items()}
-    best = {key: best_docs(row, len(row) if len(row) <= RARE and _HANGUL.match(key) else TOP) for key, row in index.items()}
-    size = sum(len(k.encode()) + len(v) + 6 + sum(len(rows[d]) + 8 for d in best[k]) for k, v in encoded.items())
+    best = {key: best_docs(row, len(row) if len(row) <= RARE and _HANGUL.match(key) else TOP) for key, row in index.items() if row}
+    size = sum(len(k.encode()) + len(v) + 6 + sum(len(rows[d]) + 8 for d in best.get(k, ())) for k, v in encoded.items())
     count = 1
     while size / count > SHARD_TARGET:
         count *= 2
+    best |= {key: best_docs(row) for key, row in _prefix_hits(index, count).items()}
     keys: list[dict[str, str]] = [{} for _ in range(count)]
     for key, value in encoded.items():
         keys[shard_of(key, count)][key] = value
-    return [_shard_json(k, _carried(sorted(k, key=lambda key: (-len(index[key]), key)), best, rows), rows) for k in keys]
+    carried = [_carried(sorted((key for key in k if index[key]), key=lambda key: (-len(index[key]), key)), best, rows) for k in keys]
+    _phrase_rows(index, carried, rows)
+    return [_shard_json(k, sorted(found, key=str), rows) for k, found in zip(keys, carried, strict=True)]
 
 
-def _carried(keys: list[str], best: dict[str, list[int]], rows: list[bytes]) -> list[int]:
+def _prefix_hits(index: dict[str, dict[int, int]], count: int) -> dict[str, dict[int, int]]:
+    """{document → class} of each Latin key's query, which matches every key of its shard that begins with it (`31` → 31600)."""
+    latin = sorted(key for key, row in index.items() if row and not _HANGUL.match(key))
+    hits = {}
+    for i, key in enumerate(latin):
+        shard, row = shard_of(key, count), dict(index[key])
+        for longer in latin[i + 1 :]:
+            if not longer.startswith(key):
+                break  # sorted: the keys it begins follow it
+            if shard_of(longer, count) == shard:
+                for d, c in index[longer].items():
+                    if row.get(d, -1) < c:
+                        row[d] = c
+        hits[key] = row
+    return hits
+
+
+def _carried(keys: list[str], best: dict[str, list[int]], rows: list[bytes]) -> set[int]:
     """The documents whose rows a shard carries: its keys' best, commonest key first, those that fit in ROWS_MAX bytes."""
     found: set[int] = set()
     size = 0
@@ -259,7 +294,66 @@ def _carried(keys: list[str], best: dict[str, list[int]], rows: list[bytes]) -> 
         if size + more <= ROWS_MAX:
             found.update(new)
             size += more
-    return sorted(found, key=str)
+    return found
+
+
+def _marked(row: dict[int, int]) -> tuple[set[int], set[int]]:
+    """Documents of a key in a title or the meta fields (class 2 and up), and those where it starts a word (odd class)."""
+    return {d for d, c in row.items() if c >= 2}, {d for d, c in row.items() if c & 1}
+
+
+def _having(docs: set[int], rows: list[dict[int, int]]) -> set[int]:
+    """The documents also in every row: `keys() & set` loops over the smaller side, in C."""
+    for row in rows:
+        docs = row.keys() & docs
+    return docs
+
+
+def phrase_best(index: dict[str, dict[int, int]], phrase: str, k: int = PAGE, cache: dict[str, tuple[set[int], set[int]]] | None = None) -> list[int]:
+    """The `k` documents the one-word query `phrase` ranks first (as `Searcher.ranked`): every key present, highest score, then lowest number.
+
+    Only documents with a key in a title or the meta fields are scored one by one; the others score one a key, plus
+    one if the first key starts a word there, so they rank by number (`cache` keeps `_marked` of each key).
+    """
+    cache = {} if cache is None else cache
+    keyed = [(index.get(key, {}), _SCORES[start], key) for key, start in word_keys(phrase)]
+    for row, _, key in keyed:
+        if key not in cache:
+            cache[key] = _marked(row)
+    rows = sorted((row for row, _, _ in keyed), key=len)
+    rich = _having(set().union(*[rows[0].keys() & cache[key][0] for _, _, key in keyed]), rows[1:])
+    best = [d for _, d in heapq.nsmallest(k, [(-sum([scores[row[d]] for row, scores, _ in keyed]), d) for d in rich])]
+    if len(best) < k:
+        plain = _having(set(rows[0]), rows[1:]) - rich
+        starts = sorted(plain & cache[keyed[0][2]][1])[: k - len(best)]
+        best += starts + sorted(plain.difference(starts))[: k - len(best) - len(starts)]
+    return best
+
+
+def phrases(index: dict[str, dict[int, int]]) -> list[str]:
+    """The text's Hangul words of three or more syllables (`예산을`) and every three syllables inside them (`추진비` of 업무추진비), shortest first."""
+    words = [w for w, row in index.items() if not row]
+    return sorted({*words, *(w[i : i + 3] for w in words for i in range(len(w) - 2))}, key=lambda p: (len(p), p))
+
+
+def _phrase_rows(index: dict[str, dict[int, int]], carried: list[set[int]], rows: list[bytes]) -> None:
+    """Add to `carried` the rows a phrase's first page lacks, in the shard of its rarest key, up to PHRASE_MAX bytes a shard."""
+    count = len(carried)
+    extra = [0] * count
+    cache: dict[str, tuple[set[int], set[int]]] = {}
+    for phrase in phrases(index):
+        keys = [key for key, _ in word_keys(phrase)]
+        shards = {shard_of(key, count) for key in keys}
+        rarest = min(keys, key=lambda key: (len(index.get(key, ())), key))
+        have = set().union(*(carried[s] for s in shards))
+        if have.issuperset(index.get(rarest, ())):
+            continue  # every document the phrase can match rides along already (a rare key carries all its rows)
+        missing = [d for d in phrase_best(index, phrase, PAGE, cache) if d not in have]
+        target = shard_of(rarest, count)
+        more = sum(len(rows[d]) + 8 for d in missing)
+        if missing and extra[target] + more <= PHRASE_MAX:
+            carried[target].update(missing)
+            extra[target] += more
 
 
 def _shard_json(keys: dict[str, str], docs: list[int], rows: list[bytes]) -> bytes:

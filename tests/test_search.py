@@ -9,7 +9,24 @@ from pathlib import Path
 import pytest
 
 from site_builder.pipeline import check
-from site_builder.search import INDEX_DIR, Searcher, best_docs, decode, encode, index_files, normalise, shard_of, shard_postings, tokens, word_keys
+from site_builder.search import (
+    INDEX_DIR,
+    Doc,
+    Searcher,
+    best_docs,
+    decode,
+    encode,
+    index_files,
+    normalise,
+    phrase_best,
+    phrases,
+    plan_docs,
+    postings,
+    shard_of,
+    shard_postings,
+    tokens,
+    word_keys,
+)
 
 FIXTURE = Path(__file__).parent / "fixtures" / "data"
 DATA = Path(__file__).parent.parent / "data"
@@ -126,3 +143,52 @@ def test_first_page_comes_with_the_shards(real_index: dict[str, bytes], query: s
     s = Searcher(real_index)
     assert s.search(query, 10)
     assert not [f for f in s.fetched if f.startswith("d/")], query
+
+
+@pytest.fixture(scope="module")
+def synthetic(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, dict[int, int]], dict[str, bytes]]:
+    """Postings and index of a 600-project synthetic portal (benchmarks/portal.py): most keys too common to carry all their rows."""
+    from benchmarks.portal import generate
+
+    data = tmp_path_factory.mktemp("synthetic") / "data"
+    generate(data, 600, 50)
+    portal = check(data).portal
+    assert portal is not None
+    docs = [d for p, b in enumerate(sorted(portal.plans, key=lambda b: b.key)) for d in plan_docs(b, p)]
+    return postings(docs), index_files(portal)
+
+
+def _carried_rows(files: dict[str, bytes], keys: list[str]) -> set[int]:
+    """Documents whose rows ride in the shards of these keys."""
+    meta = json.loads(files[f"{INDEX_DIR}/meta.json"])
+    shards = {shard_of(key, meta["shards"]) for key in keys}
+    return {int(d) for s in shards for d in json.loads(files[f"{INDEX_DIR}/s/{s}.json"])["r"]}
+
+
+def test_postings_list_long_hangul_words_as_phrases() -> None:
+    doc = Doc("project", "예산을 집행", "x/", 0, text={2: ["예산을 집행"], 0: ["ESG 자원봉사센터"]})
+    index = postings([doc])
+    assert index["예산을"] == {} and index["자원봉사센터"] == {} and index["예산"] == {0: 5}
+    assert "집행" in index and index["집행"] and "esg" in index
+
+
+def test_phrase_best_ranks_like_the_searcher(synthetic: tuple[dict[str, dict[int, int]], dict[str, bytes]]) -> None:
+    index, files = synthetic
+    for phrase in random.Random(2).sample(phrases(index), 60):
+        assert phrase_best(index, phrase) == Searcher(files).ranked(phrase)[:10], phrase
+
+
+def test_phrase_first_pages_come_with_the_shards(synthetic: tuple[dict[str, dict[int, int]], dict[str, bytes]]) -> None:
+    """A word of 3+ syllables (`예산을`) or 3 syllables inside one (`추진비`): its first page rides in its keys' shards."""
+    index, files = synthetic
+    missing = [p for p in phrases(index) if not set(phrase_best(index, p)) <= _carried_rows(files, [k for k, _ in word_keys(p)])]
+    assert not missing, missing[:10]
+
+
+def test_prefix_first_pages_come_with_the_shards(synthetic: tuple[dict[str, dict[int, int]], dict[str, bytes]]) -> None:
+    """A Latin word or number matches every key it begins (`31` → 31600): the first page of that query rides along too."""
+    index, files = synthetic
+    latin = sorted(k for k, row in index.items() if row and not "가" <= k[0] <= "힣")
+    missing = [k for k in latin if not set(Searcher(files).ranked(k)[:10]) <= _carried_rows(files, [k])]
+    assert not [k for k in missing if len(k) <= 3], missing  # short prefixes (`esg`, `131`) match the most keys
+    assert len(missing) <= len(latin) // 20, missing[:10]  # long numbers crowd a few shards past ROWS_MAX

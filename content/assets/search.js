@@ -1,7 +1,8 @@
 /* Korean search over the build-time index of site_builder/search.py (keep the two in step).
  * Loads meta.json when the page opens; a query then fetches the shards of its keys, all at once, which
- * carry the result rows of their keys' best documents, so most first pages need nothing more; the
- * rows still missing come from small detail chunks. Hangul words are matched by their two-syllable
+ * carry the result rows of their keys' best documents and of the first pages of longer words (예산을),
+ * so a one-word query's first page needs nothing more; the rows still missing (mostly for queries of
+ * several words) come from small detail chunks. Hangul words are matched by their two-syllable
  * pieces (봉사 → 자원봉사센터), Latin words and numbers by prefix (ESG, 31,600 → 31600).
  * State lives in the URL (?q=&org=…). */
 (function () {
@@ -59,17 +60,18 @@
     return cache[rel];
   }
 
-  // Decodes the postings of one term (search.py `encode`) into best[d] = highest class; returns documents first seen.
-  function decodeInto(text, best, touched) {
+  // Decodes the postings of one term (search.py `encode`) into best[d] = highest class for the key numbered g
+  // (seen[d] === g); documents seen for the first time are written to list[len…] when there is a list. Returns len.
+  function decodeInto(text, best, seen, g, list, len) {
     var acc = 0, mul = 1, last = 0;
     for (var i = 0; i < text.length; i++) {
       var x = CODE[text.charCodeAt(i)];
       if (x >= 32) { acc += (x - 32) * mul; mul *= 32; continue; }
       last += acc + x * mul; acc = 0; mul = 1;
       var c = last % 8, d = (last - c) / 8;
-      if (best[d] < 0) touched.push(d);
-      if (best[d] < c) best[d] = c;
+      if (seen[d] !== g) { seen[d] = g; best[d] = c; if (list) list[len++] = d; } else if (best[d] < c) best[d] = c;
     }
+    return len;
   }
 
   function terms(shard, key, prefix) {
@@ -88,25 +90,42 @@
   }
 
   // Documents having every key, best score first, ties in document order; scores as search.py `Searcher.search`.
+  // The rarest key is decoded first and gives the candidates; each other key keeps those it has, so no loop runs
+  // over every document (the first query of a page runs this code cold).
   function rank(keys, shards, allow) {
-    var n = meta.docs, total = new Int32Array(n), count = new Uint16Array(n), best = new Int8Array(n).fill(-1), top = 0;
-    keys.forEach(function (k, i) {
-      var touched = [], keyed = shards[i].k;
-      terms(keyed, k[0], k[1]).forEach(function (t) { decodeInto(keyed[t], best, touched); });
-      for (var j = 0; j < touched.length; j++) {
-        var d = touched[j], c = best[d], f = c >> 1;
-        total[d] += 1 + 4 * f * f + (k[2] ? (c & 1) : 0);
-        count[d] += 1;
-        best[d] = -1;
+    var n = meta.docs, total = new Int32Array(n), best = new Int8Array(n), seen = new Uint16Array(n), cand = null, top = 0;
+    var order = keys.map(function (k, i) {
+      var keyed = shards[i].k, ts = terms(keyed, k[0], k[1]), size = 0;
+      ts.forEach(function (t) { size += keyed[t].length; });
+      return { key: k, keyed: keyed, terms: ts, size: size };
+    }).sort(function (a, b) { return a.size - b.size; });
+    order.forEach(function (o, i) {
+      var list = cand ? null : new Int32Array(n), g = i + 1, m = 0, len = 0;
+      o.terms.forEach(function (t) { len = decodeInto(o.keyed[t], best, seen, g, list, len); });
+      if (list) cand = list.subarray(0, len);
+      for (var j = 0; j < cand.length; j++) {
+        var d = cand[j], c = best[d], f = c >> 1;
+        if (seen[d] !== g) continue;
+        total[d] += 1 + 4 * f * f + (o.key[2] ? (c & 1) : 0);
+        cand[m++] = d;
       }
+      cand = cand.subarray(0, m);
     });
-    for (var d = 0; d < n; d++) if (count[d] === keys.length && total[d] > top) top = total[d];
-    var buckets = [];  // documents by score, each in document order: no sort needed
-    for (var s = 0; s <= top; s++) buckets.push([]);
-    for (d = 0; d < n; d++) if (count[d] === keys.length && (!allow || allow(d))) buckets[total[d]].push(d);
-    var out = new Int32Array(n), len = 0;
-    for (s = top; s > 0; s--) for (var j = 0; j < buckets[s].length; j++) out[len++] = buckets[s][j];
-    return out.subarray(0, len);
+    cand = cand || new Int32Array(0);
+    if (order.length && order[0].terms.length > 1) cand.sort();  // a prefix key's terms come one after another
+    var kept = new Int32Array(cand.length), count = 0;
+    for (var j = 0; j < cand.length; j++) {
+      var d = cand[j];
+      if (allow && !allow(d)) continue;
+      kept[count++] = d;
+      if (total[d] > top) top = total[d];
+    }
+    // Documents by score, best first, each score's in document order (a counting sort: no comparisons).
+    var start = new Int32Array(top + 2), out = new Int32Array(count);
+    for (j = 0; j < count; j++) start[top - total[kept[j]] + 1]++;
+    for (var s = 1; s <= top + 1; s++) start[s] += start[s - 1];
+    for (j = 0; j < count; j++) out[start[top - total[kept[j]]]++] = kept[j];
+    return out;
   }
 
   function planOf(d) {

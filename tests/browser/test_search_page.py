@@ -76,7 +76,7 @@ def test_at_least_twenty_queries() -> None:
     assert len(QUERIES) >= 20
 
 
-@pytest.mark.parametrize("query", ["돌봄", "ESG 경영", "31,600", "소속시설 운영", "인권"])
+@pytest.mark.parametrize("query", ["돌봄", "ESG 경영", "31,600", "소속시설 운영", "인권", "예산을", "3", "2024 사업"])
 def test_browser_ranking_equals_python_twin(search_page: Any, site: Site, query: str) -> None:
     expected = [r[1] for r in Searcher(index_files(site.portal)).search(query, 10)]
     assert _search(search_page, query) == expected
