@@ -6,12 +6,15 @@
 Each shard is `site-builder build --shard i/n` in its own process (as a CI matrix job would be), all started at
 once; then `site-builder assemble`. `--each` also times every shard alone, which is what one CI machine per shard
 would see (critical path: slowest shard + assemble). Prints wall-clock seconds of the whole build, of the parallel shard phase,
-of the assembly, and the speed-up, and checks that the assembled site has every page of the whole one.
+of the assembly, and the speed-up, and compares the assembled site with the whole one file by file (pages, downloads,
+search index, sitemap: every file should be byte-identical). `--keep DIR` keeps the sites.
 """
 
 from __future__ import annotations
 
 import argparse
+import filecmp
+import os
 import subprocess
 import sys
 import tempfile
@@ -41,6 +44,17 @@ def _pages(site: Path) -> set[str]:
     return {p.relative_to(site).as_posix() for p in site.rglob("index.html")}
 
 
+def _files(site: Path) -> set[str]:
+    return {os.path.relpath(os.path.join(d, f), site) for d, _, names in os.walk(site) for f in names}
+
+
+def compare(whole: Path, assembled: Path) -> tuple[list[str], list[str], list[str]]:
+    """Files only in the whole site, only in the assembled one, and in both with different bytes."""
+    a, b = _files(whole), _files(assembled)
+    differ = [f for f in sorted(a & b) if not filecmp.cmp(whole / f, assembled / f, shallow=False)]
+    return sorted(a - b), sorted(b - a), differ
+
+
 def main() -> int:
     """Generate (or reuse) a portal, build it whole and sharded, print the comparison."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -49,15 +63,18 @@ def main() -> int:
     parser.add_argument("--data", type=Path, help="an existing data folder (e.g. from benchmarks/run.py --keep)")
     parser.add_argument("--skip-whole", action="store_true", help="do not build the whole site (faster)")
     parser.add_argument("--each", action="store_true", help="also time each shard alone (as on its own CI machine)")
+    parser.add_argument("--keep", type=Path, help="build in this folder and keep it")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="shards-") as tmp:
-        work = Path(tmp)
+        work = args.keep or Path(tmp)
+        work.mkdir(parents=True, exist_ok=True)
         data = args.data
         if data is None:
             from benchmarks.portal import generate
 
             data = work / "data"
             generate(data, args.projects)
+        print("load average before: " + " ".join(f"{x:.2f}" for x in os.getloadavg()))
         whole = None
         if not args.skip_whole:
             whole = _run_all([_cli("build", "--data", str(data), "--site-dir", str(work / "whole"), "--build-dir", str(work / "b-whole"))])
@@ -80,6 +97,10 @@ def main() -> int:
                 path = max(alone) + assemble
                 print(f"one machine per shard (CI matrix): slowest shard + assemble = {path:.1f} s, speed-up {whole / path:.2f}×")
             print(f"pages: whole {len(_pages(work / 'whole')):,}, assembled {len(_pages(work / 'site')):,}, missing {len(missing)}")
+            only_whole, only_assembled, differ = compare(work / "whole", work / "site")
+            print(f"files: {len(_files(work / 'whole')):,} whole; only whole {len(only_whole)}, only assembled {len(only_assembled)}, "
+                  f"different bytes {len(differ)} {(only_whole + only_assembled + differ)[:5]}")
+        print("load average after: " + " ".join(f"{x:.2f}" for x in os.getloadavg()))
     return 0
 
 

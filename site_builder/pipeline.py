@@ -5,7 +5,7 @@ from __future__ import annotations
 import gc
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -87,22 +87,25 @@ def _paused_gc() -> Iterator[None]:
             gc.enable()
 
 
-def check(data_dir: Path, strict: bool = False) -> Checked:
-    """Load and validate everything; with `strict`, unacknowledged findings become errors."""
+def check(data_dir: Path, strict: bool = False, orgs: Collection[str] | None = None) -> Checked:
+    """Load and validate everything; with `strict`, unacknowledged findings become errors.
+
+    With `orgs` (a shard), only those organisations' project files are read; the other plans come without projects.
+    """
     with _paused_gc():
-        return _check(data_dir, strict)
+        return _check(data_dir, strict, orgs)
 
 
-def _check(data_dir: Path, strict: bool) -> Checked:
+def _check(data_dir: Path, strict: bool, orgs: Collection[str] | None = None) -> Checked:
     """`check` itself."""
     if not data_dir.is_dir():
         return Checked(None, [Problem(str(data_dir), 1, 1, "", "데이터 폴더가 없습니다", "폴더", "없음")])
-    data, problems = load_data(data_dir)
+    data, problems = load_data(data_dir, orgs)
     portal, invalid = validate(data)
     problems = sorted(set(problems + invalid + personal_data_problems(data)))  # nothing personal is published
     if portal is None:
         return Checked(None, problems)
-    found = portal_findings(portal)
+    found = portal_findings(portal if orgs is None else Portal(portal.site, [b for b in portal.plans if b.org.id in orgs]))
     if strict:
         expected = "plan.yaml `acknowledged`에 식별자 추가 또는 데이터 수정"
         problems += [Problem(f.file, f.line, 1, f.id, f"확인되지 않은 점검 결과: {f.message}", expected, f.id) for f in found if not f.acknowledged]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -443,8 +444,8 @@ def _rel(path: Path, root: Path) -> str:
         return path.as_posix()
 
 
-def load_data(root: Path) -> tuple[DataSet, list[Problem]]:
-    """Read every data file under `root` (site.yaml, <org>/org.yaml, <org>/<year>/…)."""
+def load_data(root: Path, orgs: Collection[str] | None = None) -> tuple[DataSet, list[Problem]]:
+    """Read every data file under `root` (site.yaml, <org>/org.yaml, <org>/<year>/…); with `orgs`, project files of those folders only."""
     problems: list[Problem] = []
 
     inside = root.resolve()
@@ -466,7 +467,7 @@ def load_data(root: Path) -> tuple[DataSet, list[Problem]]:
         if not org_dir.resolve().is_relative_to(inside):  # a linked folder would publish files from elsewhere
             problems.append(Problem(_rel(org_dir, root) + "/", 1, 1, "", "데이터 폴더 밖을 가리키는 링크입니다", "data/ 안의 폴더", "링크"))
             continue
-        plans.extend(_load_org(org_dir, root, read, problems))
+        plans.extend(_load_org(org_dir, root, read, problems, orgs is None or org_dir.name in orgs))
     return DataSet(site, plans), problems
 
 
@@ -488,8 +489,8 @@ def _name_collisions(paths: list[Path], root: Path) -> list[Problem]:
     return out
 
 
-def _load_org(org_dir: Path, root: Path, read: Any, problems: list[Problem]) -> list[PlanFiles]:
-    """Read one organisation directory and its plan years."""
+def _load_org(org_dir: Path, root: Path, read: Any, problems: list[Problem], with_projects: bool = True) -> list[PlanFiles]:
+    """Read one organisation directory and its plan years (without `with_projects`: project file names only, for a shard)."""
     org_path = org_dir / "org.yaml"
     if not org_path.exists():
         problems.append(Problem(_rel(org_path, root), 1, 1, "", "기관 파일이 없습니다", "org.yaml", "없음"))
@@ -504,7 +505,7 @@ def _load_org(org_dir: Path, root: Path, read: Any, problems: list[Problem]) -> 
         plan = read(plan_path, "plan")
         paths = sorted((year_dir / "projects").glob("*.yaml"))
         problems.extend(_name_collisions(paths, root))
-        projects = [read(p, "project") for p in paths]
+        projects = [read(p, "project") for p in paths] if with_projects else []
         if org and plan:
             out.append(PlanFiles(org, plan, [p for p in projects if p], {p.stem for p in paths}))
     return out

@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+import filecmp
+import json
+import os
 import shutil
 from pathlib import Path
 
 import pytest
 
-from site_builder.pipeline import Paths, check
+from site_builder.pipeline import Paths, build, check
+from site_builder.redaction import redact_portal
 from site_builder.search import INDEX_DIR, Searcher, index_files
-from site_builder.shards import assemble, build_shard, shard_orgs
+from site_builder.shards import MANIFEST, assemble, build_shard, folder_shard_orgs, page_order, published_portal, shard_orgs
 from tests.conftest import FIXTURE_DATA, ROOT
+
+WITHHELD = "withheld: {ground: 5, reason: 내부 검토 중}\n"
+FIELD_WITHHELD = "withheld_fields:\n  - {field: budget, ground: 5}\n"
 
 
 @pytest.fixture(scope="module")
@@ -21,6 +28,11 @@ def two_orgs(tmp_path_factory: pytest.TempPathFactory) -> Path:
     shutil.copytree(data / "demo-org", data / "other-org")
     org = data / "other-org" / "org.yaml"
     org.write_text(org.read_text(encoding="utf-8").replace("id: demo-org", "id: other-org").replace("시험군", "다른군"), encoding="utf-8")
+    site = data / "site.yaml"  # with an address, MkDocs writes a sitemap: the parts' sitemaps are merged in page order
+    site.write_text(site.read_text(encoding="utf-8") + "site_url: https://plans.example.go.kr/\n", encoding="utf-8")
+    projects = data / "other-org" / "2024" / "projects"  # 비공개 content must survive the trip through the shards' plan JSON
+    (projects / "p2.yaml").write_text((projects / "p2.yaml").read_text(encoding="utf-8") + WITHHELD, encoding="utf-8")
+    (projects / "p3.yaml").write_text((projects / "p3.yaml").read_text(encoding="utf-8") + FIELD_WITHHELD, encoding="utf-8")
     return data
 
 
@@ -44,6 +56,7 @@ def test_shards_split_organisations(two_orgs: Path) -> None:
     portal = check(two_orgs).portal
     assert portal is not None
     assert [shard_orgs(portal, "1/2"), shard_orgs(portal, "2/2")] == [["demo-org"], ["other-org"]]
+    assert [folder_shard_orgs(two_orgs, "1/2"), folder_shard_orgs(two_orgs, "2/2")] == [["demo-org"], ["other-org"]]  # before reading
     assert sorted(shard_orgs(portal, "1/2") + shard_orgs(portal, "2/2")) == ["demo-org", "other-org"]
     with pytest.raises(ValueError):
         shard_orgs(portal, "3/2")
@@ -70,7 +83,7 @@ def test_assembled_site_has_both_organisations_and_one_search(two_orgs: Path, sh
     assert any(u.startswith("demo-org/") for u in urls) and any(u.startswith("other-org/") for u in urls)
     portal = check(two_orgs).portal
     assert portal is not None
-    assert index == index_files(portal)  # the merged index is the one an unsharded build makes
+    assert index == index_files(redact_portal(portal))  # the merged index is the one an unsharded build makes
     assert not (site / "shard.json").exists()
 
 
@@ -79,3 +92,93 @@ def test_assemble_refuses_a_missing_shard(two_orgs: Path, shard_sites: list[Path
     checked, _ = assemble(Paths(ROOT, data=two_orgs, build=two_orgs.parent / "build-part"), shard_sites[:1], site)
     assert checked.problems and "어느 조각에도 없는 기관" in checked.problems[0].found
     assert not site.exists()
+
+
+@pytest.fixture(scope="module")
+def assembled(two_orgs: Path, shard_sites: list[Path]) -> Path:
+    """The two shards assembled."""
+    site = two_orgs.parent / "assembled"
+    checked, output = assemble(Paths(ROOT, data=two_orgs, build=two_orgs.parent / "build-asm"), shard_sites, site)
+    assert not checked.problems, (checked.problems, output)
+    return site
+
+
+def _files(site: Path) -> set[str]:
+    return {os.path.relpath(os.path.join(d, f), site) for d, _, names in os.walk(site) for f in names}
+
+
+def test_assembled_site_is_the_whole_site_byte_for_byte(two_orgs: Path, assembled: Path) -> None:
+    whole = two_orgs.parent / "whole"
+    checked, output = build(Paths(ROOT, data=two_orgs, build=two_orgs.parent / "build-whole"), whole)
+    assert not checked.problems, (checked.problems, output)
+    assert _files(whole) == _files(assembled)
+    assert [f for f in sorted(_files(whole)) if not filecmp.cmp(whole / f, assembled / f, shallow=False)] == []
+    assert (whole / "sitemap.xml").read_text(encoding="utf-8").count("<url>") > 20
+    home = (assembled / "index.html").read_text(encoding="utf-8")
+    assert "비공개 (제9조제1항제5호)" not in home and "내부 검토 중" not in "".join(
+        (assembled / f).read_text(encoding="utf-8", errors="replace") for f in _files(assembled) if f.endswith((".html", ".json", ".csv")))
+
+
+def test_assembly_portal_is_the_redacted_portal(two_orgs: Path, shard_sites: list[Path]) -> None:
+    manifests = [json.loads((s / MANIFEST).read_text(encoding="utf-8")) for s in shard_sites]
+    published, problems = published_portal(Paths(ROOT, data=two_orgs), shard_sites, manifests)
+    full = check(two_orgs).portal
+    assert published is not None and full is not None and not problems
+    expected = redact_portal(full)
+    assert [b.key for b in published.plans] == [b.key for b in expected.plans]
+    for got, want in zip(published.plans, expected.plans, strict=True):
+        assert got.org == want.org and got.plan == want.plan
+        assert got.projects == [p.model_copy(update={"contacts": []}) for p in want.projects]  # contacts are not in the plan JSON
+        assert [s.path for s in got.sources] == [s.path for s in want.sources]  # page dates come from the same files
+    assert any(p.withheld for b in published.plans for p in b.projects)
+
+
+def test_shard_reads_only_its_own_project_files(two_orgs: Path, tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    shutil.copytree(two_orgs, data)
+    (data / "other-org" / "2024" / "projects" / "p1.yaml").write_text("id: p1\ntitle: [깨진\n", encoding="utf-8")
+    first, _ = build_shard(Paths(ROOT, data=data, build=tmp_path / "b1"), tmp_path / "s1", [], spec="1/2")
+    assert not first.problems  # demo-org's shard never opens other-org's projects
+    second, _ = build_shard(Paths(ROOT, data=data, build=tmp_path / "b2"), tmp_path / "s2", [], spec="2/2")
+    assert second.problems and all("other-org" in p.file for p in second.problems)  # the owner reports it: the sharded build fails
+    assert not (tmp_path / "s2").exists()
+
+
+def test_shard_checks_references_into_other_organisations(two_orgs: Path, tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    shutil.copytree(two_orgs, data)
+    p1 = data / "demo-org" / "2024" / "projects" / "p1.yaml"
+    p1.write_text(p1.read_text(encoding="utf-8") + "continues: [other-org/2024/nope]\n", encoding="utf-8")
+    checked, _ = build_shard(Paths(ROOT, data=data, build=tmp_path / "b1"), tmp_path / "s1", [], spec="1/2")
+    assert [p.field for p in checked.problems] == ["continues[0]"]
+
+
+def test_links_between_shards_are_refused_at_assembly(two_orgs: Path, tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    shutil.copytree(two_orgs, data)
+    p1 = data / "demo-org" / "2024" / "projects" / "p1.yaml"
+    p1.write_text(p1.read_text(encoding="utf-8") + "continues: [other-org/2024/p1]\n", encoding="utf-8")
+    shards = []
+    for i in (1, 2):
+        checked, _ = build_shard(Paths(ROOT, data=data, build=tmp_path / f"b{i}"), tmp_path / f"s{i}", [], spec=f"{i}/2")
+        assert not checked.problems
+        shards.append(tmp_path / f"s{i}")
+    checked, _ = assemble(Paths(ROOT, data=data, build=tmp_path / "ba"), shards, tmp_path / "site")
+    assert checked.problems and "demo-org/2024/p1 → other-org/2024/p1" in checked.problems[0].found
+    together, _ = build_shard(Paths(ROOT, data=data, build=tmp_path / "bt"), tmp_path / "st", ["demo-org", "other-org"])
+    checked, _ = assemble(Paths(ROOT, data=data, build=tmp_path / "ba"), [tmp_path / "st"], tmp_path / "site")
+    assert not checked.problems  # both organisations in one shard: the link is on both pages
+
+
+def test_assemble_refuses_a_changed_plan_json(two_orgs: Path, shard_sites: list[Path], tmp_path: Path) -> None:
+    copies = [tmp_path / s.name for s in shard_sites]
+    for s, c in zip(shard_sites, copies, strict=True):
+        shutil.copytree(s, c)
+    (copies[0] / "downloads" / "demo-org-2024.json").write_text("{}", encoding="utf-8")
+    checked, _ = assemble(Paths(ROOT, data=two_orgs, build=tmp_path / "b"), copies, tmp_path / "site")
+    assert checked.problems and "demo-org-2024.json" in checked.problems[0].file
+
+
+def test_page_order_keeps_every_part_order() -> None:
+    runs = [["", "a/", "b/", "search/"], ["", "a/", "a/x/", "a/y/", "b/", "search/"], ["", "a/", "b/", "b/x/", "search/"]]
+    assert page_order(runs) == ["", "a/", "a/x/", "a/y/", "b/", "b/x/", "search/"]
