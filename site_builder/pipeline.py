@@ -5,7 +5,7 @@ from __future__ import annotations
 import gc
 import shutil
 import tempfile
-from collections.abc import Collection, Iterator
+from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -112,12 +112,13 @@ def _check(data_dir: Path, strict: bool, orgs: Collection[str] | None = None) ->
     return Checked(portal if not problems else None, problems, found)
 
 
-def generate(portal: Portal, history: History | None = None) -> dict[str, str | bytes]:
-    """Every generated file of the docs tree (pages, downloads, change feed), in memory."""
+def generate(portal: Portal, history: History | None = None, keep: Callable[[Page], bool] | None = None) -> dict[str, str | bytes]:
+    """Every generated file of the docs tree (pages, downloads, change feed), in memory; `keep`: only the pages it keeps (a shard)."""
     history = history or History()
     with _paused_gc():
         portal = redact_portal(portal)  # from here on nothing marked 비공개 exists (pages, index, downloads, feed)
         pages = portal_pages(portal, history) + citizen_pages(portal)
+        pages = pages if keep is None else [p for p in pages if keep(p)]
         lastmod.stamp(pages, portal)  # dates from the data's git history; none without git
     gc.freeze()  # the data is kept as is from here: collections (and forked workers) leave it alone
     try:

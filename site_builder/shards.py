@@ -20,9 +20,14 @@ import gzip
 import hashlib
 import heapq
 import json
+import multiprocessing
 import os
 import re
 import shutil
+import sys
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -39,7 +44,7 @@ from .model import Organisation, Plan, Project, SiteConfig
 from .pages import portal_pages
 from .privacy import content_problems
 from .problem import Problem
-from .render import render_all
+from .render import configured_jobs, render_all
 from .search import INDEX_DIR, decode, layout, shard_postings
 from .siteconfig import config_text
 from .source import SourceFile, load_file
@@ -133,6 +138,14 @@ def _stubs(portal: Portal, orgs: list[str]) -> dict[str, str | bytes]:
     return stubs
 
 
+# A shard's stand-ins for the portal-wide pages (assemble builds them): the targets of the shard pages' links and nav.
+PORTAL_STUBS: dict[str, str | bytes] = {
+    "index.md": "# 홈\n", "projects.md": "# 전체 사업 표\n", "search.md": "# 검색\n", "changes.md": "# 최근 변경\n",
+    "downloads.md": "# 데이터 내려받기\n\n## 열 설명 { #columns }\n", "reference/data-format.md": "# 데이터 형식 안내\n",
+}
+PORTAL_DOWNLOADS = "downloads/all-projects"
+
+
 def _config(published: Portal, root: Path, relaxed: bool) -> str:
     """The per-build MkDocs config of a redacted portal; `relaxed`: links into other shards are checked after assembly instead."""
     config = yaml.safe_load(config_text(published, root))
@@ -186,8 +199,10 @@ def build_shard(paths: pl.Paths, site_dir: Path, orgs: list[str], strict: bool =
     if checked.portal is None:
         return checked, ""
     history = load_history(paths.data_dir, checked.portal)
-    files = pl.generate(only_orgs(checked.portal, orgs), history)
-    files.update(_stubs(checked.portal, orgs))
+    own = set(orgs)
+    files = pl.generate(only_orgs(checked.portal, orgs), history, keep=lambda page: page.path.split("/")[0] in own)
+    files = {path: text for path, text in files.items() if not path.startswith(PORTAL_DOWNLOADS)}  # assemble makes these
+    files.update(_stubs(checked.portal, orgs) | PORTAL_STUBS)
     manifest = {"orgs": orgs, "data": data_fingerprint(paths.data_dir), "plans": sorted(b.key for b in checked.portal.plans if b.org.id in orgs),
                 "links": outside_links(checked.portal, orgs)}
     with build_lock(paths.build_dir, site_dir):  # like `build`: a second build of the same folders waits
@@ -230,6 +245,26 @@ def _index_files(postings: dict[str, dict[int, int]], rows: list[Any], plans: li
     return layout(postings, rows, plans, facets, chunk, base)
 
 
+def merged_index(shards: list[Path]) -> dict[str, bytes]:
+    """The one search index of these shards' sites."""
+    return merge_indexes([_read_index(s) for s in shards])
+
+
+@contextmanager
+def _merging(shards: list[Path]) -> Iterator[Callable[[], dict[str, bytes]]]:
+    """Start merging the shards' search indexes; the yielded function waits for the files (in this process off Linux)."""
+    if configured_jobs(2) < 2 or not sys.platform.startswith("linux") or threading.active_count() > 1:
+        yield lambda: merged_index(shards)
+        return
+    pool = multiprocessing.get_context("fork").Pool(1)
+    try:
+        result = pool.apply_async(merged_index, (shards,))
+        yield result.get
+    finally:
+        pool.terminate()
+        pool.join()
+
+
 def _read_index(site: Path, base: str = INDEX_DIR) -> dict[str, bytes]:
     """A built site's search index files, keyed like the docs tree."""
     return {p.relative_to(site).as_posix(): p.read_bytes() for p in (site / base).rglob("*.json")}
@@ -243,7 +278,7 @@ def _global_downloads(portal: Portal) -> dict[str, str | bytes]:
             "downloads/all-projects.xlsx": to_xlsx(rows), "downloads/all-projects.json": rows_json(rows)}
 
 
-def _global_files(published: Portal, data_dir: Path, index: dict[str, bytes]) -> dict[str, str | bytes]:
+def _global_files(published: Portal, data_dir: Path) -> dict[str, str | bytes]:
     """The portal-wide pages and files of the docs tree (nothing under an organisation's folder), from the redacted portal."""
     orgs = {b.org.id for b in published.plans}
     history = load_history(data_dir, published)  # today's 비공개 marks survive redaction, so the history is redacted alike
@@ -251,7 +286,6 @@ def _global_files(published: Portal, data_dir: Path, index: dict[str, bytes]) ->
     lastmod.stamp(pages, published)  # as `build` does: dates of the data files each page comes from
     files: dict[str, str | bytes] = dict(render_all(published, pages))
     files.update(_global_downloads(published))
-    files.update(index)
     files.update(vendor_files())
     live = {f"{b.key}/{p.id}" for b in published.plans for p in b.projects}
     files["feed.xml"] = atom_feed(history, published.site.title, published.site.site_url, live)
@@ -333,17 +367,58 @@ def _copy_shard(shard: Path, orgs: list[str], target: Path) -> None:
     for org in orgs:
         if (target / org).exists():
             shutil.rmtree(target / org)
-        shutil.copytree(shard / org, target / org, copy_function=_link_or_copy)
+        source = str(shard / org)
+        for folder, _, names in os.walk(source):  # plain strings: copytree's per-file stat and copystat cost seconds at 10,000 pages
+            into = os.path.join(str(target / org), os.path.relpath(folder, source))
+            os.makedirs(into, exist_ok=True)
+            for name in names:
+                _link_or_copy(os.path.join(folder, name), os.path.join(into, name))
         for path in sorted((shard / "downloads").glob(f"{org}-*")):
             _link_or_copy(str(path), str(target / "downloads" / path.name))
+
+
+@contextmanager
+def _staged(shards: list[Path], manifests: list[dict[str, Any]], staging: Path) -> Iterator[None]:
+    """Link every shard's organisation folders and downloads into `staging` in a thread while the body runs."""
+    failed: list[BaseException] = []
+
+    def stage() -> None:
+        try:
+            (staging / "downloads").mkdir(parents=True, exist_ok=True)
+            for shard, manifest in zip(shards, manifests, strict=True):
+                _copy_shard(shard, manifest["orgs"], staging)
+        except BaseException as exc:  # re-raised in the caller's thread
+            failed.append(exc)
+
+    worker = threading.Thread(target=stage, name="stage-shards")
+    worker.start()
+    try:
+        yield
+    finally:
+        worker.join()
+    if failed:
+        raise failed[0]
+
+
+def _move_in(staging: Path, site: Path) -> None:
+    """Move the staged organisation folders over MkDocs' stubs and the staged downloads beside the portal-wide ones (renames)."""
+    for entry in sorted(staging.iterdir()):
+        if entry.name == "downloads":
+            for path in sorted(entry.iterdir()):
+                os.replace(path, site / "downloads" / path.name)
+            continue
+        if (site / entry.name).exists():
+            shutil.rmtree(site / entry.name)
+        os.rename(entry, site / entry.name)
 
 
 def _link_or_copy(source: str, target: str) -> None:
     """A hard link (the assembled site is swapped in whole and never edited in place), or a copy across file systems."""
     try:
-        if os.path.lexists(target):
-            os.unlink(target)
         os.link(source, target)
+    except FileExistsError:
+        os.unlink(target)
+        _link_or_copy(source, target)
     except OSError:
         shutil.copy2(source, target)
 
@@ -430,7 +505,9 @@ def assemble(paths: pl.Paths, shards: list[Path], site_dir: Path) -> tuple[pl.Ch
     checked = pl.Checked(published, content_problems(paths.content_dir, set(site.acknowledged_personal_data), {d.lower() for d in site.email_domains}))
     if checked.problems:  # hand-written pages are published by the assembly
         return checked, ""
-    files = _global_files(published, paths.data_dir, merge_indexes([_read_index(s) for s in shards]))
+    with _merging(shards) as merged:  # the index is merged in another process meanwhile (on Linux)
+        files = _global_files(published, paths.data_dir)
+        files.update(merged())
     with build_lock(paths.build_dir, site_dir):
         return checked, _publish_assembled(paths, shards, manifests, files, site_dir, checked)
 
@@ -440,11 +517,15 @@ def _publish_assembled(paths: pl.Paths, shards: list[Path], manifests: list[dict
     """MkDocs for the portal pages, the shards copied in, links checked, then the swap (the caller holds the lock)."""
     assert checked.portal is not None
     write_tree(files, [paths.content_dir], paths.docs_dir)
-    tmp, output = _mkdocs(paths, _config(checked.portal, paths.root, relaxed=True), checked, site_dir)  # already redacted
-    if tmp is None:
-        return output
-    for shard, manifest in zip(shards, manifests, strict=True):
-        _copy_shard(shard, manifest["orgs"], tmp)
+    staging = fresh_dir(site_dir.resolve().parent, f".{site_dir.name}-shards-")
+    try:
+        with _staged(shards, manifests, staging):  # the shards' folders are linked in beside MkDocs' run (it waits on a process)
+            tmp, output = _mkdocs(paths, _config(checked.portal, paths.root, relaxed=True), checked, site_dir)  # already redacted
+        if tmp is None:
+            return output
+        _move_in(staging, tmp)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
     _merge_sitemaps(shards, tmp)
     broken = broken_links(tmp, {b.org.id for b in checked.portal.plans})
     if broken:
