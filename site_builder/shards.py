@@ -37,7 +37,7 @@ from pydantic import ValidationError
 
 from . import lastmod, mkdocs_seam
 from . import pipeline as pl
-from .downloads import dictionary_csv, dictionary_json, project_rows, rows_json, to_csv, to_xlsx
+from .downloads import dictionary_csv, dictionary_json, rows_json, to_csv, to_xlsx
 from .extrapages import citizen_pages
 from .history import atom_feed, load_history
 from .model import Organisation, Plan, Project, SiteConfig
@@ -245,20 +245,31 @@ def _index_files(postings: dict[str, dict[int, int]], rows: list[Any], plans: li
     return layout(postings, rows, plans, facets, chunk, base)
 
 
-def merged_index(shards: list[Path]) -> dict[str, bytes]:
-    """The one search index of these shards' sites."""
-    return merge_indexes([_read_index(s) for s in shards])
+def merged_files(shards: list[Path], manifests: list[dict[str, Any]]) -> dict[str, str | bytes]:
+    """What assemble makes from the shards' files alone: the one search index and the portal-wide downloads."""
+    files: dict[str, str | bytes] = dict(merge_indexes([_read_index(s) for s in shards]))
+    files.update(_global_downloads(_shard_rows(shards, manifests)))
+    return files
+
+
+def _shard_rows(shards: list[Path], manifests: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Every project row, plans in the order an unsharded build reads them, from the shards' per-plan row JSON."""
+    where = {key: shard for shard, m in zip(shards, manifests, strict=True) for key in m["plans"]}
+    rows: list[dict[str, Any]] = []
+    for key in sorted(where, key=lambda k: tuple(k.split("/"))):
+        rows += json.loads((where[key] / "downloads" / f"{key.replace('/', '-')}-projects.json").read_bytes())
+    return rows
 
 
 @contextmanager
-def _merging(shards: list[Path]) -> Iterator[Callable[[], dict[str, bytes]]]:
-    """Start merging the shards' search indexes; the yielded function waits for the files (in this process off Linux)."""
+def _merging(shards: list[Path], manifests: list[dict[str, Any]]) -> Iterator[Callable[[], dict[str, str | bytes]]]:
+    """Start `merged_files` in another process; the yielded function waits for the files (in this process off Linux)."""
     if configured_jobs(2) < 2 or not sys.platform.startswith("linux") or threading.active_count() > 1:
-        yield lambda: merged_index(shards)
+        yield lambda: merged_files(shards, manifests)
         return
     pool = multiprocessing.get_context("fork").Pool(1)
     try:
-        result = pool.apply_async(merged_index, (shards,))
+        result = pool.apply_async(merged_files, (shards, manifests))
         yield result.get
     finally:
         pool.terminate()
@@ -270,9 +281,8 @@ def _read_index(site: Path, base: str = INDEX_DIR) -> dict[str, bytes]:
     return {p.relative_to(site).as_posix(): p.read_bytes() for p in (site / base).rglob("*.json")}
 
 
-def _global_downloads(portal: Portal) -> dict[str, str | bytes]:
-    """The portal-wide downloads (data dictionary, all projects); per-plan files come from the shards."""
-    rows = [row for bundle in portal.plans for row in project_rows(bundle)]
+def _global_downloads(rows: list[dict[str, Any]]) -> dict[str, str | bytes]:
+    """The portal-wide downloads (data dictionary, all projects) of these rows; per-plan files come from the shards."""
     return {"downloads/columns.csv": dictionary_csv(), "downloads/columns.json": dictionary_json(),
             "downloads/all-projects.csv": to_csv(rows), "downloads/all-projects-excel.csv": to_csv(rows, bom=True),
             "downloads/all-projects.xlsx": to_xlsx(rows), "downloads/all-projects.json": rows_json(rows)}
@@ -285,7 +295,6 @@ def _global_files(published: Portal, data_dir: Path) -> dict[str, str | bytes]:
     pages = [p for p in portal_pages(published, history) + citizen_pages(published) if p.path.split("/")[0] not in orgs]
     lastmod.stamp(pages, published)  # as `build` does: dates of the data files each page comes from
     files: dict[str, str | bytes] = dict(render_all(published, pages))
-    files.update(_global_downloads(published))
     files.update(vendor_files())
     live = {f"{b.key}/{p.id}" for b in published.plans for p in b.projects}
     files["feed.xml"] = atom_feed(history, published.site.title, published.site.site_url, live)
@@ -498,18 +507,29 @@ def assemble(paths: pl.Paths, shards: list[Path], site_dir: Path) -> tuple[pl.Ch
     if errors:
         expected = "같은 데이터로 만든, 기관이 겹치지 않는 조각들"
         return pl.Checked(None, [Problem(str(paths.data_dir), 1, 1, "", "조각(샤드)을 합칠 수 없습니다", expected, e) for e in errors]), ""
+    with _merging(shards, manifests) as merged:  # index and downloads are made in another process meanwhile (on Linux)
+        checked, files = _portal_files(paths, shards, manifests)
+        if checked.portal is None or checked.problems:
+            return checked, ""
+        try:
+            files.update(merged())
+        except (OSError, ValueError, KeyError) as exc:  # a shard folder changed after it was built
+            problem = Problem(str(paths.data_dir), 1, 1, "", "조각의 검색 색인이나 사업 목록 JSON을 읽을 수 없습니다", "build --shard 가 쓴 그대로의 파일", str(exc)[:200])
+            return pl.Checked(None, [problem]), ""
+    with build_lock(paths.build_dir, site_dir):
+        return checked, _publish_assembled(paths, shards, manifests, files, site_dir, checked)
+
+
+def _portal_files(paths: pl.Paths, shards: list[Path], manifests: list[dict[str, Any]]) -> tuple[pl.Checked, dict[str, str | bytes]]:
+    """The redacted portal from the shards' plan JSON (with what is wrong with it) and its portal-wide pages."""
     published, problems = published_portal(paths, shards, manifests)
     if published is None:
-        return pl.Checked(None, problems), ""
+        return pl.Checked(None, problems), {}
     site = published.site
     checked = pl.Checked(published, content_problems(paths.content_dir, set(site.acknowledged_personal_data), {d.lower() for d in site.email_domains}))
     if checked.problems:  # hand-written pages are published by the assembly
-        return checked, ""
-    with _merging(shards) as merged:  # the index is merged in another process meanwhile (on Linux)
-        files = _global_files(published, paths.data_dir)
-        files.update(merged())
-    with build_lock(paths.build_dir, site_dir):
-        return checked, _publish_assembled(paths, shards, manifests, files, site_dir, checked)
+        return checked, {}
+    return checked, _global_files(published, paths.data_dir)
 
 
 def _publish_assembled(paths: pl.Paths, shards: list[Path], manifests: list[dict[str, Any]], files: dict[str, str | bytes],

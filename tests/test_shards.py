@@ -182,3 +182,13 @@ def test_assemble_refuses_a_changed_plan_json(two_orgs: Path, shard_sites: list[
 def test_page_order_keeps_every_part_order() -> None:
     runs = [["", "a/", "b/", "search/"], ["", "a/", "a/x/", "a/y/", "b/", "search/"], ["", "a/", "b/", "b/x/", "search/"]]
     assert page_order(runs) == ["", "a/", "a/x/", "a/y/", "b/", "b/x/", "search/"]
+
+
+def test_assemble_refuses_a_missing_rows_file(two_orgs: Path, shard_sites: list[Path], tmp_path: Path) -> None:
+    copies = [tmp_path / s.name for s in shard_sites]
+    for s, c in zip(shard_sites, copies, strict=True):
+        shutil.copytree(s, c)
+    (copies[1] / "downloads" / "other-org-2024-projects.json").unlink()
+    checked, _ = assemble(Paths(ROOT, data=two_orgs, build=tmp_path / "b"), copies, tmp_path / "site")
+    assert checked.problems and "other-org-2024-projects.json" in checked.problems[0].found
+    assert not (tmp_path / "site").exists()
