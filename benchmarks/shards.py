@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import filecmp
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -29,14 +30,23 @@ def _cli(*args: str) -> list[str]:
     return [sys.executable, "-m", "site_builder", *args]
 
 
+CPU: list[float] = []  # CPU seconds (user + system, children included) of each _run_all, in call order
+
+
+def _cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def _run_all(commands: list[list[str]]) -> float:
-    """Run commands at the same time; seconds until the last one ends (fails loudly)."""
-    t0 = time.perf_counter()
+    """Run commands at the same time; seconds until the last one ends (fails loudly); their CPU seconds go to CPU."""
+    t0, c0 = time.perf_counter(), _cpu()
     running = [subprocess.Popen(c, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True) for c in commands]
     for process, command in zip(running, commands, strict=True):
         _, err = process.communicate()
         if process.returncode:
             raise SystemExit(f"failed: {' '.join(command)}\n{err[-2000:]}")
+    CPU.append(_cpu() - c0)
     return time.perf_counter() - t0
 
 
@@ -78,18 +88,18 @@ def main() -> int:
         whole = None
         if not args.skip_whole:
             whole = _run_all([_cli("build", "--data", str(data), "--site-dir", str(work / "whole"), "--build-dir", str(work / "b-whole"))])
-            print(f"whole build: {whole:.1f} s")
+            print(f"whole build: {whole:.1f} s (CPU {CPU[-1]:.1f} s)")
         n = args.shards
         shards = [_cli("build", "--data", str(data), "--shard", f"{i}/{n}", "--site-dir", str(work / f"shard{i}"), "--build-dir", str(work / f"b{i}"))
                   for i in range(1, n + 1)]
         parallel = _run_all(shards)
-        print(f"{n} shards in parallel: {parallel:.1f} s")
+        print(f"{n} shards in parallel: {parallel:.1f} s (CPU {CPU[-1]:.1f} s)")
         alone = [_run_all([command]) for command in shards] if args.each else []
         if alone:
-            print("each shard alone: " + ", ".join(f"{t:.1f} s" for t in alone))
+            print("each shard alone: " + ", ".join(f"{t:.1f} s (CPU {c:.1f} s)" for t, c in zip(alone, CPU[-len(alone):], strict=True)))
         assemble = _run_all([_cli("assemble", *[str(work / f"shard{i}") for i in range(1, n + 1)], "--data", str(data),
                                   "--site-dir", str(work / "site"), "--build-dir", str(work / "b-all"))])
-        print(f"assemble: {assemble:.1f} s; sharded total {parallel + assemble:.1f} s")
+        print(f"assemble: {assemble:.1f} s (CPU {CPU[-1]:.1f} s); sharded total {parallel + assemble:.1f} s")
         if whole is not None:
             print(f"speed-up: {whole / (parallel + assemble):.2f}× (whole {whole:.1f} s vs sharded {parallel + assemble:.1f} s)")
             missing = _pages(work / "whole") - _pages(work / "site")
