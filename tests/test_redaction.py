@@ -196,26 +196,26 @@ def test_plan_text_naming_a_withheld_project_is_redacted(data_copy: Path) -> Non
     assert entries["p2"] == notice(8) and entries["p1"] == "첫 사업"
 
 
-def test_plan_block_marked_withheld_shows_only_heading_and_notice(data_copy: Path) -> None:
-    plan_file = data_copy / "demo-org/2024/plan.yaml"
+def _generate_with_mark(data: Path, line: str, mark: str) -> dict[str, str | bytes]:
+    """The generated files after `mark` (a `withheld:` line) is added under `line` of the fixture plan.yaml."""
+    plan_file = data / "demo-org/2024/plan.yaml"
     text = plan_file.read_text(encoding="utf-8")
-    assert "  - heading: 일반현황\n" in text
-    plan_file.write_text(text.replace("  - heading: 일반현황\n", "  - heading: 일반현황\n    withheld: {ground: 6}\n"), encoding="utf-8")
-    portal = check(data_copy).portal
+    assert line in text
+    indent = " " * (len(line) - len(line.lstrip(" -")))
+    plan_file.write_text(text.replace(line, f"{line}{indent}{mark}\n"), encoding="utf-8")
+    portal = check(data).portal
     assert portal is not None
-    page = generate(portal)["demo-org/2024/index.md"]
+    return generate(portal)
+
+
+def test_plan_block_marked_withheld_shows_only_heading_and_notice(data_copy: Path) -> None:
+    page = _generate_with_mark(data_copy, "  - heading: 일반현황\n", "withheld: {ground: 6}")["demo-org/2024/index.md"]
     assert isinstance(page, str) and "일반현황" in page and notice(6) in page
     assert "1과장 2팀" not in page and "정원" not in page
 
 
 def test_strategy_node_marked_withheld_keeps_its_place_but_not_its_content(data_copy: Path) -> None:
-    plan_file = data_copy / "demo-org/2024/plan.yaml"
-    text = plan_file.read_text(encoding="utf-8")
-    assert "        title: 열린 인사\n" in text
-    plan_file.write_text(text.replace("        title: 열린 인사\n", "        title: 열린 인사\n        withheld: {ground: 5, reason: REASONMARK 검토 중}\n"), encoding="utf-8")
-    portal = check(data_copy).portal
-    assert portal is not None
-    files = generate(portal)
+    files = _generate_with_mark(data_copy, "        title: 열린 인사\n", "withheld: {ground: 5, reason: REASONMARK 검토 중}")
     page = files["demo-org/2024/strategy/task1-1.md"]
     assert isinstance(page, str) and "열린 인사" in page and notice(5) in page and "제9조제1항제5호에 따라 공개하지 않습니다" in page
     assert "첫 사업" in page, "the projects linked to the node stay listed"
