@@ -44,6 +44,7 @@ from .model import Organisation, Plan, Project, SiteConfig
 from .pages import portal_pages
 from .privacy import content_problems
 from .problem import Problem
+from .redaction import redact_portal
 from .render import configured_jobs, render_all
 from .search import INDEX_DIR, decode, layout, shard_postings
 from .siteconfig import config_text
@@ -56,20 +57,6 @@ MANIFEST = "shard.json"
 _HREF = re.compile(r'(?:href|src)="([^"#?]*)')
 _URL = re.compile(r"\s*<url>.*?</url>", re.S)  # an entry with the line break and indent before it, as MkDocs wrote it
 _LOC = re.compile(r"<loc>(.*?)</loc>", re.S)
-
-
-def _redact(portal: Portal) -> Portal:
-    """The portal as published (withheld fields removed) when the pipeline redacts, else as it is."""
-    redact = getattr(pl, "redact_portal", None)
-    return redact(portal) if redact else portal
-
-
-def shard_orgs(portal: Portal, spec: str) -> list[str]:
-    """Organisations of shard `i/n` of a validated portal (the same as `folder_shard_orgs` of its data folder)."""
-    sizes: dict[str, int] = {}
-    for bundle in portal.plans:
-        sizes[bundle.org.id] = sizes.get(bundle.org.id, 0) + len(bundle.declared_ids) + 1
-    return deal(sizes, spec)
 
 
 def data_plans(data_dir: Path) -> dict[str, int]:
@@ -207,7 +194,7 @@ def build_shard(paths: pl.Paths, site_dir: Path, orgs: list[str], strict: bool =
                 "links": outside_links(checked.portal, orgs)}
     with build_lock(paths.build_dir, site_dir):  # like `build`: a second build of the same folders waits
         write_tree(files, [paths.content_dir], paths.docs_dir)
-        tmp, output = _mkdocs(paths, _config(_redact(checked.portal), paths.root, relaxed=False), checked, site_dir)
+        tmp, output = _mkdocs(paths, _config(redact_portal(checked.portal), paths.root, relaxed=False), checked, site_dir)
         if tmp is None:
             return checked, output
         (tmp / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")

@@ -13,7 +13,7 @@ import pytest
 from site_builder.pipeline import Paths, build, check
 from site_builder.redaction import redact_portal
 from site_builder.search import INDEX_DIR, Searcher, index_files
-from site_builder.shards import MANIFEST, assemble, build_shard, folder_shard_orgs, page_order, published_portal, shard_orgs
+from site_builder.shards import MANIFEST, assemble, build_shard, folder_shard_orgs, page_order, published_portal
 from tests.conftest import FIXTURE_DATA, ROOT
 
 WITHHELD = "withheld: {ground: 5, reason: 내부 검토 중}\n"
@@ -55,11 +55,10 @@ def _index(site: Path) -> dict[str, bytes]:
 def test_shards_split_organisations(two_orgs: Path) -> None:
     portal = check(two_orgs).portal
     assert portal is not None
-    assert [shard_orgs(portal, "1/2"), shard_orgs(portal, "2/2")] == [["demo-org"], ["other-org"]]
     assert [folder_shard_orgs(two_orgs, "1/2"), folder_shard_orgs(two_orgs, "2/2")] == [["demo-org"], ["other-org"]]  # before reading
-    assert sorted(shard_orgs(portal, "1/2") + shard_orgs(portal, "2/2")) == ["demo-org", "other-org"]
+    assert sorted(folder_shard_orgs(two_orgs, "1/2") + folder_shard_orgs(two_orgs, "2/2")) == sorted(b.org.id for b in portal.plans)
     with pytest.raises(ValueError):
-        shard_orgs(portal, "3/2")
+        folder_shard_orgs(two_orgs, "3/2")
 
 
 def test_each_shard_has_only_its_organisation(shard_sites: list[Path]) -> None:
