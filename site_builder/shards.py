@@ -239,12 +239,17 @@ def merged_files(shards: list[Path], manifests: list[dict[str, Any]]) -> dict[st
     return files
 
 
+def plan_shards(shards: list[Path], manifests: list[dict[str, Any]]) -> list[tuple[str, Path]]:
+    """(`<org>/<year>`, the shard that built it), plans in the order an unsharded build reads them."""
+    where = {key: shard for shard, m in zip(shards, manifests, strict=True) for key in m["plans"]}
+    return [(key, where[key]) for key in sorted(where, key=lambda k: tuple(k.split("/")))]
+
+
 def _shard_rows(shards: list[Path], manifests: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Every project row, plans in the order an unsharded build reads them, from the shards' per-plan row JSON."""
-    where = {key: shard for shard, m in zip(shards, manifests, strict=True) for key in m["plans"]}
     rows: list[dict[str, Any]] = []
-    for key in sorted(where, key=lambda k: tuple(k.split("/"))):
-        rows += json.loads((where[key] / "downloads" / f"{key.replace('/', '-')}-projects.json").read_bytes())
+    for key, shard in plan_shards(shards, manifests):
+        rows += json.loads((shard / "downloads" / f"{key.replace('/', '-')}-projects.json").read_bytes())
     return rows
 
 
@@ -345,10 +350,9 @@ def published_portal(paths: pl.Paths, shards: list[Path], manifests: list[dict[s
     source, problems = load_file(paths.data_dir / "site.yaml", f"{paths.data_dir.name}/site.yaml", "site")
     site, invalid = validate_file(source, SiteConfig) if source else (None, [])
     problems += invalid
-    where = {key: shard for shard, m in zip(shards, manifests, strict=True) for key in m["plans"]}
     bundles = []
-    for key in sorted(where, key=lambda k: tuple(k.split("/"))):
-        path = where[key] / "downloads" / f"{key.replace('/', '-')}.json"
+    for key, shard in plan_shards(shards, manifests):
+        path = shard / "downloads" / f"{key.replace('/', '-')}.json"
         try:
             bundles.append(published_bundle(json.loads(path.read_bytes()), paths.data_dir))
         except (OSError, ValueError, KeyError, ValidationError) as exc:  # a shard folder changed after it was built
