@@ -129,13 +129,11 @@ def generate(portal: Portal, history: History | None = None, keep: Callable[[Pag
 
 def _generate(portal: Portal, pages: list[Page], history: History) -> dict[str, str | bytes]:
     """Render pages (in workers for big portals) while downloads, search index and feed are made."""
-    with rendering(portal, pages) as rendered:  # big portals render in worker processes meanwhile
-        others: dict[str, str | bytes] = dict(download_files(portal))
-        others.update(index_files(portal))
-        others.update(vendor_files())
+    with rendering(portal, pages, side=(index_files, download_files)) as rendered:  # in worker processes for big portals
+        others: dict[str, str | bytes] = dict(vendor_files())
         live = {f"{b.key}/{p.id}" for b in portal.plans for p in b.projects}
         others["feed.xml"] = atom_feed(history, portal.site.title, portal.site.site_url, live)
-        files: dict[str, str | bytes] = dict(rendered())
+        files = rendered()
     files.update(others)
     return files
 

@@ -10,7 +10,7 @@ import posixpath
 import re
 import sys
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -215,10 +215,12 @@ def render_all(portal: Portal, pages: list[Page]) -> dict[str, str]:
 
 
 # Pages render independently (chart ids and table labels restart on every page), so big portals are rendered by
-# worker processes while the caller makes downloads and the search index; the result is the same dict, in page order.
+# worker processes; the side jobs (downloads, search index) run in the same pool, first, so both cores stay busy
+# to the end instead of the caller making them on a core the workers also want. The result is the same either way.
 PARALLEL_MIN_PAGES = 400
 _CHUNK = 40
-_SHARED: list[tuple[Portal, list[Page]]] = []  # what forked workers render from (inherited, never pickled)
+SideJob = Callable[[Portal], Mapping[str, str | bytes]]
+_SHARED: list[tuple[Portal, list[Page], Sequence[SideJob]]] = []  # what forked workers work from (inherited, never pickled)
 
 
 def configured_jobs(limit: int) -> int:
@@ -242,27 +244,42 @@ def worker_count(pages: int) -> int:
 
 def _render_chunk(span: tuple[int, int]) -> list[tuple[str, str]]:
     """Render pages[start:stop] in a worker."""
-    portal, pages = _SHARED[0]
+    portal, pages, _ = _SHARED[0]
     env = _environment()
     return [(page.path, render_page(env, page, portal)) for page in pages[span[0]:span[1]]]
 
 
+def _side_job(number: int) -> dict[str, str | bytes]:
+    """Run side job `number` in a worker."""
+    portal, _, side = _SHARED[0]
+    return dict(side[number](portal))
+
+
+def _in_order(pages: dict[str, str], side: list[Mapping[str, str | bytes]]) -> dict[str, str | bytes]:
+    """The pages, then each side job's files."""
+    files: dict[str, str | bytes] = dict(pages)
+    for made in side:
+        files.update(made)
+    return files
+
+
 @contextmanager
-def rendering(portal: Portal, pages: list[Page]) -> Iterator[Callable[[], dict[str, str]]]:
-    """Start rendering every page; the yielded function waits for the result (path → Markdown, in page order)."""
+def rendering(portal: Portal, pages: list[Page], side: Sequence[SideJob] = ()) -> Iterator[Callable[[], dict[str, str | bytes]]]:
+    """Start rendering every page and the side jobs; the yielded function waits for the files (pages in order, then each job's)."""
     workers = worker_count(len(pages))
     if not workers:
-        yield lambda: render_all(portal, pages)
+        yield lambda: _in_order(render_all(portal, pages), [job(portal) for job in side])
         return
     env = _environment()
     for name in env.list_templates():  # compiled once, before the fork, not once per worker
         env.get_template(name)
-    _SHARED[:] = [(portal, pages)]
+    _SHARED[:] = [(portal, pages, side)]
     pool = multiprocessing.get_context("fork").Pool(workers)
     try:
+        made = [pool.apply_async(_side_job, (i,)) for i in range(len(side))]  # queued first: the longest work starts at once
         spans = [(i, min(i + _CHUNK, len(pages))) for i in range(0, len(pages), _CHUNK)]
         result = pool.map_async(_render_chunk, spans, chunksize=1)
-        yield lambda: dict(pair for chunk in result.get() for pair in chunk)
+        yield lambda: _in_order(dict(pair for chunk in result.get() for pair in chunk), [m.get() for m in made])
     finally:
         pool.terminate()
         pool.join()

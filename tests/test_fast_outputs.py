@@ -71,9 +71,11 @@ def test_front_matter_is_what_yaml_dump_gives(title: str) -> None:
 
 
 def parallel_equals_sequential() -> None:
-    """Render the fixture portal in 2 forked workers and in this process; the pages must be the same, in the same order."""
+    """Render the fixture portal and its side jobs in 2 forked workers and in this process: the same files, in the same order."""
     from site_builder import redaction
+    from site_builder.downloads import download_files
     from site_builder.pages import portal_pages
+    from site_builder.search import index_files
 
     portal = check(FIXTURE_DATA).portal
     assert portal is not None
@@ -81,9 +83,12 @@ def parallel_equals_sequential() -> None:
     pages = portal_pages(published)
     render.PARALLEL_MIN_PAGES = 1
     assert render.worker_count(len(pages)) == 2
-    with render.rendering(published, pages) as rendered:
+    side = (index_files, download_files)
+    with render.rendering(published, pages, side) as rendered:
         parallel = rendered()
-    assert list(parallel.items()) == list(render.render_all(published, pages).items())
+    expected = {**render.render_all(published, pages), **index_files(published), **download_files(published)}
+    assert list(parallel) == list(expected)
+    assert parallel == expected
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="render workers fork, on Linux only")
