@@ -22,9 +22,10 @@ from .redaction import redact_portal
 from .render import rendering
 from .search import index_files
 from .siteconfig import config_text
-from .source import load_data
+from .source import PARALLEL_MIN_FILES, load_data
 from .validation import Portal, validate
 from .vendor import vendor_files
+from .workers import background
 from .writer import build_lock, recover_dir, remove_stale, replace_dir, write_tree
 
 
@@ -101,8 +102,10 @@ def _check(data_dir: Path, strict: bool, orgs: Collection[str] | None = None) ->
     if not data_dir.is_dir():
         return Checked(None, [Problem(str(data_dir), 1, 1, "", "데이터 폴더가 없습니다", "폴더", "없음")])
     data, problems = load_data(data_dir, orgs)
-    portal, invalid = validate(data)
-    problems = sorted(set(problems + invalid + personal_data_problems(data)))  # nothing personal is published
+    big = sum(len(files.projects) for files in data.plans) >= PARALLEL_MIN_FILES
+    with background(personal_data_problems, data, worth=big) as personal:  # a child scans while this process validates
+        portal, invalid = validate(data)
+        problems = sorted(set(problems + invalid + personal()))  # nothing personal is published
     if portal is None:
         return Checked(None, problems)
     found = portal_findings(portal if orgs is None else Portal(portal.site, [b for b in portal.plans if b.org.id in orgs]))

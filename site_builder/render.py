@@ -5,11 +5,8 @@ from __future__ import annotations
 import functools
 import html
 import multiprocessing
-import os
 import posixpath
 import re
-import sys
-import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
@@ -25,6 +22,7 @@ from .model import Project
 from .money import format_in_unit, parse_money
 from .pages import Page, node_path, project_path, unit_path
 from .validation import PlanBundle, Portal
+from .workers import can_fork, configured_jobs
 
 _DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # libyaml when present: same text, a tenth of the time
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|])")
@@ -223,23 +221,14 @@ SideJob = Callable[[Portal], Mapping[str, str | bytes]]
 _SHARED: list[tuple[Portal, list[Page], Sequence[SideJob]]] = []  # what forked workers work from (inherited, never pickled)
 
 
-def configured_jobs(limit: int) -> int:
-    """Processes to use: SITE_BUILDER_JOBS when set, else one per usable core, at most `limit` (MkDocs parts ask too)."""
-    wanted = os.environ.get("SITE_BUILDER_JOBS", "")
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-    return int(wanted) if wanted.isdecimal() else min(cores, limit)
-
-
 def worker_count(pages: int) -> int:
     """Worker processes worth starting for this many pages (0: render in this process).
 
-    None for small portals, off Linux, in a threaded process (`serve`) or with SITE_BUILDER_JOBS=1;
+    None for small portals, where forking is off (workers.can_fork) or with SITE_BUILDER_JOBS=1;
     otherwise one per core, at most 4.
     """
     jobs = configured_jobs(4)
-    if pages < PARALLEL_MIN_PAGES or jobs < 2 or threading.active_count() > 1:
-        return 0
-    return jobs if sys.platform.startswith("linux") else 0  # `fork` is safe on Linux only (macOS frameworks, no fork on Windows)
+    return jobs if pages >= PARALLEL_MIN_PAGES and jobs >= 2 and can_fork() else 0
 
 
 def _render_chunk(span: tuple[int, int]) -> list[tuple[str, str]]:

@@ -20,13 +20,11 @@ import gzip
 import hashlib
 import heapq
 import json
-import multiprocessing
 import os
 import re
 import shutil
-import sys
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
@@ -45,12 +43,13 @@ from .pages import portal_pages
 from .privacy import content_problems
 from .problem import Problem
 from .redaction import redact_portal
-from .render import configured_jobs, render_all
+from .render import render_all
 from .search import INDEX_DIR, decode, layout, shard_postings
 from .siteconfig import config_text
 from .source import SourceFile, load_file
 from .validation import PlanBundle, Portal, validate_file
 from .vendor import vendor_files
+from .workers import background
 from .writer import build_lock, fresh_dir, replace_dir, write_tree
 
 MANIFEST = "shard.json"
@@ -251,21 +250,6 @@ def _shard_rows(shards: list[Path], manifests: list[dict[str, Any]]) -> list[dic
     for key, shard in plan_shards(shards, manifests):
         rows += json.loads((shard / "downloads" / f"{key.replace('/', '-')}-projects.json").read_bytes())
     return rows
-
-
-@contextmanager
-def _merging(shards: list[Path], manifests: list[dict[str, Any]]) -> Iterator[Callable[[], dict[str, str | bytes]]]:
-    """Start `merged_files` in another process; the yielded function waits for the files (in this process off Linux)."""
-    if configured_jobs(2) < 2 or not sys.platform.startswith("linux") or threading.active_count() > 1:
-        yield lambda: merged_files(shards, manifests)
-        return
-    pool = multiprocessing.get_context("fork").Pool(1)
-    try:
-        result = pool.apply_async(merged_files, (shards, manifests))
-        yield result.get
-    finally:
-        pool.terminate()
-        pool.join()
 
 
 def _read_index(site: Path, base: str = INDEX_DIR) -> dict[str, bytes]:
@@ -498,7 +482,7 @@ def assemble(paths: pl.Paths, shards: list[Path], site_dir: Path) -> tuple[pl.Ch
     if errors:
         expected = "같은 데이터로 만든, 기관이 겹치지 않는 조각들"
         return pl.Checked(None, [Problem(str(paths.data_dir), 1, 1, "", "조각(샤드)을 합칠 수 없습니다", expected, e) for e in errors]), ""
-    with _merging(shards, manifests) as merged:  # index and downloads are made in another process meanwhile (on Linux)
+    with background(merged_files, shards, manifests) as merged:  # index and downloads are made in another process meanwhile (on Linux)
         checked, files = _portal_files(paths, shards, manifests)
         if checked.portal is None or checked.problems:
             return checked, ""

@@ -13,6 +13,7 @@ from typing import Any
 import yaml
 
 from .problem import Problem
+from .workers import mapped
 
 Path_ = tuple[str | int, ...]
 
@@ -444,17 +445,18 @@ def _rel(path: Path, root: Path) -> str:
         return path.as_posix()
 
 
+# From this many project files, they are read by worker processes (one per core): parsing is most of the
+# reading, and a parsed file travels back pickled at about a third of what parsing it costs.
+PARALLEL_MIN_FILES = 400
+
+
 def load_data(root: Path, orgs: Collection[str] | None = None) -> tuple[DataSet, list[Problem]]:
     """Read every data file under `root` (site.yaml, <org>/org.yaml, <org>/<year>/…); with `orgs`, project files of those folders only."""
     problems: list[Problem] = []
-
     inside = root.resolve()
 
     def read(path: Path, kind: str) -> SourceFile | None:
-        if not path.resolve().is_relative_to(inside):  # a link may not publish files from elsewhere
-            problems.append(Problem(_rel(path, root), 1, 1, "", "데이터 폴더 밖을 가리키는 링크입니다", "data/ 안의 파일", "링크"))
-            return None
-        loaded, found = load_file(path, _rel(path, root), kind)
+        loaded, found = _read(path, kind, root, inside)
         problems.extend(found)
         return loaded
 
@@ -462,13 +464,33 @@ def load_data(root: Path, orgs: Collection[str] | None = None) -> tuple[DataSet,
     site = read(site_path, "site") if site_path.exists() else None
     if not site_path.exists():
         problems.append(Problem(_rel(site_path, root), 1, 1, "", "사이트 설정 파일이 없습니다", "data/site.yaml", "없음"))
-    plans: list[PlanFiles] = []
+    plans: list[tuple[PlanFiles | None, list[Path]]] = []
     for org_dir in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")):
         if not org_dir.resolve().is_relative_to(inside):  # a linked folder would publish files from elsewhere
             problems.append(Problem(_rel(org_dir, root) + "/", 1, 1, "", "데이터 폴더 밖을 가리키는 링크입니다", "data/ 안의 폴더", "링크"))
             continue
         plans.extend(_load_org(org_dir, root, read, problems, orgs is None or org_dir.name in orgs))
-    return DataSet(site, plans), problems
+    _read_projects(plans, root, inside, problems)
+    return DataSet(site, [files for files, _ in plans if files]), problems
+
+
+def _read(path: Path, kind: str, root: Path, inside: Path) -> tuple[SourceFile | None, list[Problem]]:
+    """One data file under `root` (resolved: `inside`), or the problems that stopped it loading."""
+    if not path.resolve().is_relative_to(inside):  # a link may not publish files from elsewhere
+        return None, [Problem(_rel(path, root), 1, 1, "", "데이터 폴더 밖을 가리키는 링크입니다", "data/ 안의 파일", "링크")]
+    return load_file(path, _rel(path, root), kind)
+
+
+def _read_projects(plans: list[tuple[PlanFiles | None, list[Path]]], root: Path, inside: Path, problems: list[Problem]) -> None:
+    """Read every plan's project files, all together (in workers when there are many), into its PlanFiles."""
+    paths = [path for _, mine in plans for path in mine]
+    loaded = iter(mapped(lambda path: _read(path, "project", root, inside), paths, PARALLEL_MIN_FILES))
+    for files, mine in plans:
+        for _ in mine:
+            source, found = next(loaded)
+            problems.extend(found)
+            if source and files:
+                files.projects.append(source)
 
 
 def _name_key(stem: str) -> str:
@@ -489,14 +511,14 @@ def _name_collisions(paths: list[Path], root: Path) -> list[Problem]:
     return out
 
 
-def _load_org(org_dir: Path, root: Path, read: Any, problems: list[Problem], with_projects: bool = True) -> list[PlanFiles]:
-    """Read one organisation directory and its plan years (without `with_projects`: project file names only, for a shard)."""
+def _load_org(org_dir: Path, root: Path, read: Any, problems: list[Problem], with_projects: bool = True) -> list[tuple[PlanFiles | None, list[Path]]]:
+    """Read one organisation directory and its plan files, with the project files to read for each plan (none without `with_projects`: a shard)."""
     org_path = org_dir / "org.yaml"
     if not org_path.exists():
         problems.append(Problem(_rel(org_path, root), 1, 1, "", "기관 파일이 없습니다", "org.yaml", "없음"))
         return []
     org = read(org_path, "organisation")
-    out: list[PlanFiles] = []
+    out: list[tuple[PlanFiles | None, list[Path]]] = []
     for year_dir in sorted(p for p in org_dir.iterdir() if p.is_dir()):
         plan_path = year_dir / "plan.yaml"
         if not plan_path.exists():
@@ -505,7 +527,6 @@ def _load_org(org_dir: Path, root: Path, read: Any, problems: list[Problem], wit
         plan = read(plan_path, "plan")
         paths = sorted((year_dir / "projects").glob("*.yaml"))
         problems.extend(_name_collisions(paths, root))
-        projects = [read(p, "project") for p in paths] if with_projects else []
-        if org and plan:
-            out.append(PlanFiles(org, plan, [p for p in projects if p], {p.stem for p in paths}))
+        files = PlanFiles(org, plan, [], {p.stem for p in paths}) if org and plan else None
+        out.append((files, paths if with_projects else []))  # read even without a plan: their errors are shown too
     return out
