@@ -7,6 +7,7 @@ commits, never from the clock or file times, so the same checkout always gives t
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -31,53 +32,77 @@ def _boundaries(cwd: Path) -> set[str]:
     return set(path.read_text().split()) if path and path.is_file() else set()
 
 
-def file_dates(directory: Path) -> dict[Path, str]:
-    """Resolved file path → `YYYY-MM-DD` of the newest commit touching it (empty without git)."""
+def file_dates(directory: Path) -> dict[str, str]:
+    """Resolved file path (as text) → `YYYY-MM-DD` of the newest commit touching it (empty without git)."""
     directory = directory.resolve()
     top = _git(directory, "rev-parse", "--show-toplevel")
     log = _git(directory, "log", f"--format={_MARK}%H %cs", "--name-only", "--no-renames", "--", ".")
     if not top or log is None:
         return {}
-    root, cut = Path(top.strip()), _boundaries(directory)
-    dates: dict[Path, str] = {}
+    root, cut = top.strip(), _boundaries(directory)
+    resolve = _Resolver()
+    dates: dict[str, str] = {}
     for entry in log.split(_MARK)[1:]:
         head, *names = entry.strip().splitlines()
         commit, date = head.split()
         for name in filter(None, names):
-            path = (root / name).resolve()
+            path = resolve(os.path.join(root, name))
             if path not in dates:
                 dates[path] = "" if commit in cut else date
     return {p: d for p, d in dates.items() if d}
 
 
-def _bundle_files(bundle: PlanBundle) -> list[Path]:
-    """The plan file and every project file of a plan."""
-    return [bundle.plan_file.path] + [f.path for f in bundle.project_files.values()]
+class _Resolver:
+    """`os.path.realpath` of many files in few folders: each folder is resolved once, each file checked for a link."""
+
+    def __init__(self) -> None:
+        """No folder resolved yet."""
+        self.folders: dict[str, str] = {}
+
+    def __call__(self, path: str | Path) -> str:
+        """The real path of `path`, as text."""
+        folder, name = os.path.split(os.fspath(path))
+        real = self.folders.get(folder)
+        if real is None:
+            real = self.folders[folder] = os.path.realpath(folder)
+        joined = os.path.join(real, name)
+        return os.path.realpath(joined) if os.path.islink(joined) else joined
 
 
-def page_sources(context: dict[str, Any], portal: Portal) -> list[Path]:
-    """The data files a page is made from: its project (and plan), its plan, or all plans."""
-    bundle, project = context.get("bundle"), context.get("project")
-    if project is not None and bundle is not None:
-        own = bundle.project_files.get(project.id)
-        return [bundle.plan_file.path] + ([own.path] if own else [])
-    if bundle is not None:
-        return _bundle_files(bundle)
-    return [p for b in portal.plans for p in _bundle_files(b)]
+def _newest(paths: list[Path], dates: dict[str, str], resolve: _Resolver) -> str:
+    """The newest date among these files ('' when none is known)."""
+    return max((dates.get(resolve(p), "") for p in paths), default="")
+
+
+def _plan_dates(bundle: PlanBundle, dates: dict[str, str], resolve: _Resolver) -> tuple[str, dict[str, str]]:
+    """A plan's newest date over all its files, and each project page's (its plan file and its own file)."""
+    plan = _newest([bundle.plan_file.path], dates, resolve)
+    own = {pid: max(plan, _newest([f.path], dates, resolve)) for pid, f in bundle.project_files.items()}
+    return max([plan, *own.values()]), own
 
 
 def stamp(pages: list[Any], portal: Portal) -> None:
-    """Put `updated` (newest date among the page's sources) into each page's context when known."""
+    """Put `updated` (newest date among the data files the page comes from) into each page's context when known.
+
+    A project page comes from its file and its plan file, a plan's pages from all its files, portal-wide pages from
+    every plan's files; each plan's dates are worked out once, not once per page.
+    """
     folders = {b.plan_file.path.resolve().parent.parent.parent for b in portal.plans}
-    dates: dict[Path, str] = {}
+    dates: dict[str, str] = {}
     for folder in sorted(folders):
         dates.update(file_dates(folder))
     if not dates:
         return
-    resolved: dict[Path, Path] = {}  # a plan's files are the sources of many pages: resolve each once
+    resolve = _Resolver()
+    plans = {id(b): _plan_dates(b, dates, resolve) for b in portal.plans}
+    everything = max((newest for newest, _ in plans.values()), default="")
     for page in pages:
-        sources = page_sources(page.context, portal)
-        resolved.update((p, p.resolve()) for p in sources if p not in resolved)
-        known = [dates[resolved[p]] for p in sources if resolved[p] in dates]
-        if known:
-            page.context["updated"] = max(known)
+        bundle, project = page.context.get("bundle"), page.context.get("project")
+        if bundle is None:
+            updated = everything
+        elif project is None:
+            updated = plans[id(bundle)][0]
+        else:
+            updated = plans[id(bundle)][1].get(project.id) or _newest([bundle.plan_file.path], dates, resolve)
+        if updated:
+            page.context["updated"] = updated

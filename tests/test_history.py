@@ -122,6 +122,25 @@ def test_one_git_log_and_one_cat_file_for_all_files(repo: Path, monkeypatch: pyt
     assert calls.count("log") == 1 and calls.count("cat-file") == 1 and "show" not in calls
 
 
+def test_committed_files_are_not_read_again(repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The version in the working tree is the project the build validated: only older versions are parsed, and the
+    # history is the one that parsing every version gives, also for a file changed since its last commit.
+    work = tmp_path / "repo"
+    shutil.copytree(repo, work)
+    edit(work, CARE, "title: 마을 돌봄 확대", "title: 마을 돌봄 (저장 전)")
+    portal = portal_of(work / "data")
+    parsed: list[bytes | None] = []
+    real = history_mod._project
+    monkeypatch.setattr(history_mod, "_project", lambda blob: parsed.append(blob) or real(blob))
+    quick = load_history(work / "data", portal)
+    monkeypatch.setattr(history_mod, "_blob_id", lambda path, like: None)  # as before: every version parsed
+    parsed_before = len(parsed)
+    slow = load_history(work / "data", portal)
+    assert quick.by_project == slow.by_project
+    assert parsed_before == len(parsed) - parsed_before - 2  # 2023 care and 2024 trail: their working files are in HEAD
+    assert quick.of("town/2024/care")[0].title == "마을 돌봄 확대"  # the committed title: uncommitted edits are no history
+
+
 def test_pages_show_history_and_feed_is_valid_atom(repo: Path) -> None:
     portal = portal_of(repo / "data")
     files = generate(portal, load_history(repo / "data", portal))
