@@ -8,8 +8,10 @@ The same seed always gives the same files.
 
 from __future__ import annotations
 
+import os
 import random
 import shutil
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +21,8 @@ ROOT = Path(__file__).resolve().parent.parent
 PER_PLAN = 50  # projects per plan: a national portal has hundreds of organisations × a few years × dozens
 YEARS = (2023, 2024)
 FIRST_YEAR_LABELS = {"target": "목표", "result": "실적"}
+EDIT_COMMITS = 3  # commits after the first, each retitling EDIT_SHARE of the projects
+EDIT_SHARE = 0.02
 
 _DUMP = {"allow_unicode": True, "sort_keys": False, "Dumper": getattr(yaml, "CSafeDumper", yaml.SafeDumper)}
 
@@ -109,8 +113,8 @@ def _write(path: Path, doc: dict[str, Any]) -> None:
     path.write_text(yaml.dump(doc, **_DUMP), encoding="utf-8")
 
 
-def generate(target: Path, projects: int, per_plan: int = PER_PLAN, seed: int = 7) -> dict[str, int]:
-    """Write a synthetic portal of `projects` projects into `target` (a data directory); returns its shape."""
+def generate(target: Path, projects: int, per_plan: int = PER_PLAN, seed: int = 7, history: bool = True) -> dict[str, int]:
+    """Write a synthetic portal of `projects` projects into `target` (a data directory; with `history`, under git); returns its shape."""
     rng = random.Random(seed)
     pool = text_pool(ROOT / "data")
     skeleton = yaml.safe_load((ROOT / "data/jb-sswa/2024/plan.yaml").read_text(encoding="utf-8"))
@@ -133,4 +137,31 @@ def generate(target: Path, projects: int, per_plan: int = PER_PLAN, seed: int = 
         for i in range(size):
             pid = f"p{i:03d}" if rng.random() < 0.8 else f"y{year}-{i:03d}"  # most projects continue from year to year
             _write(folder / f"{pid}.yaml", project(rng, pid, i + 1, plan, pool, nodes))
+    if history and shutil.which("git"):
+        commit_history(target, rng)
     return {"projects": projects, "plans": plans, "orgs": orgs}
+
+
+def _git(repo: Path, *args: str, date: str = "2024-01-02T09:00:00+09:00") -> None:
+    """Run git in the portal's repository with a fixed identity and date (the same seed gives the same commits)."""
+    who = {"GIT_AUTHOR_NAME": "벤치", "GIT_AUTHOR_EMAIL": "bench@example.go.kr", "GIT_COMMITTER_NAME": "벤치",
+           "GIT_COMMITTER_EMAIL": "bench@example.go.kr", "GIT_AUTHOR_DATE": date, "GIT_COMMITTER_DATE": date}
+    subprocess.run(["git", "-C", str(repo), *args], env={**os.environ, **who}, check=True, capture_output=True)
+
+
+def commit_history(data: Path, rng: random.Random, edits: int = EDIT_COMMITS, share: float = EDIT_SHARE) -> None:
+    """Put the portal under git as staff would: one first commit, then commits that each retitle a share of the projects.
+
+    Real portals are published from git, so a build reads the history (change lists, feed, last-updated dates).
+    """
+    repo = data.parent
+    _git(repo, "init", "-q")
+    _git(repo, "add", "--", data.name)
+    _git(repo, "commit", "-q", "-m", "처음 올림")
+    files = sorted(data.glob("*/*/projects/*.yaml"))
+    for k in range(edits):
+        for path in rng.sample(files, max(1, int(len(files) * share))):
+            doc = yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+            doc["title"] = f"{doc['title']} (수정 {k + 1})"
+            _write(path, doc)
+        _git(repo, "commit", "-q", "-a", "-m", f"사업명 수정 {k + 1}", date=f"2024-0{k + 2}-01T09:00:00+09:00")
