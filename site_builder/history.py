@@ -11,7 +11,7 @@ from __future__ import annotations
 import difflib
 import hashlib
 import re
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -182,8 +182,13 @@ def _project(blob: bytes | None) -> Project | None:
         return None
 
 
-def load_history(data_dir: Path, portal: Portal) -> History:
-    """The change history of every project file under `data_dir` (empty when git cannot tell)."""
+def load_history(data_dir: Path, portal: Portal, orgs: Collection[str] | None = None, validated: bool = True) -> History:
+    """The change history of every project file under `data_dir` (empty when git cannot tell).
+
+    `orgs`: only these organisations' files (a shard's own). `validated`: the portal's projects were validated from
+    the working files, so a version with the same bytes is not parsed again (False for a portal rebuilt from published
+    JSON, as `assemble` has: its projects are redacted).
+    """
     repo = _repository(data_dir)
     if isinstance(repo, str):
         return History(reason=repo)
@@ -191,7 +196,7 @@ def load_history(data_dir: Path, portal: Portal) -> History:
     commits = _read_log(root, data_rel)
     if commits is None:
         return History(reason="git 기록을 읽지 못했습니다")
-    lineages = _lineages(commits, data_rel)
+    lineages = {path: versions for path, versions in _lineages(commits, data_rel).items() if orgs is None or path.split("/")[0] in orgs}
     blobs = _read_blobs(root, {v.blob for vs in lineages.values() for v in vs if v.blob})
     context = _Context.of(portal)
     now = {f"{b.key}/{p.id}": p for b in portal.plans for p in b.projects}  # today's 비공개 marks, committed or not
@@ -201,7 +206,7 @@ def load_history(data_dir: Path, portal: Portal) -> History:
         if m:
             key = f"{m['org']}/{m['year']}/{m['id']}"
             today = now.get(key)
-            working = _blob_id(data_dir / path, versions[-1].blob) if today is not None else None
+            working = _blob_id(data_dir / path, versions[-1].blob) if today is not None and validated else None
             changes = list(_changes(key, versions, blobs, context.for_plan(key), today, working))
             if changes:
                 history.by_project[key] = changes[::-1]

@@ -184,8 +184,8 @@ def build_shard(paths: pl.Paths, site_dir: Path, orgs: list[str], strict: bool =
     checked = pl.check(paths.data_dir, strict, orgs)  # other organisations' plans come without their projects
     if checked.portal is None:
         return checked, ""
-    history = load_history(paths.data_dir, checked.portal)
     own = set(orgs)
+    history = load_history(paths.data_dir, checked.portal, own)  # other organisations' history is assemble's
     files = pl.generate(only_orgs(checked.portal, orgs), history, keep=lambda page: page.path.split("/")[0] in own)
     files = {path: text for path, text in files.items() if not path.startswith(PORTAL_DOWNLOADS)}  # assemble makes these
     files.update(_stubs(checked.portal, orgs) | PORTAL_STUBS)
@@ -267,7 +267,9 @@ def _global_downloads(rows: list[dict[str, Any]]) -> dict[str, str | bytes]:
 def _global_files(published: Portal, data_dir: Path) -> dict[str, str | bytes]:
     """The portal-wide pages and files of the docs tree (nothing under an organisation's folder), from the redacted portal."""
     orgs = {b.org.id for b in published.plans}
-    history = load_history(data_dir, published)  # today's 비공개 marks survive redaction, so the history is redacted alike
+    # Today's 비공개 marks survive redaction, so the history is redacted alike; every version is parsed (`validated`
+    # is False): the published projects are not what the working files hold.
+    history = load_history(data_dir, published, validated=False)
     pages = [p for p in portal_pages(published, history) + citizen_pages(published) if p.path.split("/")[0] not in orgs]
     lastmod.stamp(pages, published)  # as `build` does: dates of the data files each page comes from
     files: dict[str, str | bytes] = dict(render_all(published, pages))

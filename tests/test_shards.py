@@ -6,6 +6,7 @@ import filecmp
 import json
 import os
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -33,7 +34,24 @@ def two_orgs(tmp_path_factory: pytest.TempPathFactory) -> Path:
     projects = data / "other-org" / "2024" / "projects"  # 비공개 content must survive the trip through the shards' plan JSON
     (projects / "p2.yaml").write_text((projects / "p2.yaml").read_text(encoding="utf-8") + WITHHELD, encoding="utf-8")
     (projects / "p3.yaml").write_text((projects / "p3.yaml").read_text(encoding="utf-8") + FIELD_WITHHELD, encoding="utf-8")
+    _history(data)
     return data
+
+
+def _history(data: Path) -> None:
+    """Put the data under git with a second commit in each organisation, one in a withheld field: shards show history and dates too."""
+    def git(*args: str, date: str = "2024-01-10T10:00:00+09:00") -> None:
+        who = {"GIT_AUTHOR_NAME": "시험", "GIT_AUTHOR_EMAIL": "t@example.org", "GIT_COMMITTER_NAME": "시험",
+               "GIT_COMMITTER_EMAIL": "t@example.org", "GIT_AUTHOR_DATE": date, "GIT_COMMITTER_DATE": date}
+        subprocess.run(["git", "-C", str(data.parent), *args], env={**os.environ, **who}, check=True, capture_output=True)
+
+    git("init", "-q")
+    git("add", "data")
+    git("commit", "-q", "-m", "처음 올림")
+    for org, name in (("demo-org", "p1.yaml"), ("other-org", "p3.yaml")):
+        path = data / org / "2024" / "projects" / name
+        path.write_text(path.read_text(encoding="utf-8").replace("1.5백만원", "2.5백만원").replace("title: ", "title: 새 ", 1), encoding="utf-8")
+    git("commit", "-q", "-a", "-m", "사업 수정", date="2024-03-05T10:00:00+09:00")
 
 
 @pytest.fixture(scope="module")
@@ -113,6 +131,8 @@ def test_assembled_site_is_the_whole_site_byte_for_byte(two_orgs: Path, assemble
     assert _files(whole) == _files(assembled)
     assert [f for f in sorted(_files(whole)) if not filecmp.cmp(whole / f, assembled / f, shallow=False)] == []
     assert (whole / "sitemap.xml").read_text(encoding="utf-8").count("<url>") > 20
+    assert "제목 변경" in (assembled / "demo-org/2024/projects/p1/index.html").read_text(encoding="utf-8")  # history came along
+    assert "제목 변경" in (assembled / "changes/index.html").read_text(encoding="utf-8")
     home = (assembled / "index.html").read_text(encoding="utf-8")
     assert "비공개 (제9조제1항제5호)" not in home and "내부 검토 중" not in "".join(
         (assembled / f).read_text(encoding="utf-8", errors="replace") for f in _files(assembled) if f.endswith((".html", ".json", ".csv")))
