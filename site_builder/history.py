@@ -11,7 +11,7 @@ from __future__ import annotations
 import difflib
 import hashlib
 import re
-from collections.abc import Collection, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -35,6 +35,7 @@ _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present:
 _PROJECT_PATH = re.compile(r"^(?P<org>[^/]+)/(?P<year>\d{4})/projects/(?P<id>[^/]+)\.yaml$")
 _COMMIT_MARK = "\x1e"
 FEED_EPOCH = "2024-01-01T00:00:00+00:00"  # `updated` of an empty feed: fixed, never the build time
+RECENT = 100  # changes on the change list (the feed shows fewer); also what each shard hands to `assemble`
 
 
 @dataclass(frozen=True)
@@ -76,10 +77,31 @@ class History:
         """Changes of one project (`<org>/<year>/<id>`), newest first."""
         return self.by_project.get(key, [])
 
-    def recent(self, limit: int = 100) -> list[Change]:
+    def recent(self, limit: int = RECENT) -> list[Change]:
         """The newest changes across the portal (newest first, then by project)."""
         changes = [c for cs in self.by_project.values() for c in cs]
         return sorted(changes, key=lambda c: (-c.when.timestamp(), c.key))[:limit]
+
+
+def recent_json(history: History) -> dict[str, Any]:
+    """What portal-wide pages need of a history (availability and the RECENT newest changes) as JSON data, for a shard's manifest."""
+    changes = [{"key": c.key, "title": c.title, "commit": c.commit, "when": c.when.isoformat(), "messages": list(c.messages), "exists": c.exists}
+               for c in history.recent()]
+    return {"available": history.available, "reason": history.reason, "recent": changes}
+
+
+def joined_history(parts: list[dict[str, Any]], rest: History) -> History:
+    """One history for portal-wide pages from shards' `recent_json` and `rest` (files no shard owns): their newest changes are the newest overall.
+
+    Whether there is a history at all is the shards' word: they read the history of every project that is published.
+    """
+    joined = History(available=all(p["available"] for p in parts), reason=next((p["reason"] for p in parts if p["reason"]), ""))
+    for part in parts:
+        for c in part["recent"]:
+            change = Change(c["key"], c["title"], c["commit"], datetime.fromisoformat(c["when"]), tuple(c["messages"]), c["exists"])
+            joined.by_project.setdefault(change.key, []).append(change)
+    joined.by_project.update(rest.by_project)
+    return joined
 
 
 @dataclass
@@ -182,10 +204,10 @@ def _project(blob: bytes | None) -> Project | None:
         return None
 
 
-def load_history(data_dir: Path, portal: Portal, orgs: Collection[str] | None = None, validated: bool = True) -> History:
+def load_history(data_dir: Path, portal: Portal, owned: Callable[[str], bool] | None = None, validated: bool = True) -> History:
     """The change history of every project file under `data_dir` (empty when git cannot tell).
 
-    `orgs`: only these organisations' files (a shard's own). `validated`: the portal's projects were validated from
+    `owned`: only the files of organisation folders it accepts (a shard's own). `validated`: the portal's projects were validated from
     the working files, so a version with the same bytes is not parsed again (False for a portal rebuilt from published
     JSON, as `assemble` has: its projects are redacted).
     """
@@ -196,7 +218,7 @@ def load_history(data_dir: Path, portal: Portal, orgs: Collection[str] | None = 
     commits = _read_log(root, data_rel)
     if commits is None:
         return History(reason="git 기록을 읽지 못했습니다")
-    lineages = {path: versions for path, versions in _lineages(commits, data_rel).items() if orgs is None or path.split("/")[0] in orgs}
+    lineages = {path: versions for path, versions in _lineages(commits, data_rel).items() if owned is None or owned(path.split("/")[0])}
     blobs = _read_blobs(root, {v.blob for vs in lineages.values() for v in vs if v.blob})
     context = _Context.of(portal)
     now = {f"{b.key}/{p.id}": p for b in portal.plans for p in b.projects}  # today's 비공개 marks, committed or not

@@ -4,10 +4,11 @@ A shard is an independent build (its own CI job): it reads site.yaml, every org.
 cross-plan references) and the project files of *its* organisations only (projects are nearly all the bytes);
 every other plan is known by its project file names, which is all the cross-file checks need. It renders and runs
 MkDocs for its organisations' pages and ships its site with `shard.json` (organisations, plans, data hash, links
-into other organisations). Every data file is validated by exactly one shard (the owner of its folder; site.yaml,
+into other organisations, the newest changes of its organisations' git history). Every data file is validated by exactly one shard (the owner of its folder; site.yaml,
 org.yaml and plan.yaml by all), so a sharded build reports every error an unsharded build reports.
 
-`assemble` does not read the project files again: it builds the portal from the plan JSON the shards published
+`assemble` reads neither the project files nor their history again (only that of organisation folders no shard
+owns, i.e. deleted ones): it builds the portal from the plan JSON the shards published
 (`downloads/<org>-<year>.json`: the redacted plan with every project, as validated), then the portal-wide pages
 (home, all-projects table, search page, downloads page, change list), the portal-wide downloads and feed with
 MkDocs, copies each shard's organisation folders and per-plan downloads in, merges the shards' search indexes into
@@ -37,7 +38,7 @@ from . import lastmod, mkdocs_seam
 from . import pipeline as pl
 from .downloads import dictionary_csv, dictionary_json, rows_json, to_csv, to_xlsx
 from .extrapages import citizen_pages
-from .history import atom_feed, load_history
+from .history import History, atom_feed, joined_history, load_history, recent_json
 from .model import Organisation, Plan, Project, SiteConfig
 from .pages import portal_pages
 from .privacy import content_problems
@@ -185,12 +186,12 @@ def build_shard(paths: pl.Paths, site_dir: Path, orgs: list[str], strict: bool =
     if checked.portal is None:
         return checked, ""
     own = set(orgs)
-    history = load_history(paths.data_dir, checked.portal, own)  # other organisations' history is assemble's
+    history = load_history(paths.data_dir, checked.portal, own.__contains__)  # assemble joins the shards' newest changes
     files = pl.generate(only_orgs(checked.portal, orgs), history, keep=lambda page: page.path.split("/")[0] in own)
     files = {path: text for path, text in files.items() if not path.startswith(PORTAL_DOWNLOADS)}  # assemble makes these
     files.update(_stubs(checked.portal, orgs) | PORTAL_STUBS)
     manifest = {"orgs": orgs, "data": data_fingerprint(paths.data_dir), "plans": sorted(b.key for b in checked.portal.plans if b.org.id in orgs),
-                "links": outside_links(checked.portal, orgs)}
+                "links": outside_links(checked.portal, orgs), "history": recent_json(history)}
     with build_lock(paths.build_dir, site_dir):  # like `build`: a second build of the same folders waits
         write_tree(files, [paths.content_dir], paths.docs_dir)
         tmp, output = _mkdocs(paths, _config(redact_portal(checked.portal), paths.root, relaxed=False), checked, site_dir)
@@ -264,12 +265,10 @@ def _global_downloads(rows: list[dict[str, Any]]) -> dict[str, str | bytes]:
             "downloads/all-projects.xlsx": to_xlsx(rows), "downloads/all-projects.json": rows_json(rows)}
 
 
-def _global_files(published: Portal, data_dir: Path) -> dict[str, str | bytes]:
+def _global_files(published: Portal, data_dir: Path, manifests: list[dict[str, Any]]) -> dict[str, str | bytes]:
     """The portal-wide pages and files of the docs tree (nothing under an organisation's folder), from the redacted portal."""
     orgs = {b.org.id for b in published.plans}
-    # Today's 비공개 marks survive redaction, so the history is redacted alike; every version is parsed (`validated`
-    # is False): the published projects are not what the working files hold.
-    history = load_history(data_dir, published, validated=False)
+    history = _portal_history(published, data_dir, manifests)
     pages = [p for p in portal_pages(published, history) + citizen_pages(published) if p.path.split("/")[0] not in orgs]
     lastmod.stamp(pages, published)  # as `build` does: dates of the data files each page comes from
     files: dict[str, str | bytes] = dict(render_all(published, pages))
@@ -278,6 +277,15 @@ def _global_files(published: Portal, data_dir: Path) -> dict[str, str | bytes]:
     files["feed.xml"] = atom_feed(history, published.site.title, published.site.site_url, live)
     files.update(_stubs(published, []))
     return files
+
+
+def _portal_history(published: Portal, data_dir: Path, manifests: list[dict[str, Any]]) -> History:
+    """The shards' newest changes, joined, with the history of organisation folders no shard owns (deleted ones)."""
+    owned = {org for m in manifests for org in m["orgs"]}
+    # Today's 비공개 marks survive redaction, so this history is redacted alike; every version is parsed (`validated`
+    # is False): the published projects are not what the working files hold.
+    rest = load_history(data_dir, published, lambda org: org not in owned, validated=False)
+    return joined_history([m["history"] for m in manifests], rest)
 
 
 def _manifests(shards: list[Path], data_dir: Path) -> tuple[list[dict[str, Any]], list[str]]:
@@ -506,7 +514,7 @@ def _portal_files(paths: pl.Paths, shards: list[Path], manifests: list[dict[str,
     checked = pl.Checked(published, content_problems(paths.content_dir, set(site.acknowledged_personal_data), {d.lower() for d in site.email_domains}))
     if checked.problems:  # hand-written pages are published by the assembly
         return checked, {}
-    return checked, _global_files(published, paths.data_dir)
+    return checked, _global_files(published, paths.data_dir, manifests)
 
 
 def _publish_assembled(paths: pl.Paths, shards: list[Path], manifests: list[dict[str, Any]], files: dict[str, str | bytes],

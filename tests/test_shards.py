@@ -45,13 +45,15 @@ def _history(data: Path) -> None:
                "GIT_COMMITTER_EMAIL": "t@example.org", "GIT_AUTHOR_DATE": date, "GIT_COMMITTER_DATE": date}
         subprocess.run(["git", "-C", str(data.parent), *args], env={**os.environ, **who}, check=True, capture_output=True)
 
+    shutil.copytree(data / "demo-org", data / "gone-org")  # deleted below: its history belongs to no shard
     git("init", "-q")
     git("add", "data")
     git("commit", "-q", "-m", "처음 올림")
     for org, name in (("demo-org", "p1.yaml"), ("other-org", "p3.yaml")):
         path = data / org / "2024" / "projects" / name
         path.write_text(path.read_text(encoding="utf-8").replace("1.5백만원", "2.5백만원").replace("title: ", "title: 새 ", 1), encoding="utf-8")
-    git("commit", "-q", "-a", "-m", "사업 수정", date="2024-03-05T10:00:00+09:00")
+    git("rm", "-q", "-r", "data/gone-org")
+    git("commit", "-q", "-a", "-m", "사업 수정, 기관 삭제", date="2024-03-05T10:00:00+09:00")
 
 
 @pytest.fixture(scope="module")
@@ -132,7 +134,8 @@ def test_assembled_site_is_the_whole_site_byte_for_byte(two_orgs: Path, assemble
     assert [f for f in sorted(_files(whole)) if not filecmp.cmp(whole / f, assembled / f, shallow=False)] == []
     assert (whole / "sitemap.xml").read_text(encoding="utf-8").count("<url>") > 20
     assert "제목 변경" in (assembled / "demo-org/2024/projects/p1/index.html").read_text(encoding="utf-8")  # history came along
-    assert "제목 변경" in (assembled / "changes/index.html").read_text(encoding="utf-8")
+    changes = (assembled / "changes/index.html").read_text(encoding="utf-8")
+    assert "제목 변경" in changes and "사업 삭제" in changes  # a deleted organisation's projects too
     home = (assembled / "index.html").read_text(encoding="utf-8")
     assert "비공개 (제9조제1항제5호)" not in home and "내부 검토 중" not in "".join(
         (assembled / f).read_text(encoding="utf-8", errors="replace") for f in _files(assembled) if f.endswith((".html", ".json", ".csv")))
