@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 import html
-import multiprocessing
 import posixpath
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -22,7 +21,7 @@ from .model import Project
 from .money import format_in_unit, parse_money
 from .pages import Page, node_path, project_path, unit_path
 from .validation import PlanBundle, Portal
-from .workers import can_fork, configured_jobs
+from .workers import can_fork, configured_jobs, forked, inherited
 
 _DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # libyaml when present: same text, a tenth of the time
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|])")
@@ -218,7 +217,6 @@ def render_all(portal: Portal, pages: list[Page]) -> dict[str, str]:
 PARALLEL_MIN_PAGES = 400
 _CHUNK = 40
 SideJob = Callable[[Portal], Mapping[str, str | bytes]]
-_SHARED: list[tuple[Portal, list[Page], Sequence[SideJob]]] = []  # what forked workers work from (inherited, never pickled)
 
 
 def worker_count(pages: int) -> int:
@@ -233,14 +231,14 @@ def worker_count(pages: int) -> int:
 
 def _render_chunk(span: tuple[int, int]) -> list[tuple[str, str]]:
     """Render pages[start:stop] in a worker."""
-    portal, pages, _ = _SHARED[0]
+    portal, pages, _ = inherited()
     env = _environment()
     return [(page.path, render_page(env, page, portal)) for page in pages[span[0]:span[1]]]
 
 
 def _side_job(number: int) -> dict[str, str | bytes]:
     """Run side job `number` in a worker."""
-    portal, _, side = _SHARED[0]
+    portal, _, side = inherited()
     return dict(side[number](portal))
 
 
@@ -262,14 +260,7 @@ def rendering(portal: Portal, pages: list[Page], side: Sequence[SideJob] = ()) -
     env = _environment()
     for name in env.list_templates():  # compiled once, before the fork, not once per worker
         env.get_template(name)
-    _SHARED[:] = [(portal, pages, side)]
-    pool = multiprocessing.get_context("fork").Pool(workers)
-    try:
-        made = [pool.apply_async(_side_job, (i,)) for i in range(len(side))]  # queued first: the longest work starts at once
-        spans = [(i, min(i + _CHUNK, len(pages))) for i in range(0, len(pages), _CHUNK)]
-        result = pool.map_async(_render_chunk, spans, chunksize=1)
-        yield lambda: _in_order(dict(pair for chunk in result.get() for pair in chunk), [m.get() for m in made])
-    finally:
-        pool.terminate()
-        pool.join()
-        _SHARED.clear()
+    with forked(workers, (portal, pages, side)) as pool:
+        made = [pool.submit(_side_job, i) for i in range(len(side))]  # queued first: the longest work starts at once
+        chunks = [pool.submit(_render_chunk, (i, min(i + _CHUNK, len(pages)))) for i in range(0, len(pages), _CHUNK)]
+        yield lambda: _in_order(dict(pair for chunk in chunks for pair in chunk.result()), [m.result() for m in made])

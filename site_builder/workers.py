@@ -12,15 +12,14 @@ import os
 import sys
 import threading
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
 T = TypeVar("T")
 R = TypeVar("R")
 
-# What the children work from: set before the fork, so inherited, never pickled.
-_INHERITED: list[tuple[Callable[..., Any], tuple[Any, ...]]] = []
-_MAPPED: list[tuple[Callable[[Any], Any], Sequence[Any]]] = []
+_STATE: list[Any] = []  # what the children of `forked` work from: set before they fork, so inherited, never pickled
 
 
 def configured_jobs(limit: int) -> int:
@@ -36,31 +35,45 @@ def can_fork() -> bool:
 
 
 @contextmanager
+def forked(jobs: int, state: Any) -> Iterator[ProcessPoolExecutor]:
+    """A pool of `jobs` forked processes that inherit `state` (`inherited()` in a task); a killed one raises, never hangs.
+
+    (A multiprocessing Pool waits forever for the task of a worker the kernel killed, e.g. out of memory;
+    ProcessPoolExecutor raises BrokenProcessPool.) Its processes fork at the first submit, so submit inside.
+    """
+    _STATE[:] = [state]
+    executor = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork"))
+    try:
+        yield executor
+    finally:
+        executor.shutdown(wait=True, cancel_futures=True)
+        _STATE.clear()
+
+
+def inherited() -> Any:
+    """The `state` of the `forked` pool this task runs in."""
+    return _STATE[0]
+
+
+@contextmanager
 def background(func: Callable[..., T], *args: Any, worth: bool = True) -> Iterator[Callable[[], T]]:
     """Start `func(*args)` in a forked child; the yielded function waits for its result (computed here when forking is off or not `worth` it)."""
     if not worth or configured_jobs(2) < 2 or not can_fork():
         yield lambda: func(*args)
         return
-    _INHERITED[:] = [(func, args)]  # the child inherits them: only the result is pickled
-    pool = multiprocessing.get_context("fork").Pool(1)
-    _INHERITED.clear()  # the child has its copy
-    try:
-        result = pool.apply_async(_run_inherited)
-        yield result.get
-    finally:
-        pool.terminate()
-        pool.join()
+    with forked(1, (func, args)) as pool:
+        yield pool.submit(_run_inherited).result
 
 
 def _run_inherited() -> Any:
     """`background`'s call, in the child."""
-    func, args = _INHERITED[0]
+    func, args = inherited()
     return func(*args)
 
 
 def _run_span(span: tuple[int, int]) -> list[Any]:
     """`mapped`'s function over items[start:stop], in a child."""
-    func, items = _MAPPED[0]
+    func, items = inherited()
     return [func(item) for item in items[span[0]:span[1]]]
 
 
@@ -69,10 +82,6 @@ def mapped(func: Callable[[T], R], items: Sequence[T], minimum: int, chunk: int 
     jobs = configured_jobs(4)
     if len(items) < minimum or jobs < 2 or not can_fork():
         return [func(item) for item in items]
-    _MAPPED[:] = [(func, items)]
-    try:
-        with multiprocessing.get_context("fork").Pool(jobs) as pool:
-            spans = [(i, min(i + chunk, len(items))) for i in range(0, len(items), chunk)]
-            return [result for part in pool.map(_run_span, spans, chunksize=1) for result in part]
-    finally:
-        _MAPPED.clear()
+    with forked(jobs, (func, items)) as pool:
+        spans = [(i, min(i + chunk, len(items))) for i in range(0, len(items), chunk)]
+        return [result for part in pool.map(_run_span, spans) for result in part]

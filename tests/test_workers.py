@@ -20,7 +20,7 @@ pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="wo
 def _in_fresh_process(code: str, *args: str) -> None:
     """Run `code` in a new interpreter with two jobs: earlier tests may leave threads here, and then nothing forks."""
     env = {**os.environ, "SITE_BUILDER_JOBS": "2"}
-    result = subprocess.run([sys.executable, "-c", code, *args], cwd=ROOT, env=env, capture_output=True, text=True, check=False)
+    result = subprocess.run([sys.executable, "-c", code, *args], cwd=ROOT, env=env, capture_output=True, text=True, check=False, timeout=120)
     assert result.returncode == 0, result.stderr[-3000:]
 
 
@@ -91,3 +91,15 @@ def test_personal_data_scanned_in_a_child_is_reported(tmp_path: Path) -> None:
     project = next(data.glob("*/*/projects/p1.yaml"))
     project.write_text(project.read_text(encoding="utf-8").replace("title:", "title: 문의 010-1234-5678", 1), encoding="utf-8")
     _in_fresh_process("import sys; from tests.test_workers import parallel_check_equals_serial as t; t(sys.argv[1])", str(data))
+
+
+def killed_worker_raises() -> None:
+    """A worker the kernel kills (here: it exits at once) makes the work fail; a multiprocessing Pool would wait forever."""
+    from concurrent.futures.process import BrokenProcessPool
+
+    with pytest.raises(BrokenProcessPool):
+        workers.mapped(lambda i: os._exit(1), list(range(10)), minimum=1)
+
+
+def test_a_killed_worker_fails_the_work_instead_of_hanging() -> None:
+    _in_fresh_process("from tests.test_workers import killed_worker_raises as t; t()")
