@@ -6,6 +6,7 @@ import argparse
 import json
 import sys
 from collections.abc import Callable, Sequence
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 from .pipeline import Checked, Paths, build, check
@@ -186,3 +187,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(args.func(args))
     except KeyboardInterrupt:
         return 130
+    except BrokenProcessPool:  # a worker process was killed (most often: out of memory); nothing was published
+        print("작업 프로세스가 중간에 종료되어 사이트를 만들지 못했습니다 (메모리 부족일 수 있습니다). 이전 사이트는 그대로입니다. "
+              "SITE_BUILDER_JOBS=1 로 프로세스 수를 줄여 다시 실행해 보세요. (A worker process was killed, possibly out of memory.)",
+              file=sys.stderr)
+        return 1

@@ -73,3 +73,17 @@ def test_schema_writes_files(tmp_path: Path):
     result = run_cli("schema", "--out", str(tmp_path))
     assert result.code == 0
     assert sorted(p.name for p in tmp_path.iterdir()) == ["organisation.schema.json", "plan.schema.json", "project.schema.json", "site.schema.json"]
+
+
+def test_a_killed_worker_is_reported_in_korean(monkeypatch: pytest.MonkeyPatch, data_copy: Path, tmp_path: Path) -> None:
+    from concurrent.futures.process import BrokenProcessPool
+
+    from site_builder import cli
+
+    def killed(*args: object, **kwargs: object) -> None:
+        raise BrokenProcessPool("A process in the process pool was terminated abruptly")
+
+    monkeypatch.setattr(cli, "build", killed)
+    result = run_cli("build", "--data", str(data_copy), "--site-dir", str(tmp_path / "site"))
+    assert result.code == 1
+    assert "작업 프로세스가 중간에 종료되어" in result.err and "Traceback" not in result.err
