@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import io
+import os
 import shutil
+import subprocess
 from contextlib import redirect_stderr, redirect_stdout
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,6 +17,15 @@ from site_builder.cli import main
 TESTS = Path(__file__).parent
 FIXTURE_DATA = TESTS / "fixtures" / "data"
 ROOT = TESTS.parent
+
+
+def git(repo: Path, *args: str, date: str | None = None) -> str:
+    """Run git in a test repository with a fixed identity and, for commits, fixed dates."""
+    env = {**os.environ, "GIT_AUTHOR_NAME": "시험", "GIT_AUTHOR_EMAIL": "t@example.org",
+           "GIT_COMMITTER_NAME": "시험", "GIT_COMMITTER_EMAIL": "t@example.org"}
+    if date:
+        env.update(GIT_AUTHOR_DATE=date, GIT_COMMITTER_DATE=date)
+    return subprocess.run(["git", "-C", str(repo), *args], env=env, check=True, capture_output=True, text=True).stdout
 
 
 @dataclass

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import posixpath
 import re
 import shutil
@@ -18,19 +17,10 @@ from site_builder.model import Project
 from site_builder.pipeline import check, generate
 from site_builder.validation import Portal
 
-from .conftest import TESTS, run_cli
+from .conftest import TESTS, git, run_cli
 
 MULTIYEAR = TESTS / "fixtures_multiyear" / "data"
 CARE = "data/town/2024/projects/care.yaml"
-
-
-def git(repo: Path, *args: str, date: str | None = None) -> str:
-    """Run git in the test repository with a fixed identity and, for commits, fixed dates."""
-    env = {**os.environ, "GIT_AUTHOR_NAME": "시험", "GIT_AUTHOR_EMAIL": "t@example.org",
-           "GIT_COMMITTER_NAME": "시험", "GIT_COMMITTER_EMAIL": "t@example.org"}
-    if date:
-        env.update(GIT_AUTHOR_DATE=date, GIT_COMMITTER_DATE=date)
-    return subprocess.run(["git", "-C", str(repo), *args], env=env, check=True, capture_output=True, text=True).stdout
 
 
 def edit(repo: Path, rel: str, old: str, new: str) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -12,26 +11,21 @@ import pytest
 from site_builder import lastmod
 from site_builder.pipeline import check
 
+from .conftest import git
+
 FIXTURE = Path(__file__).parent / "fixtures" / "data"
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
-
-
-def _git(cwd: Path, *args: str, date: str | None = None) -> None:
-    env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.org", "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.org"}
-    if date:
-        env.update(GIT_AUTHOR_DATE=date, GIT_COMMITTER_DATE=date)
-    subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True, env=env)
 
 
 def _repo(tmp_path: Path) -> Path:
     data = tmp_path / "repo" / "data"
     shutil.copytree(FIXTURE, data)
-    _git(data.parent, "init", "-q")
-    _git(data.parent, "add", ".")
-    _git(data.parent, "commit", "-q", "-m", "first", date="2024-01-02T10:00:00+09:00")
+    git(data.parent, "init", "-q")
+    git(data.parent, "add", ".")
+    git(data.parent, "commit", "-q", "-m", "first", date="2024-01-02T10:00:00+09:00")
     project = next(data.glob("*/*/projects/p1.yaml"))
     project.write_text(project.read_text(encoding="utf-8") + "\n", encoding="utf-8")
-    _git(data.parent, "commit", "-q", "-am", "second", date="2024-03-05T10:00:00+09:00")
+    git(data.parent, "commit", "-q", "-am", "second", date="2024-03-05T10:00:00+09:00")
     return data
 
 

@@ -19,7 +19,7 @@ import pytest
 
 from site_builder.pipeline import Paths, build
 
-from .conftest import ROOT
+from .conftest import ROOT, git
 
 LINK_ATTRS = {"href", "src", "action", "poster", "data"}
 
@@ -121,18 +121,12 @@ def test_real_data_builds_byte_identical_in_any_time_zone(real_site: Path, tmp_p
     assert [k for k in first if first[k] != second[k]] == []
 
 
-def _git(repo: Path, *args: str, date: str = "") -> None:
-    env = {**os.environ, "GIT_AUTHOR_DATE": date, "GIT_COMMITTER_DATE": date, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.go.kr",
-           "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.go.kr"}
-    subprocess.run(["git", *args], cwd=repo, env=env, check=True, capture_output=True)
-
-
 def test_dates_on_pages_come_from_git_not_the_clock(tmp_path: Path):
     repo = tmp_path / "repo"
     shutil.copytree(ROOT / "data", repo / "data")
-    _git(repo, "init", "-q")
-    _git(repo, "add", "data")
-    _git(repo, "commit", "-q", "-m", "plans", date="2021-03-04T12:00:00+09:00")
+    git(repo, "init", "-q")
+    git(repo, "add", "data")
+    git(repo, "commit", "-q", "-m", "plans", date="2021-03-04T12:00:00+09:00")
     checked, output = build(Paths(ROOT, repo / "data", tmp_path / "build"), tmp_path / "site")
     assert not checked.problems, output
     dates: set[str] = set()

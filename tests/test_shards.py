@@ -6,7 +6,6 @@ import filecmp
 import json
 import os
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -15,7 +14,7 @@ from site_builder.pipeline import Paths, build, check
 from site_builder.redaction import redact_portal
 from site_builder.search import INDEX_DIR, Searcher, index_files
 from site_builder.shards import MANIFEST, assemble, build_shard, folder_shard_orgs, page_order, published_portal
-from tests.conftest import FIXTURE_DATA, ROOT
+from tests.conftest import FIXTURE_DATA, ROOT, git
 
 WITHHELD = "withheld: {ground: 5, reason: 내부 검토 중}\n"
 FIELD_WITHHELD = "withheld_fields:\n  - {field: budget, ground: 5}\n"
@@ -40,20 +39,16 @@ def two_orgs(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def _history(data: Path) -> None:
     """Put the data under git with a second commit in each organisation, one in a withheld field: shards show history and dates too."""
-    def git(*args: str, date: str = "2024-01-10T10:00:00+09:00") -> None:
-        who = {"GIT_AUTHOR_NAME": "시험", "GIT_AUTHOR_EMAIL": "t@example.org", "GIT_COMMITTER_NAME": "시험",
-               "GIT_COMMITTER_EMAIL": "t@example.org", "GIT_AUTHOR_DATE": date, "GIT_COMMITTER_DATE": date}
-        subprocess.run(["git", "-C", str(data.parent), *args], env={**os.environ, **who}, check=True, capture_output=True)
-
     shutil.copytree(data / "demo-org", data / "gone-org")  # deleted below: its history belongs to no shard
-    git("init", "-q")
-    git("add", "data")
-    git("commit", "-q", "-m", "처음 올림")
+    repo, first = data.parent, "2024-01-10T10:00:00+09:00"
+    git(repo, "init", "-q")
+    git(repo, "add", "data")
+    git(repo, "commit", "-q", "-m", "처음 올림", date=first)
     for org, name in (("demo-org", "p1.yaml"), ("other-org", "p3.yaml")):
         path = data / org / "2024" / "projects" / name
         path.write_text(path.read_text(encoding="utf-8").replace("1.5백만원", "2.5백만원").replace("title: ", "title: 새 ", 1), encoding="utf-8")
-    git("rm", "-q", "-r", "data/gone-org")
-    git("commit", "-q", "-a", "-m", "사업 수정, 기관 삭제", date="2024-03-05T10:00:00+09:00")
+    git(repo, "rm", "-q", "-r", "data/gone-org")
+    git(repo, "commit", "-q", "-a", "-m", "사업 수정, 기관 삭제", date="2024-03-05T10:00:00+09:00")
 
 
 @pytest.fixture(scope="module")
