@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 from .mkdocs_hooks import PART_ENV
-from .workers import configured_jobs  # SITE_BUILDER_JOBS: the same switch as the render workers
+from .workers import configured_jobs  # SITE_BUILDER_JOBS: the same switch as every worker pool of the build
 
 # A fixed build date keeps sitemap.xml and every page byte-identical between builds of the same data.
 FIXED_EPOCH = "1704067200"
