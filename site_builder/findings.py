@@ -20,10 +20,10 @@ _TIMES = re.compile(rf"[×xX*]\s*({_FACTOR})")
 
 
 def _stated_money(project: Project) -> Money | None:
-    """The 소요예산 line of the 사업개요 read as money (None when absent or unreadable)."""
+    """The 소요예산 line of the 사업개요 read as money, else the amount stated with the title (None when absent or unreadable)."""
     items = project.overview.items if project.overview else []
     text = next((item.text for item in items if item.kind == "budget"), None)
-    return _read_stated(text) if text is not None else None
+    return _read_stated(text) if text is not None else project.stated_budget
 
 
 @functools.lru_cache(maxsize=1 << 14)

@@ -191,6 +191,7 @@ class ScheduleRow(Strict):
     label: str = Field("", description="세부추진사항.")
     marks: list[int] = Field(default_factory=list, description="■ 표시가 있는 기간 번호 (월이면 1–12, 분기면 1–4).")
     mark_outside: bool = Field(False, description="기간 칸 밖(13번째 칸)에 ■ 표시가 있으면 true.")
+    texts: list[str] = Field(default_factory=list, description="기간 칸에 적힌 글, 표의 기간 순서대로 (■ 대신 글로 적은 일정표; 빈 칸은 빈 글).")
 
 
 class Schedule(Strict):
@@ -201,6 +202,7 @@ class Schedule(Strict):
     year_label: str | None = Field(None, description="연도 칸 글 그대로 (예: `2023년도`).")
     unit: Literal["month", "quarter"] = Field("month", description="기간 단위: 월(month) 또는 분기(quarter).")
     label_header: str = Field("세부추진사항", description="활동 열 이름 그대로.")
+    periods: list[int] = Field(default_factory=list, description="표에 있는 기간 번호 (예: 5월–10월만 있는 표는 `[5, 6, 7, 8, 9, 10]`; 생략하면 1–12월 또는 1–4분기 전부).")
     rows: list[ScheduleRow] = Field(default_factory=list, description="활동 행.")
     source: SourceRef | None = Field(None, description="원문 위치.")
 
@@ -297,6 +299,7 @@ class Project(Strict):
     id: Id
     title: str = Field(..., description="공식 제목 (원문 그대로).")
     number: str | None = Field(None, description="원문의 번호 (예: `3`, `1-2`).")
+    stated_budget: MoneyField | None = Field(None, description="원문이 제목이나 본문에 밝힌 사업 금액 그대로 (예: `3,180백만원`). 예산 내역 표가 없을 때 합계에 씁니다.")
     group: str | None = Field(None, description="사업 묶음 식별자 (계획의 `project_groups`).")
     unit: str | None = Field(None, description="담당 부서 식별자 (계획의 `units`).")
     strategy: str | None = Field(None, description="연결된 전략 노드 식별자.")

@@ -64,10 +64,10 @@ def is_section(text: str) -> bool:
 def classify(text: str) -> str:
     """The coarse kind of one line."""
     s = text.strip()
+    if "\t" in text:  # a row of empty cells still holds a table's place (cells merged down over it)
+        return "row"
     if not s:
         return "blank"
-    if "\t" in text:
-        return "row"
     for kind, pattern in (("toc", TOC), ("chapter", CHAPTER), ("goal", GOAL), ("task", TASK), ("unit", UNIT),
                           ("number", NUMBER), ("unit_note", UNIT_NOTE), ("item", ITEM)):
         if pattern.match(s):

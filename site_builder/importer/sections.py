@@ -9,23 +9,32 @@ from typing import Any
 from . import tables as tb
 from .ledger import Ledger
 from .lines import ANGLE, Line, heading_text, source, squeeze
+from .markers import strip_marker
 
 # Block heading (without spaces) → Project field; the first match wins.
 FIELDS: tuple[tuple[str, str], ...] = (
-    ("사업목표", "goals"), ("목표", "goals"), ("추진배경", "background"), ("추진방향", "background"), ("배경", "background"),
+    ("사업목표", "goals"), ("목표", "goals"), ("추진목적", "goals"), ("목적", "goals"),
+    ("추진배경", "background"), ("추진방향", "background"), ("배경", "background"),
     ("사업의필요성", "necessity"), ("필요성", "necessity"), ("사업개요", "overview"), ("개요", "overview"),
-    ("주요성과", "results"), ("추진성과", "results"), ("개선사항", "improvements"), ("실행방안", "actions"),
-    ("세부추진내용", "actions"), ("추진내용", "actions"), ("평가방법", "evaluation"), ("추진계획", "plan"),
-    ("추진일정", "plan"), ("향후계획", "plan"), ("쟁점", "issues"), ("기대효과", "effects"), ("투자계획", "investment"),
+    ("주요성과", "results"), ("추진성과", "results"), ("주요내용", "actions"), ("사업내용", "actions"),
+    ("개선사항", "improvements"), ("실행방안", "actions"),
+    ("세부추진일정", "plan"), ("세부추진내용", "actions"), ("추진내용", "actions"), ("평가방법", "evaluation"), ("추진계획", "plan"),
+    ("추진일정", "plan"), ("향후계획", "plan"), ("이행계획", "plan"), ("추진절차", "plan"), ("이행일정", "plan"),
+    ("쟁점", "issues"), ("기대효과", "effects"), ("투자계획", "investment"),
     ("연도별소요예산", "investment"), ("소요예산", "investment"), ("재원별", "investment"),
 )
+
+
+# Block titles often name their subject first (`품질관리 협의체 개요`, `사업 추진 일정`): matched at the end.
+TAIL_FIELDS: tuple[tuple[str, str], ...] = (("개요", "overview"), ("추진배경", "background"), ("추진목적", "goals"), ("기대효과", "effects"),
+                                            ("추진일정", "plan"), ("추진계획", "plan"), ("향후계획", "plan"))
 
 
 def field_of(heading: str) -> str | None:
     """The Project field a block heading belongs to (None → generic section)."""
     m = ANGLE.match(heading.strip())
-    word = squeeze(m.group("title") if m else heading_text(heading))
-    return next((f for key, f in FIELDS if word.startswith(key)), None)
+    word = squeeze(m.group("title") if m else strip_marker(heading))
+    return next((f for key, f in FIELDS if word.startswith(key)), None) or next((f for key, f in TAIL_FIELDS if word.endswith(key)), None)
 
 
 def split_sections(lines: list[Line]) -> tuple[list[Line], list[tuple[Line, list[Line]]]]:
@@ -68,7 +77,7 @@ def fill_project(project: dict[str, Any], blocks: list[tuple[Line, list[Line]]],
         implicit = head.kind == "implicit-issues"
         name = "issues" if implicit else field_of(head.text)
         handler = HANDLERS.get(name or "")
-        taken = name in project or (name == "plan" and "schedule" in project)
+        taken = name in project and name != "plan"
         heading = None if implicit else heading_text(head.text)
         if handler is None or taken or not handler(project, heading, lines, ledger):  # type: ignore[arg-type]
             where = f"{project['id']} sections"
@@ -89,8 +98,8 @@ def _extra(project: dict[str, Any], heading: str, lines: list[Line], ledger: Led
         project.setdefault("sections", []).append(generic(heading, lines, None, ledger, f"{project['id']} sections"))
 
 
-LABEL_PAREN = re.compile(r"^(?P<lead>[-○ㅇ◦·▶]?\s*)\((?P<label>[^()]{1,15})\)\s*(?P<text>.*)$")
-LABEL_COLON = re.compile(r"^(?P<lead>[-○ㅇ◦·▶]?\s*)(?P<label>[^:()\d]{1,12}?)\s*[:：]\s*(?P<text>.*)$")
+LABEL_PAREN = re.compile(r"^(?P<lead>[-○ㅇ◦·▶□■◇◆]?\s*)\((?P<label>[^()]{1,15})\)\s*(?P<text>.*)$")
+LABEL_COLON = re.compile(r"^(?P<lead>[-○ㅇ◦·▶□■◇◆]?\s*)(?P<label>[^:()\d]{1,12}?)\s*[:：]\s*(?P<text>.*)$")
 KINDS = (("목적", "purpose"), ("기간", "period"), ("시기", "period"), ("일정", "period"), ("예산", "budget"), ("사업비", "budget"),
          ("재원", "budget"), ("내용", "content"))
 
@@ -101,9 +110,9 @@ def label_kind(label: str) -> str:
     return next((kind for key, kind in KINDS if key in word), "other")
 
 
-def _labeled(line: Line) -> dict[str, Any] | None:
-    """A LabeledText dict for `- (label) text` or `- label : text` at the top level."""
-    if line.text.startswith((" ", "\t", "\u3000")) or line.kind == "unit_note":
+def _labeled(line: Line, base: int = 0) -> dict[str, Any] | None:
+    """A LabeledText dict for `- (label) text` or `- label : text` at the top level (indented `base` spaces)."""
+    if line.text[base:].startswith((" ", "\t", "\u3000")) or line.kind == "unit_note":
         return None
     m = LABEL_PAREN.match(line.stripped) or LABEL_COLON.match(line.stripped)
     if not m:
@@ -131,14 +140,15 @@ def _overview_items(lines: list[Line]) -> tuple[list[dict[str, Any]], list[Line]
     items: list[dict[str, Any]] = []
     body: list[Line] = []
     last: dict[str, Any] | None = None
+    base = indent(lines)
     for line in lines:
         if line.kind == "blank":
             continue
-        item = _labeled(line)
+        item = _labeled(line, base)
         if item:
             items.append(item)
             last = item
-        elif last is not None and (line.text.startswith((" ", "\t")) or _continues(line)):
+        elif last is not None and (line.text[base:].startswith((" ", "\t")) or _continues(line)):
             last["body"] = last.get("body", "") + line.text.rstrip() + "\n"
         else:
             body.append(line)
@@ -182,10 +192,11 @@ def _evaluation(project: dict[str, Any], heading: str, lines: list[Line], ledger
 def _plan(project: dict[str, Any], heading: str, lines: list[Line], ledger: Ledger) -> bool:
     """추진계획 / 향후계획: a ■ grid becomes the schedule, dated lines become steps."""
     rest, found = tb.group_tables(lines)
-    grids = [t for t in found if tb.is_grid(t)]
-    if grids:
-        project["schedule"] = tb.schedule(grids[0], heading)
-        others = [ln for t in found if t is not grids[0] for ln in t.lines()]
+    grids = [(t, tb.schedule(t, heading)) for t in found if tb.is_grid(t)]
+    grids = grids or [(t, s) for t in found if (s := tb.any_schedule(t, heading))]
+    if grids and "schedule" not in project:
+        project["schedule"] = grids[0][1]
+        others = [ln for t in found if t is not grids[0][0] for ln in t.lines()]
         _extra(project, heading, sorted(rest + others, key=lambda ln: ln.no), ledger)
         return True
     steps = parse_steps(rest) if not found else None
@@ -195,8 +206,14 @@ def _plan(project: dict[str, Any], heading: str, lines: list[Line], ledger: Ledg
     return True
 
 
-STEP = re.compile(r"^(?P<marker>[-○ㅇ◦·▶]?)\s*(?P<rest>\S.*)$")
+STEP = re.compile(r"^(?P<marker>[-○ㅇ◦·▶□■◇◆※*]?)\s*(?P<rest>\S.*)$")
 DATE_TOKEN = re.compile(r"^[\d'’‘.,~\-()년월일분기상하반중순부터까지이후매·]+$|^~$")
+
+
+def indent(lines: list[Line]) -> int:
+    """Spaces before the least indented line: a document may indent every line of a block alike."""
+    texts = [ln.text for ln in lines if ln.kind not in ("blank", "row")]
+    return min((len(t) - len(t.lstrip(" ")) for t in texts), default=0)
 
 
 def split_when(text: str) -> tuple[str, str, str] | None:
@@ -218,14 +235,16 @@ def split_when(text: str) -> tuple[str, str, str] | None:
 def parse_steps(lines: list[Line]) -> list[dict[str, Any]] | None:
     """Dated steps; indented lines are details of the step above (None when a line is not dated)."""
     steps: list[dict[str, Any]] = []
+    base = indent(lines)
     for line in lines:
         if line.kind == "blank":
             continue
-        m = STEP.match(line.text)
-        parts = split_when(m.group("rest")) if m and not line.text.startswith(" ") else None
+        text = line.text[base:]
+        m = STEP.match(text)
+        parts = split_when(m.group("rest")) if m and not text.startswith(" ") else None
         if parts and m:
             steps.append({"when": parts[0], "text": parts[2], "marker": m.group("marker") or "", "separator": parts[1]})
-        elif steps and line.text.startswith(" "):
+        elif steps and text.startswith(" "):
             steps[-1]["body"] = steps[-1].get("body", "") + line.text.rstrip() + "\n"
         else:
             return None

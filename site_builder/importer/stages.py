@@ -10,6 +10,7 @@ from . import draft as dr
 from . import finalise as fn
 from . import link
 from .keep import Keep, check_keep
+from .layouts import Layout, choose
 from .overrides import apply_plan, apply_projects, load_overrides
 
 
@@ -23,11 +24,13 @@ class Imported:
     org: dict[str, Any]
     keep: Keep
     notes: dict[str, list[str]] = field(default_factory=dict)
+    layout: Layout | None = None
+    scores: dict[str, int] = field(default_factory=dict)
 
 
 def import_text(text: str, file_name: str, org_id: str, year: int | None = None, overrides_path: Path | None = None) -> Imported:
     """Run every stage on a document's text."""
-    d = dr.make_draft(text, file_name, org_id, year)
+    layout, d, scores = choose(text, file_name, org_id, year)
     overrides = load_overrides(overrides_path)
     notes: dict[str, list[str]] = {"overrides": [str(overrides_path)] if overrides else []}
     notes["missing_units"] = apply_plan(d.plan, overrides)
@@ -41,4 +44,4 @@ def import_text(text: str, file_name: str, org_id: str, year: int | None = None,
     plan, org = fn.final_plan(d.plan), fn.final_org({**d.org, **(overrides.get("org") or {})})
     levels = [lv["name"] for lv in plan.get("levels", [])] + ["전략 목표", "이행과제"]
     keep = check_keep(d.lines, [plan, org, *projects.values()], levels)
-    return Imported(d, plan, projects, org, keep, notes)
+    return Imported(d, plan, projects, org, keep, notes, layout, scores)

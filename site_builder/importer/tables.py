@@ -143,6 +143,77 @@ def _schedule_row(row: list[str], label_cols: int, cols: list[int]) -> dict[str,
     return out
 
 
+def period_of(cell: str) -> tuple[str, int] | None:
+    """(unit, number) of a period header cell: `3월`, `3`, `1/4분기`, `1분기`, `1Q`."""
+    m = MONTH.match(cell)
+    if m and 1 <= int(m.group(1)) <= 12:
+        return "month", int(m.group(1))
+    q = QUARTER.match(cell)
+    return ("quarter", int(next(g for g in q.groups() if g))) if q else None
+
+
+def period_header(row: list[str]) -> tuple[str, list[int], list[int]] | None:
+    """(unit, first column of each period, period numbers) of a header row naming ≥ 3 months or ≥ 2 quarters in order."""
+    found = [(i, p) for i, c in enumerate(row) if (p := period_of(c))]
+    units = {p[0] for _, p in found}
+    numbers = [p[1] for _, p in found]
+    if len(units) != 1 or numbers != sorted(set(numbers)) or len(numbers) < (3 if "month" in units else 2):
+        return None
+    return units.pop(), [i for i, _ in found], numbers
+
+
+def period_spans(cols: list[int], width: int) -> list[range]:
+    """The columns under each period: a merged header cell (`5월` over three columns) covers up to the next period."""
+    ends = [*cols[1:], max(width, cols[-1] + 1)]
+    return [range(c, e) for c, e in zip(cols, ends, strict=True)]
+
+
+def any_schedule(table: RawTable, heading: str | None) -> dict[str, Any] | None:
+    """A Schedule from a month or quarter table: ■ (or shaded) marks, or text written in the period cells."""
+    cells = table.cells()
+    at, found = next(((i, f) for i, r in enumerate(cells[:3]) if (f := period_header(r))), (0, None))
+    body = cells[at + 1:]
+    if found is None or not body:
+        return None
+    unit, cols, periods = found
+    spans = period_spans(cols, len(cells[at]) if len(periods) > 1 else cols[0] + 1)
+    texts = any(c not in ("", MARK) for r in body for c in r[cols[0]:spans[-1].stop])
+    out: dict[str, Any] = {"heading": heading, "unit": unit, "source": source(table.lines())}
+    if periods != list(range(1, 13 if unit == "month" else 5)):
+        out["periods"] = periods
+    label_header = next((c for c in cells[0][:cols[0]] if c), None)
+    if label_header:
+        out["label_header"] = label_header
+    out["rows"] = _period_rows(body, cols[0], spans, periods, texts)
+    return {k: v for k, v in out.items() if v is not None}
+
+
+def _period_rows(body: list[list[str]], first: int, spans: list[range], periods: list[int], texts: bool) -> list[dict[str, Any]]:
+    """Activity rows; a row without a label continues the labelled row above (a label merged down over sub-rows)."""
+    rows: list[dict[str, Any]] = []
+    for row in body:
+        cell = [" ".join(row[c] for c in span if c < len(row) and row[c]) for span in spans]
+        labels = [c for c in row[:first] if c]
+        if not labels and rows:
+            _extend_row(rows[-1], cell, periods, texts)
+            continue
+        out: dict[str, Any] = {"label": labels[-1] if labels else ""}
+        if len(labels) >= 2:
+            out["group"] = " ".join(labels[:-1])
+        out["marks"] = [p for p, c in zip(periods, cell, strict=True) if c]
+        if texts:
+            out["texts"] = cell
+        rows.append(out)
+    return rows
+
+
+def _extend_row(row: dict[str, Any], cell: list[str], periods: list[int], texts: bool) -> None:
+    """Add a sub-row's marks (and texts) to the activity row above."""
+    row["marks"] = sorted(set(row["marks"]) | {p for p, c in zip(periods, cell, strict=True) if c})
+    if texts:
+        row["texts"] = [" ".join(t for t in (a, b) if t) for a, b in zip(row["texts"], cell, strict=True)]
+
+
 # ---------------------------------------------------------------- budget tables
 
 BUDGET_FIELDS = {"세목": "category", "예산항목": "category", "항목": "item", "산출내역": "basis", "산출근거": "basis",

@@ -1,0 +1,290 @@
+"""The numbered-outline layout: any plan of the genre → strategy tree, projects and their blocks, from its own numbering profile."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from . import diagram
+from . import evidence as ev
+from . import sections as sc
+from . import tables as tb
+from .draft import Draft, guess_year
+from .lines import Line, read_lines, source
+from .outline import front_matter
+from .profile import Item, Profile, build
+from .roles import Roles, carries, decide, is_frame
+
+
+def make_genre_draft(text: str, file_name: str, org_id: str, year: int | None = None) -> Draft:
+    """Draft a plan from its numbering profile: chapters, strategy nodes, projects and their template blocks."""
+    lines = read_lines(text)
+    cover, toc, body = front_matter(lines)
+    cover, body = _split_cover(cover, body)
+    profile = build(body)
+    roles = decide(profile)
+    d = Draft(plan={}, lines=lines)
+    _head(d, cover or profile.prefix, file_name, org_id, year)
+    d.plan["_roles"] = roles
+    if cover or toc:
+        d.plan.setdefault("sections", []).append(sc.block("표지·목차", cover + toc))
+    if any(ln.kind != "blank" for ln in profile.prefix) and not _is_single(profile, roles):
+        d.plan.setdefault("sections", []).append(sc.generic(None, profile.prefix, None, d.ledger, "계획 sections"))
+    groups = diagram.find(body)
+    if _is_single(profile, roles):
+        _single(d, roles, profile)
+    elif groups and _weak(profile, roles):
+        d.plan["sections"] = d.plan.get("sections", []) + [_section(d, r) for r in profile.roots]
+        d.plan["strategy"] = [_diagram_node(g) for g in groups]
+        placed = {ln.no for g in groups for ln in [g.line, *(t for _, t in g.tasks)]}
+        d.ledger.generic = [(no, where) for no, where in d.ledger.generic if no not in placed]
+        roles.strategy, roles.why = ["diagram", "diagram-task"], [*roles.why, "전략 체계: 문서의 추진전략 체계도 표에서 읽음 (본문 번호에는 사업 근거가 없음)"]
+    else:
+        for root in profile.roots:
+            _root(d, roles, root)
+    _levels(d, roles, profile, lines)
+    _units(d)
+    return d
+
+
+def _is_single(profile: Profile, roles: Roles) -> bool:
+    """A one-project plan (추진계획): its outermost numbered parts are the blocks of a project (목적, 개요, 일정 …)."""
+    top = [r.kind for r in profile.roots]
+    return bool(top) and (roles.project is None or max(set(top), key=top.count) in roles.blocks)
+
+
+def _single(d: Draft, roles: Roles, profile: Profile) -> None:
+    """The whole document as one project titled as the plan; its outermost parts become its blocks."""
+    project: dict[str, Any] = {"id": "p1", "title": d.plan["title"], "source": source(d.lines)}
+    amount = next((a for ln in profile.prefix for a in ev.amounts(ln.text)), None)
+    if amount:
+        project["stated_budget"] = amount.raw
+    blocks = [(Line(r.head.no, r.head.text, "section"), [ln for ln in r.all_lines() if ln is not r.head]) for r in profile.roots]
+    project["contacts"] = _owners(profile.prefix + [r.head for r in profile.roots])
+    _prefix(d, project, [ln for ln in profile.prefix if ln.stripped != d.plan["title"]])
+    sc.fill_project(project, blocks, d.ledger)
+    d.projects["p1"] = project
+    roles.why.append("사업 1개짜리 계획: 바깥 단계가 목적·개요·일정 같은 블록입니다")
+
+
+def _weak(profile: Profile, roles: Roles) -> bool:
+    """True when the numbered items show no project evidence (a press release or report around a diagram)."""
+    items = profile.by_kind().get(roles.project or "", [])
+    return not items or sum(carries(i) for i in items) / len(items) < 1
+
+
+def _diagram_node(group: diagram.Group) -> dict[str, Any]:
+    """A strategy node and its task nodes from one row group of the diagram table."""
+    node: dict[str, Any] = {"id": f"s{group.code}", "title": group.title, "code": group.code}
+    if group.short:
+        node["title_variants"] = [{"text": group.short, "where": "추진전략 체계도 약칭", "source": {"lines": str(group.line.no)}}]
+    node["children"] = [{"id": f"s{group.code}-{k}", "title": m.title, "code": m.glyph, "source": {"lines": str(line.no)}}
+                        for k, (m, line) in enumerate(group.tasks, start=1)]
+    node["source"] = source([group.line, *(ln for _, ln in group.tasks)])
+    return node
+
+
+def _split_cover(cover: list[Line], body: list[Line]) -> tuple[list[Line], list[Line]]:
+    """Without a `목 차` line, the cover is the text before the first numbered line, when it is short."""
+    return cover, body
+
+
+def _head(d: Draft, top: list[Line], file_name: str, org_id: str, year: int | None) -> None:
+    """Year, title, source document and a draft organisation."""
+    texts = [ln.stripped for ln in top if ln.kind != "blank"][:12]
+    title = next((t for t in texts if "계획" in t or "전략" in t), texts[0] if texts else "업무계획")
+    d.plan.update({"year": year or guess_year(d.lines), "title": title, "source_documents": [{"file": file_name, "title": title}]})
+    d.org = {"id": org_id, "name": org_id}
+
+
+def _has_projects(item: Item, roles: Roles) -> bool:
+    """True when an item holds project items."""
+    return any(i.kind == roles.project for i in item.walk())
+
+
+def _root(d: Draft, roles: Roles, root: Item) -> None:
+    """One outermost item: a frame chapter → plan section; a chapter of tasks → its strategy nodes or a project group."""
+    if not _has_projects(root, roles) or (root.kind == roles.chapter and is_frame(root) and root.kind != roles.project):
+        d.plan.setdefault("sections", []).append(_section(d, root))
+        return
+    if root.kind == roles.project:
+        _project(d, roles, root, {})
+    elif root.kind == roles.chapter:
+        _chapter(d, roles, root)
+    else:
+        d.plan.setdefault("strategy", []).append(_node(d, roles, root, ""))
+
+
+def _chapter(d: Draft, roles: Roles, chapter: Item) -> None:
+    """A chapter of tasks: its strategy nodes, or (projects right under it) a project group."""
+    own = [ln for ln in chapter.lines if ln.kind != "blank"]
+    if own:
+        d.plan.setdefault("sections", []).append(sc.generic(chapter.head.stripped, chapter.lines, chapter.head, d.ledger, "계획 sections"))
+    gid = f"g{len(d.plan.get('project_groups', [])) + 1}"
+    for child in chapter.children:
+        if child.kind == roles.project:
+            if not any(g["id"] == gid for g in d.plan.get("project_groups", [])):
+                d.plan.setdefault("project_groups", []).append({"id": gid, "title": chapter.marker.title, "number": chapter.marker.glyph.rstrip(".")})
+            _project(d, roles, child, {"group": gid})
+        elif _has_projects(child, roles):
+            d.plan.setdefault("strategy", []).append(_node(d, roles, child, ""))
+        else:
+            d.plan.setdefault("sections", []).append(_section(d, child))
+
+
+def _code(parent: str, item: Item, siblings: int) -> str:
+    """A node's code path: the printed ordinal when there is one, else its position."""
+    n = item.marker.ordinal or siblings
+    return f"{parent}-{n}" if parent else str(n)
+
+
+def _node(d: Draft, roles: Roles, item: Item, parent: str) -> dict[str, Any]:
+    """A strategy node from a numbered item; its project items become projects linked to it."""
+    code = _unique(d, _code(parent, item, _position(d, parent)), "node")
+    node: dict[str, Any] = {"id": f"s{code}", "title": item.marker.title, "code": item.marker.glyph.rstrip(".")}
+    amount = ev.title_amount(item.marker.title)
+    if amount:
+        node["stated_budget"] = amount.raw
+    rest, found = tb.group_tables(item.lines)
+    node["body"] = sc.body_text(rest)
+    node["tables"] = [tb.generic_table(t) for t in found]
+    node["children"] = []
+    for child in item.children:
+        if child.kind == roles.project:
+            _project(d, roles, child, {"strategy": node["id"]})
+        elif _has_projects(child, roles) and child.kind in roles.strategy:
+            node["children"].append(_node(d, roles, child, code))
+        else:
+            node["body"] = (node["body"] or "") + (sc.body_text(child.all_lines()) or "")
+    node["source"] = source(item.all_lines())
+    return {k: v for k, v in node.items() if v not in (None, [], "")}
+
+
+def _position(d: Draft, parent: str) -> int:
+    """The next position among a parent's children (for items printed without a number)."""
+    d.plan["_seen"] = d.plan.get("_seen", {})
+    d.plan["_seen"][parent] = d.plan["_seen"].get(parent, 0) + 1
+    return int(d.plan["_seen"][parent])
+
+
+def _unique(d: Draft, code: str, space: str) -> str:
+    """A code not used before in this id space (a repeated number gets the next free suffix)."""
+    used = d.plan.setdefault(f"_used_{space}", set())
+    out, n = code, 2
+    while out in used:
+        out, n = f"{code}-{n}", n + 1
+    used.add(out)
+    return out
+
+
+def _project(d: Draft, roles: Roles, item: Item, link: dict[str, str]) -> None:
+    """One project: title, number, stated amount, owners, then its template blocks and tables as fields."""
+    number = str(item.marker.ordinal) if item.marker.ordinal else None
+    parent = link.get("strategy", "s")[1:] or link.get("group", "")
+    pid = "p" + _unique(d, _code(parent, item, _position(d, f"p{parent}")), "project")
+    project: dict[str, Any] = {"id": pid, "title": item.marker.title, **link, "source": source(item.all_lines())}
+    if number:
+        project["number"] = number
+    amount = ev.title_amount(item.marker.title) or _labelled_amount(item)
+    if amount:
+        project["stated_budget"] = amount.raw
+    blocks, prefix = _blocks(item, roles)
+    project["contacts"] = _owners(item.all_lines())
+    _prefix(d, project, prefix)
+    sc.fill_project(project, blocks, d.ledger)
+    d.projects[pid] = project
+
+
+def _labelled_amount(item: Item) -> ev.Amount | None:
+    """An amount on a labelled budget line of the item (`사업비: 57억원`, `(예산) 618백만원`)."""
+    for line in item.all_lines():
+        if re.search(r"예\s*산|사\s*업\s*비|소요\s*액|총\s*액|투\s*자", line.text) and "\t" not in line.text:
+            found = ev.amounts(line.text)
+            if found:
+                return found[0]
+    return None
+
+
+def _blocks(item: Item, roles: Roles) -> tuple[list[tuple[Line, list[Line]]], list[Line]]:
+    """(heading, lines) per template block under a project, and the project's lines before the first block."""
+    blocks: list[tuple[Line, list[Line]]] = []
+    prefix: list[Line] = list(item.lines)
+    for child in item.children:
+        if child.kind in roles.blocks or sc.field_of(child.marker.title):
+            head = Line(child.head.no, child.head.text, "section")
+            blocks.append((head, [ln for ln in child.all_lines() if ln is not child.head]))
+        elif blocks:
+            blocks[-1][1].extend(child.all_lines())
+        else:
+            prefix.extend(child.all_lines())
+    return blocks, sorted(prefix, key=lambda ln: ln.no)
+
+
+def _prefix(d: Draft, project: dict[str, Any], lines: list[Line]) -> None:
+    """The project's own lines: schedule tables and budget tables become fields, the rest one section."""
+    rest, found = tb.group_tables(lines)
+    left: list[Line] = list(rest)
+    for table in found:
+        if "schedule" not in project and (schedule := tb.any_schedule(table, None)):
+            project["schedule"] = schedule
+        elif "budget" not in project and (budget := tb.budget(table)):
+            project["budget"] = budget
+        else:
+            left += table.lines()
+    if any(ln.kind != "blank" for ln in left):
+        project.setdefault("sections", []).append(sc.block(None, sorted(left, key=lambda ln: ln.no)))
+
+
+def _owners(lines: list[Line]) -> list[dict[str, Any]]:
+    """Responsible departments named in the item (`주관부서: …`, `(담당) …`), once each, with the people printed beside them."""
+    out: list[dict[str, Any]] = []
+    for line in lines:
+        found = ev.owner(line.text) if line.kind != "row" else None
+        if found and not any(c["department"] == found[1] for c in out):
+            out.append({"role": found[0], "department": found[1]})
+            out += [{"role": "담당자", "department": found[1], **person} for person in ev.people(line.text)]
+    return out
+
+
+def _units(d: Draft) -> None:
+    """One unit per department named as a project's first owner (ids u01, u02 … by first appearance)."""
+    ids: dict[str, str] = {}
+    for project in d.projects.values():
+        owners = project.get("contacts") or []
+        if owners:
+            name = owners[0]["department"]
+            ids.setdefault(name, f"u{len(ids) + 1:02d}")
+            project["unit"] = ids[name]
+    if ids:
+        d.plan["units"] = [{"id": uid, "name": name} for name, uid in ids.items()]
+
+
+def _section(d: Draft, item: Item) -> dict[str, Any]:
+    """A plan section from an item that holds no project: its heading and every line below it."""
+    lines = [ln for ln in item.all_lines() if ln is not item.head]
+    return sc.generic(item.head.stripped, lines, item.head, d.ledger, "계획 sections")
+
+
+def _levels(d: Draft, roles: Roles, profile: Profile, lines: list[Line]) -> None:
+    """Level names and declared counts: the document's own `4대 추진전략 · 12대 추진과제`, matched by count, else by order."""
+    declared = list(dict.fromkeys(c for ln in lines for c in ev.declared_counts(ln.text)))
+    counts = depth_counts(d.plan.get("strategy", []))
+    by_order = declared if len({w for _, w in declared}) == len(counts) == len(declared) else []
+    levels = []
+    for depth, count in enumerate(counts):
+        same = [(n, w) for n, w in declared if n == count]
+        match = max(same, key=lambda c: len(c[1])) if same else (by_order[depth] if by_order else None)
+        name = match[1] if match else ("전략" if depth == 0 else f"{depth + 1}단계 과제")
+        levels.append({"name": name, **({"declared_count": match[0]} if match else {})})
+    d.plan["levels"] = levels or [{"name": "사업"}]
+    d.plan["_declared_projects"] = next((n for n, _ in declared if n == len(d.projects)), None)
+
+
+def depth_counts(nodes: list[dict[str, Any]]) -> list[int]:
+    """How many strategy nodes sit at each depth of the tree."""
+    counts: list[int] = []
+    level = nodes
+    while level:
+        counts.append(len(level))
+        level = [c for n in level for c in n.get("children", [])]
+    return counts
