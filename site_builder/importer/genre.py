@@ -97,6 +97,11 @@ def _head(d: Draft, top: list[Line], file_name: str, org_id: str, year: int | No
     d.org = {"id": org_id, "name": org_id}
 
 
+def printed_number(glyph: str) -> str:
+    """A marker as its number is printed, without dots, brackets and spaces (`가.` → `가`, `(1)` → `1`, `Ⅲ.` → `Ⅲ`)."""
+    return re.sub(r"[.．()（）\s]", "", glyph)
+
+
 def _has_projects(item: Item, roles: Roles) -> bool:
     """True when an item holds project items."""
     return any(i.kind == roles.project for i in item.walk())
@@ -117,9 +122,7 @@ def _root(d: Draft, roles: Roles, root: Item) -> None:
 
 def _chapter(d: Draft, roles: Roles, chapter: Item) -> None:
     """A chapter of tasks: its strategy nodes, or (projects right under it) a project group."""
-    own = [ln for ln in chapter.lines if ln.kind != "blank"]
-    if own:
-        d.plan.setdefault("sections", []).append(sc.generic(chapter.head.stripped, chapter.lines, chapter.head, d.ledger, "계획 sections"))
+    d.plan.setdefault("sections", []).append(sc.generic(chapter.head.stripped, chapter.lines, chapter.head, d.ledger, "계획 sections"))
     gid = f"g{len(d.plan.get('project_groups', [])) + 1}"
     for child in chapter.children:
         if child.kind == roles.project:
@@ -141,7 +144,7 @@ def _code(parent: str, item: Item, siblings: int) -> str:
 def _node(d: Draft, roles: Roles, item: Item, parent: str) -> dict[str, Any]:
     """A strategy node from a numbered item; its project items become projects linked to it."""
     code = _unique(d, _code(parent, item, _position(d, parent)), "node")
-    node: dict[str, Any] = {"id": f"s{code}", "title": item.marker.title, "code": item.marker.glyph.rstrip(".")}
+    node: dict[str, Any] = {"id": f"s{code}", "title": item.marker.title, "code": printed_number(item.marker.glyph)}
     amount = ev.title_amount(item.marker.title)
     if amount:
         node["stated_budget"] = amount.raw
@@ -179,7 +182,7 @@ def _unique(d: Draft, code: str, space: str) -> str:
 
 def _project(d: Draft, roles: Roles, item: Item, link: dict[str, str]) -> None:
     """One project: title, number, stated amount, owners, then its template blocks and tables as fields."""
-    number = str(item.marker.ordinal) if item.marker.ordinal else None
+    number = printed_number(item.marker.glyph) if item.marker.ordinal else None
     parent = link.get("strategy", "s")[1:] or link.get("group", "")
     pid = "p" + _unique(d, _code(parent, item, _position(d, f"p{parent}")), "project")
     project: dict[str, Any] = {"id": pid, "title": item.marker.title, **link, "source": source(item.all_lines())}

@@ -7,8 +7,10 @@ from dataclasses import dataclass
 
 ROMAN = r"(?:VIII|VII|VI|IV|IX|III|II|I|V|X|[Ⅰ-Ⅻ])"
 CHAPTER = re.compile(rf"^(?P<num>{ROMAN})\s*\.\s*(?P<title>\S.*)$")
-GOAL = re.compile(r"^(?P<word>전략\s*목표|목\s*표|추진\s*전략)\s*(?P<num>\d{1,2})\.?\s+(?P<title>\S.*)$")
-TASK = re.compile(r"^(?P<word>이행\s*과제|추진\s*과제|역점\s*과제|실천\s*과제|세부\s*과제|실행\s*과제|중점\s*과제)\s*(?P<num>\d{1,2}(?:-\d{1,2})+)\.?\s*(?P<title>.*)$")
+# A level word of the genre: a few Hangul syllables ending in 목표/전략/과제/방향/분야 (전략목표, 경영목표, 추진전략, 실천과제 …).
+LEVEL_WORD = r"[가-힣]{0,4}\s?(?:목\s*표|전\s*략|과\s*제|방\s*향|분\s*야)"
+GOAL = re.compile(rf"^(?P<word>{LEVEL_WORD})\s*(?P<num>\d{{1,2}})\.?\s+(?P<title>\S.*)$")
+TASK = re.compile(rf"^(?P<word>{LEVEL_WORD})\s*(?P<num>\d{{1,2}}(?:-\d{{1,2}})+)\.?\s*(?P<title>.*)$")
 ITEM = re.compile(r"^(?P<num>\d{1,2})\.\s+(?P<title>\S.*)$")
 UNIT = re.compile(r"^(?P<num>\d{1,2})\s+(?P<title>\S+(?:팀|과|센터|지원단|단|실|국|본부|담당관|사업소))$")
 NUMBER = re.compile(r"^\d{1,3}$")

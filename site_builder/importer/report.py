@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from . import audit as au
 from .link import walk
 from .stages import Imported
 
@@ -28,8 +29,10 @@ def report(result: Imported, file_name: str) -> str:
     lines = [f"가져오기 보고서: {file_name}",
              f"- 부서 {len(plan.get('units', []))}개, 전략 노드 {nodes}개, 사업 {len(result.projects)}개, "
              f"사업 묶음 {len(plan.get('project_groups', []))}개, 선언된 목록 {len(plan.get('catalogues', []))}개, 계획 일반 구역 {len(plan.get('sections', []))}개",
-             f"- 원문 줄 보존율: {keep.percent:.1f}% (비어 있지 않은 줄 {keep.total}줄 중 {keep.kept}줄이 초안 글에 있음)"]
-    lines += _generic(result) + _missing(result) + _notes(result)
+             f"- 원문 줄 보존율: {keep.percent:.1f}% (비어 있지 않은 줄 {keep.total}줄 중 {keep.kept}줄이 초안 글에 있음)",
+             au.structured_line(result)]
+    lines += au.decision_lines(result) + au.level_lines(result) + au.sum_lines(result)
+    lines += _generic(result) + _missing(result) + _notes(result) + au.doubt_lines(result)
     return "\n".join(lines) + "\n"
 
 

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 
 from . import evidence as ev
-from .lines import squeeze
+from .lines import Line, squeeze
 from .markers import BULLETS
 from .profile import Item, Profile, title_key
 from .sections import field_of
-from .tables import group_tables, is_grid, period_columns
+from .tables import group_tables, is_grid, period_header
 
 # Chapter titles that frame a plan rather than carry its tasks; only used to keep such a chapter as a plan section.
 FRAME_WORDS = ("추진배경", "배경", "현황", "여건", "개요", "성과", "평가", "그간", "문제점", "목차", "비전", "참고", "붙임", "향후", "행정사항")
@@ -45,21 +46,31 @@ def block_kinds(profile: Profile) -> set[str]:
         for child in parent.children:
             parents.setdefault(title_key(child.marker.title), set()).add(id(parent))
     repeats = Counter({k: len(v) for k, v in parents.items()})
-    out = set()
+    found = []
     for kind, items in profile.by_kind().items():
         share = sum(is_template_title(i, repeats) for i in items) / len(items)
         if share >= 0.5 and len(items) >= 2:
-            out.add(kind)
+            found.append(kind)
+    # Only the innermost such level: an outer one (`Ⅰ. 추진배경 · Ⅱ. 세부 추진계획`) frames tasks that have blocks of their own.
+    return {max(found, key=profile.order.index)} if found else set()
+
+
+def own_lines(item: Item) -> list[Line]:
+    """An item's heading and the lines that are its own: its text, tables and bullets, not its numbered sub-items."""
+    out = [item.head, *item.lines]
+    for child in item.children:
+        if child.marker.is_bullet:
+            out += own_lines(child)
     return out
 
 
 def carries(item: Item) -> int:
-    """How many kinds of project evidence an item carries: an amount, a period, an owner, a schedule table, template blocks."""
-    text = "\n".join(ln.text for ln in [item.head, *item.lines])
-    _, tables = group_tables(item.all_lines())
-    signs = [bool(ev.amounts(item.marker.title) or ev.amounts(text)), ev.has_period(text),
-             any(ev.owner(ln.text) for ln in [item.head, *item.lines]),
-             any(is_grid(t) or any(period_columns(r) for r in t.cells()[:2]) for t in tables)]
+    """How many kinds of project evidence an item carries itself: an amount, a period, an owner, a schedule table."""
+    lines = own_lines(item)
+    text = "\n".join(ln.text for ln in lines if ln.kind != "row")
+    _, tables = group_tables(sorted(lines, key=lambda ln: ln.no))
+    signs = [bool(ev.amounts(text)), ev.has_period(text), any(ev.owner(ln.text) for ln in lines),
+             any(is_grid(t) or any(period_header(r) for r in t.cells()[:3]) for t in tables)]
     return sum(signs)
 
 
@@ -106,5 +117,6 @@ def decide(profile: Profile) -> Roles:
 
 
 def is_frame(item: Item) -> bool:
-    """A chapter that frames the plan (추진배경, 현황 …) rather than listing its tasks."""
-    return squeeze(item.marker.title).startswith(FRAME_WORDS)
+    """A chapter that frames the plan (추진배경, `2024년 주요 성과`, 현황 …) rather than listing its tasks."""
+    title = re.sub(r"^(?:(?:19|20)?\d{2}\s*년도?|['’‘]\d{2}\s*년?)\s*", "", item.marker.title)
+    return squeeze(title).removeprefix("주요").startswith(FRAME_WORDS)
