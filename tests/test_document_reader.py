@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import re
 import shutil
 import struct
@@ -15,7 +16,7 @@ import olefile
 import pytest
 
 from site_builder.importer.document import Cell, Document, DocumentError, Paragraph, Table, read_document, read_text_file, to_text
-from site_builder.importer.document.hwp5 import check_file_header, para_text, parse_records
+from site_builder.importer.document.hwp5 import build_tree, check_file_header, para_text, paragraph_blocks, parse_records
 from tests.hwpx_maker import make_hwpx
 
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "hwp"
@@ -454,3 +455,91 @@ def test_make_hwpx_round_trip(tmp_path: Path) -> None:
     back = read_document(make_hwpx(tmp_path / "made.hwpx", original))
     assert back == Document("hwpx", original)
     assert to_text(back).splitlines()[2] == "과제 1\t■\tx<br>안 밖"
+
+
+# --- reading order: footnotes after their paragraph, text boxes inline, headers left out ------------
+
+
+def rec(tag: int, level: int, data: bytes) -> bytes:
+    return struct.pack("<I", tag | level << 10 | len(data) << 20) + data
+
+
+def ctrl(cid: str) -> bytes:
+    return cid.encode("ascii")[::-1] + bytes(8)
+
+
+def ext(code: int) -> tuple[int, ...]:
+    return (code, 0, 0, 0, 0, 0, 0, code)
+
+
+def test_hwp5_reading_order() -> None:
+    para = bytes(22)
+    lh = bytes(8)
+    stream = b"".join(
+        [
+            rec(66, 0, para),
+            rec(67, 1, units("본문", ext(17), ext(16), ext(11), (13,))),
+            rec(71, 1, ctrl("fn  ")),
+            rec(72, 2, lh),
+            rec(66, 2, para),
+            rec(67, 3, units("각주", (13,))),
+            rec(71, 1, ctrl("head")),
+            rec(72, 2, lh),
+            rec(66, 2, para),
+            rec(67, 3, units("머리말", (13,))),
+            rec(71, 1, ctrl("gso ")),
+            rec(76, 2, bytes(4)),
+            rec(72, 3, lh),
+            rec(66, 3, para),
+            rec(67, 4, units("글상자", (13,))),
+            rec(66, 0, para),
+            rec(67, 1, units("다음", (13,))),
+        ]
+    )
+    path = Path("x.hwp")
+    blocks = [b for node in build_tree(path, parse_records(path, stream)) for b in paragraph_blocks(node, {})]
+    assert blocks == [Paragraph("본문"), Paragraph("각주"), Paragraph("글상자"), Paragraph("다음")]
+
+
+def test_hwp5_level_jump_refused() -> None:
+    with pytest.raises(DocumentError, match="손상"):
+        build_tree(Path("x.hwp"), parse_records(Path("x.hwp"), rec(66, 0, bytes(22)) + rec(67, 2, b"")))
+
+
+SECTION = """<?xml version="1.0" encoding="UTF-8"?>
+<hs:sec xmlns:hs="http://www.hancom.co.kr/hwpml/2011/section" xmlns:hp="http://www.hancom.co.kr/hwpml/2011/paragraph">
+<hp:p><hp:run><hp:secPr/><hp:ctrl><hp:header><hp:subList><hp:p><hp:run><hp:t>머리말</hp:t></hp:run></hp:p></hp:subList></hp:header></hp:ctrl></hp:run>
+<hp:run><hp:t>본<hp:lineBreak/>문<hp:nbSpace/>끝<hp:tab/>탭</hp:t><hp:compose composeText="&#xF02BA;&#xF02C3;"/><hp:t>과제</hp:t>
+<hp:ctrl><hp:footNote><hp:subList><hp:p><hp:run><hp:t>각주</hp:t></hp:run></hp:p></hp:subList></hp:footNote></hp:ctrl>
+<hp:rect><hp:drawText><hp:subList><hp:p><hp:run><hp:t>글상자</hp:t></hp:run></hp:p></hp:subList></hp:drawText></hp:rect></hp:run></hp:p>
+<hp:p><hp:run><hp:t>다음</hp:t></hp:run></hp:p>
+</hs:sec>"""
+
+
+def test_hwpx_reading_order(tmp_path: Path) -> None:
+    base = make_hwpx(tmp_path / "base.hwpx", [Paragraph("")])
+    path = tmp_path / "order.hwpx"
+    with zipfile.ZipFile(base) as src, zipfile.ZipFile(path, "w") as dst:
+        for item in src.infolist():
+            dst.writestr(item, SECTION if item.filename == "Contents/section0.xml" else src.read(item))
+    texts = [b.text for b in read_document(path).blocks if isinstance(b, Paragraph)]
+    assert texts == ["본 문 끝\t탭\U000f02ba\U000f02c3과제", "각주", "글상자", "다음"]
+
+
+@pytest.mark.parametrize("name", ["table-001.hwp", "table-text.hwpx"])
+def test_damaged_bytes_never_traceback(tmp_path: Path, name: str) -> None:
+    # Random damage must end in a Document or a DocumentError, never another exception.
+    data = corpus(name).read_bytes()
+    rng = random.Random(5)
+    refusals = 0
+    for i in range(40):
+        damaged = bytearray(data[: rng.randrange(len(data))] if i % 2 else data)
+        for _ in range(rng.randrange(1, 30)):
+            damaged[rng.randrange(len(damaged))] = rng.randrange(256)
+        path = tmp_path / f"{i}{Path(name).suffix}"
+        path.write_bytes(bytes(damaged))
+        try:
+            read_document(path)
+        except DocumentError:
+            refusals += 1
+    assert refusals >= 20

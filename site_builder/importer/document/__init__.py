@@ -12,7 +12,7 @@ import olefile
 from .hwp5 import read_hwp5
 from .hwpx import read_hwpx
 from .model import Cell, Document, DocumentError, Paragraph, Table
-from .sniff import _read_bytes, corrupt, decode_text, read_text_file, refuse, refuse_format, sniff
+from .sniff import corrupt, decode_text, read_bytes, read_text_file, refuse, refuse_format, sniff
 from .text import to_text
 
 __all__ = ["Cell", "Document", "DocumentError", "Paragraph", "Table", "read_document", "read_text_file", "to_text"]
@@ -24,7 +24,7 @@ BROKEN = (ValueError, SyntaxError, IndexError, KeyError, EOFError, OSError, stru
 def read_document(path: Path) -> Document:
     """The Document of an HWP 5, HWPX or text file, detected by content; DocumentError when refused."""
     path = Path(path)
-    data = _read_bytes(path)
+    data = read_bytes(path)
     kind = sniff(data[:1024])
     try:
         if kind == "ole":

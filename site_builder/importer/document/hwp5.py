@@ -11,7 +11,7 @@ from pathlib import Path
 
 import olefile
 
-from .model import Block, Cell, Document, Paragraph, Table
+from .model import Block, Cell, Document, Paragraph, checked_table
 from .sniff import corrupt, refuse
 
 SIGNATURE = b"HWP Document File"
@@ -191,31 +191,33 @@ def compose_text(node: Record) -> str:
 
 def para_text(data: bytes, inline: list[str] | None = None) -> str:
     """PARA_TEXT (UTF-16LE with 1- and 8-unit controls) as typed; the k-th extended control shows inline[k]."""
-    units = array("H")
-    units.frombytes(data[: len(data) & ~1])
-    if sys.byteorder == "big":
-        units.byteswap()
+    units = _units(data)
     out: list[str] = []
-    start = i = 0
-    n, k = len(units), 0
-    while i < n:
+    start = i = k = 0
+    while i < len(units):
         u = units[i]
         if u >= 32:
             i += 1
             continue
         out.append(_decode(units[start:i]))
         if u == PARA_END:
-            start = n
-            break
+            return "".join(out)
         width, shown = _control(u)
-        if width == 8 and u not in INLINE_CONTROLS:
+        if width == 8 and u not in INLINE_CONTROLS:  # an extended control: the k-th CTRL_HEADER is its record
             shown = inline[k] if inline and k < len(inline) else ""
             k += 1
         out.append(shown)
-        i += width
-        start = i
-    out.append(_decode(units[start:n]))
+        i = start = i + width
+    out.append(_decode(units[start:]))
     return "".join(out)
+
+
+def _units(data: bytes) -> array[int]:
+    units = array("H")
+    units.frombytes(data[: len(data) & ~1])
+    if sys.byteorder == "big":
+        units.byteswap()
+    return units
 
 
 def _decode(units: array[int]) -> str:
@@ -283,7 +285,7 @@ def table_blocks(node: Record, fills: dict[int, str | None]) -> list[Block]:
     n_rows, n_cols = struct.unpack_from("<HH", node.children[index].data, 4)
     caption = [b for _, paras in split_lists(node.children[:index]) for p in paras for b in paragraph_blocks(p, fills)]
     cells = tuple(make_cell(head, paras, fills) for head, paras in split_lists(node.children[index + 1 :]))
-    return [*caption, Table(n_rows, n_cols, cells)]
+    return [*caption, checked_table(n_rows, n_cols, cells)]
 
 
 def make_cell(head: Record, paras: list[Record], fills: dict[int, str | None]) -> Cell:

@@ -8,7 +8,7 @@ import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
-from .model import Block, Cell, Document, Paragraph, Table
+from .model import Block, Cell, Document, Paragraph, checked_table
 from .sniff import corrupt, refuse
 
 MIMETYPE = b"application/hwp+zip"
@@ -164,7 +164,7 @@ def table_blocks(tbl: ET.Element, fills: Fills) -> list[Block]:
         for sub in children(cap, "subList"):
             caption.extend(list_blocks(sub, fills))
     cells = tuple(make_cell(tc, fills) for tr in children(tbl, "tr") for tc in children(tr, "tc"))
-    return [*caption, Table(int(tbl.get("rowCnt", "0")), int(tbl.get("colCnt", "0")), cells)]
+    return [*caption, checked_table(int(tbl.get("rowCnt", "0")), int(tbl.get("colCnt", "0")), cells)]
 
 
 def make_cell(tc: ET.Element, fills: Fills) -> Cell:

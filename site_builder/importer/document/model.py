@@ -66,6 +66,17 @@ class Table:
 
 
 Block = Paragraph | Table
+MAX_GRID = 1_000_000  # positions; a larger table only comes from a damaged file
+
+
+def checked_table(n_rows: int, n_cols: int, cells: tuple[Cell, ...]) -> Table:
+    """A Table whose cells lie inside its grid; ValueError (a damaged file) otherwise."""
+    if n_rows * n_cols > MAX_GRID:
+        raise ValueError("표 크기가 비정상적임")
+    for cell in cells:
+        if cell.row_span < 1 or cell.col_span < 1 or cell.row + cell.row_span > n_rows or cell.col + cell.col_span > n_cols:
+            raise ValueError("표 칸이 표 범위를 벗어남")
+    return Table(n_rows, n_cols, cells)
 
 
 @dataclass(frozen=True)

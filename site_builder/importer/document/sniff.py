@@ -81,7 +81,7 @@ def _undecodable(path: Path) -> DocumentError:
 
 def read_text_file(path: Path) -> str:
     """The text of a .txt export, decoded (see decode_text); refuses binaries by content."""
-    data = _read_bytes(path)
+    data = read_bytes(path)
     kind = sniff(data[:1024])
     if kind != "other":
         raise refuse(path, "텍스트 파일이 아니라 문서 파일입니다" if kind in ("ole", "zip") else _kind_word(kind), "확장자를 확인하거나 문서 파일로 가져오세요.")
@@ -92,7 +92,8 @@ def _kind_word(kind: str) -> str:
     return {"hwp3": "한글 3.0 이전(HWP 3) 문서입니다", "pdf": "PDF 파일입니다"}.get(kind, "이진 파일입니다")
 
 
-def _read_bytes(path: Path) -> bytes:
+def read_bytes(path: Path) -> bytes:
+    """The file's bytes; an unreadable path is refused with a Korean message."""
     try:
         return path.read_bytes()
     except OSError as exc:
