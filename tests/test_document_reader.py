@@ -543,3 +543,12 @@ def test_damaged_bytes_never_traceback(tmp_path: Path, name: str) -> None:
         except DocumentError:
             refusals += 1
     assert refusals >= 20
+
+
+def test_empty_and_misnamed_files_refused(tmp_path: Path) -> None:
+    empty = tmp_path / "plan.txt"
+    empty.write_bytes(b"")
+    assert "빈 파일" in refused(empty)
+    misnamed = tmp_path / "plan.hwp"
+    misnamed.write_text("Ⅰ. 추진 목적\n", encoding="utf-8")
+    assert "내용은 텍스트 파일" in refused(misnamed)

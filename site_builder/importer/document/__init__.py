@@ -37,7 +37,12 @@ def read_document(path: Path) -> Document:
         raise corrupt(path, _detail(exc)) from None
     if kind != "other":
         raise refuse_format(path, kind)
-    return text_document(decode_text(path, data))
+    if not data.strip():
+        raise refuse(path, "빈 파일입니다", "내용이 있는 한글 문서(HWP 5/HWPX)나 텍스트 파일을 가져오세요.")
+    text = decode_text(path, data)
+    if path.suffix.lower() in (".hwp", ".hwpx"):  # a text file under a document's name is most likely a mix-up
+        raise refuse(path, "확장자는 한글 문서이지만 내용은 텍스트 파일입니다", "텍스트라면 확장자를 .txt로 바꾸어 가져오세요.")
+    return text_document(text)
 
 
 def _read_ole(path: Path) -> Document:
@@ -51,9 +56,9 @@ def _read_ole(path: Path) -> Document:
 
 
 def _detail(exc: BaseException) -> str:
-    # Our own ValueErrors carry a short Korean detail; library messages are English, so name the kind only.
+    # Our own ValueErrors carry a short Korean detail; library messages are English and left out.
     text = str(exc)
-    return text if text and any("가" <= ch <= "힣" for ch in text) else type(exc).__name__
+    return text if any("가" <= ch <= "힣" for ch in text) else ""
 
 
 def text_document(text: str) -> Document:
