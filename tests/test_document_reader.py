@@ -360,6 +360,7 @@ def test_cp949_text_decoded(tmp_path: Path) -> None:
     path.write_bytes("Ⅰ. 추진 목적\n구 분\t5월\t6월\n".encode("cp949"))
     assert read_text_file(path) == "Ⅰ. 추진 목적\n구 분\t5월\t6월\n"
     assert read_document(path) == Document("text", (Paragraph("Ⅰ. 추진 목적"), Paragraph("구 분\t5월\t6월")))
+    assert to_text(read_document(path)) == "Ⅰ. 추진 목적\n구 분\t5월\t6월\n"  # text lines pass through, TABs kept
 
 
 def test_utf8_and_utf16_bom_text(tmp_path: Path) -> None:
@@ -390,7 +391,7 @@ def cell(row: int, col: int, *texts: str, rs: int = 1, cs: int = 1, fill: str | 
 
 
 def test_to_text_paragraph_tabs_become_spaces() -> None:
-    assert to_text(Document("text", (Paragraph("가\t나"), Paragraph("")))) == "가 나\n\n"
+    assert to_text(Document("hwp5", (Paragraph("가\t나"), Paragraph("")))) == "가 나\n\n"
 
 
 def test_to_text_merged_cells_and_br() -> None:
@@ -512,7 +513,7 @@ SECTION = """<?xml version="1.0" encoding="UTF-8"?>
 <hp:run><hp:t>본<hp:lineBreak/>문<hp:nbSpace/>끝<hp:tab/>탭</hp:t><hp:compose composeText="&#xF02BA;&#xF02C3;"/><hp:t>과제</hp:t>
 <hp:ctrl><hp:footNote><hp:subList><hp:p><hp:run><hp:t>각주</hp:t></hp:run></hp:p></hp:subList></hp:footNote></hp:ctrl>
 <hp:rect><hp:drawText><hp:subList><hp:p><hp:run><hp:t>글상자</hp:t></hp:run></hp:p></hp:subList></hp:drawText></hp:rect></hp:run></hp:p>
-<hp:p><hp:run><hp:t>다음</hp:t></hp:run></hp:p>
+<hp:p><hp:run><hp:t>다음</hp:t><hp:switch><hp:case><hp:t>+케이스</hp:t></hp:case><hp:default><hp:t>+기본</hp:t></hp:default></hp:switch></hp:run></hp:p>
 </hs:sec>"""
 
 
@@ -523,7 +524,7 @@ def test_hwpx_reading_order(tmp_path: Path) -> None:
         for item in src.infolist():
             dst.writestr(item, SECTION if item.filename == "Contents/section0.xml" else src.read(item))
     texts = [b.text for b in read_document(path).blocks if isinstance(b, Paragraph)]
-    assert texts == ["본 문 끝\t탭\U000f02ba\U000f02c3과제", "각주", "글상자", "다음"]
+    assert texts == ["본 문 끝\t탭\U000f02ba\U000f02c3과제", "각주", "글상자", "다음+케이스"]
 
 
 @pytest.mark.parametrize("name", ["table-001.hwp", "table-text.hwpx"])

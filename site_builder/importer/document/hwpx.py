@@ -107,7 +107,7 @@ def paragraph_blocks(p: ET.Element, fills: Fills) -> list[Block]:
     parts: list[str] = []
     anchored: list[Block] = []
     for run in children(p, "run"):
-        for item in run:
+        for item in run_items(run):
             name = local(item.tag)
             if name == "t":
                 parts.append(run_text(item))
@@ -123,6 +123,18 @@ def paragraph_blocks(p: ET.Element, fills: Fills) -> list[Block]:
     # A paragraph that only anchors objects adds no line of its own.
     head: list[Block] = [Paragraph(text)] if text.strip() or not anchored else []
     return head + anchored
+
+
+def run_items(run: ET.Element) -> Iterator[ET.Element]:
+    """A run's children, with an hp:switch replaced by its first hp:case (else its hp:default)."""
+    for item in run:
+        if local(item.tag) != "switch":
+            yield item
+            continue
+        branch = first(item, "case")
+        branch = branch if branch is not None else first(item, "default")
+        if branch is not None:
+            yield from branch
 
 
 def run_text(t: ET.Element) -> str:

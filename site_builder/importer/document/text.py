@@ -9,7 +9,8 @@ BR = "<br>"
 
 def to_text(doc: Document, shade_mark: str | None = "■") -> str:
     """The document as export text; empty shaded cells in rows with text become shade_mark (None: left empty)."""
-    lines = block_lines(doc.blocks, shade_mark)
+    # A text document's lines already are export lines (TABs between cells): they pass through unchanged.
+    lines = [b.text for b in doc.blocks if isinstance(b, Paragraph)] if doc.format == "text" else block_lines(doc.blocks, shade_mark)
     return "\n".join(lines) + "\n" if lines else ""
 
 
