@@ -7,6 +7,7 @@ import re
 import shutil
 import struct
 import time
+import xml.etree.ElementTree as ET
 import zipfile
 from collections import Counter
 from functools import cache
@@ -16,7 +17,8 @@ import olefile
 import pytest
 
 from site_builder.importer.document import Cell, Document, DocumentError, Paragraph, Table, read_document, read_text_file, to_text
-from site_builder.importer.document.hwp5 import build_tree, check_file_header, para_text, paragraph_blocks, parse_records
+from site_builder.importer.document.hwp5 import build_tree, check_file_header, fill_colour, para_text, paragraph_blocks, parse_records
+from site_builder.importer.document.hwpx import brush_colour
 from tests.hwpx_maker import make_hwpx
 
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "hwp"
@@ -553,3 +555,25 @@ def test_empty_and_misnamed_files_refused(tmp_path: Path) -> None:
     misnamed = tmp_path / "plan.hwp"
     misnamed.write_text("Ⅰ. 추진 목적\n", encoding="utf-8")
     assert "내용은 텍스트 파일" in refused(misnamed)
+
+
+def border_fill(fill_type: int, back: int = 0, pattern_colour: int = 0, pattern: int = -1) -> bytes:
+    return bytes(32) + struct.pack("<IIIi", fill_type, back, pattern_colour, pattern) + bytes(5)
+
+
+def test_hwp5_fill_colours() -> None:
+    assert fill_colour(border_fill(1, 0x00D8A7A6, 0, -1)) == "#a6a7d8"  # COLORREF is 0x00BBGGRR
+    assert fill_colour(border_fill(1, 0xFFFFFFFF, 0x999999, -1)) is None  # no colour, no pattern
+    assert fill_colour(border_fill(1, 0x00FFFFFF, 0, -1)) is None  # white
+    assert fill_colour(border_fill(1, 0x00FFFFFF, 0x00000080, 2)) == "#800000"  # a pattern on white
+    assert fill_colour(border_fill(0)) is None
+    assert fill_colour(border_fill(4, 0x00D8A7A6)) is None  # gradient only
+
+
+def test_hwpx_fill_colours() -> None:
+    def brush(**attrs: str) -> ET.Element:
+        return ET.Element("{http://www.hancom.co.kr/hwpml/2011/core}winBrush", attrs)
+
+    assert brush_colour(brush(faceColor="#A6A7D8", hatchColor="#999999")) == "#a6a7d8"
+    assert brush_colour(brush(faceColor="none", hatchColor="#999999")) is None
+    assert brush_colour(brush(faceColor="#FFFFFF", hatchColor="#800000", hatchStyle="HORIZONTAL")) == "#800000"
