@@ -1,4 +1,4 @@
-"""`site-builder import`: draft YAML from a plan document's text export, apply hand corrections, report."""
+"""`site-builder import`: draft YAML from a plan document (HWP, HWPX or text export), apply hand corrections, report."""
 
 from __future__ import annotations
 
@@ -6,6 +6,9 @@ import argparse
 import sys
 from pathlib import Path
 
+import yaml
+
+from .document import DocumentError, read_document, to_text
 from .overrides import OVERRIDES_FILE
 from .report import report
 from .stages import Imported, import_text
@@ -17,22 +20,29 @@ SCHEMAS = {"plan": "../../../schema/plan.schema.json", "project": "../../../../s
 
 def configure(p: argparse.ArgumentParser) -> None:
     """Options of the import command."""
-    p.add_argument("document", type=Path, help="계획 문서의 텍스트 파일")
+    p.add_argument("document", type=Path, help="계획 문서: 한글 파일(.hwp, HWP 5.x), .hwpx 또는 텍스트로 내보낸 파일(UTF-8·CP949)")
     p.add_argument("--out", type=Path, required=True, help="초안을 쓸 폴더 (예: data/<기관>/<연도>/)")
     p.add_argument("--overrides", type=Path, default=None, help=f"손으로 고친 내용 파일 (기본: <out>/{OVERRIDES_FILE})")
     p.add_argument("--year", type=int, default=None, help="계획 연도 (기본: 폴더 이름 또는 문서에서 추정)")
     p.add_argument("--report", type=Path, default=None, help="보고서를 이 파일에도 씁니다")
+    p.add_argument("--text-out", type=Path, default=None, help="문서를 펼친 텍스트(초안의 `원문 줄` 번호가 가리키는 줄)를 이 파일에 씁니다")
 
 
-def read_document(path: Path) -> str:
-    """The document text (UTF-8, or CP949 as exported by older Korean office software)."""
-    data = path.read_bytes()
-    for encoding in ("utf-8-sig", "cp949"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    return data.decode("utf-8", errors="replace")
+def site_privacy(data_dir: Path) -> tuple[frozenset[str], frozenset[str]]:
+    """The site's institutional e-mail domains and acknowledged values (`site.yaml`), empty when there is none."""
+    site = data_dir / "site.yaml"
+    try:
+        loaded = yaml.safe_load(site.read_text(encoding="utf-8")) if site.is_file() else None
+    except yaml.YAMLError:
+        return frozenset(), frozenset()
+    if not isinstance(loaded, dict):
+        return frozenset(), frozenset()
+    return frozenset(loaded.get("email_domains") or []), frozenset(loaded.get("acknowledged_personal_data") or [])
+
+
+def document_text(path: Path) -> str:
+    """The document as the importer reads it: HWP/HWPX paragraphs and table rows as lines, or the text file's lines."""
+    return to_text(read_document(path))
 
 
 def run_import(args: argparse.Namespace) -> int:
@@ -44,11 +54,18 @@ def run_import(args: argparse.Namespace) -> int:
     year = args.year or (int(out.name) if out.name.isdigit() else None)
     org_id = out.parent.name if out.name.isdigit() else out.name
     try:
-        result = import_text(read_document(args.document), args.document.name, org_id, year, args.overrides or out / OVERRIDES_FILE)
+        text = document_text(args.document)
+    except DocumentError as exc:
+        print(f"가져오지 않았습니다 (아무 파일도 쓰지 않음): {exc}", file=sys.stderr)
+        return 1
+    try:
+        result = import_text(text, args.document.name, org_id, year, args.overrides or out / OVERRIDES_FILE, site_privacy(out.parent.parent))
     except ValueError as exc:
         print(f"고침 파일을 읽을 수 없습니다: {exc}", file=sys.stderr)
         return 1
     write_draft(result, out)
+    if args.text_out:
+        _write(args.text_out, text)
     text = report(result, args.document.name)
     print(text, end="")
     if args.report:

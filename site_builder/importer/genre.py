@@ -31,14 +31,14 @@ def make_genre_draft(text: str, file_name: str, org_id: str, year: int | None = 
     if any(ln.kind != "blank" for ln in profile.prefix) and not _is_single(profile, roles):
         d.plan.setdefault("sections", []).append(sc.generic(None, profile.prefix, None, d.ledger, "계획 sections"))
     groups = diagram.find(body)
-    if _is_single(profile, roles):
-        _single(d, roles, profile)
-    elif groups and _weak(profile, roles):
+    if groups and _weak(profile, roles):
         d.plan["sections"] = d.plan.get("sections", []) + [_section(d, r) for r in profile.roots]
         d.plan["strategy"] = [_diagram_node(g) for g in groups]
         placed = {ln.no for g in groups for ln in [g.line, *(t for _, t in g.tasks)]}
         d.ledger.generic = [(no, where) for no, where in d.ledger.generic if no not in placed]
         roles.strategy, roles.why = ["diagram", "diagram-task"], [*roles.why, "전략 체계: 문서의 추진전략 체계도 표에서 읽음 (본문 번호에는 사업 근거가 없음)"]
+    elif _is_single(profile, roles):
+        _single(d, roles, profile)
     else:
         for root in profile.roots:
             _root(d, roles, root)
@@ -50,7 +50,10 @@ def make_genre_draft(text: str, file_name: str, org_id: str, year: int | None = 
 def _is_single(profile: Profile, roles: Roles) -> bool:
     """A one-project plan (추진계획): its outermost numbered parts are the blocks of a project (목적, 개요, 일정 …)."""
     top = [r.kind for r in profile.roots]
-    return bool(top) and (roles.project is None or max(set(top), key=top.count) in roles.blocks)
+    if not top:
+        return False
+    chapters_only = top.count("chapter") >= 2 and not roles.blocks
+    return roles.project is None or max(set(top), key=top.count) in roles.blocks or (chapters_only and _weak(profile, roles))
 
 
 def _single(d: Draft, roles: Roles, profile: Profile) -> None:
@@ -68,9 +71,13 @@ def _single(d: Draft, roles: Roles, profile: Profile) -> None:
 
 
 def _weak(profile: Profile, roles: Roles) -> bool:
-    """True when the numbered items show no project evidence (a press release or report around a diagram)."""
+    """True when the would-be projects carry little evidence of being projects (a press release, a notice, a one-project plan)."""
     items = profile.by_kind().get(roles.project or "", [])
-    return not items or sum(carries(i) for i in items) / len(items) < 1
+    return not items or sum(carries(i) for i in items) / len(items) < WEAK
+
+
+# Below this average of evidence kinds per item (amount, period, owner, schedule), a level is not a list of projects.
+WEAK = 0.5
 
 
 def _diagram_node(group: diagram.Group) -> dict[str, Any]:

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .lines import Line, squeeze
+from .markers import strip_marker
 from .tables import HTML_TAG
 
 SHORT = 4  # lines shorter than this must match a whole value (page numbers such as `2` would match anywhere)
@@ -108,7 +109,7 @@ def check_keep(lines: Iterable[Line], data: list[Any], levels: list[str] | None 
 def _found(piece: str, whole: set[str], text: str, parts: set[str]) -> bool:
     """A piece is kept as a value (short ones whole), without its bullet marker, or as a composed text."""
     bare = LEAD.sub("", piece).strip()
-    for p in (piece, bare):
+    for p in (piece, bare, strip_marker(piece)):
         if p and ((p in whole) if len(p) < SHORT else (p in text)):
             return True
     return squeeze(piece) in parts or squeeze(bare) in parts

@@ -11,7 +11,7 @@ from .lines import Line, squeeze
 from .markers import BULLETS
 from .profile import Item, Profile, title_key
 from .sections import field_of
-from .tables import group_tables, is_grid, period_header
+from .tables import group_tables, is_grid, kpis, period_header
 
 # Chapter titles that frame a plan rather than carry its tasks; only used to keep such a chapter as a plan section.
 FRAME_WORDS = ("추진배경", "배경", "현황", "여건", "개요", "성과", "평가", "그간", "문제점", "목차", "비전", "참고", "붙임", "향후", "행정사항")
@@ -65,12 +65,12 @@ def own_lines(item: Item) -> list[Line]:
 
 
 def carries(item: Item) -> int:
-    """How many kinds of project evidence an item carries itself: an amount, a period, an owner, a schedule table."""
+    """How many kinds of project evidence an item carries itself: an amount, a period, an owner, a schedule or KPI table."""
     lines = own_lines(item)
     text = "\n".join(ln.text for ln in lines if ln.kind != "row")
     _, tables = group_tables(sorted(lines, key=lambda ln: ln.no))
     signs = [bool(ev.amounts(text)), ev.has_period(text), any(ev.owner(ln.text) for ln in lines),
-             any(is_grid(t) or any(period_header(r) for r in t.cells()[:3]) for t in tables)]
+             any(is_grid(t) or kpis(t) or any(period_header(r) for r in t.cells()[:3]) for t in tables)]
     return sum(signs)
 
 

@@ -27,13 +27,14 @@ FIELDS: tuple[tuple[str, str], ...] = (
 
 # Block titles often name their subject first (`품질관리 협의체 개요`, `사업 추진 일정`): matched at the end.
 TAIL_FIELDS: tuple[tuple[str, str], ...] = (("개요", "overview"), ("추진배경", "background"), ("추진목적", "goals"), ("기대효과", "effects"),
-                                            ("추진일정", "plan"), ("추진계획", "plan"), ("향후계획", "plan"))
+                                            ("추진일정", "plan"), ("추진계획", "plan"), ("향후계획", "plan"),
+                                            ("주요내용", "actions"))
 
 
 def field_of(heading: str) -> str | None:
     """The Project field a block heading belongs to (None → generic section)."""
     m = ANGLE.match(heading.strip())
-    word = squeeze(m.group("title") if m else strip_marker(heading))
+    word = re.sub(r"[\[(（【<][^\])）】>]*[\])）】>]$", "", squeeze(m.group("title") if m else strip_marker(heading)))  # `주요 내용 [붙임 2]`
     return next((f for key, f in FIELDS if word.startswith(key)), None) or next((f for key, f in TAIL_FIELDS if word.endswith(key)), None)
 
 

@@ -12,6 +12,7 @@ from . import link
 from .keep import Keep, check_keep
 from .layouts import Layout, choose
 from .overrides import apply_plan, apply_projects, load_overrides
+from .personal import hide_personal_data
 
 
 @dataclass
@@ -28,11 +29,14 @@ class Imported:
     scores: dict[str, int] = field(default_factory=dict)
 
 
-def import_text(text: str, file_name: str, org_id: str, year: int | None = None, overrides_path: Path | None = None) -> Imported:
-    """Run every stage on a document's text."""
-    layout, d, scores = choose(text, file_name, org_id, year)
+def import_text(text: str, file_name: str, org_id: str, year: int | None = None, overrides_path: Path | None = None,
+                site: tuple[frozenset[str], frozenset[str]] = (frozenset(), frozenset())) -> Imported:
+    """Run every stage on a document's text (`site`: the site's e-mail domains and acknowledged personal-data values)."""
     overrides = load_overrides(overrides_path)
-    notes: dict[str, list[str]] = {"overrides": [str(overrides_path)] if overrides else []}
+    acknowledged = set((overrides.get("plan") or {}).get("acknowledged_personal_data") or []) | site[1]
+    text, hidden = hide_personal_data(text, acknowledged, set(site[0]))
+    layout, d, scores = choose(text, file_name, org_id, year)
+    notes: dict[str, list[str]] = {"overrides": [str(overrides_path)] if overrides else [], "personal": hidden}
     notes["missing_units"] = apply_plan(d.plan, overrides)
     dr.unit_strategy_nodes(d)
     notes["missing_projects"] = apply_projects(d.projects, overrides)
