@@ -142,15 +142,14 @@ def _chapter(d: Draft, roles: Roles, chapter: Item) -> None:
             d.plan.setdefault("sections", []).append(_section(d, child))
 
 
-def _code(parent: str, item: Item, siblings: int) -> str:
-    """A node's code path: the printed ordinal when there is one, else its position."""
-    n = item.marker.ordinal or siblings
-    return f"{parent}-{n}" if parent else str(n)
+def _code(parent: str, position: int) -> str:
+    """An id path by position among siblings: the same whichever glyphs (①, 󰊱, 가.) the document numbers with."""
+    return f"{parent}-{position}" if parent else str(position)
 
 
 def _node(d: Draft, roles: Roles, item: Item, parent: str) -> dict[str, Any]:
     """A strategy node from a numbered item; its project items become projects linked to it."""
-    code = _unique(d, _code(parent, item, _position(d, parent)), "node")
+    code = _unique(d, _code(parent, _position(d, parent)), "node")
     node: dict[str, Any] = {"id": f"s{code}", "title": item.marker.title, "code": printed_number(item.marker.glyph)}
     amount = ev.title_amount(item.marker.title)
     if amount:
@@ -191,7 +190,7 @@ def _project(d: Draft, roles: Roles, item: Item, link: dict[str, str]) -> None:
     """One project: title, number, stated amount, owners, then its template blocks and tables as fields."""
     number = printed_number(item.marker.glyph) if item.marker.ordinal else None
     parent = link.get("strategy", "s")[1:] or link.get("group", "")
-    pid = "p" + _unique(d, _code(parent, item, _position(d, f"p{parent}")), "project")
+    pid = "p" + _unique(d, _code(parent, _position(d, f"p{parent}")), "project")
     project: dict[str, Any] = {"id": pid, "title": item.marker.title, **link, "source": source(item.all_lines())}
     if number:
         project["number"] = number

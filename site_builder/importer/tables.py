@@ -193,13 +193,13 @@ def _period_rows(body: list[list[str]], first: int, spans: list[range], periods:
     rows: list[dict[str, Any]] = []
     for row in body:
         cell = [" ".join(row[c] for c in span if c < len(row) and row[c]) for span in spans]
-        labels = [c for c in row[:first] if c]
-        if not labels and rows:
+        labels = row[:first]
+        if not any(labels) and rows:
             _extend_row(rows[-1], cell, periods, texts)
             continue
         out: dict[str, Any] = {"label": labels[-1] if labels else ""}
-        if len(labels) >= 2:
-            out["group"] = " ".join(labels[:-1])
+        if len(labels) >= 2 and any(labels[:-1]):
+            out["group"] = " ".join(c for c in labels[:-1] if c)
         out["marks"] = [p for p, c in zip(periods, cell, strict=True) if c]
         if texts:
             out["texts"] = cell
