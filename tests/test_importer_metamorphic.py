@@ -87,6 +87,11 @@ def grids_to_quarter_text(text: str) -> str:
 
 def as_hwpx(text: str, tmp_path: Path) -> str:
     """The text written into an HWPX file (runs of table rows as tables) and read back through the reader."""
+    return document_text(as_hwpx_file(text, tmp_path / "doc.hwpx"))
+
+
+def as_hwpx_file(text: str, path: Path) -> Path:
+    """The text written into an HWPX file: lines as paragraphs, runs of table rows as tables."""
     blocks: list[Paragraph | Table] = []
     rows: list[list[str]] = []
     for line in [*text.split("\n"), ""]:
@@ -97,7 +102,7 @@ def as_hwpx(text: str, tmp_path: Path) -> str:
             blocks.append(table(rows) if len(rows) > 1 else Paragraph(" ".join(c for c in rows[0] if c.strip())))
             rows = []
         blocks.append(Paragraph(line))
-    return document_text(make_hwpx(tmp_path / "doc.hwpx", blocks))
+    return make_hwpx(path, blocks)
 
 
 def table(rows: list[list[str]]) -> Table:

@@ -109,7 +109,10 @@ def check_keep(lines: Iterable[Line], data: list[Any], levels: list[str] | None 
 def _found(piece: str, whole: set[str], text: str, parts: set[str]) -> bool:
     """A piece is kept as a value (short ones whole), without its bullet marker, or as a composed text."""
     bare = LEAD.sub("", piece).strip()
-    for p in (piece, bare, strip_marker(piece)):
-        if p and ((p in whole) if len(p) < SHORT else (p in text)):
+    for p in (piece, bare):
+        if p and (p in whole or (len(p) >= SHORT and p in text)):  # a whole value first: one hash instead of a scan
             return True
-    return squeeze(piece) in parts or squeeze(bare) in parts
+    if squeeze(piece) in parts or squeeze(bare) in parts:
+        return True
+    title = strip_marker(piece)  # a numbering glyph the model keeps apart (󰊱, ①, 가.)
+    return title != bare and bool(title) and ((title in whole) if len(title) < SHORT else (title in text))

@@ -5,6 +5,7 @@ Chapters (Ⅰ., and the 붙임/참고 appendices that follow them) are one shape
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -56,6 +57,7 @@ class Marker:
         return self.kind in BULLETS
 
 
+@functools.lru_cache(maxsize=1 << 16)  # the same line is asked for by the profile, the roles and the keep check
 def marker_of(text: str) -> Marker | None:
     """The marker that opens a line of text (None for plain text, table rows and blank lines)."""
     s = text.strip().replace("**", "")
