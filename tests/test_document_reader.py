@@ -583,3 +583,13 @@ def test_hwpx_fill_colours() -> None:
     assert brush_colour(brush(faceColor="#A6A7D8", hatchColor="#999999")) == "#a6a7d8"
     assert brush_colour(brush(faceColor="none", hatchColor="#999999")) is None
     assert brush_colour(brush(faceColor="#FFFFFF", hatchColor="#800000", hatchStyle="HORIZONTAL")) == "#800000"
+
+
+def test_encrypted_hwpx_refused(tmp_path: Path) -> None:
+    path = make_hwpx(tmp_path / "locked.hwpx", [Paragraph("본문")])
+    with zipfile.ZipFile(path, "a") as package:
+        package.writestr(
+            "META-INF/manifest.xml",
+            '<odf:manifest xmlns:odf="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0"><odf:file-entry><odf:encryption-data/></odf:file-entry></odf:manifest>',
+        )
+    assert "암호" in refused(path)
