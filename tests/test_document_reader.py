@@ -148,6 +148,7 @@ def test_table_in_tbox() -> None:
     results = d.tables()[1]
     assert (cell_at(results, 0, 1).text, cell_at(results, 0, 1).col_span) == ("석성정수장", 3)
     assert "1. 일반세균\t\t100CFU/mL이하\t0\t30. 사염화탄소\t\t0.002㎎/L이하\t불검출" in to_text(d).splitlines()
+    assert "■" not in to_text(d)  # colour bars beside a heading are not month marks
 
 
 def test_hwp_table_test() -> None:
@@ -189,6 +190,7 @@ def test_loading_fail_01_reads() -> None:
     texts = [p.text for p in d.paragraphs()]
     assert to_text(d).splitlines()[0] == "「기존 건축물의 에너지·온실가스 시뮬레이터 고도화·운영관리 및 저변 확산」사업 수행 보조사업자 모집 공고"
     assert "□ 사업 규모 : 일금 사억원(₩ 400,000,000)" in texts
+    assert "합계(①+②)\t\t\t100\t" in to_text(d).splitlines()  # a shaded total row gets no shade marks
 
 
 def test_corpus_reads_fast() -> None:
@@ -420,6 +422,10 @@ def test_to_text_shade_marks() -> None:
     assert to_text(d, shade_mark=None).splitlines()[1] == "킥오프\t\t\t"
     lonely = Table(2, 2, (cell(0, 0, "a"), cell(0, 1, "b"), cell(1, 0, "", fill=blue), cell(1, 1, "", fill=blue)))
     assert to_text(Document("hwp5", (lonely,))).splitlines()[1] == "\t"  # no text in the row: no marks
+    total = Table(2, 3, (cell(0, 0, "구분"), cell(0, 1, "금액"), cell(0, 2, "비고"), cell(1, 0, "합계", fill=grey), cell(1, 1, "100", fill=grey), cell(1, 2, "", fill=grey)))
+    assert to_text(Document("hwp5", (total,))).splitlines()[1] == "합계\t100\t"  # shaded like its label: not a mark
+    bar = Table(2, 3, (cell(0, 0, "a"), cell(0, 1, "b"), cell(0, 2, "c"), cell(1, 0, "", fill=blue), cell(1, 1, "글"), cell(1, 2, "", fill=blue)))
+    assert to_text(Document("hwp5", (bar,))).splitlines()[1] == "\t글\t"  # no row label in the first column
 
 
 def test_to_text_one_row_table_is_one_line() -> None:
@@ -577,3 +583,13 @@ def test_hwpx_fill_colours() -> None:
     assert brush_colour(brush(faceColor="#A6A7D8", hatchColor="#999999")) == "#a6a7d8"
     assert brush_colour(brush(faceColor="none", hatchColor="#999999")) is None
     assert brush_colour(brush(faceColor="#FFFFFF", hatchColor="#800000", hatchStyle="HORIZONTAL")) == "#800000"
+
+
+def test_encrypted_hwpx_refused(tmp_path: Path) -> None:
+    path = make_hwpx(tmp_path / "locked.hwpx", [Paragraph("본문")])
+    with zipfile.ZipFile(path, "a") as package:
+        package.writestr(
+            "META-INF/manifest.xml",
+            '<odf:manifest xmlns:odf="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0"><odf:file-entry><odf:encryption-data/></odf:file-entry></odf:manifest>',
+        )
+    assert "암호" in refused(path)

@@ -8,7 +8,7 @@ BR = "<br>"
 
 
 def to_text(doc: Document, shade_mark: str | None = "■") -> str:
-    """The document as export text; empty shaded cells in rows with text become shade_mark (None: left empty)."""
+    """The document as export text; shaded empty cells beside a row label become shade_mark (None: left empty)."""
     # A text document's lines already are export lines (TABs between cells): they pass through unchanged.
     lines = [b.text for b in doc.blocks if isinstance(b, Paragraph)] if doc.format == "text" else block_lines(doc.blocks, shade_mark)
     return "\n".join(lines) + "\n" if lines else ""
@@ -44,18 +44,19 @@ def table_lines(table: Table, shade_mark: str | None) -> list[str]:
         texts = (cell_text(c, " ", " ") for c in table.rows()[0])
         return [" ".join(t for t in texts if t)]
     grid = table.grid()
-    return ["\t".join(row_texts(table, grid, r, shade_mark)) for r in range(table.n_rows)]
+    return ["\t".join(row_texts(grid, r, shade_mark)) for r in range(table.n_rows)]
 
 
-def row_texts(table: Table, grid: list[list[Cell | None]], r: int, shade_mark: str | None) -> list[str]:
+def row_texts(grid: list[list[Cell | None]], r: int, shade_mark: str | None) -> list[str]:
     """One grid row: a cell's text at its top-left position, '' where a merged cell or nothing covers."""
     texts = [cell_text(c) if c is not None and (c.row, c.col) == (r, col) else "" for col, c in enumerate(grid[r])]
-    # Month grids mark months by shading empty cells; a mark only makes sense beside a row label,
-    # which may be a merged cell that starts in an earlier row.
-    if shade_mark is None or r == 0 or not any(c is not None and cell_text(c) for c in grid[r]):
+    label = grid[r][0] if grid[r] else None
+    # Month grids mark months by shading empty cells beside a row label in the first column (often merged
+    # from the row above); a shaded total row, label included, is not a mark.
+    if shade_mark is None or r == 0 or label is None or not cell_text(label):
         return texts
     for col, c in enumerate(grid[r]):
-        if c is not None and (c.row, c.col) == (r, col) and not texts[col] and c.fill is not None:
+        if c is not None and (c.row, c.col) == (r, col) and not texts[col] and c.fill is not None and c.fill != label.fill:
             texts[col] = shade_mark
     return texts
 
