@@ -32,12 +32,25 @@ def link_strategies(plan: dict[str, Any], projects: dict[str, dict[str, Any]]) -
     for project in projects.values():
         name, where = project.pop("_strategy_name", None), project.pop("_strategy_where", None)
         if name and "strategy" not in project:
-            if squeeze(name) in index:
-                project["strategy"] = index[squeeze(name)]
-                _node_variant(plan, project["strategy"], name, where)
+            found = index.get(squeeze(name)) or _closest(index, name)
+            if found:
+                project["strategy"] = found
+                _node_variant(plan, found, name, where)
             else:
                 missing.append(name)
     return missing
+
+
+def _closest(index: dict[str, str], name: str) -> str | None:
+    """The node whose title is printed almost the same way (`ESG체계 기반 책임경영 고도화` for `ESG 체계 기반 책임경영체계 고도화`)."""
+    key = squeeze(name)
+    scored = [(SequenceMatcher(None, key, title).ratio(), node) for title, node in index.items()]
+    best = max(scored, default=(0.0, None))
+    return best[1] if best[0] >= CLOSE else None
+
+
+# A printed strategy name this close to a node title is taken as that node (a unit's table shortens or misspells it).
+CLOSE = 0.8
 
 
 def _node_variant(plan: dict[str, Any], node_id: str, text: str, where: tuple[str, int] | None) -> None:

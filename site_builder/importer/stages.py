@@ -9,6 +9,7 @@ from typing import Any
 from . import draft as dr
 from . import finalise as fn
 from . import link
+from .cascade import use_cascade
 from .keep import Keep, check_keep
 from .layouts import Layout, choose
 from .overrides import apply_plan, apply_projects, load_overrides
@@ -36,6 +37,7 @@ def import_text(text: str, file_name: str, org_id: str, year: int | None = None,
     acknowledged = set((overrides.get("plan") or {}).get("acknowledged_personal_data") or []) | site[1]
     text, hidden = hide_personal_data(text, acknowledged, set(site[0]))
     layout, d, scores = choose(text, file_name, org_id, year)
+    use_cascade(d.plan, d.lines)
     notes: dict[str, list[str]] = {"overrides": [str(overrides_path)] if overrides else [], "personal": hidden}
     notes["missing_units"] = apply_plan(d.plan, overrides)
     dr.unit_strategy_nodes(d)
