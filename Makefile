@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: site test setup lint golden serve clean bench bench-search
+.PHONY: site test setup lint golden serve clean bench bench-search bench-import
 
 $(STAMP): requirements.lock pyproject.toml package-lock.json
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,9 @@ bench: $(STAMP)  ## build benchmark: synthetic portals of 100, 1,000, 10,000 pro
 
 bench-search: $(STAMP)  ## search index size and query latency on a synthetic 10,000-project portal
 	$(PY) benchmarks/search.py
+
+bench-import: $(STAMP)  ## importer: seconds, text kept, share structured and structure facts held per document
+	$(PY) benchmarks/importer.py
 
 clean:
 	rm -rf build site
