@@ -19,6 +19,7 @@ def test_budgeted_subtasks_under_two_strategy_levels(tmp_path: Path) -> None:
     result, out = run(SAMPLES / "genre_ministry.txt", tmp_path, "sample", 2025)
     assert_valid(out)
     assert result.layout is not None and result.layout.name == "번호 체계"
+    assert result.plan["money_unit"] == "백만원"
     tree = nodes(result)
     assert [n["title"] for n in result.plan["strategy"]] == ["국어 자원 구축과 개방 (57억원)", "국어 교육의 저변 확대 (18억원)"]
     assert [c["id"] for c in tree["s1"]["children"]] == ["s1-1", "s1-2"] and tree["s1"]["stated_budget"] == "57억원"

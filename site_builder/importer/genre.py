@@ -11,6 +11,7 @@ from . import sections as sc
 from . import tables as tb
 from .draft import Draft, guess_year
 from .lines import Line, read_lines, source
+from .link import walk
 from .outline import front_matter
 from .profile import Item, Profile, build
 from .roles import Roles, carries, decide, is_frame
@@ -44,7 +45,19 @@ def make_genre_draft(text: str, file_name: str, org_id: str, year: int | None = 
             _root(d, roles, root)
     _levels(d, roles, profile, lines)
     _units(d)
+    _money_unit(d)
     return d
+
+
+def _money_unit(d: Draft) -> None:
+    """Show money in the unit the document states its amounts in most (백만원 for most ministries, 천원 for agencies)."""
+    units = [u for n in [*walk(d.plan.get("strategy", [])), *d.projects.values()] if (m := MONEY_UNIT.search(str(n.get("stated_budget", ""))))
+             for u in [m.group(1)]]
+    if units:
+        d.plan["money_unit"] = max(set(units), key=units.count)
+
+
+MONEY_UNIT = re.compile(r"(억원|백만원|천원|만원|원)$")
 
 
 def _is_single(profile: Profile, roles: Roles) -> bool:
