@@ -15,10 +15,11 @@ import pytest
 import yaml
 from openpyxl import load_workbook
 
-from site_builder import downloads, render
 from site_builder.model import Project
-from site_builder.pages import Crumb, Page
-from site_builder.pipeline import check
+from site_builder.outputs import downloads
+from site_builder.pipeline.run import check
+from site_builder.plan.pages import Crumb, Page
+from site_builder.render import markdown as render
 from tests.conftest import FIXTURE_DATA, ROOT
 
 TRICKY = ["a & b <c> \"q\" 'x'", " lead", "trail ", "multi\nline", "x\r\ny", "\t", "   ", "=SUM(A1)", "'=x", "-1", "", "한글",
@@ -72,10 +73,10 @@ def test_front_matter_is_what_yaml_dump_gives(title: str) -> None:
 
 def parallel_equals_sequential() -> None:
     """Render the fixture portal and its side jobs in 2 forked workers and in this process: the same files, in the same order."""
-    from site_builder import redaction
-    from site_builder.downloads import download_files
-    from site_builder.pages import portal_pages
-    from site_builder.search import index_files
+    from site_builder.outputs.downloads import download_files
+    from site_builder.outputs.search import index_files
+    from site_builder.plan.pages import portal_pages
+    from site_builder.publish import redaction
 
     portal = check(FIXTURE_DATA).portal
     assert portal is not None
@@ -122,7 +123,7 @@ def test_bullet_html_matches_the_old_macro(text: str) -> None:
 
 
 def test_write_tree_prunes_stale_files_and_empty_folders(tmp_path: Path) -> None:
-    from site_builder.writer import write_tree
+    from site_builder.write.tree import write_tree
 
     docs = tmp_path / "docs"
     (docs / "old/deeper/deepest").mkdir(parents=True)
@@ -149,7 +150,7 @@ OLD_PROJECT_ROWS = (  # the row loop of `project_table` before it became code
 
 @pytest.mark.parametrize("show_plan", [True, False])
 def test_project_rows_match_the_old_template(show_plan: bool) -> None:
-    from site_builder.pages import portal_pages
+    from site_builder.plan.pages import portal_pages
 
     portal = check(FIXTURE_DATA).portal
     assert portal is not None
