@@ -138,12 +138,12 @@ def test_write_tree_prunes_stale_files_and_empty_folders(tmp_path: Path) -> None
 
 
 OLD_PROJECT_ROWS = (  # the row loop of `project_table` before it became code
-    '<tbody>{% for b, p in rows %}{% set total = fnd.project_total(p) %}{% set u = b.unit_by_id.get(p.unit) %}{% set n = bundle_node(b, p.strategy) %}'
+    '<tbody>{% for b, p in rows %}{% set total = domain.project_total(p) %}{% set u = b.unit_by_id.get(p.unit) %}{% set n = bundle_node(b, p.strategy) %}'
     '{% set d = row_data(b, p) %}<tr data-plan="{{ d.plan|h }}" data-unit="{{ d.unit|h }}" data-node="{{ d.node|h }}" data-budget="{{ d.budget }}" '
     'data-start="{{ d.start }}" data-end="{{ d.end }}"><th scope="row"><a href="{{ page_href(page, project_path(b, p.id)) }}">{{ p.title|h }}</a></th>'
     '{% if show_plan %}<td>{{ b.org.name|h }} {{ b.plan.year }}</td>{% endif %}<td data-sort="{{ natural_key(p.number)|h }}">{{ (p.number or "")|h }}</td>'
     '<td>{{ (u.name if u else "")|h }}</td><td>{{ (n.title if n else "")|h }}</td><td class="num" data-sort="{{ total if total is not none else -1 }}">'
-    '{% if total is not none %}{{ money(total, unit) }}{% elif fnd.is_non_budget(p) %}비예산{% else %}-{% endif %}</td>'
+    '{% if total is not none %}{{ money(total, unit) }}{% elif domain.is_non_budget(p) %}비예산{% else %}-{% endif %}</td>'
     '<td data-sort="{{ d.start }}">{{ (project_period(p) or "")|h }}</td></tr>{% endfor %}</tbody>'
 )
 

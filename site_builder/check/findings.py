@@ -2,75 +2,20 @@
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Iterator
 from decimal import Decimal
 
 from ..base.problem import Finding
 from ..model import Project
-from ..model.money import UNIT_FACTORS, Money, MoneyError, format_in_unit, parse_money
-from ..model.portal import PlanBundle, Portal
+from ..model.money import UNIT_FACTORS, format_in_unit
+from ..model.portal import PlanBundle, Portal, lines_total, stated_budget
 
 _FACTOR = r"\d[\d,]*(?:\.\d+)?"
 _FORMULA = re.compile(
     rf"(?P<first>{_FACTOR})\s*(?P<unit>천원|만원|백만원|원)?(?P<rest>(?:\s*[×xX*]\s*{_FACTOR}[^\d×xX*=]*)+)"
 )
 _TIMES = re.compile(rf"[×xX*]\s*({_FACTOR})")
-
-
-def _stated_money(project: Project) -> Money | None:
-    """The 소요예산 line of the 사업개요 read as money (None when absent or unreadable)."""
-    items = project.overview.items if project.overview else []
-    text = next((item.text for item in items if item.kind == "budget"), None)
-    return _read_stated(text) if text is not None else None
-
-
-@functools.lru_cache(maxsize=1 << 14)
-def _read_stated(text: str) -> Money | None:
-    """A 소요예산 text as money; remembered, as every table row and total asks again."""
-    try:
-        return parse_money(text)
-    except MoneyError:  # a free-text budget line is shown as written, just not summed
-        return None
-
-
-def stated_budget(project: Project) -> int | None:
-    """The 소요예산 the document states for a project, in 원 (None if none or 비예산)."""
-    money = _stated_money(project)
-    return money.won if money else None
-
-
-def is_non_budget(project: Project) -> bool:
-    """True when the document says the project has no budget (비예산)."""
-    money = _stated_money(project)
-    return bool(money and money.non_budget)
-
-
-def lines_total(project: Project) -> int | None:
-    """Sum of the budget lines (kind `line`), or None without lines."""
-    if not project.budget:
-        return None
-    amounts = [ln.amount.won for ln in project.budget.lines if ln.kind == "line" and ln.amount and ln.amount.won is not None]
-    return sum(amounts) if amounts else None
-
-
-def project_total(project: Project) -> int | None:
-    """The amount used in totals: the lines' sum when there are lines, else the stated budget."""
-    known = _TOTALS.get(id(project))
-    if known is not None and known[0] is project:  # tables, charts and sums ask for it ~80 times per project
-        return known[1]
-    computed = lines_total(project)
-    total = computed if computed is not None else stated_budget(project)
-    if len(_TOTALS) > 50_000:  # bounded: `serve` rebuilds again and again
-        _TOTALS.clear()
-    _TOTALS[id(project)] = (project, total)
-    return total
-
-
-# id → (project, total); the project is kept with its total so a reused id can never match another project.
-# Validated projects are not changed afterwards (redaction makes new ones).
-_TOTALS: dict[int, tuple[Project, int | None]] = {}
 
 
 def formula_value(basis: str) -> int | None:

@@ -21,11 +21,10 @@ from xml.sax.saxutils import escape
 import yaml
 from pydantic import ValidationError
 
-from ..check.findings import is_non_budget, project_total
 from ..load.source import fast_load
 from ..model import Project
 from ..model.money import format_in_unit
-from ..model.portal import Portal, project_period
+from ..model.portal import Portal, is_non_budget, project_period, project_total
 from ..publish.redaction import lineage_marks, redact_project
 from .repo import is_shallow, run_git
 

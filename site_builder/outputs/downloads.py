@@ -12,10 +12,8 @@ import pydantic_core
 import xlsxwriter
 from pydantic_core import PydanticSerializationError
 
-from ..check.findings import is_non_budget, project_total, stated_budget
 from ..model.columns import COLUMNS, NUMERIC
-from ..model.portal import PlanBundle, Portal, project_period
-from ..render.helpers import bundle_node
+from ..model.portal import PlanBundle, Portal, bundle_node, is_non_budget, project_period, project_total, stated_budget
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 FIXED_TIME = datetime.datetime(2024, 1, 1)  # workbook properties and zip entries: same data → same bytes

@@ -24,10 +24,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..check.findings import is_non_budget, project_total
 from ..model import Project, StrategyNode
 from ..model.money import format_in_unit
-from ..model.portal import PlanBundle, Portal
+from ..model.portal import PlanBundle, Portal, is_non_budget, project_total
 
 INDEX_DIR = "search/data"
 CHUNK = 8  # documents per detail chunk (~1.5 KB), for results whose rows did not come with the shards

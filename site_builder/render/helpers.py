@@ -4,40 +4,29 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..model import Irregularity, Kpi, KpiTarget, Project, StrategyNode
-from ..model.portal import PlanBundle, project_period
+from ..model import Irregularity, Kpi, KpiTarget, Project
+from ..model.portal import (
+    PlanBundle,
+    bundle_node,
+    by_category,
+    by_funding,
+    by_node,
+    by_unit,
+    node_projects,
+    plan_total,
+    project_period,
+    project_title,
+    sort_projects,
+    sum_total,
+)
 from ..model.schema import reference_markdown
 from .chart import bar_chart
-from .totals import by_category, by_funding, by_node, by_unit, node_projects, plan_total, sum_total
 
 KIND_NAMES = {
     "typo": "오탈자", "title_variant": "제목 표기 차이", "count": "개수 불일치", "sum": "합계 불일치",
     "formula": "산출식 불일치", "year": "연도 불일치", "layout": "표·배치", "missing": "누락",
     "placeholder": "빈 틀", "duplicate": "중복", "other": "기타",
 }
-
-
-def bundle_node(bundle: PlanBundle, node_id: str | None) -> StrategyNode | None:
-    """The strategy node with this id, or None."""
-    return bundle.node_by_id.get(node_id) if node_id is not None else None
-
-
-def project_title(bundle: PlanBundle, project_id: str) -> str:
-    """Title of a project by id ('' when unknown)."""
-    project = bundle.project_by_id.get(project_id)
-    return project.title if project else ""
-
-
-def _number_key(project: Project) -> tuple[int, str]:
-    """Sort key: the printed number as a number when it is one."""
-    digits = "".join(ch for ch in (project.number or "") if ch.isdecimal())  # `³` is a digit int() cannot read
-    return (int(digits) if digits else 10**6, project.id)
-
-
-def sort_projects(projects: list[Project], bundle: PlanBundle) -> list[Project]:
-    """Projects in unit order, then by their printed number."""
-    order = {u.id: i for i, u in enumerate(bundle.plan.units)}
-    return sorted(projects, key=lambda p: (order.get(p.unit or "", len(order)), _number_key(p)))
 
 
 def percent(part: int, whole: int) -> str:

@@ -14,10 +14,10 @@ import jinja2
 import yaml
 
 from ..base.workers import can_fork, configured_jobs, forked, inherited
-from ..check import findings as findings_mod
 from ..model import Project
+from ..model import portal as domain
 from ..model.money import format_in_unit, parse_money
-from ..model.portal import PlanBundle, Portal
+from ..model.portal import PlanBundle, Portal, bundle_node, is_non_budget, project_period, project_total
 from ..plan.pages import Page, node_path, project_path, unit_path
 from ..publish import redaction as redaction_mod
 from . import helpers, tables
@@ -80,18 +80,18 @@ def project_rows_html(rows: list[tuple[PlanBundle, Project]], page: Page, show_p
 
 def _project_row(b: PlanBundle, p: Project, page: Page, show_plan: bool, unit: str) -> str:
     """One row: `data-*` for filtering, linked title, [plan,] number, unit, strategy node, budget, period."""
-    total = findings_mod.project_total(p)
+    total = project_total(p)
     u = b.unit_by_id.get(p.unit) if p.unit is not None else None
-    n = helpers.bundle_node(b, p.strategy)
+    n = bundle_node(b, p.strategy)
     d = tables.row_data(b, p)
     h = escape_html
-    amount = money(total, unit) if total is not None else ("비예산" if findings_mod.is_non_budget(p) else "-")
+    amount = money(total, unit) if total is not None else ("비예산" if is_non_budget(p) else "-")
     plan = f"<td>{h(b.org.name)} {b.plan.year}</td>" if show_plan else ""
     return (f'<tr data-plan="{h(d["plan"])}" data-unit="{h(d["unit"])}" data-node="{h(d["node"])}" data-budget="{d["budget"]}" '
             f'data-start="{d["start"]}" data-end="{d["end"]}"><th scope="row"><a href="{page_href(page, project_path(b, p.id))}">{h(p.title)}</a></th>'
             f'{plan}<td data-sort="{h(tables.natural_key(p.number))}">{h(p.number or "")}</td><td>{h(u.name if u else "")}</td>'
             f'<td>{h(n.title if n else "")}</td><td class="num" data-sort="{total if total is not None else -1}">{amount}</td>'
-            f'<td data-sort="{d["start"]}">{h(helpers.project_period(p) or "")}</td></tr>')
+            f'<td data-sort="{d["start"]}">{h(project_period(p) or "")}</td></tr>')
 
 
 def withheld_section(project: Any, name: str, label: str) -> str:
@@ -174,10 +174,10 @@ def make_environment() -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     env.filters.update(h=escape_html, md=escape_md, h_strong=tables.escape_with_strong)
-    env.tests["budgeted"] = lambda p: bool(findings_mod.project_total(p))
+    env.tests["budgeted"] = lambda p: bool(project_total(p))
     env.globals.update(
         money=money, money_text=_money_text, parse_bullets=parse_bullets, bullet_html=bullet_html, withheld_section=withheld_section,
-        project_rows_html=project_rows_html, fnd=findings_mod, redaction=redaction_mod,
+        project_rows_html=project_rows_html, domain=domain, redaction=redaction_mod,
         node_path=node_path, project_path=project_path, unit_path=unit_path, page_href=page_href,
         **helpers.template_helpers(), **tables.template_helpers(),
     )

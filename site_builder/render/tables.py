@@ -7,11 +7,9 @@ import json
 import re
 from typing import Any
 
-from ..check.findings import is_non_budget, project_total
 from ..model import Project
 from ..model.money import UNIT_FACTORS
-from ..model.portal import PlanBundle, project_period
-from .helpers import sort_projects
+from ..model.portal import PlanBundle, is_non_budget, project_period, project_total, sort_projects
 
 _START = re.compile(r"(\d{4})\s*[.년]\s*(\d{1,2})")
 _END = re.compile(r"~\s*(?:(\d{4})\s*[.년]\s*)?(\d{1,2})")
