@@ -26,14 +26,14 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from site_builder.findings import project_total  # noqa: E402
+from site_builder.model.portal import project_total  # noqa: E402
 from site_builder.importer.command import document_text  # noqa: E402
 from site_builder.importer.document import DocumentError  # noqa: E402
 from site_builder.importer.lines import squeeze  # noqa: E402
 from site_builder.importer.link import walk  # noqa: E402
 from site_builder.importer.stages import Imported, import_text  # noqa: E402
 from site_builder.model import Project  # noqa: E402
-from site_builder.money import MoneyError, parse_money  # noqa: E402
+from site_builder.model.money import MoneyError, parse_money  # noqa: E402
 
 SHARED = ROOT.parent / "shared"
 FACTS = Path(__file__).resolve().parent / "import_facts"

@@ -29,7 +29,7 @@ _DUMP = {"allow_unicode": True, "sort_keys": False, "Dumper": getattr(yaml, "CSa
 
 def text_pool(data: Path) -> tuple[list[str], list[str]]:
     """Lines of real text and words of real titles, the material of the synthetic projects."""
-    from site_builder.search import strings
+    from site_builder.outputs.search import strings
 
     lines: list[str] = []
     words: list[str] = []

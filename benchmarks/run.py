@@ -41,9 +41,10 @@ def peak_rss_mb() -> float:
 
 def timed_build(data: Path, work: Path) -> dict[str, float]:
     """Run the real pipeline once, timing its MkDocs stage from the inside, then the search index alone."""
-    from site_builder import mkdocs_seam, pipeline
-    from site_builder.redaction import redact_portal
-    from site_builder.search import index_files
+    from site_builder.engine import seam as mkdocs_seam
+    from site_builder.outputs.search import index_files
+    from site_builder.pipeline import run as pipeline
+    from site_builder.publish.redaction import redact_portal
 
     spent = {"mkdocs_s": 0.0}
     build_site = mkdocs_seam.build_site
@@ -69,10 +70,10 @@ def timed_build(data: Path, work: Path) -> dict[str, float]:
 
 
 def plain_mkdocs(work: Path) -> float:
-    """Seconds of a plain `mkdocs build` of the same generated Markdown: one process, without our hooks (mkdocs_hooks.py)."""
+    """Seconds of a plain `mkdocs build` of the same generated Markdown: one process, without our hooks (engine/hooks.py)."""
     import yaml
 
-    from site_builder.mkdocs_seam import tool_env
+    from site_builder.engine.seam import tool_env
 
     config = yaml.safe_load((work / "build/mkdocs.yml").read_text(encoding="utf-8"))
     config.pop("hooks", None)
@@ -86,7 +87,7 @@ def plain_mkdocs(work: Path) -> float:
 
 def site_numbers(site: Path) -> dict[str, float]:
     """Pages, page sizes, site size and the bytes the first search transfers (median over QUERIES)."""
-    from site_builder.search import INDEX_DIR, Searcher
+    from site_builder.outputs.search import INDEX_DIR, Searcher
 
     pages = [p.stat().st_size for p in site.rglob("*.html")]
     total = sum(p.stat().st_size for p in site.rglob("*") if p.is_file())

@@ -36,8 +36,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.portal import generate  # noqa: E402
-from site_builder.pipeline import check  # noqa: E402
-from site_builder.search import INDEX_DIR, Searcher, index_files, plan_docs, strings, tokens  # noqa: E402
+from site_builder.outputs.search import INDEX_DIR, Searcher, index_files, plan_docs, strings, tokens  # noqa: E402
+from site_builder.pipeline.run import check  # noqa: E402
 
 QUERIES = ["봉사", "자원봉사센터", "돌봄", "틈새돌봄", "예산을", "31,600", "천원", "ESG", "AI", "ESG 경영", "노사관계", "청렴",
            "소속시설", "인권", "대체인력", "주소갖기", "기록물", "리더십", "만족도 조사", "사회서비스", "교육", "2024", "운영", "사업"]
@@ -221,7 +221,7 @@ def browser_numbers(site: Path, servers: list[bool], rounds: int = 1, nagle: boo
 
 def full_build(data: Path, tmp: Path) -> None:
     """Time the whole pipeline (validate, render, downloads, index, MkDocs) on the synthetic data."""
-    from site_builder.pipeline import Paths, build
+    from site_builder.pipeline.run import Paths, build
 
     t0 = time.perf_counter()
     checked, _ = build(Paths(ROOT, data=data, build=tmp / "build"), tmp / "full-site")

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from site_builder.cli import main
+from site_builder.cli.commands import main
 
 TESTS = Path(__file__).parent
 FIXTURE_DATA = TESTS / "fixtures" / "data"

@@ -18,9 +18,8 @@ from pathlib import Path
 
 import pytest
 
-from site_builder.writer import recover_dir, replace_dir
-
-from .conftest import FIXTURE_DATA, ROOT
+from site_builder.write.tree import recover_dir, replace_dir
+from tests.conftest import FIXTURE_DATA, ROOT
 
 KILL_RUNS = 10
 

@@ -8,9 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from site_builder.pipeline import Paths, build
-
-from .conftest import FIXTURE_DATA, ROOT
+from site_builder.pipeline.run import Paths, build
+from tests.conftest import FIXTURE_DATA, ROOT
 
 
 def _build(data: Path, tmp: Path, name: str) -> Path:

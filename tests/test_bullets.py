@@ -1,4 +1,4 @@
-from site_builder.bullets import parse_bullets, split_marker
+from site_builder.render.bullets import parse_bullets, split_marker
 
 
 def test_markers_and_nesting_are_kept():

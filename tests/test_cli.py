@@ -6,9 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from site_builder.cli import make_parser
-
-from .conftest import FIXTURE_DATA, run_cli
+from site_builder.cli.commands import make_parser
+from tests.conftest import FIXTURE_DATA, run_cli
 
 COMMANDS = ["validate", "build", "assemble", "serve", "schema", "import", "new"]
 
@@ -78,7 +77,7 @@ def test_schema_writes_files(tmp_path: Path):
 def test_a_killed_worker_is_reported_in_korean(monkeypatch: pytest.MonkeyPatch, data_copy: Path, tmp_path: Path) -> None:
     from concurrent.futures.process import BrokenProcessPool
 
-    from site_builder import cli
+    from site_builder.cli import commands as cli
 
     def killed(*args: object, **kwargs: object) -> None:
         raise BrokenProcessPool("A process in the process pool was terminated abruptly")

@@ -8,10 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from site_builder.cli import make_parser
-from site_builder.siteconfig import FIXED_PAGES
-
-from .conftest import ROOT, TESTS, run_cli
+from site_builder.cli.commands import make_parser
+from site_builder.engine.config import FIXED_PAGES
+from tests.conftest import ROOT, TESTS, run_cli
 
 GUIDE = ROOT / "content" / "guide"
 SUBCOMMANDS = sorted(make_parser()._subparsers._group_actions[0].choices)  # type: ignore[union-attr]

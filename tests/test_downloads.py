@@ -14,9 +14,9 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from site_builder.downloads import COLUMNS, neutralise, to_csv, to_xlsx
-from site_builder.money import UNIT_FACTORS
-from site_builder.pipeline import check, generate
+from site_builder.model.money import UNIT_FACTORS
+from site_builder.outputs.downloads import COLUMNS, neutralise, to_csv, to_xlsx
+from site_builder.pipeline.run import check, generate
 
 FIXTURE = Path(__file__).parent / "fixtures" / "data"
 DATA = Path(__file__).parent.parent / "data"

@@ -15,10 +15,11 @@ import pytest
 import yaml
 from openpyxl import load_workbook
 
-from site_builder import downloads, render
 from site_builder.model import Project
-from site_builder.pages import Crumb, Page
-from site_builder.pipeline import check
+from site_builder.outputs import downloads
+from site_builder.pipeline.run import check
+from site_builder.plan.pages import Crumb, Page
+from site_builder.render import markdown as render
 from tests.conftest import FIXTURE_DATA, ROOT
 
 TRICKY = ["a & b <c> \"q\" 'x'", " lead", "trail ", "multi\nline", "x\r\ny", "\t", "   ", "=SUM(A1)", "'=x", "-1", "", "한글",
@@ -72,10 +73,10 @@ def test_front_matter_is_what_yaml_dump_gives(title: str) -> None:
 
 def parallel_equals_sequential() -> None:
     """Render the fixture portal and its side jobs in 2 forked workers and in this process: the same files, in the same order."""
-    from site_builder import redaction
-    from site_builder.downloads import download_files
-    from site_builder.pages import portal_pages
-    from site_builder.search import index_files
+    from site_builder.outputs.downloads import download_files
+    from site_builder.outputs.search import index_files
+    from site_builder.plan.pages import portal_pages
+    from site_builder.publish import redaction
 
     portal = check(FIXTURE_DATA).portal
     assert portal is not None
@@ -122,7 +123,7 @@ def test_bullet_html_matches_the_old_macro(text: str) -> None:
 
 
 def test_write_tree_prunes_stale_files_and_empty_folders(tmp_path: Path) -> None:
-    from site_builder.writer import write_tree
+    from site_builder.write.tree import write_tree
 
     docs = tmp_path / "docs"
     (docs / "old/deeper/deepest").mkdir(parents=True)
@@ -137,19 +138,19 @@ def test_write_tree_prunes_stale_files_and_empty_folders(tmp_path: Path) -> None
 
 
 OLD_PROJECT_ROWS = (  # the row loop of `project_table` before it became code
-    '<tbody>{% for b, p in rows %}{% set total = fnd.project_total(p) %}{% set u = b.unit_by_id.get(p.unit) %}{% set n = bundle_node(b, p.strategy) %}'
+    '<tbody>{% for b, p in rows %}{% set total = domain.project_total(p) %}{% set u = b.unit_by_id.get(p.unit) %}{% set n = bundle_node(b, p.strategy) %}'
     '{% set d = row_data(b, p) %}<tr data-plan="{{ d.plan|h }}" data-unit="{{ d.unit|h }}" data-node="{{ d.node|h }}" data-budget="{{ d.budget }}" '
     'data-start="{{ d.start }}" data-end="{{ d.end }}"><th scope="row"><a href="{{ page_href(page, project_path(b, p.id)) }}">{{ p.title|h }}</a></th>'
     '{% if show_plan %}<td>{{ b.org.name|h }} {{ b.plan.year }}</td>{% endif %}<td data-sort="{{ natural_key(p.number)|h }}">{{ (p.number or "")|h }}</td>'
     '<td>{{ (u.name if u else "")|h }}</td><td>{{ (n.title if n else "")|h }}</td><td class="num" data-sort="{{ total if total is not none else -1 }}">'
-    '{% if total is not none %}{{ money(total, unit) }}{% elif fnd.is_non_budget(p) %}비예산{% else %}-{% endif %}</td>'
+    '{% if total is not none %}{{ money(total, unit) }}{% elif domain.is_non_budget(p) %}비예산{% else %}-{% endif %}</td>'
     '<td data-sort="{{ d.start }}">{{ (project_period(p) or "")|h }}</td></tr>{% endfor %}</tbody>'
 )
 
 
 @pytest.mark.parametrize("show_plan", [True, False])
 def test_project_rows_match_the_old_template(show_plan: bool) -> None:
-    from site_builder.pages import portal_pages
+    from site_builder.plan.pages import portal_pages
 
     portal = check(FIXTURE_DATA).portal
     assert portal is not None

@@ -10,11 +10,10 @@ import shutil
 
 import pytest
 
-from site_builder.pages import portal_pages
-from site_builder.pipeline import check
-from site_builder.render import render_all
-
-from .conftest import FIXTURE_DATA, TESTS
+from site_builder.pipeline.run import check
+from site_builder.plan.pages import portal_pages
+from site_builder.render.markdown import render_all
+from tests.conftest import FIXTURE_DATA, TESTS
 
 GOLDEN = TESTS / "golden"
 SKIP = {"reference/data-format.md"}  # generated from the models; covered by test_schema

@@ -11,13 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from site_builder import history as history_mod
-from site_builder.history import History, atom_feed, describe, load_history
+from site_builder.git import history as history_mod
+from site_builder.git.history import History, atom_feed, describe, load_history
 from site_builder.model import Project
-from site_builder.pipeline import check, generate
-from site_builder.validation import Portal
-
-from .conftest import TESTS, git, run_cli
+from site_builder.model.portal import Portal
+from site_builder.pipeline.run import check, generate
+from tests.conftest import TESTS, git, run_cli
 
 MULTIYEAR = TESTS / "fixtures_multiyear" / "data"
 CARE = "data/town/2024/projects/care.yaml"

@@ -5,8 +5,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from site_builder.pipeline import Paths, check, generate
-from site_builder.writer import write_tree
+from site_builder.pipeline.run import Paths, check, generate
+from site_builder.write.tree import write_tree
 from tests.conftest import ROOT
 
 OLD = 1_000_000_000  # an mtime far in the past: any rewrite shows
@@ -75,7 +75,7 @@ def test_removed_project_page_is_deleted(data_copy: Path, tmp_path: Path) -> Non
 
 
 def test_failed_validation_writes_nothing(data_copy: Path, tmp_path: Path) -> None:
-    from site_builder.pipeline import build
+    from site_builder.pipeline.run import build
 
     paths = Paths(ROOT, data=data_copy, build=tmp_path / "build")
     source = _project_file(data_copy)

@@ -27,10 +27,9 @@ import yaml
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from site_builder.pipeline import Paths, build, check, generate
-from site_builder.problem import Problem
-
-from .conftest import FIXTURE_DATA, ROOT
+from site_builder.base.problem import Problem
+from site_builder.pipeline.run import Paths, build, check, generate
+from tests.conftest import FIXTURE_DATA, ROOT
 
 RENDER_EXAMPLES = 40
 BUILD_EXAMPLES = 3

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import TESTS, run_cli
+from tests.conftest import TESTS, run_cli
 
 CASES = sorted((TESTS / "invalid").glob("*.yaml"))
 

@@ -8,10 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from site_builder import lastmod
-from site_builder.pipeline import check
-
-from .conftest import git
+from site_builder.git import lastmod
+from site_builder.pipeline.run import check
+from tests.conftest import git
 
 FIXTURE = Path(__file__).parent / "fixtures" / "data"
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
@@ -30,8 +29,8 @@ def _repo(tmp_path: Path) -> Path:
 
 
 def _stamped(data: Path) -> dict[str, str]:
-    from site_builder.extrapages import citizen_pages
-    from site_builder.pages import portal_pages
+    from site_builder.plan.extrapages import citizen_pages
+    from site_builder.plan.pages import portal_pages
 
     portal = check(data).portal
     assert portal is not None

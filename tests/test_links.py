@@ -17,9 +17,8 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
-from site_builder.pipeline import Paths, build
-
-from .conftest import ROOT, git
+from site_builder.pipeline.run import Paths, build
+from tests.conftest import ROOT, git
 
 LINK_ATTRS = {"href", "src", "action", "poster", "data"}
 

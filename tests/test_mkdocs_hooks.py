@@ -8,9 +8,8 @@ import markdown
 import pytest
 from pymdownx.slugs import slugify
 
-from site_builder.mkdocs_hooks import TOKEN, raw_block, restore_blocks, stash_blocks
-
-from .conftest import TESTS
+from site_builder.engine.hooks import TOKEN, raw_block, restore_blocks, stash_blocks
+from tests.conftest import TESTS
 
 ROOT = TESTS.parent
 PAGES = sorted((TESTS / "golden").rglob("*.md")) + sorted((ROOT / "content").rglob("*.md"))

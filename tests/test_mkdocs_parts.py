@@ -1,4 +1,4 @@
-"""MkDocs in several processes (mkdocs_seam.build_site with parts): the joined site equals a one-process build."""
+"""MkDocs in several processes (engine/seam.build_site with parts): the joined site equals a one-process build."""
 
 from __future__ import annotations
 
@@ -7,11 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from site_builder import mkdocs_seam
-from site_builder.mkdocs_hooks import part_bounds
-from site_builder.pipeline import Paths, build
-
-from .conftest import FIXTURE_DATA, ROOT
+from site_builder.engine import seam as mkdocs_seam
+from site_builder.engine.hooks import part_bounds
+from site_builder.pipeline.run import Paths, build
+from tests.conftest import FIXTURE_DATA, ROOT
 
 
 def _tree(site: Path) -> dict[str, bytes]:

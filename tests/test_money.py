@@ -2,8 +2,8 @@ from decimal import Decimal
 
 import pytest
 
-from site_builder.findings import formula_value
-from site_builder.money import MoneyError, format_in_unit, parse_money
+from site_builder.check.findings import formula_value
+from site_builder.model.money import MoneyError, format_in_unit, parse_money
 
 
 @pytest.mark.parametrize(

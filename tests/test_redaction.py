@@ -17,15 +17,13 @@ from pathlib import Path
 
 import pytest
 
-from site_builder.findings import project_total
 from site_builder.model import Project, Withholding
-from site_builder.pipeline import Paths, build, check, generate
-from site_builder.redaction import lineage_marks, notice, redact_bundle, redact_portal, redact_project
-from site_builder.render import money
-from site_builder.totals import plan_total
-
-from .conftest import FIXTURE_DATA, ROOT
-from .test_history import commit, edit, git
+from site_builder.model.portal import plan_total, project_total
+from site_builder.pipeline.run import Paths, build, check, generate
+from site_builder.publish.redaction import lineage_marks, notice, redact_bundle, redact_portal, redact_project
+from site_builder.render.markdown import money
+from tests.conftest import FIXTURE_DATA, ROOT
+from tests.test_history import commit, edit, git
 
 PROJECTS = "data/demo-org/2024/projects"
 WHOLE = """id: s1

@@ -8,10 +8,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from site_builder.pipeline import check
-from site_builder.scaffold import insert_unit, next_id
-
-from .conftest import ROOT, TESTS, run_cli
+from site_builder.cli.scaffold import insert_unit, next_id
+from site_builder.pipeline.run import check
+from tests.conftest import ROOT, TESTS, run_cli
 
 MULTIYEAR = TESTS / "fixtures_multiyear" / "data"
 
@@ -124,7 +123,7 @@ def test_new_plan_for_new_organisation(data: Path) -> None:
 
 
 def test_a_skeleton_that_does_not_validate_is_taken_back(data: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from site_builder import scaffold
+    from site_builder.cli import scaffold
 
     monkeypatch.setattr(scaffold, "PROJECT_TEMPLATE", scaffold.PROJECT_TEMPLATE.replace("title:", "titel:"))
     result = run_cli("new", "project", "--data", str(data), "--plan", "town/2024", "--unit", "u01")

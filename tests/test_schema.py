@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from site_builder.reference import reference_markdown, schema_texts
-
-from .conftest import ROOT
+from site_builder.model.schema import reference_markdown, schema_texts
+from tests.conftest import ROOT
 
 
 def test_committed_schema_is_current():

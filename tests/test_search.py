@@ -8,8 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from site_builder.pipeline import check
-from site_builder.search import (
+from site_builder.outputs.search import (
     INDEX_DIR,
     Doc,
     Searcher,
@@ -27,6 +26,7 @@ from site_builder.search import (
     tokens,
     word_keys,
 )
+from site_builder.pipeline.run import check
 
 FIXTURE = Path(__file__).parent / "fixtures" / "data"
 DATA = Path(__file__).parent.parent / "data"

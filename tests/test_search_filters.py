@@ -1,4 +1,4 @@
-"""Row data of the filterable project tables (site_builder/filters.py): periods, natural sort keys, ids, region labels."""
+"""Row data of the filterable project tables (site_builder/render/tables.py): periods, natural sort keys, ids, region labels."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from site_builder.filters import RegionLabels, natural_key, parse_period, row_data
-from site_builder.pipeline import check
+from site_builder.pipeline.run import check
+from site_builder.render.tables import RegionLabels, natural_key, parse_period, row_data
 
 FIXTURE = Path(__file__).parent / "fixtures" / "data"
 
@@ -52,7 +52,7 @@ def test_region_labels_are_unique_per_page() -> None:
 
 
 def test_bold_marks_of_the_source_show_as_bold_and_stay_escaped() -> None:
-    from site_builder.filters import escape_with_strong
+    from site_builder.render.tables import escape_with_strong
 
     assert escape_with_strong("① **기관 비전** 공유") == "① <strong>기관 비전</strong> 공유"
     assert escape_with_strong("**<script>**") == "<strong>&lt;script&gt;</strong>"

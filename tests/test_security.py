@@ -14,10 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from site_builder.pipeline import Paths, build
-from site_builder.source import MAX_FILE_BYTES
-
-from .conftest import FIXTURE_DATA, ROOT, run_cli
+from site_builder.load.source import MAX_FILE_BYTES
+from site_builder.pipeline.run import Paths, build
+from tests.conftest import FIXTURE_DATA, ROOT, run_cli
 
 P4 = "demo-org/2024/projects/p4.yaml"
 
@@ -159,7 +158,7 @@ def test_failed_build_keeps_previous_site(name: str, built_once: tuple[Path, dic
     assert not list(base.glob(".site-tmp-*"))
 
 
-# --- Personal data gate (site_builder/privacy.py) ---------------------------------------------------
+# --- Personal data gate (site_builder/check/privacy.py) ---------------------------------------------------
 
 RRNS = ["900101-1234567", "9001011234567", "050315-3123456", "800229 2234567"]
 MOBILES = ["010-1234-5678", "01098765432", "010.2345.6789", "+82 10 3456 7890", "+82-10-4567-8901", "+821056789012", "011-234-5678", "(010)1111-2222"]
@@ -184,7 +183,7 @@ PLANTINGS: list[tuple[str, Callable[[str], str]]] = [
 
 
 def _gate(data: Path) -> list[str]:
-    from site_builder.pipeline import check
+    from site_builder.pipeline.run import check
 
     return [p.format() for p in check(data).problems]
 
@@ -236,13 +235,13 @@ def test_no_false_alarms_on_real_data(data: Path):
 @pytest.mark.parametrize("text", ["내선 4032", "☎ 043-539-4032", "578,904천원", "2024. 1. 18.", "1,611.2백만원", "원문 3005-3010행",
                                   "'22년 2회", "사업번호 20240118-1234567890", "043)533-8897, 532-8897", "1588-1234", "info@jeonbuk.go.kr"])
 def test_no_false_alarms_on_office_numbers_and_figures(text: str):
-    from site_builder.privacy import find_personal_data
+    from site_builder.check.privacy import find_personal_data
 
     assert find_personal_data(text) == []
 
 
 def test_impossible_birth_date_is_not_a_resident_number():
-    from site_builder.privacy import find_personal_data
+    from site_builder.check.privacy import find_personal_data
 
     assert find_personal_data("991332-1234567 990230-1234567") == []
     assert [h.kind for h in find_personal_data("990228-1234567")] == ["rrn"]

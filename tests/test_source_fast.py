@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from site_builder import source
+from site_builder.load import source
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -8,9 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from site_builder.pipeline import Paths, build
-
-from .conftest import ROOT
+from site_builder.pipeline.run import Paths, build
+from tests.conftest import ROOT
 
 
 @pytest.fixture(scope="module")

@@ -1,4 +1,4 @@
-"""Forked workers (site_builder/workers.py) give what the same work gives in one process, and really fork."""
+"""Forked workers (site_builder/base/workers.py) give what the same work gives in one process, and really fork."""
 
 from __future__ import annotations
 
@@ -10,9 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from site_builder import workers
-
-from .conftest import FIXTURE_DATA, ROOT
+from site_builder.base import workers
+from tests.conftest import FIXTURE_DATA, ROOT
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="workers fork on Linux only")
 
@@ -54,7 +53,7 @@ def test_background_forks_unless_not_worth_it() -> None:
 
 def parallel_load_equals_serial(data: str) -> None:
     """load_data with project files read by workers gives the files and problems of a one-process read."""
-    from site_builder import source
+    from site_builder.load import source
 
     serial = source.load_data(Path(data))
     source.PARALLEL_MIN_FILES = 1
@@ -77,7 +76,8 @@ def test_parallel_load_reports_what_a_serial_load_reports(tmp_path: Path) -> Non
 
 def parallel_check_equals_serial(data: str) -> None:
     """`check` with the personal-data scan in a child (and parallel reading) reports what a one-process check reports."""
-    from site_builder import pipeline, source
+    from site_builder.load import source
+    from site_builder.pipeline import run as pipeline
 
     serial = pipeline.check(Path(data)).problems
     pipeline.PARALLEL_MIN_FILES = source.PARALLEL_MIN_FILES = 1

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 import yaml
 
-from site_builder.cli import make_parser
+from site_builder.cli.commands import make_parser
 from tests.conftest import ROOT, run_cli
 
 WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
@@ -177,7 +177,7 @@ def test_github_format_annotates_file_and_line(broken: Path) -> None:
 
 
 def test_github_command_escapes_message_and_properties() -> None:
-    from site_builder.problem import Problem
+    from site_builder.base.problem import Problem
 
     line = Problem("data/a,b:c.yaml", 3, 2, "x", "줄\n바꿈 100%", "", "").format_github()
     assert line == "::error file=data/a%2Cb%3Ac.yaml,line=3,col=2::x — 줄%0A바꿈 100%25"

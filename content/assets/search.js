@@ -1,4 +1,4 @@
-/* Korean search over the build-time index of site_builder/search.py (keep the two in step).
+/* Korean search over the build-time index of site_builder/outputs/search.py (keep the two in step).
  * Loads meta.json when the page opens; a query then fetches the shards of its keys, all at once, which
  * carry the result rows of their keys' best documents and of the first pages of longer words (예산을),
  * so a one-word query's first page needs nothing more; the rows still missing (mostly for queries of

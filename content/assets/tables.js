@@ -2,7 +2,7 @@
  * Progressive enhancement: without JavaScript the tables are complete and pre-sorted.
  * The filter and sort state lives in the URL query (?plan=&unit=&node=&min=&max=&month=&sort=)
  * so a filtered view can be shared. Row data comes from data-* attributes written at build time
- * (site_builder/filters.py). */
+ * (site_builder/render/tables.py). */
 (function () {
   "use strict";
   var FIELDS = ["plan", "unit", "node", "min", "max", "month"];

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from ..money import MoneyError, parse_money
+from ..model.money import MoneyError, parse_money
 from .evidence import unit_slip
 from .genre import depth_counts
 from .link import walk

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..money import MoneyError, parse_money
+from ..model.money import MoneyError, parse_money
 from .lines import squeeze
 
 # An amount as plans write it: `3,180백만원`, `57억원`, `2억9천만원`, `1.5억 원`, `450,590천원`.

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..privacy import KIND_NAMES, find_personal_data, mask
+from ..check.privacy import KIND_NAMES, find_personal_data, mask
 
 PLACEHOLDER = "[개인정보 가림: {kind}]"
 

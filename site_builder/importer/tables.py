@@ -270,7 +270,7 @@ def _budget_line(row: list[str], cols: list[str | None], has_previous: bool) -> 
 
 def is_amount(text: str) -> bool:
     """True when a cell is an amount and nothing else (`4,000천 원`, `비예산`)."""
-    from ..money import MoneyError, parse_money
+    from ..model.money import MoneyError, parse_money
 
     try:
         money = parse_money(text)

@@ -18,8 +18,8 @@ from typing import Any
 
 import pytest
 
-from site_builder.pipeline import Paths, build, check
-from site_builder.validation import Portal
+from site_builder.model.portal import Portal
+from site_builder.pipeline.run import Paths, build, check
 
 CHROMIUM = Path("/usr/bin/chromium")
 ROOT = Path(__file__).resolve().parents[2]

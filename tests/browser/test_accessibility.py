@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from .conftest import AXE, Site, data_portal, need, page_types
+from tests.browser.conftest import AXE, Site, data_portal, need, page_types
 
 TYPES = page_types(data_portal())
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urljoin
 
-from .conftest import Site
+from tests.browser.conftest import Site
 
 
 def _links(page: Any, selector: str) -> list[str]:

@@ -7,9 +7,8 @@ from urllib.parse import parse_qs, quote, urlparse
 
 import pytest
 
-from site_builder.search import Searcher, index_files
-
-from .conftest import Site
+from site_builder.outputs.search import Searcher, index_files
+from tests.browser.conftest import Site
 
 # (query, text expected in the title of one of the first five results): particles, parts of compounds,
 # numbers with units, two-syllable nouns, English inside Korean, several words.

@@ -7,7 +7,7 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
-from .conftest import Site, data_portal, page_types
+from tests.browser.conftest import Site, data_portal, page_types
 
 TYPES = page_types(data_portal())
 ROWS = "table.projects tbody tr"

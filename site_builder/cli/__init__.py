@@ -1,0 +1,5 @@
+"""The `site-builder` command line: one sub-command per verb (validate, build, assemble, serve, schema, import, new)."""
+
+from .commands import main
+
+__all__ = ["main"]

@@ -1,0 +1,194 @@
+"""Command line: `site-builder validate|build|assemble|serve|schema|import|new` (Korean output, exit 1 on user errors)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Sequence
+from concurrent.futures.process import BrokenProcessPool
+from pathlib import Path
+
+from ..base.problem import github_command
+from ..model.schema import write_schemas
+from ..pipeline.run import Checked, Paths, build, check
+
+DESCRIPTION = "연간 업무계획 데이터(YAML)를 검사하고 정보공개 누리집으로 만듭니다."
+
+
+def _root() -> Path:
+    """The checkout the command works in (the current directory)."""
+    return Path.cwd()
+
+
+def _print_result(checked: Checked, fmt: str, show_findings: bool = True) -> None:
+    """Print errors (and findings) in text or GitHub annotation format."""
+    if fmt == "gitlab":
+        print(json.dumps([p.code_quality() for p in checked.problems], ensure_ascii=False, indent=1))
+        return
+    for problem in checked.problems:
+        print(problem.format_github() if fmt == "github" else problem.format(), file=sys.stdout if fmt == "github" else sys.stderr)
+    if show_findings and fmt == "text":
+        for finding in checked.findings:
+            print(finding.format())
+    if fmt == "github":
+        for finding in checked.findings:
+            if not finding.acknowledged:
+                print(github_command("warning", finding.file, finding.line or 1, 1, f"[{finding.id}] {finding.message}"))
+
+
+def _summary(checked: Checked) -> str:
+    """One Korean summary line."""
+    open_count = sum(1 for f in checked.findings if not f.acknowledged)
+    if checked.problems:
+        return f"오류 {len(checked.problems)}건: 위 목록을 고친 뒤 다시 실행하세요."
+    plans = len(checked.portal.plans) if checked.portal else 0
+    projects = sum(len(b.projects) for b in checked.portal.plans) if checked.portal else 0
+    return f"이상 없음: 계획 {plans}건, 사업 {projects}건. 점검 결과 {len(checked.findings)}건 (미확인 {open_count}건)."
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    """Validate the data directory and list errors and findings."""
+    checked = check(args.data, args.strict)
+    _print_result(checked, args.format, not args.quiet)
+    to_stderr = checked.problems or args.format == "gitlab"  # gitlab: stdout is the JSON report alone
+    print(_summary(checked), file=sys.stderr if to_stderr else sys.stdout)
+    return 1 if checked.problems else 0
+
+
+def _build_shard(args: argparse.Namespace, paths: Paths) -> Checked:
+    """Build one shard (`--shard i/n` or `--only-org`): the pages of some organisations only."""
+    from ..shards.assembly import build_shard
+
+    return build_shard(paths, args.site_dir, list(args.only_org or []), args.strict, args.shard)[0]
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    """Validate and build the site; the previous site stays if anything fails."""
+    paths = Paths(_root(), args.data, args.build_dir)
+    if args.shard or args.only_org:
+        checked = _build_shard(args, paths)
+    else:
+        checked, _ = build(paths, args.site_dir, args.strict)
+    _print_result(checked, "text", show_findings=False)
+    if checked.problems:
+        print(f"오류 {len(checked.problems)}건: 사이트를 만들지 않았습니다 (이전 사이트는 그대로입니다).", file=sys.stderr)
+        return 1
+    print(_summary(checked))
+    print(f"사이트를 만들었습니다: {args.site_dir}/")
+    print("미리 보기: site-builder serve  (또는: python -m http.server -d site 8000 → http://127.0.0.1:8000/)")
+    return 0
+
+
+def cmd_assemble(args: argparse.Namespace) -> int:
+    """Join shard sites (`build --shard`) into one site with one search index."""
+    from ..shards.assembly import assemble
+
+    checked, _ = assemble(Paths(_root(), args.data, args.build_dir), args.shards, args.site_dir)
+    _print_result(checked, "text", show_findings=False)
+    if checked.problems:
+        print(f"오류 {len(checked.problems)}건: 누리집을 합치지 않았습니다 (이전 사이트는 그대로입니다).", file=sys.stderr)
+        return 1
+    print(f"조각 {len(args.shards)}개를 합쳤습니다: {args.site_dir}/")
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    """Live preview: regenerate pages whenever data or content changes."""
+    from ..pipeline.preview import serve
+
+    return serve(Paths(_root(), args.data, args.build_dir), args.address)
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    """Write the JSON Schemas of the data files."""
+    for path in write_schemas(args.out):
+        print(f"썼습니다: {path}")
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    """Draft plan YAML from a text export of a plan document."""
+    from ..importer.command import run_import
+
+    return run_import(args)
+
+
+def cmd_new(args: argparse.Namespace) -> int:
+    """Scaffold a plan, unit or project with the next free id."""
+    from .scaffold import run_new
+
+    return run_new(args)
+
+
+def _add_data(parser: argparse.ArgumentParser) -> None:
+    """The shared --data option."""
+    parser.add_argument("--data", type=Path, default=Path("data"), help="데이터 폴더 (기본: data)")
+
+
+def make_parser() -> argparse.ArgumentParser:
+    """The argument parser with every subcommand."""
+    parser = argparse.ArgumentParser(prog="site-builder", description=DESCRIPTION)
+    sub = parser.add_subparsers(dest="command", required=True, metavar="명령")
+    commands: list[tuple[str, Callable[[argparse.Namespace], int], str]] = [
+        ("validate", cmd_validate, "데이터를 검사하고 오류와 점검 결과를 보여 줍니다"),
+        ("build", cmd_build, "데이터를 검사하고 site/ 에 누리집을 만듭니다"),
+        ("assemble", cmd_assemble, "조각(샤드)별로 만든 누리집을 하나로 합칩니다"),
+        ("serve", cmd_serve, "데이터가 바뀌면 다시 만드는 미리 보기 서버를 띄웁니다"),
+        ("schema", cmd_schema, "데이터 파일의 JSON Schema를 씁니다"),
+        ("import", cmd_import, "계획 문서(텍스트)에서 YAML 초안을 만듭니다"),
+        ("new", cmd_new, "새 계획·부서·사업의 YAML 틀을 만듭니다"),
+    ]
+    for name, func, help_text in commands:
+        p = sub.add_parser(name, help=help_text, description=help_text)
+        p.set_defaults(func=func)
+        _configure(name, p)
+    return parser
+
+
+def _configure(name: str, p: argparse.ArgumentParser) -> None:
+    """Options of one subcommand."""
+    if name in ("validate", "build", "serve", "new", "assemble"):
+        _add_data(p)
+    if name in ("validate", "build"):
+        p.add_argument("--strict", action="store_true", help="확인(acknowledged)되지 않은 점검 결과도 오류로 봅니다")
+    if name == "validate":
+        p.add_argument("--format", choices=["text", "github", "gitlab"], default="text",
+                       help="출력 형식 (github: Actions 주석, gitlab: Code Quality 보고서 JSON)")
+        p.add_argument("--quiet", action="store_true", help="점검 결과 목록을 생략합니다")
+    if name == "build":
+        p.add_argument("--site-dir", type=Path, default=Path("site"), help="누리집을 만들 폴더 (기본: site)")
+        p.add_argument("--build-dir", type=Path, default=None, help="중간 Markdown을 쓸 폴더 (기본: build)")
+        p.add_argument("--shard", metavar="I/N", help="N개 조각 중 I번째 조각만 만듭니다 (기관 단위, 예: 1/2); assemble로 합칩니다")
+        p.add_argument("--only-org", action="append", metavar="기관", help="이 기관의 쪽만 조각으로 만듭니다 (여러 번 쓸 수 있음)")
+    if name == "assemble":
+        p.add_argument("shards", type=Path, nargs="+", help="build --shard 로 만든 조각 폴더들")
+        p.add_argument("--site-dir", type=Path, default=Path("site"), help="합친 누리집을 만들 폴더 (기본: site)")
+        p.add_argument("--build-dir", type=Path, default=None, help="중간 Markdown을 쓸 폴더 (기본: build)")
+    if name == "serve":
+        p.add_argument("--address", default="127.0.0.1:8000", help="주소:포트 (기본: 127.0.0.1:8000)")
+        p.add_argument("--build-dir", type=Path, default=None, help="중간 Markdown을 쓸 폴더 (기본: build)")
+    if name == "schema":
+        p.add_argument("--out", type=Path, default=Path("schema"), help="쓸 폴더 (기본: schema)")
+    if name == "import":
+        from ..importer.command import configure
+
+        configure(p)
+    if name == "new":
+        from .scaffold import configure as configure_new
+
+        configure_new(p)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point; returns the exit code."""
+    args = make_parser().parse_args(argv)
+    try:
+        return int(args.func(args))
+    except KeyboardInterrupt:
+        return 130
+    except BrokenProcessPool:  # a worker process was killed (most often: out of memory); nothing was published
+        print("작업 프로세스가 중간에 종료되어 사이트를 만들지 못했습니다 (메모리 부족일 수 있습니다). 이전 사이트는 그대로입니다. "
+              "SITE_BUILDER_JOBS=1 로 프로세스 수를 줄여 다시 실행해 보세요. (A worker process was killed, possibly out of memory.)",
+              file=sys.stderr)
+        return 1

@@ -1,0 +1,106 @@
+"""MkDocs hooks (part of the seam): our finished raw-HTML blocks skip Python-Markdown's HTML parser.
+
+Generated pages are mostly raw HTML blocks (tables, lists, definition lists) between Markdown headings.
+Python-Markdown passes such blocks through unchanged, but finds their ends by running `html.parser` over
+them: about 60% of MkDocs' time per page. Here each complete top-level block is swapped for a placeholder
+paragraph before conversion and put back afterwards, so the page HTML is the same, only sooner. Headings
+stay Markdown (the table of contents and anchors come from them). A block is swapped only when it is
+certainly raw HTML to Python-Markdown: it starts with a block-level tag at the start of a paragraph,
+ends with that tag's closing tag, has as many openings as closings and asks for no Markdown inside.
+
+A large site is also built by several MkDocs processes at once (engine/seam.py): the process given
+`SITE_BUILDER_PART=i/n` renders only the i-th of n consecutive runs of the pages and marks the others
+excluded (MkDocs then neither converts nor writes them, and links to them are only notes, not warnings).
+
+MkDocs loads this file by path (`hooks:` in build/mkdocs.yml, see engine/config.py); it imports nothing from MkDocs.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from typing import Any
+
+# Python-Markdown's block-level elements that our templates start blocks with (a raw block must start with one).
+BLOCK_TAGS = ("div", "table", "dl", "ul", "ol", "figure", "section", "details", "nav", "aside", "form", "p", "blockquote")
+TOKEN = "sbrawblock"  # placeholder word: plain letters and digits, which no Markdown rule touches
+_START = re.compile(r"<(" + "|".join(BLOCK_TAGS) + r")[\s>]")
+_PLACEHOLDER = re.compile(r"(<p>)?" + TOKEN + r"(\d+)x(?:</p>)?")
+_blocks: dict[str, list[str]] = {}  # page source path → its blocks, between the two hooks
+PART_ENV = "SITE_BUILDER_PART"
+PAGE_COST = 8_000  # a page's fixed cost (theme, writing) in bytes of Markdown: evens out the parts' seconds
+
+
+def raw_block(chunk: str) -> bool:
+    """Whether a paragraph is one whole raw-HTML block that Python-Markdown would copy unchanged."""
+    start = _START.match(chunk)
+    if not start or "markdown" in chunk:  # `markdown="1"` asks for Markdown inside: leave it to Python-Markdown
+        return False
+    tag = start.group(1)
+    opened = len(re.findall(rf"<{tag}[\s>]", chunk))
+    return chunk.endswith(f"</{tag}>") and opened == chunk.count(f"</{tag}>")
+
+
+def stash_blocks(markdown: str) -> tuple[str, list[str]]:
+    """The Markdown with each whole raw-HTML paragraph replaced by a placeholder, and the blocks in order."""
+    # The page mentions the placeholder word, or has code fences (with a fence extension their HTML-looking
+    # paragraphs are code to escape, not blocks): convert it the slow way.
+    if TOKEN in markdown or "```" in markdown or "~~~" in markdown:
+        return markdown, []
+    chunks = markdown.split("\n\n")
+    blocks: list[str] = []
+    for i, chunk in enumerate(chunks):
+        block = chunk.rstrip("\n")  # the page's last paragraph keeps its final newline outside the block
+        if raw_block(block):
+            chunks[i] = f"{TOKEN}{len(blocks)}x" + chunk[len(block):]
+            blocks.append(block)
+    return "\n\n".join(chunks), blocks
+
+
+def restore_blocks(html: str, blocks: list[str]) -> str:
+    """The converted page with every placeholder paragraph replaced by its block again."""
+    if not blocks:
+        return html
+    def block(match: re.Match[str]) -> str:
+        # Python-Markdown follows a top-level raw block with an empty line unless it ends the page.
+        gap = "\n" if match.group(1) and match.end() < len(html) else ""
+        return blocks[int(match.group(2))] + gap
+
+    return _PLACEHOLDER.sub(block, html)
+
+
+def on_page_markdown(markdown: str, page: Any, **kwargs: Any) -> str:
+    """MkDocs event: stash the page's raw-HTML blocks before conversion."""
+    text, blocks = stash_blocks(markdown)
+    _blocks[page.file.src_uri] = blocks
+    return text
+
+
+def on_page_content(html: str, page: Any, **kwargs: Any) -> str:
+    """MkDocs event: put the page's raw-HTML blocks back after conversion."""
+    return restore_blocks(html, _blocks.pop(page.file.src_uri, []))
+
+
+def part_bounds(weights: list[int], part: int, parts: int) -> tuple[int, int]:
+    """First and past-last page index of part `part` (0-based) of `parts` consecutive runs of about equal weight."""
+    total, edges, running = sum(weights), [0], 0
+    for i, weight in enumerate(weights):
+        running += weight
+        while len(edges) < parts and running * parts >= total * len(edges):
+            edges.append(i + 1)
+    edges += [len(weights)] * (parts + 1 - len(edges))
+    return edges[part], edges[part + 1]
+
+
+def on_files(files: Any, config: Any, **kwargs: Any) -> Any:
+    """MkDocs event: in a part build, mark the pages of the other parts excluded (consecutive runs keep the sitemap order)."""
+    spec = os.environ.get(PART_ENV)
+    if not spec:
+        return files
+    part, parts = (int(x) for x in spec.split("/"))
+    pages = files.documentation_pages()
+    start, end = part_bounds([os.path.getsize(f.abs_src_path) + PAGE_COST for f in pages], part - 1, parts)
+    for i, file in enumerate(pages):
+        if not start <= i < end:
+            file.inclusion = type(file.inclusion).EXCLUDED
+    return files

@@ -1,0 +1,111 @@
+"""The only place that knows the static-site tool: it runs MkDocs on the generated docs tree."""
+
+from __future__ import annotations
+
+import filecmp
+import gzip
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from ..base.workers import configured_jobs  # SITE_BUILDER_JOBS: the same switch as every worker pool of the build
+from .hooks import PART_ENV
+
+# A fixed build date keeps sitemap.xml and every page byte-identical between builds of the same data.
+FIXED_EPOCH = "1704067200"
+# MkDocs renders pages one after another; from this many pages a build runs one MkDocs process per core (at most
+# MAX_PARTS), each rendering a consecutive run of the pages (hooks.on_files), and joins their folders.
+PARALLEL_MIN_PAGES = 600
+MAX_PARTS = 4
+_URL = re.compile(r"\s*<url>.*?</url>", re.S)
+
+
+def tool_env() -> dict[str, str]:
+    """Environment for MkDocs: fixed build date, no upgrade banner."""
+    return {**os.environ, "NO_MKDOCS_2_WARNING": "1", "SOURCE_DATE_EPOCH": os.environ.get("SOURCE_DATE_EPOCH", FIXED_EPOCH)}
+
+
+def build_site(config: Path, site_dir: Path, parts: int | None = None) -> tuple[bool, str]:
+    """Run `mkdocs build --strict` into `site_dir` (in `parts` processes, by default as many as pay off); return (ok, tool output)."""
+    parts = parts or default_parts(config.parent / "docs")
+    if parts == 1:
+        return _run(config, site_dir, {})
+    dirs = [site_dir] + [site_dir.with_name(f"{site_dir.name}.part{i}") for i in range(2, parts + 1)]
+    running = [_start(config, d, {PART_ENV: f"{i}/{parts}"}) for i, d in enumerate(dirs, start=1)]
+    results = [_finish(process) for process in running]
+    output = "\n".join(dict.fromkeys(line for _, text in results for line in text.splitlines()))  # each part repeats shared warnings
+    try:
+        if all(ok for ok, _ in results):
+            for part in dirs[1:]:
+                merge_part(part, site_dir)
+    finally:
+        for part in dirs[1:]:
+            shutil.rmtree(part, ignore_errors=True)
+    return all(ok for ok, _ in results), output
+
+
+def default_parts(docs: Path) -> int:
+    """How many MkDocs processes pay off for this docs tree: one per core (or SITE_BUILDER_JOBS) from PARALLEL_MIN_PAGES pages."""
+    if os.environ.get(PART_ENV) or sum(1 for _ in docs.rglob("*.md")) < PARALLEL_MIN_PAGES:
+        return 1
+    return max(1, configured_jobs(MAX_PARTS))
+
+
+def _command(config: Path, site_dir: Path) -> list[str]:
+    # No `--quiet`: it silences the warnings that `--strict` counts, so broken links would pass.
+    return [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(config), "-d", str(site_dir)]
+
+
+def _start(config: Path, site_dir: Path, extra: dict[str, str]) -> subprocess.Popen[str]:
+    """Start one MkDocs build in the background."""
+    env = {**tool_env(), **extra}
+    return subprocess.Popen(_command(config, site_dir), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
+
+
+def _finish(process: subprocess.Popen[str]) -> tuple[bool, str]:
+    """Wait for a build; (ok, its output without INFO lines)."""
+    out, _ = process.communicate()
+    return process.returncode == 0, "\n".join(ln for ln in out.splitlines() if not ln.startswith("INFO")).strip()
+
+
+def _run(config: Path, site_dir: Path, extra: dict[str, str]) -> tuple[bool, str]:
+    """One MkDocs build in the foreground."""
+    return _finish(_start(config, site_dir, extra))
+
+
+def merge_part(part: Path, site_dir: Path) -> None:
+    """Move a part's pages into the first part's folder; files both wrote (theme assets, 404) are the same, sitemaps are joined."""
+    for folder, _, names in os.walk(part):  # plain strings: pathlib's sorting and hashing cost seconds at 10,000 pages
+        into = os.path.join(site_dir, os.path.relpath(folder, part))
+        os.makedirs(into, exist_ok=True)
+        for name in names:
+            source, target = os.path.join(folder, name), os.path.join(into, name)
+            if folder == str(part) and name in ("sitemap.xml", "sitemap.xml.gz"):
+                continue
+            if not os.path.exists(target):
+                os.replace(source, target)
+            elif not filecmp.cmp(source, target, shallow=False):
+                raise RuntimeError(f"MkDocs parts disagree on {target}")  # a bug in the split, never bad data
+    _join_sitemaps(part / "sitemap.xml", site_dir / "sitemap.xml")
+
+
+def _join_sitemaps(part: Path, whole: Path) -> None:
+    """Append a later part's sitemap entries (parts are consecutive runs of MkDocs' page order) and gzip as MkDocs does."""
+    if not part.is_file() or not whole.is_file():
+        return
+    head = whole.read_text(encoding="utf-8")
+    end = head.rindex("</urlset>")
+    text = head[:end].rstrip("\n") + "".join(_URL.findall(part.read_text(encoding="utf-8"))) + "\n" + head[end:]
+    whole.write_text(text, encoding="utf-8")
+    with open(f"{whole}.gz", "wb") as raw, gzip.GzipFile(fileobj=raw, filename=f"{whole}.gz", mode="wb", mtime=int(tool_env()["SOURCE_DATE_EPOCH"])) as gz:
+        gz.write(text.encode("utf-8"))
+
+
+def serve_command(config: Path, address: str) -> list[str]:
+    """The command that serves the docs tree with live reload."""
+    # --dirty: rebuild only pages whose Markdown changed (the generator rewrites exactly those, write/tree.py); MkDocs
+    # warns about dirty builds, so the preview is not strict (`build` stays strict and catches broken links).
+    return [sys.executable, "-m", "mkdocs", "serve", "--dirty", "--no-strict", "-f", str(config), "-a", address]

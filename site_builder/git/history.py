@@ -1,0 +1,481 @@
+"""Change history of project files from git: dated, plain-Korean lists of meaningful changes.
+
+One `git log` pass covers every data file and one `git cat-file --batch` process reads every
+version; each version is validated with the same model as the site, and successive valid
+versions are compared field by field (never as text lines). Without git, outside a repository
+or in a shallow clone the history is simply empty: the build never fails because of it.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import escape
+
+import yaml
+from pydantic import ValidationError
+
+from ..load.source import fast_load
+from ..model import Project
+from ..model.money import format_in_unit
+from ..model.portal import Portal, is_non_budget, project_period, project_total
+from ..publish.redaction import lineage_marks, redact_project
+from .repo import is_shallow, run_git
+
+KST = timezone(timedelta(hours=9))
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: old versions are parsed in bulk
+_PROJECT_PATH = re.compile(r"^(?P<org>[^/]+)/(?P<year>\d{4})/projects/(?P<id>[^/]+)\.yaml$")
+_COMMIT_MARK = "\x1e"
+FEED_EPOCH = "2024-01-01T00:00:00+00:00"  # `updated` of an empty feed: fixed, never the build time
+RECENT = 100  # changes on the change list (the feed shows fewer); also what each shard hands to `assemble`
+
+
+@dataclass(frozen=True)
+class Change:
+    """One commit's meaningful changes to one project, in plain Korean."""
+
+    key: str  # `<org>/<year>/<id>`
+    title: str
+    commit: str
+    when: datetime  # commit time, in KST
+    messages: tuple[str, ...]
+    exists: bool = True  # False once the project file was deleted
+
+    @property
+    def date(self) -> str:
+        """`2024-03-05` (KST)."""
+        return self.when.strftime("%Y-%m-%d")
+
+    @property
+    def plan_key(self) -> str:
+        """`<org>/<year>` of the project."""
+        return self.key.rsplit("/", 1)[0]
+
+    @property
+    def project_id(self) -> str:
+        """The project id."""
+        return self.key.rsplit("/", 1)[1]
+
+
+@dataclass
+class History:
+    """Every project's changes; `available` is False when git history could not be read."""
+
+    available: bool = False
+    by_project: dict[str, list[Change]] = field(default_factory=dict)  # newest first
+    reason: str = ""
+
+    def of(self, key: str) -> list[Change]:
+        """Changes of one project (`<org>/<year>/<id>`), newest first."""
+        return self.by_project.get(key, [])
+
+    def recent(self, limit: int = RECENT) -> list[Change]:
+        """The newest changes across the portal (newest first, then by project)."""
+        changes = [c for cs in self.by_project.values() for c in cs]
+        return sorted(changes, key=lambda c: (-c.when.timestamp(), c.key))[:limit]
+
+
+def recent_json(history: History) -> dict[str, Any]:
+    """What portal-wide pages need of a history (availability and the RECENT newest changes) as JSON data, for a shard's manifest."""
+    changes = [{"key": c.key, "title": c.title, "commit": c.commit, "when": c.when.isoformat(), "messages": list(c.messages), "exists": c.exists}
+               for c in history.recent()]
+    return {"available": history.available, "reason": history.reason, "recent": changes}
+
+
+def joined_history(parts: list[dict[str, Any]], rest: History) -> History:
+    """One history for portal-wide pages from shards' `recent_json` and `rest` (files no shard owns): their newest changes are the newest overall.
+
+    Whether there is a history at all is the shards' word: they read the history of every project that is published.
+    """
+    joined = History(available=all(p["available"] for p in parts), reason=next((p["reason"] for p in parts if p["reason"]), ""))
+    for part in parts:
+        for c in part["recent"]:
+            change = Change(c["key"], c["title"], c["commit"], datetime.fromisoformat(c["when"]), tuple(c["messages"]), c["exists"])
+            joined.by_project.setdefault(change.key, []).append(change)
+    joined.by_project.update(rest.by_project)
+    return joined
+
+
+@dataclass
+class _Version:
+    """One version of a project file: the commit and the blob (None when deleted)."""
+
+    commit: str
+    when: datetime
+    blob: str | None
+
+
+@dataclass
+class _Commit:
+    """One commit of `git log --raw`: its file changes as (status, blob, old path, new path)."""
+
+    sha: str
+    when: datetime
+    files: list[tuple[str, str, str, str]] = field(default_factory=list)
+
+
+def _repository(data_dir: Path) -> tuple[Path, str] | str:
+    """(top level, data dir relative to it), or the Korean reason why there is no usable history."""
+    top = run_git(data_dir, "rev-parse", "--show-toplevel")
+    if top is None:
+        return "git 저장소가 아니거나 git이 없습니다"
+    if is_shallow(data_dir):
+        return "얕은 복제(shallow clone)라 기록이 모자랍니다"
+    root = Path(top.decode().strip()).resolve()
+    try:
+        return root, data_dir.resolve().relative_to(root).as_posix()
+    except ValueError:
+        return "데이터 폴더가 저장소 밖에 있습니다"
+
+
+def _parse_log(text: str) -> list[_Commit]:
+    """Parse `git log --raw --no-abbrev` output (each commit starts with a record-separator header)."""
+    commits: list[_Commit] = []
+    for line in text.split("\n"):  # not splitlines(): it also splits at the \x1e marker
+        if line.startswith(_COMMIT_MARK):
+            sha, iso = line[1:].split(" ", 1)
+            commits.append(_Commit(sha, datetime.fromisoformat(iso).astimezone(KST)))
+        elif line.startswith(":") and commits:
+            meta, *paths = line.split("\t")
+            status, blob = meta.split()[4][0], meta.split()[3]
+            commits[-1].files.append((status, blob, paths[0], paths[-1]))
+    return commits
+
+
+def _read_log(root: Path, data_rel: str) -> list[_Commit] | None:
+    """Every commit (oldest first) touching the data folder, as seen on the first-parent line."""
+    out = run_git(root, "log", "--reverse", "--first-parent", "--diff-merges=first-parent", "--raw", "--no-abbrev", "-M",
+               f"--format={_COMMIT_MARK}%H %cI", "--", data_rel)
+    return None if out is None else _parse_log(out.decode("utf-8", errors="replace"))
+
+
+def _lineages(commits: list[_Commit], data_rel: str) -> dict[str, list[_Version]]:
+    """Versions of every project file, following renames; keyed by the file's last path."""
+    prefix = f"{data_rel}/" if data_rel != "." else ""
+    live: dict[str, list[_Version]] = {}
+    for commit in commits:
+        for status, blob, old, new in commit.files:
+            old, new = old.removeprefix(prefix), new.removeprefix(prefix)
+            if status in "RD":
+                versions, path = live.pop(old, []), (old if status == "D" else new)
+            else:  # added, modified, type change; a copy starts a new lineage
+                versions, path = ([] if status == "C" else live.pop(new, [])), new
+            if _PROJECT_PATH.match(path):  # a file moved out of projects/ ends its lineage
+                versions.append(_Version(commit.sha, commit.when, None if status == "D" else blob))
+                live[path] = versions
+    return live
+
+
+def _read_blobs(root: Path, shas: set[str]) -> dict[str, bytes]:
+    """Contents of many blobs through one `git cat-file --batch` process."""
+    order = sorted(shas)
+    out = run_git(root, "cat-file", "--batch", stdin="".join(f"{s}\n" for s in order).encode())
+    blobs: dict[str, bytes] = {}
+    pos = 0
+    while out is not None and pos < len(out):
+        end = out.index(b"\n", pos)
+        header = out[pos:end].split()
+        if len(header) < 3:  # "<sha> missing"
+            pos = end + 1
+            continue
+        size = int(header[2])
+        blobs[header[0].decode()] = out[end + 1:end + 1 + size]
+        pos = end + 1 + size + 1
+    return blobs
+
+
+def _project(blob: bytes | None) -> Project | None:
+    """The validated project of one file version, or None if it did not validate then."""
+    if blob is None:
+        return None
+    try:
+        text = blob.decode("utf-8")
+        fast = fast_load(text)  # the build's own reader; files it leaves aside are read by libyaml's safe loader
+        return Project.model_validate(fast[0] if fast is not None else yaml.load(text, Loader=_LOADER))  # _LOADER is a safe loader
+    except (ValidationError, yaml.YAMLError, UnicodeDecodeError, ValueError, TypeError):
+        return None
+
+
+def load_history(data_dir: Path, portal: Portal, owned: Callable[[str], bool] | None = None, validated: bool = True) -> History:
+    """The change history of every project file under `data_dir` (empty when git cannot tell).
+
+    `owned`: only the files of organisation folders it accepts (a shard's own). `validated`: the portal's projects were validated from
+    the working files, so a version with the same bytes is not parsed again (False for a portal rebuilt from published
+    JSON, as `assemble` has: its projects are redacted).
+    """
+    repo = _repository(data_dir)
+    if isinstance(repo, str):
+        return History(reason=repo)
+    root, data_rel = repo
+    commits = _read_log(root, data_rel)
+    if commits is None:
+        return History(reason="git 기록을 읽지 못했습니다")
+    lineages = {path: versions for path, versions in _lineages(commits, data_rel).items() if owned is None or owned(path.split("/")[0])}
+    blobs = _read_blobs(root, {v.blob for vs in lineages.values() for v in vs if v.blob})
+    context = _Context.of(portal)
+    now = {f"{b.key}/{p.id}": p for b in portal.plans for p in b.projects}  # today's 비공개 marks, committed or not
+    history = History(available=True)
+    for path, versions in sorted(lineages.items()):
+        m = _PROJECT_PATH.match(path)
+        if m:
+            key = f"{m['org']}/{m['year']}/{m['id']}"
+            today = now.get(key)
+            working = _blob_id(data_dir / path, versions[-1].blob) if today is not None and validated else None
+            changes = list(_changes(key, versions, blobs, context.for_plan(key), today, working))
+            if changes:
+                history.by_project[key] = changes[::-1]
+    return history
+
+
+def _blob_id(path: Path, like: str | None) -> str | None:
+    """The git blob id of a working-tree file, in the hash of the id `like` (SHA-1 or SHA-256); None if unreadable."""
+    try:
+        content = path.read_bytes()
+    except OSError:
+        return None
+    digest = hashlib.sha256 if like is not None and len(like) == 64 else hashlib.sha1
+    return digest(b"blob %d\0" % len(content) + content).hexdigest()
+
+
+def _changes(key: str, versions: list[_Version], blobs: dict[str, bytes], words: _Words, today: Project | None = None,
+             working: str | None = None) -> Iterator[Change]:
+    """Changes between successive valid versions of one project file, 비공개 content redacted.
+
+    A version whose blob is `working` (the working file's blob id) holds the file the build has just validated as
+    `today`: it is not read again (at 10,000 projects that is most of the reading).
+    """
+    parsed = [None if v.blob is None else today if v.blob == working else _project(blobs.get(v.blob)) for v in versions]
+    whole, withheld = lineage_marks(parsed + [today])  # a mark in any version hides that content in every version
+    if whole is not None:
+        return  # a project withheld as a whole has no published history
+    previous: Project | None = None
+    for version, found in zip(versions, parsed, strict=True):
+        if version.blob is None:
+            if previous is not None:
+                yield Change(key, previous.title, version.commit, version.when, ("사업 삭제",), exists=False)
+            previous = None
+            continue
+        if found is None:
+            continue  # an invalid intermediate version: compare the next valid one with the last valid one
+        current = redact_project(found, fields=withheld)
+        messages = ["사업 추가"] if previous is None else describe(previous, current, words)
+        if messages:
+            yield Change(key, current.title, version.commit, version.when, tuple(messages))
+        previous = current
+
+
+@dataclass
+class _Words:
+    """How to name things of one plan: its money unit, units and strategy nodes."""
+
+    money_unit: str = "천원"
+    units: dict[str, str] = field(default_factory=dict)
+    nodes: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class _Context:
+    """Words for every plan of the portal."""
+
+    plans: dict[str, _Words]
+
+    @classmethod
+    def of(cls, portal: Portal) -> _Context:
+        """Collect money units and names from the validated portal."""
+        return cls({b.key: _Words(b.plan.money_unit, {u.id: u.name for u in b.plan.units}, {n.id: n.title for n, _, _ in b.nodes()})
+                    for b in portal.plans})
+
+    def for_plan(self, key: str) -> _Words:
+        """Words of the plan a project key belongs to (defaults for a removed plan)."""
+        return self.plans.get(key.rsplit("/", 1)[0], _Words())
+
+
+# Field labels for generic "… 수정" messages; fields not listed here are not reported.
+FIELD_LABELS: dict[str, str] = {
+    "number": "번호", "group": "사업 구분", "continues": "다른 해 사업 연결", "title_variants": "다른 표기",
+    "contacts": "담당자 연락처", "goals": "사업목표", "background": "추진배경", "necessity": "필요성",
+    "overview": "사업개요", "results": "주요성과", "improvements": "개선사항", "actions": "실행방안",
+    "evaluation": "평가방법", "evaluation_heading": "평가방법 제목", "investment": "투자계획", "issues": "쟁점 및 대책",
+    "effects": "기대효과", "sections": "그 밖의 내용", "irregularities": "원문 불규칙 기록",
+}
+
+
+def describe(old: Project, new: Project, words: _Words) -> list[str]:
+    """Plain-Korean list of what changed from `old` to `new` (empty if nothing meaningful)."""
+    messages = _renamed(old, new, words) + _budget(old, new, words) + _period(old, new)
+    messages += _kpis(old, new) + _schedule(old, new) + _steps(old, new)
+    handled = {"overview"} if _overview_only_budget_or_period(old, new) else set()
+    messages += _generic(old, new, handled)
+    return messages
+
+
+def _renamed(old: Project, new: Project, words: _Words) -> list[str]:
+    """Title, unit and strategy changes."""
+    out = []
+    if old.title != new.title:
+        out.append(f"제목 변경: {old.title} → {new.title}")
+    if old.unit != new.unit:
+        out.append(f"담당 부서 변경: {words.units.get(old.unit or '', old.unit or '없음')} → {words.units.get(new.unit or '', new.unit or '없음')}")
+    if old.strategy != new.strategy:
+        out.append(f"연결 전략 변경: {words.nodes.get(old.strategy or '', old.strategy or '없음')} → {words.nodes.get(new.strategy or '', new.strategy or '없음')}")
+    return out
+
+
+def _budget_text(project: Project, unit: str) -> str:
+    """`12,000천원`, `비예산` or `밝히지 않음`."""
+    total = project_total(project)
+    if total is not None:
+        return f"{format_in_unit(total, unit)}{unit}"
+    return "비예산" if is_non_budget(project) else "밝히지 않음"
+
+
+def _budget(old: Project, new: Project, words: _Words) -> list[str]:
+    """`예산 12,000천원 → 10,000천원`, or that the budget lines changed with the same total."""
+    before, after = _budget_text(old, words.money_unit), _budget_text(new, words.money_unit)
+    if before != after:
+        return [f"예산 {before} → {after}"]
+    if _dump(old.budget) != _dump(new.budget):
+        return ["예산 내역 수정 (합계 같음)"]
+    return []
+
+
+def _period(old: Project, new: Project) -> list[str]:
+    """`사업기간 변경: A → B`."""
+    before, after = project_period(old), project_period(new)
+    return [] if before == after else [f"사업기간 변경: {before or '없음'} → {after or '없음'}"]
+
+
+def _kpi_values(project: Project) -> dict[str, dict[tuple[int, str], str]]:
+    """Map each indicator to its values by (year, kind)."""
+    return {k.indicator: {(t.year, t.kind): t.value for t in k.targets} for k in project.kpis}
+
+
+def _kpis(old: Project, new: Project) -> list[str]:
+    """`목표치 80 → 85 (지표, 2024년)`, indicators added and removed."""
+    before, after = _kpi_values(old), _kpi_values(new)
+    out = [f"성과지표 추가: {name}" for name in after if name not in before]
+    out += [f"성과지표 삭제: {name}" for name in before if name not in after]
+    for name in (n for n in after if n in before):
+        for (year, kind), value in sorted(after[name].items()):
+            word = "목표치" if kind == "target" else "실적"
+            previous = before[name].get((year, kind))
+            if previous is None:
+                out.append(f"{word} 추가: {value} ({name}, {year}년)")
+            elif previous != value:
+                out.append(f"{word} {previous} → {value} ({name}, {year}년)")
+        out += [f"{'목표치' if k == 'target' else '실적'} 삭제: {v} ({name}, {y}년)" for (y, k), v in sorted(before[name].items()) if (y, k) not in after[name]]
+    return out
+
+
+def _periods(marks: set[int], unit: str) -> str:
+    """`3·4월` or `2분기`."""
+    return "·".join(str(m) for m in sorted(marks)) + ("월" if unit == "month" else "분기")
+
+
+def _schedule(old: Project, new: Project) -> list[str]:
+    """`추진계획 3월 추가 (활동)`, activities added and removed."""
+    before = {r.label: set(r.marks) for r in (old.schedule.rows if old.schedule else [])}
+    after = {r.label: set(r.marks) for r in (new.schedule.rows if new.schedule else [])}
+    unit = new.schedule.unit if new.schedule else "month"
+    out = [f"추진계획 추가: {label}" for label in after if label not in before]
+    out += [f"추진계획 삭제: {label}" for label in before if label not in after]
+    for label in (x for x in after if x in before):
+        if after[label] - before[label]:
+            out.append(f"추진계획 {_periods(after[label] - before[label], unit)} 추가 ({label})")
+        if before[label] - after[label]:
+            out.append(f"추진계획 {_periods(before[label] - after[label], unit)} 제외 ({label})")
+    return out
+
+
+def _steps(old: Project, new: Project) -> list[str]:
+    """Dated steps added or removed (향후계획·추진계획 lists)."""
+    def items(p: Project) -> list[tuple[str, str, str]]:
+        return [(s.heading or "향후계획", x.when, x.text) for s in p.steps for x in s.steps]
+
+    before, after = items(old), items(new)
+    out = [f"{h} 추가: {w} {t}".rstrip() for h, w, t in after if (h, w, t) not in before]
+    return out + [f"{h} 삭제: {w} {t}".rstrip() for h, w, t in before if (h, w, t) not in after]
+
+
+def _overview_only_budget_or_period(old: Project, new: Project) -> bool:
+    """True when the overview differs only in its budget or period lines (already reported)."""
+    def rest(p: Project) -> Any:
+        items = p.overview.items if p.overview else []
+        return [i.model_dump() for i in items if i.kind not in ("budget", "period")], _dump(p.overview.body if p.overview else None)
+
+    return rest(old) == rest(new)
+
+
+def _dump(value: Any) -> Any:
+    """A comparable plain form of a model value."""
+    if isinstance(value, list):
+        return [_dump(v) for v in value]
+    return value.model_dump(mode="json") if hasattr(value, "model_dump") else value
+
+
+def _generic(old: Project, new: Project, handled: set[str]) -> list[str]:
+    """`사업목표 수정` / `… 추가` / `… 삭제` for the other fields."""
+    out = []
+    for name, label in FIELD_LABELS.items():
+        if name in handled:
+            continue
+        before, after = _dump(getattr(old, name)), _dump(getattr(new, name))
+        if before == after:
+            continue
+        if not before:
+            out.append(f"{label} 추가")
+        elif not after:
+            out.append(f"{label} 삭제")
+        else:
+            out.append(f"{label} 수정{_line_counts(before, after)}")
+    return out
+
+
+def _lines(value: Any) -> list[str]:
+    """Every non-empty text line inside a dumped value (bullet bodies, table cells, …), in order."""
+    if isinstance(value, dict):
+        return [line for v in value.values() for line in _lines(v)]
+    if isinstance(value, list):
+        return [line for v in value for line in _lines(v)]
+    return [ln.strip() for ln in str(value).splitlines() if ln.strip()] if isinstance(value, str) else []
+
+
+def _line_counts(before: Any, after: Any) -> str:
+    """` (1줄 바뀜·2줄 추가)` for text blocks, '' when only non-text parts changed."""
+    changed = added = removed = 0
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(a=_lines(before), b=_lines(after), autojunk=False).get_opcodes():
+        if tag != "equal":
+            both = min(i2 - i1, j2 - j1)
+            changed, removed, added = changed + both, removed + i2 - i1 - both, added + j2 - j1 - both
+    parts = [f"{changed}줄 바뀜"] * bool(changed) + [f"{added}줄 추가"] * bool(added) + [f"{removed}줄 삭제"] * bool(removed)
+    return f" ({'·'.join(parts)})" if parts else ""
+
+
+def _feed_entry(change: Change, base: str, live: set[str]) -> str:
+    """One Atom `<entry>`; hrefs are absolute when the site URL is known, else relative to feed.xml."""
+    page = f"{change.plan_key}/projects/{change.project_id}/" if change.key in live else "changes/"
+    ident = f"{base}{page}#{change.commit[:12]}" if base else f"urn:site-builder:{change.key}:{change.commit}"
+    summary = "; ".join(change.messages)
+    return (f"  <entry>\n    <title>{escape(change.title)} ({change.plan_key.rsplit('/', 1)[1]}년): {escape(change.messages[0])}"
+            f"{escape(f' 외 {len(change.messages) - 1}건') if len(change.messages) > 1 else ''}</title>\n"
+            f"    <id>{escape(ident)}</id>\n    <updated>{change.when.isoformat()}</updated>\n"
+            f"    <link href=\"{escape(base + page)}\"/>\n    <summary type=\"text\">{escape(summary)}</summary>\n  </entry>\n")
+
+
+def atom_feed(history: History, site_title: str, site_url: str | None, live: set[str], limit: int = 50) -> str:
+    """The Atom feed of recent changes (feed.xml at the docs root); dates come from commits only."""
+    base = (site_url.rstrip("/") + "/") if site_url else ""
+    changes = history.recent(limit)
+    updated = changes[0].when.isoformat() if changes else FEED_EPOCH
+    head = (f'<?xml version="1.0" encoding="utf-8"?>\n<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="ko">\n'
+            f"  <title>{escape(site_title)} 최근 변경</title>\n"
+            f"  <id>{escape(base + 'changes/') if base else 'urn:site-builder:changes'}</id>\n"
+            f"  <updated>{updated}</updated>\n  <link rel=\"alternate\" href=\"{escape(base)}changes/\"/>\n"
+            f"  <link rel=\"self\" href=\"{escape(base)}feed.xml\"/>\n  <author><name>{escape(site_title)}</name></author>\n")
+    return head + "".join(_feed_entry(c, base, live) for c in changes) + "</feed>\n"

@@ -1,0 +1,532 @@
+"""Load stage: read YAML files keeping the line and column of every key and value."""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from collections.abc import Collection
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from ..base.problem import Problem
+from ..base.workers import mapped
+
+Path_ = tuple[str | int, ...]
+
+# Limits that keep a typo or a hostile file from stalling the build (the largest real plan is ~60 KB).
+MAX_FILE_BYTES = 2 * 1024 * 1024
+MAX_DEPTH = 40
+# Explicit tags staff may write (`!!str 2024`); anything else (`!!python/object`, `!foo`) is refused.
+SAFE_TAGS = {f"tag:yaml.org,2002:{name}" for name in ("str", "int", "float", "bool", "null", "map", "seq")} | {"!"}
+
+
+@dataclass
+class SourceFile:
+    """One loaded data file: its data and where each value stands."""
+
+    path: Path
+    display: str
+    kind: str
+    data: Any
+    positions: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+
+    _id_lines: dict[Any, int] | None = field(default=None, init=False, repr=False, compare=False)
+
+    def line_of_id(self, ident: str) -> int:
+        """Line of the mapping whose `id` is `ident` (1 when not found)."""
+        if self._id_lines is None:  # findings ask for many ids of one plan file: index them once
+            self._id_lines = {}
+            for loc, _ in self._id_locs():
+                ident_here = self._get(loc).get("id")
+                if _hashable(ident_here):
+                    self._id_lines.setdefault(ident_here, self.position(loc + ("id",))[0])
+        return self._id_lines.get(ident, 1)
+
+    def _id_locs(self) -> list[tuple[Path_, Any]]:
+        """Locations of every mapping that has an `id` key."""
+        return [(loc, None) for loc in self.positions if isinstance(self._get(loc), dict) and "id" in self._get(loc)]
+
+    def _get(self, loc: Path_) -> Any:
+        """The value at a location."""
+        node = self.data
+        for part in loc:
+            node = node[part]
+        return node
+
+    def position(self, loc: Path_) -> tuple[int, int]:
+        """Line and column of the deepest known part of `loc` (1-based)."""
+        for cut in range(len(loc), -1, -1):
+            if loc[:cut] in self.positions:
+                return self.positions[loc[:cut]]
+        return (1, 1)
+
+
+def _hashable(value: Any) -> bool:
+    """Whether a value can be a dict key (an `id` written as a list cannot)."""
+    try:
+        hash(value)
+    except TypeError:
+        return False
+    return True
+
+
+# Control characters other than tab and line breaks (the YAML reader refuses them raw, not as escapes).
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f]")
+
+
+class RefusedYaml(yaml.MarkedYAMLError):
+    """A YAML feature we refuse (anchors, aliases, custom tags, deep nesting), with a Korean reason."""
+
+
+class _Guard(yaml.composer.Composer):
+    """Composer that refuses anchors/aliases (no "billion laughs"), custom tags and deep nesting; mixed into a parser."""
+
+    peek_event: Any  # from the parser it is mixed with (PyYAML's or libyaml's)
+
+    def compose_node(self, parent: Any, index: Any) -> Any:  # type: ignore[override]
+        """Check each node's event before composing it."""
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
+            raise RefusedYaml("앵커·별칭", None, "앵커(&)와 별칭(*)은 쓸 수 없습니다 (값을 그대로 적으세요)", event.start_mark)
+        tag = getattr(event, "tag", None)
+        if tag is not None and tag not in SAFE_TAGS:
+            shown = tag.replace("tag:yaml.org,2002:", "!!")
+            raise RefusedYaml(f"`{shown}`", None, "사용자 정의 태그는 쓸 수 없습니다 (`!!`나 `!`로 시작하는 표시를 지우세요)", event.start_mark)
+        self._depth = getattr(self, "_depth", 0) + 1
+        try:
+            if self._depth > MAX_DEPTH:
+                raise RefusedYaml(f"{MAX_DEPTH}단계 넘게 겹친 구조", None, f"구조가 너무 깊습니다 (최대 {MAX_DEPTH}단계)", event.start_mark)
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+
+class _GuardedLoader(_Guard, yaml.SafeLoader):
+    """The pure-Python SafeLoader with the guard (its error messages are the tested ones)."""
+
+
+_CParser: Any = getattr(getattr(yaml, "cyaml", None), "CParser", None)  # libyaml, when PyYAML was built with it
+_FastGuardedLoader: Any = None
+
+if _CParser is not None:
+
+    class _FastLoader(_Guard, yaml.composer.Composer, _CParser, yaml.constructor.SafeConstructor, yaml.resolver.Resolver):  # type: ignore[misc]
+        """libyaml's parser under the same guarded composer: several times faster on valid files."""
+
+        def __init__(self, stream: str) -> None:
+            _CParser.__init__(self, stream)
+            yaml.constructor.SafeConstructor.__init__(self)
+            yaml.resolver.Resolver.__init__(self)
+            yaml.composer.Composer.__init__(self)
+
+    _FastGuardedLoader = _FastLoader
+
+
+class _Fallback(Exception):
+    """The fast reader met something it leaves to the guarded loader (which words the exact problem)."""
+
+
+_RESOLVER = yaml.resolver.Resolver()
+_IMPLICIT_FIRST = frozenset(yaml.resolver.Resolver.yaml_implicit_resolvers)  # first characters of non-text plain scalars
+_CONSTRUCTOR = yaml.constructor.SafeConstructor()
+_STR_TAG = "tag:yaml.org,2002:str"
+
+
+def _fast_scalar(event: Any) -> Any:
+    """The value of a scalar event as the guarded loader constructs it; explicit tags other than `!!str` fall back."""
+    value, tag = event.value, event.tag
+    if tag == _STR_TAG:
+        return value
+    if tag is not None and tag != "!":
+        raise _Fallback(tag)
+    if not event.implicit[0] or value[:1] not in _IMPLICIT_FIRST:
+        return value  # quoted, block, or plain text that cannot be a number, date, bool or null
+    return _plain_value(value)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _plain_value(value: str) -> Any:
+    """A plain scalar as the resolver and SafeConstructor read it (all such values are immutable, so shared)."""
+    tag = _RESOLVER.resolve(yaml.ScalarNode, value, (True, False))
+    if tag == _STR_TAG:
+        return value
+    node = yaml.ScalarNode(tag, value)
+    return _CONSTRUCTOR.yaml_constructors[tag](_CONSTRUCTOR, node)
+
+
+def _start(event: Any) -> tuple[int, int]:
+    """1-based line and column where an event starts."""
+    return event.start_mark.line + 1, event.start_mark.column + 1
+
+
+_SCALAR, _MAP_START, _SEQ_START = yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent
+_ENDS = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
+
+
+class _FastReader:
+    """One pass over libyaml's events building data and positions; anything unusual raises `_Fallback`.
+
+    One loop with the open collections on a stack (this runs for every value of every file, so it avoids calls).
+    """
+
+    def __init__(self) -> None:
+        self.positions: dict[Path_, tuple[int, int]] = {}
+
+    def read(self, parser: Any) -> Any:
+        """The document's data (None for an empty stream); positions are left in `self.positions`."""
+        get = parser.get_event
+        get()  # stream start
+        if isinstance(get(), yaml.StreamEndEvent):
+            return None
+        root = self._document(get)
+        if not isinstance(get(), yaml.DocumentEndEvent) or not isinstance(get(), yaml.StreamEndEvent):
+            raise _Fallback("more than one document")
+        return root
+
+    def _document(self, get: Any) -> Any:
+        """Read the document's root node and everything inside it."""
+        positions = self.positions
+        event = get()
+        value, opened = self._value(event)
+        positions[()] = _start(event)
+        if not opened:
+            return value
+        root = value
+        # The open collection: its container, location, and for a mapping the key waiting for its value.
+        stack: list[tuple[Any, Path_, Any, tuple[int, int] | None]] = []
+        loc: Path_ = ()
+        key: Any = _NO_KEY
+        key_at: Any = None
+        container = value
+        while True:
+            event = get()
+            kind = type(event)
+            if kind in _ENDS:
+                if not stack:
+                    return root
+                container, loc, key, key_at = stack.pop()
+                continue
+            if key is _NO_KEY and type(container) is dict:  # a mapping key
+                if kind is not _SCALAR or event.anchor is not None:
+                    raise _Fallback("key")
+                key = _fast_scalar(event)
+                if key in container:
+                    raise _Fallback("duplicate")
+                key_at = _start(event)
+                continue
+            value, opened = self._value(event)
+            here: Path_
+            if type(container) is dict:
+                here = loc + (key,)
+                positions[here] = key_at
+                container[key] = value
+                key = _NO_KEY
+            else:
+                here = loc + (len(container),)
+                positions[here] = _start(event)
+                container.append(value)
+            if opened:
+                if len(stack) >= MAX_DEPTH - 2:
+                    raise _Fallback("depth")
+                stack.append((container, loc, key, key_at))
+                container, loc, key, key_at = value, here, _NO_KEY, None
+
+    @staticmethod
+    def _value(event: Any) -> tuple[Any, bool]:
+        """A value node: (its scalar value, False) or (a new empty collection, True)."""
+        if event.anchor is not None or type(event) not in (_SCALAR, _MAP_START, _SEQ_START):
+            raise _Fallback("anchor or alias")
+        if type(event) is _SCALAR:
+            if _CONTROL.search(event.value):
+                raise _Fallback("control character")
+            return _fast_scalar(event), False
+        if event.tag is not None and event.tag not in SAFE_TAGS:
+            raise _Fallback(event.tag)
+        return ({} if type(event) is _MAP_START else []), True
+
+
+_NO_KEY = object()
+
+
+def _fast_load(text: str) -> tuple[Any, dict[Path_, tuple[int, int]]] | None:
+    """Data and positions from libyaml in one pass, or None when the guarded loader must read the file."""
+    if _CParser is None:
+        return None
+    parser = _CParser(text)
+    reader = _FastReader()
+    try:
+        return reader.read(parser), reader.positions
+    except Exception:  # noqa: BLE001 - refused features and syntax errors get their exact message from the slow path
+        return None
+    finally:
+        parser.dispose()
+
+
+def fast_load(text: str) -> tuple[Any, dict[Path_, tuple[int, int]]] | None:
+    """Data and positions of a YAML text when it is ordinary (None: read it with a full loader)."""
+    return _fast_load(text)
+
+
+class _Builder:
+    """Turn a composed YAML node tree into Python data plus a position map."""
+
+    def __init__(self, display: str) -> None:
+        self.display = display
+        self.positions: dict[Path_, tuple[int, int]] = {}
+        self.problems: list[Problem] = []
+        self._scalars = yaml.SafeLoader("")
+
+    def build(self, node: yaml.Node, loc: Path_) -> Any:
+        """Convert one node, recording its start position."""
+        self.positions[loc] = (node.start_mark.line + 1, node.start_mark.column + 1)
+        if isinstance(node, yaml.MappingNode):
+            return self._mapping(node, loc)
+        if isinstance(node, yaml.SequenceNode):
+            return [self.build(child, loc + (i,)) for i, child in enumerate(node.value)]
+        if control := _CONTROL.search(node.value):  # written as a `"\x07"` escape: spreadsheets and HTML cannot carry it
+            found = f"문자 #x{ord(control.group(0)):04X}"
+            self.problems.append(Problem(self.display, *self.positions[loc], _dotted(loc), "쓸 수 없는 제어 문자가 있습니다", "글자·띄어쓰기·줄바꿈", found))
+            return _CONTROL.sub("", node.value)
+        try:
+            return self._scalars.construct_object(node)
+        except (ValueError, yaml.YAMLError):  # `2024-13-01` looks like a date but is not one
+            message = "값을 읽을 수 없습니다 (날짜처럼 보이면 따옴표로 감싸세요)"
+            self.problems.append(Problem(self.display, *self.positions[loc], _dotted(loc), message, "글·숫자·날짜", f'"{node.value}"'))
+            return node.value
+
+    def _mapping(self, node: yaml.MappingNode, loc: Path_) -> dict[Any, Any]:
+        """Convert a mapping; a key given twice is an error, not a silent overwrite."""
+        result: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            line, col = key_node.start_mark.line + 1, key_node.start_mark.column + 1
+            if not isinstance(key_node, yaml.ScalarNode):  # `? [a, b]` keys cannot name a field
+                self.problems.append(Problem(self.display, line, col, _dotted(loc), "항목 이름은 글이어야 합니다", "`이름: 값`", "목록이나 묶음"))
+                continue
+            key = self._scalars.construct_object(key_node)
+            if key in result:
+                first = self.positions[loc + (key,)]
+                self.problems.append(
+                    Problem(self.display, line, col, _dotted(loc + (key,)),
+                            f"같은 항목 `{key}`이(가) 두 번 있습니다 (처음: {first[0]}번째 줄)",
+                            "항목마다 한 번", f"`{key}` 두 번째")
+                )
+                continue
+            result[key] = self.build(value_node, loc + (key,))
+            self.positions[loc + (key,)] = (line, col)
+        return result
+
+
+_YAML_HINTS = {
+    "found character '\\t'": "들여쓰기에 탭 문자를 쓸 수 없습니다 (띄어쓰기로 바꾸세요)",
+    "mapping values are not allowed": "이 자리에 `이름: 값`을 쓸 수 없습니다 (들여쓰기, 또는 따옴표 없는 `:`를 확인하세요)",
+    "could not find expected ':'": "`이름: 값`의 `:`가 없습니다",
+    "cannot start any token": "탭이나 특수 문자로 줄을 시작할 수 없습니다 (들여쓰기는 띄어쓰기로 하세요)",
+    "expected <block end>": "들여쓰기가 맞지 않습니다",
+    "found duplicate anchor": "같은 앵커(&)가 두 번 있습니다",
+    "expected ',' or '}'": "`{ }` 안의 쉼표나 닫는 괄호가 맞지 않습니다",
+    "expected ',' or ']'": "`[ ]` 안의 쉼표나 닫는 괄호가 맞지 않습니다",
+    "found unexpected end of stream": "따옴표나 괄호가 닫히지 않았습니다",
+}
+
+
+def _yaml_hint(problem: str) -> str:
+    """A Korean explanation of a PyYAML problem message."""
+    return next((korean for key, korean in _YAML_HINTS.items() if key in problem), "문서 구조를 읽을 수 없습니다")
+
+
+def _dotted(loc: Path_) -> str:
+    """Show a location as `a.b[2].c`."""
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def _read_text(path: Path, display: str) -> tuple[str | None, list[Problem]]:
+    """The file's text, refusing non-files, files over MAX_FILE_BYTES (before reading) and non-UTF-8."""
+    if not path.is_file():
+        return None, [Problem(display, 1, 1, "", "일반 파일이 아닙니다", "YAML 파일", "폴더·장치 등")]
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        return None, [Problem(display, 1, 1, "", f"파일이 너무 큽니다 (최대 {MAX_FILE_BYTES // (1024 * 1024)}MB)", f"{MAX_FILE_BYTES:,}바이트 이하", f"{size:,}바이트")]
+    raw = path.read_bytes()
+    try:
+        return raw.decode("utf-8"), []  # a leading BOM (Windows editors) is accepted: YAML skips it
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        found = f"{raw[exc.start:exc.start + 1].hex().upper()} 바이트"
+        return None, [Problem(display, line, col, "", "파일을 UTF-8로 읽을 수 없습니다 (편집기에서 UTF-8로 저장하세요; EUC-KR·CP949는 안 됩니다)", "UTF-8 글", found)]
+
+
+def _compose(text: str, display: str) -> tuple[yaml.Node | None, list[Problem]]:
+    """Parse YAML into a node tree: libyaml first; anything it refuses is read again by the pure-Python loader."""
+    if _FastGuardedLoader is not None:
+        fast = _FastGuardedLoader(text)
+        try:
+            return fast.get_single_node(), []
+        except Exception:  # noqa: BLE001 - the Python loader below gives the exact, tested error messages
+            pass
+        finally:
+            fast.dispose()
+    return _compose_python(text, display)
+
+
+def _compose_python(text: str, display: str) -> tuple[yaml.Node | None, list[Problem]]:
+    """Parse YAML into a node tree with the guarded loader; syntax errors become problems."""
+    loader = None
+    try:
+        loader = _GuardedLoader(text)  # the reader refuses control characters already here
+        return loader.get_single_node(), []
+    except RefusedYaml as exc:
+        mark = exc.problem_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        return None, [Problem(display, line, col, "", f"허용하지 않는 YAML 기능입니다: {exc.problem}", "평범한 값·목록·묶음", str(exc.context))]
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        return None, [Problem(display, line, col, "", "YAML 문법 오류입니다: " + _yaml_hint(str(exc.problem or exc.context)), "올바른 YAML", str(exc.problem or exc.context))]
+    except yaml.reader.ReaderError as exc:  # control characters; the error has a position, not a mark
+        line = text[: exc.position].count("\n") + 1
+        col = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
+        return None, [Problem(display, line, col, "", "YAML 문법 오류입니다: 쓸 수 없는 제어 문자가 있습니다", "글자·띄어쓰기·줄바꿈", f"문자 #x{exc.character:04X}")]
+    finally:
+        if loader is not None:
+            loader.dispose()
+
+
+def load_file(path: Path, display: str, kind: str) -> tuple[SourceFile | None, list[Problem]]:
+    """Read one YAML file; return it, or the problems that stopped it loading."""
+    text, problems = _read_text(path, display)
+    if text is None:
+        return None, problems
+    fast = _fast_load(text)
+    if fast is not None:
+        if fast[0] is None:
+            return None, [Problem(display, 1, 1, "", "파일이 비어 있습니다", "YAML 매핑", "빈 파일")]
+        return SourceFile(path, display, kind, fast[0], fast[1]), []
+    node, problems = _compose(text, display)
+    if problems:
+        return None, problems
+    builder = _Builder(display)
+    data = builder.build(node, ()) if node is not None else None
+    if data is None:
+        return None, [Problem(display, 1, 1, "", "파일이 비어 있습니다", "YAML 매핑", "빈 파일")]
+    return SourceFile(path, display, kind, data, builder.positions), builder.problems
+
+
+@dataclass
+class PlanFiles:
+    """The raw files of one plan: its organisation, plan file and project files."""
+
+    org: SourceFile
+    plan: SourceFile
+    projects: list[SourceFile]
+    stems: set[str] = field(default_factory=set)  # every project file name, even ones that did not load
+
+
+@dataclass
+class DataSet:
+    """Everything read from the data directory, before validation."""
+
+    site: SourceFile | None
+    plans: list[PlanFiles]
+
+
+def _rel(path: Path, root: Path) -> str:
+    """The path shown to staff: relative to the data directory's parent."""
+    try:
+        return path.relative_to(root.parent).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+# From this many project files, they are read by worker processes (one per core): parsing is most of the
+# reading, and a parsed file travels back pickled at about a third of what parsing it costs.
+PARALLEL_MIN_FILES = 400
+
+
+def load_data(root: Path, orgs: Collection[str] | None = None) -> tuple[DataSet, list[Problem]]:
+    """Read every data file under `root` (site.yaml, <org>/org.yaml, <org>/<year>/…); with `orgs`, project files of those folders only."""
+    problems: list[Problem] = []
+    inside = root.resolve()
+
+    def read(path: Path, kind: str) -> SourceFile | None:
+        loaded, found = _read(path, kind, root, inside)
+        problems.extend(found)
+        return loaded
+
+    site_path = root / "site.yaml"
+    site = read(site_path, "site") if site_path.exists() else None
+    if not site_path.exists():
+        problems.append(Problem(_rel(site_path, root), 1, 1, "", "사이트 설정 파일이 없습니다", "data/site.yaml", "없음"))
+    plans: list[tuple[PlanFiles | None, list[Path]]] = []
+    for org_dir in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")):
+        if not org_dir.resolve().is_relative_to(inside):  # a linked folder would publish files from elsewhere
+            problems.append(Problem(_rel(org_dir, root) + "/", 1, 1, "", "데이터 폴더 밖을 가리키는 링크입니다", "data/ 안의 폴더", "링크"))
+            continue
+        plans.extend(_load_org(org_dir, root, read, problems, orgs is None or org_dir.name in orgs))
+    _read_projects(plans, root, inside, problems)
+    return DataSet(site, [files for files, _ in plans if files]), problems
+
+
+def _read(path: Path, kind: str, root: Path, inside: Path) -> tuple[SourceFile | None, list[Problem]]:
+    """One data file under `root` (resolved: `inside`), or the problems that stopped it loading."""
+    if not path.resolve().is_relative_to(inside):  # a link may not publish files from elsewhere
+        return None, [Problem(_rel(path, root), 1, 1, "", "데이터 폴더 밖을 가리키는 링크입니다", "data/ 안의 파일", "링크")]
+    return load_file(path, _rel(path, root), kind)
+
+
+def _read_projects(plans: list[tuple[PlanFiles | None, list[Path]]], root: Path, inside: Path, problems: list[Problem]) -> None:
+    """Read every plan's project files, all together (in workers when there are many), into its PlanFiles."""
+    paths = [path for _, mine in plans for path in mine]
+    loaded = iter(mapped(lambda path: _read(path, "project", root, inside), paths, PARALLEL_MIN_FILES))
+    for files, mine in plans:
+        for _ in mine:
+            source, found = next(loaded)
+            problems.extend(found)
+            if source and files:
+                files.projects.append(source)
+
+
+def _name_key(stem: str) -> str:
+    """A file name as case-insensitive file systems (Windows, macOS) and full-width input see it."""
+    return unicodedata.normalize("NFKC", stem).casefold()
+
+
+def _name_collisions(paths: list[Path], root: Path) -> list[Problem]:
+    """Project files whose names differ only in case or character width (`p1.yaml`, `P1.yaml`, `ｐ1.yaml`)."""
+    seen: dict[str, Path] = {}
+    out = []
+    for path in paths:
+        key = _name_key(path.stem)
+        if key in seen:
+            out.append(Problem(_rel(path, root), 1, 1, "", "대소문자나 전각·반각만 다른 파일 이름이 겹칩니다 (Windows·macOS에서는 같은 파일입니다)",
+                               "서로 다른 파일 이름", f"`{seen[key].name}`, `{path.name}`"))
+        seen.setdefault(key, path)
+    return out
+
+
+def _load_org(org_dir: Path, root: Path, read: Any, problems: list[Problem], with_projects: bool = True) -> list[tuple[PlanFiles | None, list[Path]]]:
+    """Read one organisation directory and its plan files, with the project files to read for each plan (none without `with_projects`: a shard)."""
+    org_path = org_dir / "org.yaml"
+    if not org_path.exists():
+        problems.append(Problem(_rel(org_path, root), 1, 1, "", "기관 파일이 없습니다", "org.yaml", "없음"))
+        return []
+    org = read(org_path, "organisation")
+    out: list[tuple[PlanFiles | None, list[Path]]] = []
+    for year_dir in sorted(p for p in org_dir.iterdir() if p.is_dir()):
+        plan_path = year_dir / "plan.yaml"
+        if not plan_path.exists():
+            problems.append(Problem(_rel(plan_path, root), 1, 1, "", "계획 파일이 없습니다", "plan.yaml", "없음"))
+            continue
+        plan = read(plan_path, "plan")
+        paths = sorted((year_dir / "projects").glob("*.yaml"))
+        problems.extend(_name_collisions(paths, root))
+        files = PlanFiles(org, plan, [], {p.stem for p in paths}) if org and plan else None
+        out.append((files, paths if with_projects else []))  # read even without a plan: their errors are shown too
+    return out

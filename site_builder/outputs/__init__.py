@@ -1,0 +1,1 @@
+"""Stage 8, outputs: the files beside the pages (open-data downloads, search index, vendored scripts)."""

@@ -1,0 +1,455 @@
+"""Build-time Korean search index: Hangul bigrams and Latin/number words, sharded so a query loads only a few small files.
+
+Neither Material's search nor Pagefind segments Hangul (they match word prefixes only), and Material's index
+is one JSON of every page. Here every Hangul word is expanded at build time into its two-syllable pieces
+(`자원봉사센터` → 자원·원봉·봉사·사센·센터), so `봉사` finds `자원봉사센터` and `예산` finds `예산을`;
+Latin words and numbers (`ESG`, `31,600` → `31600`) are matched by prefix. Keys are hashed into shards;
+each shard also carries the result rows (kind, title, link, unit, budget…) of its keys' best documents, and
+of the first pages of the text's longer words and their three-syllable pieces (`예산을`, `추진비`), whose best
+documents often are no key's best; so the first page of a one-word query is on screen after one round of
+parallel fetches. Other rows (mostly of queries of several words) are in small detail chunks, loaded only for
+the results shown. The browser side is content/assets/search.js, which must
+tokenise exactly like `tokens` below.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import heapq
+import json
+import operator
+import re
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..model import Project, StrategyNode
+from ..model.money import format_in_unit
+from ..model.portal import PlanBundle, Portal, is_non_budget, project_total
+
+INDEX_DIR = "search/data"
+CHUNK = 8  # documents per detail chunk (~1.5 KB), for results whose rows did not come with the shards
+SHARD_TARGET = 12_000  # bytes of postings and rows per shard the shard count aims at
+RARE = 64  # a Hangul key in at most this many documents carries all their rows: a query with a rare piece needs no detail chunk
+# A key's best documents whose result rows ride in its shard: a one-word query's first page (10) needs no detail
+# chunk, nor, mostly, a longer word's (its top 10 lie near the top of its most selective piece).
+TOP = 12
+ROWS_MAX = 32_000  # bytes of rows one shard carries at most (all numbers from `20…` share a shard: rare ones get none)
+PAGE = 10  # results on search.js's first page
+# Bytes of rows a shard carries at most for phrases (Hangul words of 3+ syllables, `예산을`) whose first page is not
+# among their keys' best documents: such a query's first page is then on screen after one round of fetches too.
+PHRASE_MAX = 32_000
+ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_"
+TITLE, META, BODY = 2, 1, 0
+_WORD = re.compile(r"[\uac00-\ud7a3\u4e00-\u9fff]+|[a-z0-9]+(?:\.[0-9]+)?")
+_THOUSANDS = re.compile(r"(?<=\d),(?=\d{3})")
+_HANGUL = re.compile(r"[\uac00-\ud7a3\u4e00-\u9fff]")
+# A key's score by class (`Searcher._word_scores`), for a key that does not start the query word and for one that does.
+_SCORES = {start: [1 + 4 * (c >> 1) * (c >> 1) + (c & 1 if start else 0) for c in range(8)] for start in (False, True)}
+# Keys of the data that are identifiers, enums or personal data, never searchable text.
+_SKIP = {"id", "kind", "source", "refs", "continues", "strategy", "unit", "group", "$schema", "schema_ref", "contacts",
+         "marks", "mark_outside", "merged_with_previous", "children", "year", "acknowledged", "declared_count"}
+
+
+def normalise(text: str) -> str:
+    """NFKC, lower case, digit grouping commas removed (`31,600` → `31600`)."""
+    return _THOUSANDS.sub("", unicodedata.normalize("NFKC", text).lower())
+
+
+def tokens(text: str) -> list[str]:
+    """Words of a text: runs of Hangul/Hanja, or Latin letters and digits."""
+    return _WORD.findall(normalise(text))
+
+
+def word_keys(word: str) -> Iterator[tuple[str, bool]]:
+    """Index keys of one word with a flag for the word's first key: bigrams for Hangul, the word itself otherwise."""
+    if not _HANGUL.match(word) or len(word) == 1:
+        yield word, True
+        return
+    for i in range(len(word) - 1):
+        yield word[i : i + 2], i == 0
+
+
+def shard_of(key: str, shards: int) -> int:
+    """Shard number of a key: FNV-1a over its first two UTF-16 units (same in search.js)."""
+    h = 0x811C9DC5
+    for ch in key[:2]:
+        h = ((h ^ ord(ch)) * 0x01000193) & 0xFFFFFFFF
+    return h % shards
+
+
+def _code(d: int) -> str:
+    """One non-negative integer in the code of `encode`: 5 bits a character, low bits first, last character < 32."""
+    out = []
+    while d >= 32:
+        out.append(ALPHABET[32 + (d & 31)])
+        d >>= 5
+    return "".join(out) + ALPHABET[d]
+
+
+_CODES = [_code(d) for d in range(1 << 15)]  # the codes of small deltas, looked up: most deltas are small
+
+
+def encode(values: list[int]) -> str:
+    """Ascending integers as deltas in a base-32 variable-length code (5 bits a character)."""
+    deltas = map(operator.sub, values, [0, *values[:-1]])
+    return "".join([_CODES[d] if d < 32768 else _code(d) for d in deltas])
+
+
+def decode(text: str) -> list[int]:
+    """Inverse of `encode` (used by tests and the benchmark)."""
+    out, acc, shift, last = [], 0, 0, 0
+    for ch in text:
+        d = ALPHABET.index(ch)
+        if d >= 32:
+            acc |= (d - 32) << shift
+            shift += 5
+            continue
+        last += acc | (d << shift)
+        out.append(last)
+        acc, shift = 0, 0
+    return out
+
+
+def strings(value: Any) -> Iterator[str]:
+    """Every searchable string inside dumped model data (identifiers and personal data skipped)."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, list):
+        for item in value:
+            yield from strings(item)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            if key not in _SKIP:
+                yield from strings(item)
+
+
+@dataclass
+class Doc:
+    """One searchable page: what the result list shows, its filters, and its text by weight."""
+
+    kind: str
+    title: str
+    url: str
+    plan: int
+    unit: str = ""
+    node: str = ""
+    budget: str = ""
+    number: str = ""
+    facet: tuple[int, int] = (-1, -1)
+    text: dict[int, list[str]] = field(default_factory=dict)
+
+    def row(self) -> list[Any]:
+        """The compact record stored in a detail chunk."""
+        return [self.kind, self.title, self.url, self.unit, self.budget, self.node, self.number]
+
+
+def _budget_text(project: Project, unit: str) -> str:
+    """`31,600 천원`, `비예산` or ''."""
+    total = project_total(project)
+    if total is not None:
+        return f"{format_in_unit(total, unit)} {unit}"
+    return "비예산" if is_non_budget(project) else ""
+
+
+def _dump(model: Any, exclude: set[str]) -> Any:
+    """Model data as plain JSON values, without the listed fields."""
+    return model.model_dump(mode="json", by_alias=True, exclude=exclude)
+
+
+def _node_docs(bundle: PlanBundle, p: int, node_idx: dict[str, int]) -> list[Doc]:
+    """One document per strategy node."""
+    docs = []
+    for node, depth, parents in bundle.nodes():
+        level = bundle.plan.levels[depth].name if depth < len(bundle.plan.levels) else ""
+        docs.append(Doc("node", node.title, f"{bundle.key}/strategy/{node.id}/", p, unit=level, number=node.code or "",
+                        node=" › ".join(x.title for x in parents), facet=(-1, node_idx[node.id]),
+                        text={TITLE: [node.title, node.code or ""], META: [level] + [x.title for x in parents],
+                              BODY: list(strings(_dump(node, {"children", "title"})))}))
+    return docs
+
+
+def _project_doc(bundle: PlanBundle, p: int, project: Project, units: dict[str, int], nodes: dict[str, StrategyNode], node_idx: dict[str, int]) -> Doc:
+    """The search document of one project."""
+    unit = next((u.name for u in bundle.plan.units if u.id == project.unit), "")
+    node = nodes.get(project.strategy or "")
+    budget = _budget_text(project, bundle.plan.money_unit)
+    return Doc("project", project.title, f"{bundle.key}/projects/{project.id}/", p, unit=unit, node=node.title if node else "",
+               budget=budget, number=project.number or "", facet=(units.get(project.unit or "", -1), node_idx.get(project.strategy or "", -1)),
+               text={TITLE: [project.title, project.number or ""], META: [unit, node.title if node else "", budget],
+                     BODY: list(strings(_dump(project, {"title"})))})
+
+
+def plan_docs(bundle: PlanBundle, p: int) -> list[Doc]:
+    """Documents of one plan: the plan, its strategy nodes, units and projects."""
+    plan = bundle.plan
+    node_idx = {n.id: i for i, (n, _, _) in enumerate(bundle.nodes())}
+    nodes = {n.id: n for n, _, _ in bundle.nodes()}
+    units = {u.id: i for i, u in enumerate(plan.units)}
+    title = f"{plan.year}년 {plan.title}"
+    docs = [Doc("plan", title, f"{bundle.key}/", p, unit=bundle.org.name,
+                text={TITLE: [title], META: [bundle.org.name, plan.subtitle or ""],
+                      BODY: list(strings(_dump(plan, {"strategy", "units", "project_groups", "catalogues", "irregularities", "levels", "title", "source_documents"})))})]
+    docs += _node_docs(bundle, p, node_idx)
+    docs += [Doc("unit", u.name, f"{bundle.key}/units/{u.id}/", p, unit=bundle.org.name, facet=(i, -1),
+                 text={TITLE: [u.name], META: [bundle.org.name], BODY: list(strings(_dump(u, {"name"})))}) for i, u in enumerate(plan.units)]
+    docs += [_project_doc(bundle, p, pr, units, nodes, node_idx) for pr in bundle.projects]
+    return docs
+
+
+def postings(docs: list[Doc]) -> dict[str, dict[int, int]]:
+    """Map each key to {document number → best class}; class = field weight × 2 + (1 if the key starts a word).
+
+    Every Hangul word of three or more syllables in the text maps to {}: a phrase, not a key, whose first page's rows
+    the shards carry (`_phrase_rows`); kept in the postings so a merged index (shards.merge_indexes) has them too.
+    """
+    index: dict[str, dict[int, int]] = {}
+    keys_of: dict[str, list[tuple[str, int]]] = {}  # word → its keys; words repeat a lot across documents
+    for n, doc in enumerate(docs):
+        best: dict[str, int] = {}
+        for weight, texts in doc.text.items():
+            for word in set(tokens("\n".join(texts))):  # a newline joins no words, so this tokenises each text
+                keys = keys_of.get(word)
+                if keys is None:
+                    keys = keys_of[word] = [(key, int(start)) for key, start in word_keys(word)]
+                for key, start in keys:
+                    cls = weight * 2 + start
+                    if best.get(key, -1) < cls:
+                        best[key] = cls
+        for key, cls in best.items():
+            row = index.get(key)
+            if row is None:
+                index[key] = {n: cls}
+            else:
+                row[n] = cls
+    for word in keys_of:  # never a key itself: keys are syllable pairs, single syllables or Latin words
+        if len(word) > 2 and _HANGUL.match(word):
+            index[word] = {}
+    return index
+
+
+def _json(value: Any) -> bytes:
+    """Compact, deterministic UTF-8 JSON."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode("utf-8")
+
+
+def _plan_facets(bundle: PlanBundle, docs: list[Doc]) -> dict[str, Any]:
+    """Unit and strategy-node filter options of a plan and each document's (unit, node) numbers."""
+    node_idx = {n.id: i for i, (n, _, _) in enumerate(bundle.nodes())}
+    nodes = [[n.title, node_idx[ps[-1].id] if ps else -1, d, n.code or ""] for n, d, ps in bundle.nodes()]
+    return {"units": [u.name for u in bundle.plan.units], "nodes": nodes, "levels": [lv.name for lv in bundle.plan.levels],
+            "docs": [list(d.facet) for d in docs]}
+
+
+def best_docs(row: dict[int, int], k: int = TOP) -> list[int]:
+    """The `k` documents a one-key query ranks first: highest class, then lowest number."""
+    ranks = [(7 - c) << 32 | d for d, c in row.items()]  # one integer sorts like (class descending, document)
+    chosen = sorted(ranks)[:k] if len(ranks) <= 8 * k else heapq.nsmallest(k, ranks)
+    return [v & 0xFFFFFFFF for v in chosen]
+
+
+def _shards(index: dict[str, dict[int, int]], rows: list[bytes]) -> list[bytes]:
+    """Shard files: postings grouped into a power-of-two number of shards near SHARD_TARGET bytes, each with the rows of its keys' best documents."""
+    encoded = {key: encode([n * 8 + c for n, c in sorted(row.items())]) for key, row in index.items()}
+    best = {key: best_docs(row, len(row) if len(row) <= RARE and _HANGUL.match(key) else TOP) for key, row in index.items() if row}
+    size = sum(len(k.encode()) + len(v) + 6 + sum(len(rows[d]) + 8 for d in best.get(k, ())) for k, v in encoded.items())
+    count = 1
+    while size / count > SHARD_TARGET:
+        count *= 2
+    best |= {key: best_docs(row) for key, row in _prefix_hits(index, count).items()}
+    keys: list[dict[str, str]] = [{} for _ in range(count)]
+    for key, value in encoded.items():
+        keys[shard_of(key, count)][key] = value
+    carried = [_carried(sorted((key for key in k if index[key]), key=lambda key: (-len(index[key]), key)), best, rows) for k in keys]
+    _phrase_rows(index, carried, rows)
+    return [_shard_json(k, sorted(found, key=str), rows) for k, found in zip(keys, carried, strict=True)]
+
+
+def _prefix_hits(index: dict[str, dict[int, int]], count: int) -> dict[str, dict[int, int]]:
+    """{document → class} of each Latin key's query, which matches every key of its shard that begins with it (`31` → 31600)."""
+    latin = sorted(key for key, row in index.items() if row and not _HANGUL.match(key))
+    hits = {}
+    for i, key in enumerate(latin):
+        shard, row = shard_of(key, count), dict(index[key])
+        for longer in latin[i + 1 :]:
+            if not longer.startswith(key):
+                break  # sorted: the keys it begins follow it
+            if shard_of(longer, count) == shard:
+                for d, c in index[longer].items():
+                    if row.get(d, -1) < c:
+                        row[d] = c
+        hits[key] = row
+    return hits
+
+
+def _carried(keys: list[str], best: dict[str, list[int]], rows: list[bytes]) -> set[int]:
+    """The documents whose rows a shard carries: its keys' best, commonest key first, those that fit in ROWS_MAX bytes."""
+    found: set[int] = set()
+    size = 0
+    for key in keys:
+        new = [d for d in best[key] if d not in found]
+        more = sum(len(rows[d]) + 8 for d in new)
+        if size + more <= ROWS_MAX:
+            found.update(new)
+            size += more
+    return found
+
+
+def _marked(row: dict[int, int]) -> tuple[set[int], set[int]]:
+    """Documents of a key in a title or the meta fields (class 2 and up), and those where it starts a word (odd class)."""
+    return {d for d, c in row.items() if c >= 2}, {d for d, c in row.items() if c & 1}
+
+
+def _having(docs: set[int], rows: list[dict[int, int]]) -> set[int]:
+    """The documents also in every row: `keys() & set` loops over the smaller side, in C."""
+    for row in rows:
+        docs = row.keys() & docs
+    return docs
+
+
+def phrase_best(index: dict[str, dict[int, int]], phrase: str, k: int = PAGE, cache: dict[str, tuple[set[int], set[int]]] | None = None) -> list[int]:
+    """The `k` documents the one-word query `phrase` ranks first (as `Searcher.ranked`): every key present, highest score, then lowest number.
+
+    Only documents with a key in a title or the meta fields are scored one by one; the others score one a key, plus
+    one if the first key starts a word there, so they rank by number (`cache` keeps `_marked` of each key).
+    """
+    cache = {} if cache is None else cache
+    keyed = [(index.get(key, {}), _SCORES[start], key) for key, start in word_keys(phrase)]
+    for row, _, key in keyed:
+        if key not in cache:
+            cache[key] = _marked(row)
+    rows = sorted((row for row, _, _ in keyed), key=len)
+    rich = _having(set().union(*[rows[0].keys() & cache[key][0] for _, _, key in keyed]), rows[1:])
+    best = [d for _, d in heapq.nsmallest(k, [(-sum([scores[row[d]] for row, scores, _ in keyed]), d) for d in rich])]
+    if len(best) < k:
+        plain = _having(set(rows[0]), rows[1:]) - rich
+        starts = sorted(plain & cache[keyed[0][2]][1])[: k - len(best)]
+        best += starts + sorted(plain.difference(starts))[: k - len(best) - len(starts)]
+    return best
+
+
+def phrases(index: dict[str, dict[int, int]]) -> list[str]:
+    """The text's Hangul words of three or more syllables (`예산을`) and every three syllables inside them (`추진비` of 업무추진비), shortest first."""
+    words = [w for w, row in index.items() if not row]
+    return sorted({*words, *(w[i : i + 3] for w in words for i in range(len(w) - 2))}, key=lambda p: (len(p), p))
+
+
+def _phrase_rows(index: dict[str, dict[int, int]], carried: list[set[int]], rows: list[bytes]) -> None:
+    """Add to `carried` the rows a phrase's first page lacks, in the shard of its rarest key, up to PHRASE_MAX bytes a shard."""
+    count = len(carried)
+    extra = [0] * count
+    cache: dict[str, tuple[set[int], set[int]]] = {}
+    for phrase in phrases(index):
+        keys = [key for key, _ in word_keys(phrase)]
+        shards = {shard_of(key, count) for key in keys}
+        rarest = min(keys, key=lambda key: (len(index.get(key, ())), key))
+        have = set().union(*(carried[s] for s in shards))
+        if have.issuperset(index.get(rarest, ())):
+            continue  # every document the phrase can match rides along already (a rare key carries all its rows)
+        missing = [d for d in phrase_best(index, phrase, PAGE, cache) if d not in have]
+        target = shard_of(rarest, count)
+        more = sum(len(rows[d]) + 8 for d in missing)
+        if missing and extra[target] + more <= PHRASE_MAX:
+            carried[target].update(missing)
+            extra[target] += more
+
+
+def _shard_json(keys: dict[str, str], docs: list[int], rows: list[bytes]) -> bytes:
+    """`{"k": {key: postings}, "r": {document: row}}` as `_json` writes it, the rows spliced in already encoded."""
+    found = b",".join(b'"%d":%s' % (d, rows[d]) for d in docs)
+    return b'{"k":' + _json(keys) + b',"r":{' + found + b"}}"
+
+
+def shard_postings(shard: bytes) -> dict[str, str]:
+    """The encoded postings of one shard file, by key (for `shards.merge_indexes`)."""
+    return dict(json.loads(shard)["k"])
+
+
+def layout(index: dict[str, dict[int, int]], rows: list[list[Any]], plans: list[dict[str, Any]], facets: list[bytes],
+           chunk: int = CHUNK, base: str = INDEX_DIR) -> dict[str, bytes]:
+    """Every file of an index from its parts (shards.merge_indexes uses it too, so a merged index is byte-identical)."""
+    encoded = [_json(row) for row in rows]
+    shards = _shards(index, encoded)
+    files = {f"{base}/s/{i}.json": shard for i, shard in enumerate(shards)}
+    for start in range(0, len(rows), chunk):
+        files[f"{base}/d/{start // chunk}.json"] = b"[" + b",".join(encoded[start : start + chunk]) + b"]"
+    for p, facet in enumerate(facets):
+        files[f"{base}/p/{p}.json"] = facet
+    version = hashlib.sha256(b"".join(files[k] for k in sorted(files))).hexdigest()[:12]
+    files[f"{base}/meta.json"] = _json({"version": version, "shards": len(shards), "chunk": chunk, "docs": len(rows), "plans": plans})
+    return files
+
+
+def index_files(portal: Portal, base: str = INDEX_DIR) -> dict[str, bytes]:
+    """Every file of the search index, keyed by its path in the docs tree."""
+    docs: list[Doc] = []
+    plans, facets = [], []
+    for p, bundle in enumerate(sorted(portal.plans, key=lambda b: b.key)):
+        mine = plan_docs(bundle, p)
+        plans.append({"key": bundle.key, "org": bundle.org.id, "orgName": bundle.org.name, "year": bundle.plan.year,
+                      "title": bundle.plan.title, "start": len(docs), "end": len(docs) + len(mine), "url": f"{bundle.key}/"})
+        facets.append(_json(_plan_facets(bundle, mine)))
+        docs += mine
+    return layout(postings(docs), [d.row() for d in docs], plans, facets, CHUNK, base)
+
+
+class Searcher:
+    """The query algorithm of search.js in Python, over index files in memory; counts the bytes a browser would fetch."""
+
+    def __init__(self, files: dict[str, bytes], base: str = INDEX_DIR) -> None:
+        """Read the index from its files."""
+        self.files, self.base = files, base
+        self.meta = json.loads(self.fetch("meta.json"))
+        self.fetched: set[str] = set()
+        self.rows: dict[int, list[Any]] = {}  # result rows that came with the shards
+
+    def fetch(self, rel: str) -> bytes:
+        """One index file (remembered, like the browser's cache)."""
+        if hasattr(self, "fetched"):
+            self.fetched.add(rel)
+        return self.files[f"{self.base}/{rel}"]
+
+    def transferred(self) -> int:
+        """Bytes fetched so far, meta.json included."""
+        return len(self.files[f"{self.base}/meta.json"]) + sum(len(self.files[f"{self.base}/{r}"]) for r in self.fetched if r != "meta.json")
+
+    def _key_hits(self, key: str, prefix: bool) -> dict[int, int]:
+        """{document → class} for a key (every key with this prefix when `prefix`)."""
+        shard = json.loads(self.fetch(f"s/{shard_of(key, self.meta['shards'])}.json"))
+        self.rows.update((int(d), row) for d, row in shard["r"].items())
+        hits: dict[int, int] = {}
+        for term, value in shard["k"].items():
+            if term == key or (prefix and term.startswith(key)):
+                for v in decode(value):
+                    hits[v >> 3] = max(hits.get(v >> 3, -1), v & 7)
+        return hits
+
+    def _word_scores(self, word: str) -> dict[int, int]:
+        """Documents matching every key of one query word, with a score."""
+        scores: dict[int, int] | None = None
+        hangul = bool(_HANGUL.match(word)) and len(word) > 1
+        for key, start in word_keys(word):
+            hits = self._key_hits(key, prefix=not hangul)
+            now = {d: (1 + 4 * (c >> 1) * (c >> 1) + (c & 1 if start else 0)) for d, c in hits.items()}
+            scores = now if scores is None else {d: s + now[d] for d, s in scores.items() if d in now}
+        return scores or {}
+
+    def ranked(self, query: str) -> list[int]:
+        """Documents having every key of the query, best first, ties in document order."""
+        total: dict[int, int] | None = None
+        for word in tokens(query):
+            scores = self._word_scores(word)
+            total = scores if total is None else {d: s + scores[d] for d, s in total.items() if d in scores}
+        return [d for d, _ in sorted((total or {}).items(), key=lambda kv: (-kv[1], kv[0]))]
+
+    def row(self, d: int) -> list[Any]:
+        """The result row of a document: from the shards already fetched, else from its detail chunk."""
+        if d not in self.rows:
+            chunk = self.meta["chunk"]
+            self.rows[d] = json.loads(self.fetch(f"d/{d // chunk}.json"))[d % chunk]
+        return self.rows[d]
+
+    def search(self, query: str, limit: int = 20) -> list[list[Any]]:
+        """Ranked result rows (kind, title, url, unit, budget, node, number) for a query."""
+        return [self.row(d) for d in self.ranked(query)[:limit]]

@@ -1,0 +1,23 @@
+"""Portal-wide pages for citizens: the all-projects table, the search page and the downloads page."""
+
+from __future__ import annotations
+
+from ..model.columns import COLUMNS, NUMERIC
+from ..model.portal import Portal
+from .pages import Crumb, Page
+
+
+def citizen_pages(portal: Portal) -> list[Page]:
+    """Pages that span every plan (stable paths: /projects/, /search/, /downloads/)."""
+    home = [Crumb("홈", "index.md")]
+    bundles = sorted(portal.plans, key=lambda b: b.key)
+    return [
+        Page("projects.md", "all_projects.md.j2", "전체 사업 표", home, {"bundles": bundles}),
+        Page("search.md", "search.md.j2", "검색", home, {"bundles": bundles}),
+        Page("downloads.md", "downloads.md.j2", "데이터 내려받기", home, {"bundles": bundles, "columns": _columns()}),
+    ]
+
+
+def _columns() -> list[tuple[str, str, str]]:
+    """(column, meaning, type) rows of the data dictionary."""
+    return [(name, text, "정수" if name in NUMERIC else "글자") for name, text in COLUMNS]

@@ -1,0 +1,138 @@
+"""Plan stage: decide every page (path, template, context) before anything is rendered."""
+
+from __future__ import annotations
+
+import posixpath
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..check.findings import plan_findings
+from ..git.history import History
+from ..model import Project, StrategyNode
+from ..model.portal import PlanBundle, Portal
+from .years import other_years
+
+
+@dataclass(frozen=True)
+class Crumb:
+    """One breadcrumb: title and page path (Markdown, relative to the docs root)."""
+
+    title: str
+    path: str
+
+
+@dataclass
+class Page:
+    """One page to render: where it goes, which template, with what."""
+
+    path: str
+    template: str
+    title: str
+    crumbs: list[Crumb]
+    context: dict[str, Any] = field(default_factory=dict)
+    department: str | None = None
+    phone: str | None = None
+
+    def link(self, target: str) -> str:
+        """Relative Markdown link from this page to another page path."""
+        return posixpath.relpath(target, posixpath.dirname(self.path) or ".")
+
+
+def plan_root(bundle: PlanBundle) -> str:
+    """Folder of a plan's pages: `<org>/<year>`."""
+    return f"{bundle.org.id}/{bundle.plan.year}"
+
+
+def project_path(bundle: PlanBundle, project_id: str) -> str:
+    """Page path of a project."""
+    return f"{plan_root(bundle)}/projects/{project_id}.md"
+
+
+def node_path(bundle: PlanBundle, node_id: str) -> str:
+    """Page path of a strategy node."""
+    return f"{plan_root(bundle)}/strategy/{node_id}.md"
+
+
+def unit_path(bundle: PlanBundle, unit_id: str) -> str:
+    """Page path of a unit."""
+    return f"{plan_root(bundle)}/units/{unit_id}.md"
+
+
+def _plan_crumbs(bundle: PlanBundle) -> list[Crumb]:
+    """Breadcrumbs down to a plan overview."""
+    return [
+        Crumb("홈", "index.md"),
+        Crumb(bundle.org.name, f"{bundle.org.id}/index.md"),
+        Crumb(f"{bundle.plan.year}년 {bundle.plan.title}", f"{plan_root(bundle)}/index.md"),
+    ]
+
+
+def _node_crumbs(bundle: PlanBundle, parents: list[StrategyNode]) -> list[Crumb]:
+    """Breadcrumbs down to a node's parent."""
+    return _plan_crumbs(bundle) + [Crumb(p.title, node_path(bundle, p.id)) for p in parents]
+
+
+def _project_page(bundle: PlanBundle, project: Project, parents: dict[str, list[StrategyNode]], nodes: dict[str, StrategyNode]) -> Page:
+    """The page of one project, under its strategy node when it has one."""
+    crumbs = _plan_crumbs(bundle)
+    if project.strategy in nodes:
+        node = nodes[project.strategy]
+        crumbs = _node_crumbs(bundle, parents[node.id]) + [Crumb(node.title, node_path(bundle, node.id))]
+    unit = bundle.unit_by_id.get(project.unit) if project.unit is not None else None
+    phone = next((c.phone for c in project.contacts if c.phone), None)
+    return Page(project_path(bundle, project.id), "project.md.j2", project.title, crumbs,
+                {"project": project, "unit": unit, "node": nodes.get(project.strategy or "")},
+                department=unit.name if unit else bundle.org.name, phone=phone)
+
+
+def plan_pages(bundle: PlanBundle) -> list[Page]:
+    """Every page of one plan."""
+    root, base = plan_root(bundle), {"bundle": bundle}
+    nodes = {n.id: n for n, _, _ in bundle.nodes()}
+    parents = {n.id: ps for n, _, ps in bundle.nodes()}
+    depth = {n.id: d for n, d, _ in bundle.nodes()}
+    crumbs = _plan_crumbs(bundle)
+    title = f"{bundle.plan.year}년 {bundle.plan.title}"
+    pages = [
+        Page(f"{root}/index.md", "plan.md.j2", title, crumbs[:-1], base),
+        Page(f"{root}/budget.md", "budget.md.j2", f"{title} 예산", crumbs, base),
+        Page(f"{root}/quality.md", "quality.md.j2", f"{title} 원문 점검", crumbs, {**base, "findings": plan_findings(bundle)}),
+    ]
+    for node in nodes.values():
+        level = bundle.plan.levels[depth[node.id]].name
+        pages.append(Page(node_path(bundle, node.id), "node.md.j2", node.title, _node_crumbs(bundle, parents[node.id]),
+                          {**base, "node": node, "level": level, "depth": depth[node.id], "parents": parents[node.id]}))
+    for unit in bundle.plan.units:
+        pages.append(Page(unit_path(bundle, unit.id), "unit.md.j2", unit.name, crumbs, {**base, "unit": unit}, department=unit.name))
+    pages += [_project_page(bundle, p, parents, nodes) for p in bundle.projects]
+    for page in pages:
+        page.context.setdefault("bundle", bundle)
+    return pages
+
+
+def _add_years_and_history(pages: list[Page], portal: Portal, history: History) -> None:
+    """Give every project page its other years and its change history."""
+    related = other_years(portal)
+    for page in pages:
+        if page.template == "project.md.j2":
+            key = f"{page.context['bundle'].key}/{page.context['project'].id}"
+            page.context.update(other_years=related.get(key, []), project_changes=history.of(key))
+
+
+def portal_pages(portal: Portal, history: History | None = None) -> list[Page]:
+    """Every generated page of the portal, in a stable order (history: from git, may be empty)."""
+    home = [Crumb("홈", "index.md")]
+    pages = [Page("index.md", "home.md.j2", portal.site.title, [], {"portal": portal})]
+    for org_id in sorted({b.org.id for b in portal.plans}):
+        bundles = sorted((b for b in portal.plans if b.org.id == org_id), key=lambda b: -b.plan.year)
+        pages.append(Page(f"{org_id}/index.md", "org.md.j2", bundles[0].org.name, home, {"org": bundles[0].org, "bundles": bundles}))
+    for bundle in portal.plans:
+        pages += plan_pages(bundle)
+    pages.append(Page("reference/data-format.md", "reference.md.j2", "데이터 형식 안내", home, {}))
+    history = history or History()
+    _add_years_and_history(pages, portal, history)
+    live = {f"{b.key}/{p.id}" for b in portal.plans for p in b.projects}
+    plan_names = {b.key: f"{b.org.name} {b.plan.year}년" for b in portal.plans}
+    pages.append(Page("changes.md", "changes.md.j2", "최근 변경", home,
+                      {"history": history, "recent": history.recent(), "live": live, "plan_names": plan_names}))
+    return pages

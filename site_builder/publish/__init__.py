@@ -1,0 +1,1 @@
+"""Stage 4, publish: take out everything marked 비공개 before anything is planned or rendered."""

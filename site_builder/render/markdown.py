@@ -1,0 +1,266 @@
+"""Render stage: pages → Markdown text through Jinja2 templates, escaping all data text."""
+
+from __future__ import annotations
+
+import functools
+import html
+import posixpath
+import re
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+import jinja2
+import yaml
+
+from ..base.workers import can_fork, configured_jobs, forked, inherited
+from ..model import Project
+from ..model import portal as domain
+from ..model.money import format_in_unit, parse_money
+from ..model.portal import PlanBundle, Portal, bundle_node, is_non_budget, project_period, project_total
+from ..plan.pages import Page, node_path, project_path, unit_path
+from ..publish import redaction as redaction_mod
+from . import helpers, tables
+from .bullets import Item, parse_bullets
+
+_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # libyaml when present: same text, a tenth of the time
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|])")
+
+
+def escape_html(value: Any) -> str:
+    """Escape text for HTML (used inside the raw HTML blocks of pages)."""
+    return html.escape("" if value is None else str(value), quote=True)
+
+
+def escape_md(value: Any) -> str:
+    """Escape text for Markdown inline context (headings, link text) and for HTML."""
+    text = "" if value is None else str(value)
+    # `<`, `>` and `&` have no Markdown backslash escape, so they become entities.
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _MD_SPECIAL.sub(r"\\\1", text)
+
+
+def money(won: int | None, unit: str) -> str:
+    """`31,600` style number in the display unit ('-' when unknown)."""
+    return format_in_unit(won, unit)
+
+
+def _money_text(text: str) -> int | None:
+    """Amount of a money text in 원, or None."""
+    try:
+        return parse_money(text).won
+    except ValueError:
+        return None
+
+
+def bullet_html(text: str | None) -> str:
+    """A bullet text as nested `<ul class="doc-list">` ('' for none): code, not a recursive macro, as it runs for every block."""
+    return _items_html(parse_bullets(text)) if text else ""
+
+
+def _items_html(items: list[Item]) -> str:
+    """One list level: marker (escaped), text (escaped, `**굵게**` kept bold), then the children's list."""
+    parts = ['<ul class="doc-list">']
+    for it in items:
+        parts.append("<li>")
+        if it.marker:
+            parts.append(f'<span class="doc-marker">{escape_html(it.marker)}</span> ')
+        parts.append(tables.escape_with_strong(it.text))
+        if it.children:
+            parts.append(_items_html(it.children))
+        parts.append("</li>")
+    parts.append("</ul>")
+    return "".join(parts)
+
+
+def project_rows_html(rows: list[tuple[PlanBundle, Project]], page: Page, show_plan: bool, unit: str) -> str:
+    """The `<tr>`s of a project table (the rows of `project_table`), as code: thousands of rows per portal."""
+    return "".join(_project_row(bundle, project, page, show_plan, unit) for bundle, project in rows)
+
+
+def _project_row(b: PlanBundle, p: Project, page: Page, show_plan: bool, unit: str) -> str:
+    """One row: `data-*` for filtering, linked title, [plan,] number, unit, strategy node, budget, period."""
+    total = project_total(p)
+    u = b.unit_by_id.get(p.unit) if p.unit is not None else None
+    n = bundle_node(b, p.strategy)
+    d = tables.row_data(b, p)
+    h = escape_html
+    amount = money(total, unit) if total is not None else ("비예산" if is_non_budget(p) else "-")
+    plan = f"<td>{h(b.org.name)} {b.plan.year}</td>" if show_plan else ""
+    return (f'<tr data-plan="{h(d["plan"])}" data-unit="{h(d["unit"])}" data-node="{h(d["node"])}" data-budget="{d["budget"]}" '
+            f'data-start="{d["start"]}" data-end="{d["end"]}"><th scope="row"><a href="{page_href(page, project_path(b, p.id))}">{h(p.title)}</a></th>'
+            f'{plan}<td data-sort="{h(tables.natural_key(p.number))}">{h(p.number or "")}</td><td>{h(u.name if u else "")}</td>'
+            f'<td>{h(n.title if n else "")}</td><td class="num" data-sort="{total if total is not None else -1}">{amount}</td>'
+            f'<td data-sort="{d["start"]}">{h(project_period(p) or "")}</td></tr>')
+
+
+def withheld_section(project: Any, name: str, label: str) -> str:
+    """The heading and notice standing in for a withheld field of a published project ('' when the field is published)."""
+    ground = redaction_mod.field_grounds(project).get(name)
+    if not ground or project.withheld:
+        return ""
+    return f'## {escape_md(label)}\n\n<p class="withheld">{escape_html(redaction_mod.notice(ground))}</p>\n\n'
+
+
+def _front_matter(page: Page, site: Any) -> str:
+    """YAML front matter: title, breadcrumbs and page furniture for the theme."""
+    # The theme prints these values into HTML as they are, so they are escaped here.
+    out = ["---\n", _yaml_entry("title", escape_html(page.title))]
+    if page.crumbs:
+        out.append("breadcrumbs:\n")
+        out += [_yaml_crumb(escape_html(c.title), page_href(page, c.path)) for c in page.crumbs]
+    if page.department:
+        out.append(_yaml_entry("department", escape_html(page.department)))
+    if page.phone:
+        out.append(_yaml_entry("phone", escape_html(page.phone)))
+    if page.context.get("updated"):
+        out.append(_yaml_entry("updated", str(page.context["updated"])))  # YYYY-MM-DD from git (site_builder/git/lastmod.py)
+    out.append("---\n\n")
+    return "".join(out)
+
+
+# Each entry is dumped alone and remembered: the emitter words a scalar the same wherever it stands at the same
+# column, so the joined pieces are byte for byte what dumping the whole mapping gives, at a fraction of the cost.
+@functools.lru_cache(maxsize=1 << 16)
+def _yaml_entry(key: str, value: str) -> str:
+    """`key: value` lines of a top-level front matter entry."""
+    return yaml.dump({key: value}, Dumper=_DUMPER, allow_unicode=True, sort_keys=False)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _yaml_crumb(title: str, url: str) -> str:
+    """`- title: …` / `  url: …` lines of one breadcrumb."""
+    return yaml.dump([{"title": title, "url": url}], Dumper=_DUMPER, allow_unicode=True, sort_keys=False)
+
+
+def page_url(path: str) -> str:
+    """Directory-style URL of a Markdown page path ('' for the home page)."""
+    if path == "index.md":
+        return ""
+    return path[: -len("index.md")] if path.endswith("/index.md") else path[:-3] + "/"
+
+
+def page_href(page: Page, target: str) -> str:
+    """Relative URL from a page to another page, as the browser resolves it."""
+    return _relative_url(page_url(target), page_url(page.path))
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _parts(url: str) -> tuple[str, ...]:
+    """The folders of a directory-style URL (`a/b/` → `a`, `b`)."""
+    return tuple(part for part in posixpath.normpath(url or ".").split("/") if part != ".")
+
+
+def _relative_url(target: str, base: str) -> str:
+    """`posixpath.relpath` of two site URLs without touching the file system (relpath asks for the cwd)."""
+    to, start = _parts(target), _parts(base)
+    common = 0
+    for a, b in zip(to, start, strict=False):
+        if a != b:
+            break
+        common += 1
+    rel = "/".join([".."] * (len(start) - common) + list(to[common:]))
+    return rel + "/" if rel else "./"
+
+
+def make_environment() -> jinja2.Environment:
+    """The Jinja2 environment with the escaping filters and helpers."""
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("site_builder.render", "templates"),
+        autoescape=False,  # Markdown output: every data value goes through `h` or `md` explicitly
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters.update(h=escape_html, md=escape_md, h_strong=tables.escape_with_strong)
+    env.tests["budgeted"] = lambda p: bool(project_total(p))
+    env.globals.update(
+        money=money, money_text=_money_text, parse_bullets=parse_bullets, bullet_html=bullet_html, withheld_section=withheld_section,
+        project_rows_html=project_rows_html, domain=domain, redaction=redaction_mod,
+        node_path=node_path, project_path=project_path, unit_path=unit_path, page_href=page_href,
+        **helpers.template_helpers(), **tables.template_helpers(),
+    )
+    return env
+
+
+def render_page(env: jinja2.Environment, page: Page, portal: Portal) -> str:
+    """Render one page to Markdown with front matter."""
+    template = env.get_template(page.template)
+    tables.reset_labels(env.globals)  # table region names are unique per page
+    env.globals["chart"] = helpers.template_helpers()["chart"]  # chart ids count per page: a page never depends on others
+    context = {"portal": portal, **page.context}
+    body = template.render(page=page, site=portal.site, link=page.link, **context)
+    body = re.sub(r"\n{3,}", "\n\n", body).strip() + "\n"
+    return _front_matter(page, portal.site) + body
+
+
+_ENVIRONMENTS: list[jinja2.Environment] = []
+
+
+def _environment() -> jinja2.Environment:
+    """The shared environment: compiled templates are kept (Jinja reloads a changed file), so `serve` regenerates fast."""
+    if not _ENVIRONMENTS:
+        _ENVIRONMENTS.append(make_environment())
+    return _ENVIRONMENTS[0]
+
+
+def render_all(portal: Portal, pages: list[Page]) -> dict[str, str]:
+    """Render every page; returns path → Markdown text."""
+    env = _environment()
+    return {page.path: render_page(env, page, portal) for page in pages}
+
+
+# Pages render independently (chart ids and table labels restart on every page), so big portals are rendered by
+# worker processes; the side jobs (downloads, search index) run in the same pool, first, so both cores stay busy
+# to the end instead of the caller making them on a core the workers also want. The result is the same either way.
+PARALLEL_MIN_PAGES = 400
+_CHUNK = 40
+SideJob = Callable[[Portal], Mapping[str, str | bytes]]
+
+
+def worker_count(pages: int) -> int:
+    """Worker processes worth starting for this many pages (0: render in this process).
+
+    None for small portals, where forking is off (workers.can_fork) or with SITE_BUILDER_JOBS=1;
+    otherwise one per core, at most 4.
+    """
+    jobs = configured_jobs(4)
+    return jobs if pages >= PARALLEL_MIN_PAGES and jobs >= 2 and can_fork() else 0
+
+
+def _render_chunk(span: tuple[int, int]) -> list[tuple[str, str]]:
+    """Render pages[start:stop] in a worker."""
+    portal, pages, _ = inherited()
+    env = _environment()
+    return [(page.path, render_page(env, page, portal)) for page in pages[span[0]:span[1]]]
+
+
+def _side_job(number: int) -> dict[str, str | bytes]:
+    """Run side job `number` in a worker."""
+    portal, _, side = inherited()
+    return dict(side[number](portal))
+
+
+def _in_order(pages: dict[str, str], side: list[Mapping[str, str | bytes]]) -> dict[str, str | bytes]:
+    """The pages, then each side job's files."""
+    files: dict[str, str | bytes] = dict(pages)
+    for made in side:
+        files.update(made)
+    return files
+
+
+@contextmanager
+def rendering(portal: Portal, pages: list[Page], side: Sequence[SideJob] = ()) -> Iterator[Callable[[], dict[str, str | bytes]]]:
+    """Start rendering every page and the side jobs; the yielded function waits for the files (pages in order, then each job's)."""
+    workers = worker_count(len(pages))
+    if not workers:
+        yield lambda: _in_order(render_all(portal, pages), [job(portal) for job in side])
+        return
+    env = _environment()
+    for name in env.list_templates():  # compiled once, before the fork, not once per worker
+        env.get_template(name)
+    with forked(workers, (portal, pages, side)) as pool:
+        made = [pool.submit(_side_job, i) for i in range(len(side))]  # queued first: the longest work starts at once
+        chunks = [pool.submit(_render_chunk, (i, min(i + _CHUNK, len(pages)))) for i in range(0, len(pages), _CHUNK)]
+        yield lambda: _in_order(dict(pair for chunk in chunks for pair in chunk.result()), [m.result() for m in made])

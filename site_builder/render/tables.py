@@ -1,0 +1,126 @@
+"""Data the project tables carry for sorting and filtering in the browser (content/assets/tables.js)."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from typing import Any
+
+from ..model import Project
+from ..model.money import UNIT_FACTORS
+from ..model.portal import PlanBundle, is_non_budget, project_period, project_total, sort_projects
+
+_START = re.compile(r"(\d{4})\s*[.년]\s*(\d{1,2})")
+_END = re.compile(r"~\s*(?:(\d{4})\s*[.년]\s*)?(\d{1,2})")
+_DIGITS = re.compile(r"\d+")
+_STRONG = re.compile(r"\*\*(\S(?:.*?\S)?)\*\*")
+
+
+def parse_period(text: str | None) -> tuple[str, str] | None:
+    """(`YYYY-MM`, `YYYY-MM`) of a 사업기간 such as `2024. 1 ~ 12월` or `2022년 4월 ~ 11월`; None when unreadable."""
+    start = _START.search(text or "")
+    if not start:
+        return None
+    year, month = int(start.group(1)), int(start.group(2))
+    end = _END.search(text or "", start.end())
+    end_year, end_month = (int(end.group(1) or year), int(end.group(2))) if end else (year, month)
+    if not (1 <= month <= 12 and 1 <= end_month <= 12):
+        return None
+    return f"{year:04d}-{month:02d}", f"{end_year:04d}-{end_month:02d}"
+
+
+def escape_with_strong(value: Any) -> str:
+    """HTML-escaped text in which the source's `**굵게**` marks are shown bold (the data keeps them verbatim)."""
+    text = html.escape("" if value is None else str(value), quote=True)
+    return _STRONG.sub(r"<strong>\1</strong>", text)
+
+
+def natural_key(text: str | None) -> str:
+    """A string that sorts like the number it contains (`2-10` after `2-9`)."""
+    return _DIGITS.sub(lambda m: m.group(0).zfill(6), text or "")
+
+
+def qualified(bundle: PlanBundle, ident: str | None) -> str:
+    """A plan-scoped id made portal-unique: `<org>/<year>:<id>` ('' for none)."""
+    return f"{bundle.key}:{ident}" if ident else ""
+
+
+def _node_chain(bundle: PlanBundle, node_id: str | None) -> list[str]:
+    """The node and all its ancestors, qualified."""
+    chain = bundle.node_chains.get(node_id) if node_id is not None else None
+    return [qualified(bundle, n.id) for n in chain] if chain else []
+
+
+def row_data(bundle: PlanBundle, project: Project) -> dict[str, str]:
+    """`data-*` values of one table row: plan, unit, node chain, budget in 원, period months."""
+    total = project_total(project)
+    period = parse_period(project_period(project))
+    return {
+        "plan": bundle.key, "unit": qualified(bundle, project.unit), "node": " ".join(_node_chain(bundle, project.strategy)),
+        "budget": str(total) if total is not None else ("0" if is_non_budget(project) else ""),
+        "start": period[0] if period else "", "end": period[1] if period else "",
+    }
+
+
+def facets(bundles: list[PlanBundle]) -> str:
+    """JSON of the filter options (plans, units, strategy nodes with depth) for the tables of a page."""
+    data: dict[str, list[Any]] = {"plans": [], "units": [], "nodes": []}
+    for b in bundles:
+        data["plans"].append([b.key, f"{b.org.name} {b.plan.year}년"])
+        data["units"] += [[qualified(b, u.id), u.name, b.key] for u in b.plan.units]
+        data["nodes"] += [[qualified(b, n.id), f"{n.code} {n.title}" if n.code else n.title, d, b.key] for n, d, _ in b.nodes()]
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
+def unit_factor(unit: str) -> int:
+    """원 per display unit (천원 → 1000)."""
+    return UNIT_FACTORS[unit]
+
+
+def with_bundle(projects: list[Project], bundle: PlanBundle) -> list[tuple[PlanBundle, Project]]:
+    """(plan, project) pairs, the rows of a project table."""
+    return [(bundle, p) for p in projects]
+
+
+def table_facets(rows: list[tuple[PlanBundle, Project]]) -> str:
+    """Filter options for the plans that appear in a table's rows."""
+    seen: dict[str, PlanBundle] = {}
+    for bundle, _ in rows:
+        seen.setdefault(bundle.key, bundle)
+    return facets(list(seen.values()))
+
+
+def all_rows(bundles: list[PlanBundle]) -> list[tuple[PlanBundle, Project]]:
+    """Every project of the portal, plans by key, projects in unit and number order."""
+    return [(b, p) for b in sorted(bundles, key=lambda b: b.key) for p in sort_projects(b.projects, b)]
+
+
+class RegionLabels:
+    """Names for the scrollable table regions of one page, made unique (`표`, `표 (2)`) as landmarks must be."""
+
+    def __init__(self) -> None:
+        """Start a page with no names used."""
+        self.seen: dict[str, int] = {}
+
+    def __call__(self, label: str) -> str:
+        """The label, numbered from its second use on the page."""
+        self.seen[label] = self.seen.get(label, 0) + 1
+        return label if self.seen[label] == 1 else f"{label} ({self.seen[label]})"
+
+    def reset(self) -> None:
+        """Forget the names (called before each page is rendered)."""
+        self.seen.clear()
+
+
+def template_helpers() -> dict[str, Any]:
+    """What the table macros call."""
+    return {"region_label": RegionLabels(), "row_data": row_data, "natural_key": natural_key, "unit_factor": unit_factor, "with_bundle": with_bundle,
+            "table_facets": table_facets, "all_rows": all_rows}
+
+
+def reset_labels(globals_: Any) -> None:
+    """Start a new page for the region-label counter in a Jinja environment's globals."""
+    labels = globals_.get("region_label")
+    if isinstance(labels, RegionLabels):
+        labels.reset()
