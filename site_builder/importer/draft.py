@@ -32,7 +32,7 @@ def make_draft(text: str, file_name: str, org_id: str, year: int | None = None) 
     d = Draft(plan={}, lines=lines)
     top = cover or [ln for ln in body[:10] if ln.kind in ("text", "item")][:3]
     d.plan.update(_plan_head(top, lines, file_name, year))
-    d.org = _org(top, org_id)
+    d.org = draft_org(top, org_id)
     _front_sections(d, cover, toc)
     prefix, chapters = ol.chapters(body)
     _region(d, prefix, None)
@@ -64,9 +64,9 @@ def guess_year(lines: list[Line]) -> int:
     return 2000 + short.most_common(1)[0][0] if short else 2000
 
 
-def _org(cover: list[Line], org_id: str) -> dict[str, Any]:
+def draft_org(cover: list[Line], org_id: str) -> dict[str, Any]:
     """A draft org.yaml: the last cover line that looks like a body's name."""
-    names = [ln.stripped for ln in cover if re.search(r"(원|청|공단|재단|센터|과|군|시|도|처|부|단|실)$", ln.stripped)]
+    names = [ln.stripped for ln in cover if re.search(r"(원|청|공단|재단|센터|과|군|시|도|처|부|단|실)$", ln.stripped) and len(ln.stripped) <= 30]
     english = next((ln.stripped for ln in cover if re.fullmatch(r"[A-Za-z][A-Za-z .,&-]+", ln.stripped)), None)
     org: dict[str, Any] = {"id": org_id, "name": names[-1] if names else org_id}
     if english:

@@ -9,7 +9,7 @@ from . import diagram
 from . import evidence as ev
 from . import sections as sc
 from . import tables as tb
-from .draft import Draft, guess_year
+from .draft import Draft, draft_org, guess_year
 from .lines import Line, read_lines, source
 from .link import walk
 from .outline import front_matter
@@ -114,7 +114,7 @@ def _head(d: Draft, top: list[Line], file_name: str, org_id: str, year: int | No
     texts = [ln.stripped for ln in top if ln.kind != "blank"][:12]
     title = next((t for t in texts if "계획" in t or "전략" in t), texts[0] if texts else "업무계획")
     d.plan.update({"year": year or guess_year(d.lines), "title": title, "source_documents": [{"file": file_name, "title": title}]})
-    d.org = {"id": org_id, "name": org_id}
+    d.org = draft_org(top[:12], org_id)
 
 
 def printed_number(glyph: str) -> str:
@@ -245,16 +245,27 @@ def _blocks(item: Item, roles: Roles) -> tuple[list[tuple[Line, list[Line]]], li
 def _prefix(d: Draft, project: dict[str, Any], lines: list[Line]) -> None:
     """The project's own lines: schedule tables and budget tables become fields, the rest one section."""
     rest, found = tb.group_tables(lines)
-    left: list[Line] = list(rest)
+    left = _labelled(project, rest)
     for table in found:
         if "schedule" not in project and (schedule := tb.any_schedule(table, None)):
             project["schedule"] = schedule
         elif "budget" not in project and (budget := tb.budget(table)):
             project["budget"] = budget
+        elif "kpis" not in project and (found_kpis := tb.kpis(table)):
+            project["kpis"] = found_kpis[1]
         else:
             left += table.lines()
     if any(ln.kind != "blank" for ln in left):
         project.setdefault("sections", []).append(sc.block(None, sorted(left, key=lambda ln: ln.no)))
+
+
+def _labelled(project: dict[str, Any], lines: list[Line]) -> list[Line]:
+    """`(기간) …`, `사업비 : …` lines of a project's own text as its overview items; returns the other lines."""
+    items, body, _ = sc.overview_items(lines)
+    if "overview" in project or not any(i["kind"] in ("period", "budget", "purpose") for i in items):
+        return list(lines)
+    project["overview"] = {"items": items}
+    return body
 
 
 def _owners(lines: list[Line]) -> list[dict[str, Any]]:

@@ -124,7 +124,7 @@ def _labeled(line: Line, base: int = 0) -> dict[str, Any] | None:
 def _overview(project: dict[str, Any], heading: str, lines: list[Line], ledger: Ledger) -> bool:
     """사업개요: labelled lines, the budget table and funding shares."""
     rest, found = tb.group_tables(lines)
-    items, body, last = _overview_items(rest)
+    items, body, last = overview_items(rest)
     out: dict[str, Any] = {"heading": heading, "items": items, "body": body_text(body)}
     project["overview"] = {k: v for k, v in out.items() if v not in (None, [])}
     leftovers = _budget_tables(project, found)
@@ -136,7 +136,7 @@ def _overview(project: dict[str, Any], heading: str, lines: list[Line], ledger: 
     return True
 
 
-def _overview_items(lines: list[Line]) -> tuple[list[dict[str, Any]], list[Line], Any]:
+def overview_items(lines: list[Line]) -> tuple[list[dict[str, Any]], list[Line], Any]:
     """Labelled items (with their indented continuation lines) and the other lines."""
     items: list[dict[str, Any]] = []
     body: list[Line] = []
