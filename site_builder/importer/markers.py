@@ -23,6 +23,8 @@ SHAPES: tuple[tuple[str, re.Pattern[str]], ...] = tuple((k, re.compile(p)) for k
     ("worded", r"^(?P<m>(?P<w>[가-힣]{1,5}\s?(?:목표|전략|과제|사업|방향|분야))\s*(?P<n>\d{1,2}(?:\s*-\s*\d{1,2})*)\s*[.．]?)\s+(?P<t>\S.*)$"),
     ("number_dot", r"^(?P<m>(?P<n>\d{1,2})\s*[.．])\s+(?P<t>[^\d\s].*)$"),
     ("number_paren", r"^(?P<m>(?P<n>\d{1,2})\))\s*(?P<t>\S.*)$"),
+    # A heading box (a one-row table `1 | 제목`) reads as a bare number, a space and a Hangul title.
+    ("number_box", r"^(?P<m>(?P<n>\d{1,2}))\s+(?P<t>[가-힣「『‘“].{1,58})$"),
     ("paren_number", r"^(?P<m>[(（](?P<n>\d{1,2})[)）])\s*(?P<t>\S.*)$"),
     ("hangul_dot", rf"^(?P<m>(?P<n>[{HANGUL_ORDER}])\s*[.．])\s+(?P<t>\S.*)$"),
     ("hangul_paren", rf"^(?P<m>(?P<n>[{HANGUL_ORDER}])\))\s*(?P<t>\S.*)$"),
