@@ -39,7 +39,10 @@ def test_budgeted_subtasks_under_two_strategy_levels(tmp_path: Path) -> None:
 def test_template_blocks_make_the_level_above_them_projects(tmp_path: Path) -> None:
     result, out = run(SAMPLES / "genre_blocks.txt", tmp_path, "sample", 2024)
     assert_valid(out)
-    assert [(n["id"], n["title"]) for n in result.plan["strategy"]] == [("s1", "데이터 기반 행정 구현"), ("s2", "시민 참여 디지털 서비스")]
+    assert [(n["id"], n["title"]) for n in result.plan["strategy"]] == [("s1", "데이터 기반 행정 구현"), ("s2", "시민 참여 디지털 서비스"), ("s3", "성과 관리")]
+    kpi = result.plan["strategy"][2]["kpis"][0]
+    assert kpi["indicator"] == "개방 데이터 수" and kpi["targets"][2] == {"year": 2025, "label": "'25년", "value": "300종"}
+    assert result.projects["p3-1"]["overview"]["items"][1]["text"] == "비예산"
     first = result.projects["p1-1"]
     assert first["title"] == "공공데이터 개방 확대" and first["number"] == "가" and first["strategy"] == "s1"
     assert [i["kind"] for i in first["overview"]["items"]] == ["period", "budget", "other"]

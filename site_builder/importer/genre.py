@@ -169,7 +169,10 @@ def _node(d: Draft, roles: Roles, item: Item, parent: str) -> dict[str, Any]:
         node["stated_budget"] = amount.raw
     rest, found = tb.group_tables(item.lines)
     node["body"] = sc.body_text(rest)
-    node["tables"] = [tb.generic_table(t) for t in found]
+    kpi_table = next((t for t in found if tb.kpis(t)), None)
+    if kpi_table is not None:
+        node["kpi_header"], node["kpis"] = tb.kpis(kpi_table)  # type: ignore[misc]
+    node["tables"] = [tb.generic_table(t) for t in found if t is not kpi_table]
     node["children"] = []
     for child in item.children:
         if child.kind == roles.project:

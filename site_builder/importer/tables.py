@@ -353,15 +353,17 @@ def year_of(label: str) -> int | None:
 def kpis(table: RawTable) -> tuple[list[str], list[dict[str, Any]]] | None:
     """(header words, Kpi dicts) of a 성과지표 table with yearly columns, or None."""
     cells = table.cells()
-    if len(cells) < 3 or squeeze(cells[0][0]) not in ("성과지표", "지표"):
+    if len(cells) < 2 or squeeze(cells[0][0]) not in ("성과지표", "지표"):
         return None
-    years = [(i, year_of(c)) for i, c in enumerate(cells[1]) if c and year_of(c)]
-    if not years:
+    # The year labels sit in the header row itself or in a second header row (`목표값` above `'20년 … '24년`).
+    at = next((h for h in (0, 1) if h < len(cells) and any(year_of(c) for c in cells[h][1:] if c)), None)
+    if at is None or len(cells) < at + 2:
         return None
+    years = [(i, y) for i, c in enumerate(cells[at]) if i and c and (y := year_of(c))]
     out = []
-    for row in cells[2:]:
+    for row in cells[at + 1:]:
         marker, text = _split_marker(row[0])
-        targets = [{"year": y, "label": cells[1][i], "value": row[i]} for i, y in years if i < len(row) and row[i]]
+        targets = [{"year": y, "label": cells[at][i], "value": row[i]} for i, y in years if i < len(row) and row[i]]
         kpi: dict[str, Any] = {"indicator": text, "marker": marker, "targets": targets}
         out.append({k: v for k, v in kpi.items() if v})
     return [c for c in cells[0] if c], out
