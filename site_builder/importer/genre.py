@@ -213,6 +213,8 @@ def _project(d: Draft, roles: Roles, item: Item, link: dict[str, str]) -> None:
     amount = ev.title_amount(item.marker.title) or _labelled_amount(item)
     if amount:
         project["stated_budget"] = amount.raw
+    elif re.search(r"[(\[]\s*비\s*예\s*산\s*[)\]]", item.marker.title):
+        project["stated_budget"] = "비예산"
     blocks, prefix = _blocks(item, roles)
     project["contacts"] = _owners(item.all_lines())
     _prefix(d, project, prefix)

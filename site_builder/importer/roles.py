@@ -36,7 +36,8 @@ def headings(profile: Profile) -> list[str]:
 def is_template_title(item: Item, repeats: Counter[str]) -> bool:
     """A title that repeats under different parents (추진배경, 주요내용 …) or names a known block of the genre."""
     key = title_key(item.marker.title)
-    return (repeats[key] >= 2 and len(key) <= 15) or (field_of(item.marker.title) is not None and len(key) <= 12)
+    # Only a title that starts with a block name counts here (`주요 업무 추진계획` names a chapter, not a block).
+    return (repeats[key] >= 2 and len(key) <= 15) or (field_of(item.marker.title, tail=False) is not None and len(key) <= 12)
 
 
 def block_kinds(profile: Profile) -> set[str]:

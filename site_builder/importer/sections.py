@@ -31,11 +31,12 @@ TAIL_FIELDS: tuple[tuple[str, str], ...] = (("개요", "overview"), ("추진배�
                                             ("주요내용", "actions"))
 
 
-def field_of(heading: str) -> str | None:
+def field_of(heading: str, tail: bool = True) -> str | None:
     """The Project field a block heading belongs to (None → generic section)."""
     m = ANGLE.match(heading.strip())
     word = re.sub(r"[\[(（【<][^\])）】>]*[\])）】>]$", "", squeeze(m.group("title") if m else strip_marker(heading)))  # `주요 내용 [붙임 2]`
-    return next((f for key, f in FIELDS if word.startswith(key)), None) or next((f for key, f in TAIL_FIELDS if word.endswith(key)), None)
+    head = next((f for key, f in FIELDS if word.startswith(key)), None)
+    return head or (next((f for key, f in TAIL_FIELDS if word.endswith(key)), None) if tail else None)
 
 
 def split_sections(lines: list[Line]) -> tuple[list[Line], list[tuple[Line, list[Line]]]]:
