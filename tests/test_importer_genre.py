@@ -58,3 +58,24 @@ def test_unit_slip_is_flagged_in_the_report(tmp_path: Path) -> None:
     doc.write_text(text, encoding="utf-8")
     result, _ = run(doc, tmp_path / "x", "sample", 2025)
     assert "단위 실수로 보임: 백만원을 억원으로(또는 반대로)" in report(result, "slip.txt")
+
+
+def test_circled_tasks_under_heading_box_strategies_with_declared_counts(tmp_path: Path) -> None:
+    result, out = run(SAMPLES / "genre_circled_tasks.txt", tmp_path, "sample", 2025)
+    assert_valid(out)
+    assert [(lv["name"], lv.get("declared_count")) for lv in result.plan["levels"]] == [("추진전략", 3), ("추진과제", 7)]
+    assert [len(n["children"]) for n in result.plan["strategy"]] == [2, 2, 3]
+    assert result.projects["p1-1-1"]["stated_budget"] == "12억원" and result.projects["p1-2-1"]["stated_budget"] == "비예산"
+    assert result.projects["p3-3-1"]["unit"] == result.projects["p3-2-1"]["unit"]
+    assert "확신하지 못한 항목: 없음" in report(result, "genre_circled_tasks.txt")
+
+
+def test_hangul_items_with_labelled_overview_lines(tmp_path: Path) -> None:
+    result, out = run(SAMPLES / "genre_hangul_items.txt", tmp_path, "sample", 2024)
+    assert_valid(out)
+    assert sorted(result.projects) == ["p1-1", "p1-2", "p1-3"]
+    first = result.projects["p1-1"]
+    assert first["title"] == "구민 체육시설 확충" and first["stated_budget"] == "1,500백만원"
+    assert [i["kind"] for i in first["overview"]["items"]] == ["period", "budget"]
+    assert [s["when"] for s in first["steps"][0]["steps"]] == ["3월", "6월", "11월"]
+    assert [s.get("heading") for s in result.plan["sections"]] == [None, "1. 일반 현황"]  # the title line, then the frame chapter
