@@ -106,7 +106,7 @@ def doubt_lines(result: Imported, limit: int = 40) -> list[str]:
 
 def decision_lines(result: Imported) -> list[str]:
     """Which layout was used, the scores of each, and why the levels got their roles."""
-    roles = result.draft.plan.get("_roles")
+    roles = result.draft.state.get("roles")
     why = list(getattr(roles, "why", []) or [])
     scores = ", ".join(f"{name} {n}줄" for name, n in result.scores.items())
     name = result.layout.name if result.layout else "?"

@@ -23,6 +23,7 @@ class Draft:
     org: dict[str, Any] = field(default_factory=dict)
     ledger: Ledger = field(default_factory=Ledger)
     lines: list[Line] = field(default_factory=list)
+    state: dict[str, Any] = field(default_factory=dict)  # a layout's working notes (its roles, ids in use), never written
 
 
 def make_draft(text: str, file_name: str, org_id: str, year: int | None = None) -> Draft:

@@ -21,32 +21,40 @@ def make_genre_draft(text: str, file_name: str, org_id: str, year: int | None = 
     """Draft a plan from its numbering profile: chapters, strategy nodes, projects and their template blocks."""
     lines = read_lines(text)
     cover, toc, body = front_matter(lines)
-    cover, body = _split_cover(cover, body)
     profile = build(body)
     roles = decide(profile)
     d = Draft(plan={}, lines=lines)
+    d.state["roles"] = roles
     _head(d, cover or profile.prefix, file_name, org_id, year)
-    d.plan["_roles"] = roles
     if cover or toc:
         d.plan.setdefault("sections", []).append(sc.block("표지·목차", cover + toc))
     if any(ln.kind != "blank" for ln in profile.prefix) and not _is_single(profile, roles):
         d.plan.setdefault("sections", []).append(sc.generic(None, profile.prefix, None, d.ledger, "계획 sections"))
-    groups = diagram.find(body)
+    _body(d, roles, profile, diagram.find(body))
+    _levels(d, lines)
+    _units(d)
+    _money_unit(d)
+    return d
+
+
+def _body(d: Draft, roles: Roles, profile: Profile, groups: list[diagram.Group]) -> None:
+    """The plan's structure: from the diagram table, as one project, or item by item."""
     if groups and _weak(profile, roles):
-        d.plan["sections"] = d.plan.get("sections", []) + [_section(d, r) for r in profile.roots]
-        d.plan["strategy"] = [_diagram_node(g) for g in groups]
-        placed = {ln.no for g in groups for ln in [g.line, *(t for _, t in g.tasks)]}
-        d.ledger.generic = [(no, where) for no, where in d.ledger.generic if no not in placed]
-        roles.strategy, roles.why = ["diagram", "diagram-task"], [*roles.why, "전략 체계: 문서의 추진전략 체계도 표에서 읽음 (본문 번호에는 사업 근거가 없음)"]
+        _diagram(d, roles, profile, groups)
     elif _is_single(profile, roles):
         _single(d, roles, profile)
     else:
         for root in profile.roots:
             _root(d, roles, root)
-    _levels(d, roles, profile, lines)
-    _units(d)
-    _money_unit(d)
-    return d
+
+
+def _diagram(d: Draft, roles: Roles, profile: Profile, groups: list[diagram.Group]) -> None:
+    """The diagram table's strategies and tasks as the strategy tree; the numbered text stays plan sections."""
+    d.plan["sections"] = d.plan.get("sections", []) + [_section(d, r) for r in profile.roots]
+    d.plan["strategy"] = [_diagram_node(g, k) for k, g in enumerate(groups, start=1)]
+    placed = {ln.no for g in groups for ln in [g.line, *(t for _, t in g.tasks)]}
+    d.ledger.generic = [(no, where) for no, where in d.ledger.generic if no not in placed]
+    roles.why.append("전략 체계: 문서의 추진전략 체계도 표에서 읽음 (본문 번호에는 사업 근거가 없음)")
 
 
 def _money_unit(d: Draft) -> None:
@@ -93,20 +101,15 @@ def _weak(profile: Profile, roles: Roles) -> bool:
 WEAK = 0.5
 
 
-def _diagram_node(group: diagram.Group) -> dict[str, Any]:
-    """A strategy node and its task nodes from one row group of the diagram table."""
-    node: dict[str, Any] = {"id": f"s{group.code}", "title": group.title, "code": group.code}
+def _diagram_node(group: diagram.Group, position: int) -> dict[str, Any]:
+    """A strategy node and its task nodes from one row group of the diagram table (ids by position)."""
+    node: dict[str, Any] = {"id": f"s{position}", "title": group.title, "code": group.code}
     if group.short:
         node["title_variants"] = [{"text": group.short, "where": "추진전략 체계도 약칭", "source": {"lines": str(group.line.no)}}]
-    node["children"] = [{"id": f"s{group.code}-{k}", "title": m.title, "code": m.glyph, "source": {"lines": str(line.no)}}
+    node["children"] = [{"id": f"s{position}-{k}", "title": m.title, "code": m.glyph, "source": {"lines": str(line.no)}}
                         for k, (m, line) in enumerate(group.tasks, start=1)]
     node["source"] = source([group.line, *(ln for _, ln in group.tasks)])
     return node
-
-
-def _split_cover(cover: list[Line], body: list[Line]) -> tuple[list[Line], list[Line]]:
-    """Without a `목 차` line, the cover is the text before the first numbered line, when it is short."""
-    return cover, body
 
 
 def _head(d: Draft, top: list[Line], file_name: str, org_id: str, year: int | None) -> None:
@@ -186,15 +189,15 @@ def _node(d: Draft, roles: Roles, item: Item, parent: str) -> dict[str, Any]:
 
 
 def _position(d: Draft, parent: str) -> int:
-    """The next position among a parent's children (for items printed without a number)."""
-    d.plan["_seen"] = d.plan.get("_seen", {})
-    d.plan["_seen"][parent] = d.plan["_seen"].get(parent, 0) + 1
-    return int(d.plan["_seen"][parent])
+    """The next position among a parent's children."""
+    seen = d.state.setdefault("seen", {})
+    seen[parent] = seen.get(parent, 0) + 1
+    return int(seen[parent])
 
 
 def _unique(d: Draft, code: str, space: str) -> str:
     """A code not used before in this id space (a repeated number gets the next free suffix)."""
-    used = d.plan.setdefault(f"_used_{space}", set())
+    used = d.state.setdefault(f"used_{space}", set())
     out, n = code, 2
     while out in used:
         out, n = f"{code}-{n}", n + 1
@@ -303,7 +306,7 @@ def _section(d: Draft, item: Item) -> dict[str, Any]:
     return sc.generic(item.head.stripped, lines, item.head, d.ledger, "계획 sections")
 
 
-def _levels(d: Draft, roles: Roles, profile: Profile, lines: list[Line]) -> None:
+def _levels(d: Draft, lines: list[Line]) -> None:
     """Level names and declared counts: the document's own `4대 추진전략 · 12대 추진과제`, matched by count, else by order."""
     declared = list(dict.fromkeys(c for ln in lines for c in ev.declared_counts(ln.text)))
     counts = depth_counts(d.plan.get("strategy", []))
@@ -315,7 +318,6 @@ def _levels(d: Draft, roles: Roles, profile: Profile, lines: list[Line]) -> None
         name = match[1] if match else ("전략" if depth == 0 else f"{depth + 1}단계 과제")
         levels.append({"name": name, **({"declared_count": match[0]} if match else {})})
     d.plan["levels"] = levels or [{"name": "사업"}]
-    d.plan["_declared_projects"] = next((n for n, _ in declared if n == len(d.projects)), None)
 
 
 def depth_counts(nodes: list[dict[str, Any]]) -> list[int]:
