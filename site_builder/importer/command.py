@@ -66,11 +66,16 @@ def run_import(args: argparse.Namespace) -> int:
     write_draft(result, out)
     if args.text_out:
         _write(args.text_out, text)
+    _print_report(result, args)
+    return 0
+
+
+def _print_report(result: Imported, args: argparse.Namespace) -> None:
+    """The Korean report on standard output and, with `--report`, in a file."""
     text = report(result, args.document.name)
     print(text, end="")
     if args.report:
         args.report.write_text(text, encoding="utf-8")
-    return 0
 
 
 def write_draft(result: Imported, out: Path) -> list[Path]:
