@@ -115,3 +115,51 @@ def test_personal_data_is_hidden_in_the_draft_and_reported(tmp_path: Path) -> No
     assert result.notes["personal"] == [next(n for n in result.notes["personal"] if "ye***@korea.kr" in n)]
     assert "[개인정보 가림: 개인 전자우편 주소]" in (out / "plan.yaml").read_text(encoding="utf-8")
     assert "yejin" not in "".join(p.read_text(encoding="utf-8") for p in out.rglob("*.yaml"))
+
+
+def test_overrides_that_cannot_be_applied_are_refused_in_korean(tmp_path: Path) -> None:
+    out = tmp_path / "data" / "org" / "2025"
+    cases = {"syntax": ("plan: [unclosed\n", "overrides.yaml:2: YAML로 읽을 수 없습니다"),
+             "tag": ("plan: !!python/object/apply:os.system ['true']\n", "태그는 쓸 수 없습니다"),
+             "shape": ("projects: [1, 2]\n", "`projects`는 식별자마다 항목의 묶음"),
+             "unknown": ("planz: {}\n", "알 수 없는 항목 `planz`")}
+    for name, (content, says) in cases.items():
+        overrides = tmp_path / f"{name}.yaml"
+        overrides.write_text(content, encoding="utf-8")
+        result = run_cli("import", str(corpus("table-vpos-01.hwp")), "--out", str(out), "--overrides", str(overrides))
+        assert result.code == 1 and "Traceback" not in result.err, name
+        assert says.replace("overrides.yaml", f"{name}.yaml") in result.err, (name, result.err)
+        assert not (tmp_path / "data").exists()
+
+
+def test_an_existing_plan_is_not_overwritten_without_overrides_or_force(tmp_path: Path) -> None:
+    out = tmp_path / "data" / "org" / "2025"
+    assert run_cli("import", str(corpus("table-vpos-01.hwp")), "--out", str(out)).code == 0
+    (out / "plan.yaml").write_text("# 손으로 고친 계획\n", encoding="utf-8")
+    again = run_cli("import", str(corpus("table-vpos-01.hwp")), "--out", str(out))
+    assert again.code == 1 and "이미 있습니다" in again.err and "--force" in again.err
+    assert (out / "plan.yaml").read_text(encoding="utf-8") == "# 손으로 고친 계획\n"
+    assert run_cli("import", str(corpus("table-vpos-01.hwp")), "--out", str(out), "--force").code == 0
+    (out / "overrides.yaml").write_text("plan: {subtitle: 부제}\n", encoding="utf-8")
+    assert run_cli("import", str(corpus("table-vpos-01.hwp")), "--out", str(out)).code == 0  # the documented re-import
+
+
+def test_control_bidi_and_zero_width_characters_never_reach_the_draft(tmp_path: Path) -> None:
+    text = (ROOT / "tests" / "importer_samples" / "genre_blocks.txt").read_text(encoding="utf-8")
+    doc = tmp_path / "doc.txt"
+    doc.write_text(text.replace("공공데이터 개방 확대", "공공\u200b데이터 개방\u202e 확대\x01"), encoding="utf-8")
+    out = tmp_path / "data" / "org" / "2024"
+    shutil.copytree(ROOT / "data", tmp_path / "data", ignore=shutil.ignore_patterns("*-*"))
+    result = run_cli("import", str(doc), "--out", str(out))
+    assert result.code == 0, result.err
+    assert "원문에서 뺀 글자 (초안에 넣지 않음): 제어 문자(쪽 나눔 등) 1개; 보이지 않는 문자(방향 바꿈·폭 없는 문자) 2개" in result.out
+    drafted = (out / "projects" / "p1-1.yaml").read_text(encoding="utf-8")
+    assert "title: 공공데이터 개방 확대" in drafted and not any(ch in drafted for ch in "\u200b\u202e\x01")
+    assert run_cli("validate", "--data", str(tmp_path / "data")).code == 0
+
+
+def test_a_document_far_larger_than_a_plan_is_refused() -> None:
+    from site_builder.importer.sanitise import MAX_CHARS, TooLarge, clean_text
+
+    with pytest.raises(TooLarge, match="문서가 너무 큽니다"):
+        clean_text("가" * (MAX_CHARS + 1))

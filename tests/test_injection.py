@@ -269,3 +269,16 @@ def test_script_urls_in_data_are_refused(url: str, tmp_path: Path):
     checked = check(write_data(files, tmp_path / "data"))
     assert checked.portal is None
     assert {p.field for p in checked.problems} >= {"footer_links[0].url", "homepage"}
+
+
+def test_a_source_file_name_cannot_leave_its_code_element(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    shutil.copytree(FIXTURE_DATA, data)
+    plan_file = next(data.glob("*/*/plan.yaml"))
+    plan = yaml.safe_load(plan_file.read_text(encoding="utf-8"))
+    plan["source_documents"] = [{"file": "a`<img src=x onerror=XSS()>`.hwp", "title": "원문"}]
+    plan_file.write_text(yaml.safe_dump(plan, allow_unicode=True), encoding="utf-8")
+    checked = check(data)
+    assert not checked.problems, checked.problems[:3]
+    page = next(text for name, text in generate(checked.portal).items() if name.endswith("index.md") and "원문" in str(text) and "<code>a`" in str(text))
+    assert "<code>a`&lt;img src=x onerror=XSS()&gt;`.hwp</code>" in str(page) and "<img src=x" not in str(page)

@@ -11,6 +11,7 @@ import yaml
 from .document import DocumentError, read_document, to_text
 from .overrides import OVERRIDES_FILE
 from .report import report
+from .sanitise import TooLarge
 from .stages import Imported, import_text
 from .yamlout import dump
 
@@ -25,6 +26,7 @@ def configure(p: argparse.ArgumentParser) -> None:
     p.add_argument("--overrides", type=Path, default=None, help=f"손으로 고친 내용 파일 (기본: <out>/{OVERRIDES_FILE})")
     p.add_argument("--year", type=int, default=None, help="계획 연도 (기본: 폴더 이름 또는 문서에서 추정)")
     p.add_argument("--report", type=Path, default=None, help="보고서를 이 파일에도 씁니다")
+    p.add_argument("--force", action="store_true", help=f"{OVERRIDES_FILE} 없이 이미 있는 plan.yaml을 덮어씁니다")
     p.add_argument("--text-out", type=Path, default=None, help="문서를 펼친 텍스트(초안의 `원문 줄` 번호가 가리키는 줄)를 이 파일에 씁니다")
 
 
@@ -47,27 +49,38 @@ def document_text(path: Path) -> str:
 
 def run_import(args: argparse.Namespace) -> int:
     """Import one document into `--out` and print the report."""
-    if not args.document.is_file():
-        print(f"문서 파일이 없습니다: {args.document}", file=sys.stderr)
-        return 1
     out: Path = args.out
+    overrides = args.overrides or out / OVERRIDES_FILE
+    refusal = _refusal(args, overrides)
+    if refusal:
+        print(f"가져오지 않았습니다 (아무 파일도 쓰지 않음): {refusal}", file=sys.stderr)
+        return 1
     year = args.year or (int(out.name) if out.name.isdigit() else None)
     org_id = out.parent.name if out.name.isdigit() else out.name
     try:
         text = document_text(args.document)
-    except DocumentError as exc:
+        result = import_text(text, args.document.name, org_id, year, overrides, site_privacy(out.parent.parent))
+    except (DocumentError, TooLarge) as exc:
         print(f"가져오지 않았습니다 (아무 파일도 쓰지 않음): {exc}", file=sys.stderr)
         return 1
-    try:
-        result = import_text(text, args.document.name, org_id, year, args.overrides or out / OVERRIDES_FILE, site_privacy(out.parent.parent))
     except ValueError as exc:
-        print(f"고침 파일을 읽을 수 없습니다: {exc}", file=sys.stderr)
+        print(f"고침 파일을 읽을 수 없습니다 (아무 파일도 쓰지 않음): {exc}", file=sys.stderr)
         return 1
     write_draft(result, out)
     if args.text_out:
         _write(args.text_out, text)
     _print_report(result, args)
     return 0
+
+
+def _refusal(args: argparse.Namespace, overrides: Path) -> str | None:
+    """Why the import must not start (a missing document, a plan it would overwrite), else None."""
+    if not args.document.is_file():
+        return f"문서 파일이 없습니다: {args.document}"
+    if (args.out / "plan.yaml").is_file() and not overrides.is_file() and not args.force:
+        return (f"{args.out / 'plan.yaml'}이(가) 이미 있습니다. 손으로 고친 내용이 있다면 {OVERRIDES_FILE}에 옮긴 뒤 다시 가져오고, "
+                "그대로 덮어쓰려면 --force를 붙이세요.")
+    return None
 
 
 def _print_report(result: Imported, args: argparse.Namespace) -> None:

@@ -65,6 +65,7 @@ def _notes(result: Imported) -> list[str]:
     out = [f"- 고침 파일: {n['overrides'][0]} 적용" if n.get("overrides") else "- 고침 파일(overrides.yaml): 없음"]
     for key, label in (("missing_units", "고침 파일에 있으나 초안에 없는 부서"), ("missing_projects", "고침 파일에 있으나 초안에 없는 사업"),
                        ("unlinked", "전략 체계에서 찾지 못한 전략 이름"), ("invalid", "모델 검사에 실패해 원문째 넣은 사업"),
+                       ("cleaned", "원문에서 뺀 글자 (초안에 넣지 않음)"),
                        ("personal", "개인정보로 보여 초안에서 가린 값 (공개해도 되면 overrides.yaml의 plan.acknowledged_personal_data에 원문 그대로 적고 다시 가져오세요)")):
         if n.get(key):
             out.append(f"- {label}: " + "; ".join(n[key]))

@@ -14,6 +14,7 @@ from .keep import Keep, check_keep
 from .layouts import Layout, choose
 from .overrides import apply_plan, apply_projects, load_overrides
 from .personal import hide_personal_data
+from .sanitise import clean_text
 
 
 @dataclass
@@ -35,10 +36,11 @@ def import_text(text: str, file_name: str, org_id: str, year: int | None = None,
     """Run every stage on a document's text (`site`: the site's e-mail domains and acknowledged personal-data values)."""
     overrides = load_overrides(overrides_path)
     acknowledged = set((overrides.get("plan") or {}).get("acknowledged_personal_data") or []) | site[1]
+    text, removed = clean_text(text)
     text, hidden = hide_personal_data(text, acknowledged, set(site[0]))
     layout, d, scores = choose(text, file_name, org_id, year)
     use_cascade(d.plan, d.lines)
-    notes: dict[str, list[str]] = {"overrides": [str(overrides_path)] if overrides else [], "personal": hidden}
+    notes: dict[str, list[str]] = {"overrides": [str(overrides_path)] if overrides else [], "personal": hidden, "cleaned": removed}
     notes["missing_units"] = apply_plan(d.plan, overrides)
     dr.unit_strategy_nodes(d)
     notes["missing_projects"] = apply_projects(d.projects, overrides)
