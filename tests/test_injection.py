@@ -261,7 +261,8 @@ def test_most_examples_reached_the_pages():
     assert OUTCOMES["build: site"] >= 1
 
 
-@pytest.mark.parametrize("url", ["javascript:alert(1)", " JavaScript:alert(1)", "vbscript:x", "data:text/html,<script>x</script>", "java\tscript:x"])
+@pytest.mark.parametrize("url", ["javascript:alert(1)", " JavaScript:alert(1)", "vbscript:x", "data:text/html,<script>x</script>", "java\tscript:x",
+                                 "java../script:alert(1)", "java./script:x", "da../ta:text/html,x"])
 def test_script_urls_in_data_are_refused(url: str, tmp_path: Path):
     files = _fixture()
     files["site.yaml"]["footer_links"] = [{"title": "링크", "url": url}]
@@ -282,3 +283,17 @@ def test_a_source_file_name_cannot_leave_its_code_element(tmp_path: Path) -> Non
     assert not checked.problems, checked.problems[:3]
     page = next(text for name, text in generate(checked.portal).items() if name.endswith("index.md") and "원문" in str(text) and "<code>a`" in str(text))
     assert "<code>a`&lt;img src=x onerror=XSS()&gt;`.hwp</code>" in str(page) and "<img src=x" not in str(page)
+
+
+@pytest.mark.parametrize("url", ['https://x"</script><script>XSS()</script>', "https://x/<b>", "javascript:x", "https://x y/", "//x.example/"])
+def test_a_site_url_that_could_leave_its_context_is_refused(url: str, tmp_path: Path) -> None:
+    files = _fixture()
+    files["site.yaml"]["site_url"] = url
+    checked = check(write_data(files, tmp_path / "data"))
+    assert checked.portal is None and {p.field for p in checked.problems} == {"site_url"}
+
+
+def test_no_output_line_can_start_a_ci_workflow_command() -> None:
+    problem = Problem("data/x.yaml", 3, 1, "title", "잘못", found="a\n::add-mask::secret\r\n::error::spoof")
+    assert "\n" not in problem.format() and "\r" not in problem.format() and "::add-mask::" in problem.format()
+    assert not any(line.startswith("::") for line in problem.format().splitlines())

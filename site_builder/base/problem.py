@@ -28,7 +28,7 @@ class Problem:
         if self.found:
             detail.append(f"입력: {self.found}")
         tail = f" ({'; '.join(detail)})" if detail else ""
-        return f"{where}: 오류:{field} {self.message}{tail}"
+        return one_line(f"{where}: 오류:{field} {self.message}{tail}")
 
     def format_github(self) -> str:
         """A GitHub Actions workflow command that annotates the offending line."""
@@ -41,6 +41,11 @@ class Problem:
         digest = hashlib.sha256(f"{self.file}:{self.line}:{self.column}:{self.field}:{self.message}".encode()).hexdigest()
         return {"description": text, "check_name": "site-builder-validate", "fingerprint": digest,
                 "severity": "major", "location": {"path": self.file, "lines": {"begin": self.line}}}
+
+
+def one_line(text: str) -> str:
+    """A message on one line: a line break from data could start a line with `::`, a CI workflow command."""
+    return text.replace("\r\n", "⏎").replace("\n", "⏎").replace("\r", "⏎")
 
 
 def _escape_data(text: str) -> str:
@@ -74,4 +79,4 @@ class Finding:
         """One line for `validate` output."""
         mark = "확인됨" if self.acknowledged else "점검"
         where = f"{self.file}:{self.line}: " if self.file else ""
-        return f"{where}{mark}: [{self.id}] {self.message}"
+        return one_line(f"{where}{mark}: [{self.id}] {self.message}")

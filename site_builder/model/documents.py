@@ -59,8 +59,22 @@ def check_url(value: str | None) -> str | None:
     if value is None:
         return value
     squeezed = re.sub(r"[\s\x00-\x1f]", "", value)  # browsers ignore these inside a scheme (`java\tscript:`)
-    scheme = _SCHEME.match(squeezed)
-    if scheme and scheme.group(1).lower() not in LINK_SCHEMES:
+    # The footer drops `./` and `../` from relative links, so `java../script:` must be judged as it will be published.
+    for candidate in (squeezed, squeezed.replace("../", "").replace("./", "")):
+        scheme = _SCHEME.match(candidate)
+        if scheme and scheme.group(1).lower() not in LINK_SCHEMES:
+            raise ValueError(f"url:{value}")
+    if not _SCHEME.match(squeezed) and ":" in re.split(r"[?#]", squeezed, maxsplit=1)[0]:
+        raise ValueError(f"url:{value}")  # a path on the site has no colon before its query: anything else hides a scheme
+    return value
+
+
+SITE_URL = re.compile(r"^https?://[^\s\"'<>\\`]+$")
+
+
+def check_site_url(value: str | None) -> str | None:
+    """The public address: `http(s)://` and nothing that could close an attribute, a script string or an XML value."""
+    if value is not None and not SITE_URL.match(value):
         raise ValueError(f"url:{value}")
     return value
 
@@ -466,7 +480,7 @@ class SiteConfig(Strict):
     operator_phone: str | None = Field(None, description="운영 기관 전화.")
     site_url: str | None = Field(None, description="공개 주소 (예: `https://plans.example.go.kr/`).")
 
-    _site_url_is_link = field_validator("site_url")(check_url)
+    _site_url_is_link = field_validator("site_url")(check_site_url)
     show_person_names: bool = Field(False, description="담당자 이름 공개 여부 (기본: 공개 안 함).")
     license: Literal["kogl-1", "kogl-2", "kogl-3", "kogl-4"] = Field("kogl-1", description="공공누리 유형.")
     footer_links: list[FooterLink] = Field(default_factory=list, description="바닥글 링크 (개인정보처리방침 등).")
