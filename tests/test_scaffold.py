@@ -129,3 +129,25 @@ def test_a_skeleton_that_does_not_validate_is_taken_back(data: Path, monkeypatch
     result = run_cli("new", "project", "--data", str(data), "--plan", "town/2024", "--unit", "u01")
     assert result.code == 1 and "되돌렸습니다" in result.err and "titel" in result.err
     assert not (data / "town/2024/projects/u01-01.yaml").exists()
+
+
+def _tree(folder: Path) -> list[str]:
+    return sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*"))
+
+
+def test_new_never_writes_outside_data_or_with_a_bad_id(data: Path) -> None:
+    before = _tree(data.parent)
+    cases = [("unit", "--plan", "../../x"), ("unit", "--plan", "../2024"), ("plan", "--org", "x\n", "--year", "2025"),
+             ("plan", "--org", "", "--year", "2025"), ("project", "--plan", "town/2024", "--unit", "u01", "--id", ""),
+             ("project", "--plan", "town/2024", "--unit", "u01", "--id", "p9\n")]
+    for case in cases:
+        result = run_cli("new", *case[:1], "--data", str(data), *case[1:])
+        assert result.code == 1 and "만들지 않았습니다" in result.err and "Traceback" not in result.err, case
+    assert _tree(data.parent) == before
+
+
+def test_a_refused_plan_skeleton_leaves_no_folders_behind(data: Path) -> None:
+    before = _tree(data)
+    result = run_cli("new", "plan", "--data", str(data), "--org", "neworg", "--year", "3000")
+    assert result.code == 1 and "되돌렸습니다" in result.err
+    assert _tree(data) == before

@@ -11,7 +11,7 @@ import argparse
 import re
 import sys
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
@@ -31,6 +31,7 @@ class Created:
     path: Path
     previous_text: str | None  # None: the file is new
     next_steps: list[str]
+    made: list[Path] = field(default_factory=list)  # folders and files this step created besides `path`, removed on undo
 
 
 def configure(p: argparse.ArgumentParser) -> None:
@@ -65,14 +66,14 @@ def _common_prefix(ids: list[str], default: str) -> str:
 
 def _check_id(value: str, what: str) -> str:
     """Reject ids the model would reject, in Korean."""
-    if not re.match(ID_PATTERN, value):
+    if not re.fullmatch(ID_PATTERN, value):  # fullmatch: `$` alone would let a trailing line break through
         raise ScaffoldError(f"{what} `{value}`은(는) 식별자 형식이 아닙니다: 영문 소문자·숫자·`-`·`_` (예: p01)")
     return value
 
 
 def _plan_dir(data: Path, plan: str | None) -> Path:
     """The folder of an existing plan named `<org>/<year>`."""
-    if not plan or not re.fullmatch(r"[^/]+/\d{4}", plan):
+    if not plan or not re.fullmatch(rf"{ID_PATTERN.strip('^$')}/\d{{4}}", plan):  # never `..` or a path outside data/
         raise ScaffoldError("--plan 기관/연도 를 적어 주세요 (예: --plan jb-sswa/2024)")
     folder = data / plan
     if not (folder / "plan.yaml").exists():
@@ -157,7 +158,7 @@ def _new_project(args: argparse.Namespace) -> Created:
             raise ScaffoldError(f"{what} `{value}`이(가) {args.plan} 계획에 없습니다. 있는 {what}: {', '.join(known) or '없음 (plan.yaml에 먼저 추가)'}")
     existing = sorted(p.stem for p in (folder / "projects").glob("*.yaml"))
     prefix = f"{args.unit}-" if args.unit else f"{args.group}-" if args.group else "p"
-    ident = _check_id(args.new_id, "id") if args.new_id else next_id(existing, prefix, 1 if args.group and not args.unit else 2)
+    ident = _check_id(args.new_id, "id") if args.new_id is not None else next_id(existing, prefix, 1 if args.group and not args.unit else 2)
     path = folder / "projects" / f"{ident}.yaml"
     if path.exists():
         raise ScaffoldError(f"{path.as_posix()} 이(가) 이미 있습니다. 다른 --id를 쓰거나 생략하세요.")
@@ -216,7 +217,7 @@ def _new_unit(args: argparse.Namespace) -> Created:
     """Add the next unit to an existing plan.yaml."""
     folder = _plan_dir(args.data, args.plan)
     units = _ids(_plan_data(folder).get("units"))
-    ident = _check_id(args.new_id, "id") if args.new_id else next_id(units, _common_prefix(units, "u"))
+    ident = _check_id(args.new_id, "id") if args.new_id is not None else next_id(units, _common_prefix(units, "u"))
     if ident in units:
         raise ScaffoldError(f"부서 `{ident}`이(가) 이미 있습니다. 다른 --id를 쓰거나 생략하세요.")
     path = folder / "plan.yaml"
@@ -284,7 +285,9 @@ def _new_plan(args: argparse.Namespace) -> Created:
     previous = _previous_plan(org_dir, year)
     levels, note = _levels_yaml(previous)
     steps = []
+    made = [p for p in (org_dir, org_dir / str(year), org_dir / str(year) / "projects") if not p.exists()]
     if not (org_dir / "org.yaml").exists():
+        made.append(org_dir / "org.yaml")
         org_dir.mkdir(parents=True, exist_ok=True)
         (org_dir / "org.yaml").write_text(ORG_TEMPLATE.format(id=args.org, name=_quote("(기관 이름을 입력하세요)")), encoding="utf-8")
         steps.append(f"{_shown(org_dir / 'org.yaml')}: name 을 공식 기관 이름으로")
@@ -293,7 +296,7 @@ def _new_plan(args: argparse.Namespace) -> Created:
     (path.parent / "projects").mkdir(exist_ok=True)
     path.write_text(PLAN_TEMPLATE.format(year=year, title=_quote(title), money_unit=previous.get("money_unit", "천원"),
                                          levels=levels, levels_note=note, org=args.org), encoding="utf-8")
-    return Created(path, None, steps + [
+    return Created(path, None, made=made, next_steps=steps + [
         "title·levels 를 원문에 맞게 (levels 는 전략 체계의 단계 이름)",
         f"부서 추가: site-builder new unit --plan {args.org}/{year}",
         f"사업 추가: site-builder new project --plan {args.org}/{year} --unit <부서id>",
@@ -301,11 +304,16 @@ def _new_plan(args: argparse.Namespace) -> Created:
 
 
 def _undo(created: Created) -> None:
-    """Take a scaffold step back (the data is left exactly as before)."""
+    """Take a scaffold step back (the data is left exactly as before, folders it made included)."""
     if created.previous_text is None:
         created.path.unlink(missing_ok=True)
     else:
         created.path.write_text(created.previous_text, encoding="utf-8")
+    for path in sorted(created.made, key=lambda p: len(p.parts), reverse=True):  # files and inner folders first
+        if path.is_dir():
+            path.rmdir()
+        else:
+            path.unlink(missing_ok=True)
 
 
 def _shown(path: Path) -> str:
