@@ -98,3 +98,10 @@ def test_only_the_engine_imports_mkdocs() -> None:
     outside = [f"{_module(p)}: {n}" for p, names in _modules().items() for n in names
                if n.split(".")[0] in ("mkdocs", "material") and _stage(_module(p)) != "engine"]
     assert not outside, outside
+
+
+def test_only_the_engine_runs_mkdocs() -> None:
+    """No module outside engine/ names the mkdocs command (`python -m mkdocs …`)."""
+    outside = [f"{_module(p)}:{node.lineno}" for p in sorted(PACKAGE.rglob("*.py")) if _stage(_module(p)) != "engine"
+               for node in ast.walk(ast.parse(p.read_text(encoding="utf-8"))) if isinstance(node, ast.Constant) and node.value == "mkdocs"]
+    assert not outside, outside

@@ -238,3 +238,13 @@ def test_cli_build_publishes_history_and_feed(repo: Path, tmp_path: Path) -> Non
     care = (tmp_path / "site" / "town" / "2024" / "projects" / "care" / "index.html").read_text(encoding="utf-8")
     assert "변경 이력" in care and "예산 10,000천원 → 9,500천원" in care and "다른 해의 같은 사업" in care
     assert "사업 삭제" in (tmp_path / "site" / "changes" / "index.html").read_text(encoding="utf-8")
+
+
+def test_serve_shows_the_history_build_shows(repo: Path, tmp_path: Path) -> None:
+    from site_builder.pipeline.preview import regenerate
+    from site_builder.pipeline.run import Paths
+
+    paths = Paths(TESTS.parent, repo / "data", tmp_path / "build")
+    assert regenerate(paths)
+    page = (paths.docs_dir / "town" / "2024" / "projects" / "care.md").read_text(encoding="utf-8")
+    assert "## 변경 이력" in page and "예산 10,000천원 → 9,500천원" in page

@@ -37,8 +37,11 @@ def _nav(portal: Portal) -> list[Any]:
     return [{"홈": "index.md"}, {"계획": plans}] + fixed
 
 
-def config_text(portal: Portal, root: Path) -> str:
-    """YAML text of the per-build config; absolute paths let the build directory live anywhere."""
+def config_text(portal: Portal, root: Path, relaxed: bool = False) -> str:
+    """YAML text of the per-build config; absolute paths let the build directory live anywhere.
+
+    `relaxed` (a shard, an assembly): links into other shards are checked after assembly instead of by MkDocs.
+    """
     site = portal.site
     config: dict[str, Any] = {
         "INHERIT": str((root / "mkdocs.yml").resolve()),
@@ -57,4 +60,6 @@ def config_text(portal: Portal, root: Path) -> str:
         config["site_description"] = escape(site.description)
     if site.site_url:
         config["site_url"] = site.site_url
+    if relaxed:
+        config["validation"] = {"links": {"not_found": "info"}, "nav": {"not_found": "info"}}
     return yaml.safe_dump(config, allow_unicode=True, sort_keys=False)

@@ -17,9 +17,7 @@ one index (byte-identical to an unsharded build's) and swaps the result into the
 
 from __future__ import annotations
 
-import gzip
 import hashlib
-import heapq
 import json
 import os
 import re
@@ -27,11 +25,9 @@ import shutil
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import ValidationError
 
 from ..base.problem import Problem
@@ -40,25 +36,19 @@ from ..check.privacy import content_problems
 from ..check.validation import validate_file
 from ..engine import seam
 from ..engine.config import config_text
-from ..git import lastmod
-from ..git.history import History, atom_feed, joined_history, load_history, recent_json
+from ..engine.sitemap import merge_sitemaps
+from ..git.history import History, joined_history, load_history, recent_json
 from ..load.source import SourceFile, load_file
 from ..model import Organisation, Plan, Project, SiteConfig
 from ..model.portal import PlanBundle, Portal
 from ..outputs.downloads import dictionary_csv, dictionary_json, rows_json, to_csv, to_xlsx
 from ..outputs.search import INDEX_DIR, decode, layout, shard_postings
-from ..outputs.vendor import vendor_files
 from ..pipeline import run as pl
-from ..plan.extrapages import citizen_pages
-from ..plan.pages import portal_pages
 from ..publish.redaction import redact_portal
-from ..render.markdown import render_all
 from ..write.tree import build_lock, fresh_dir, replace_dir, write_tree
 
 MANIFEST = "shard.json"
 _HREF = re.compile(r'(?:href|src)="([^"#?]*)')
-_URL = re.compile(r"\s*<url>.*?</url>", re.S)  # an entry with the line break and indent before it, as MkDocs wrote it
-_LOC = re.compile(r"<loc>(.*?)</loc>", re.S)
 
 
 def data_plans(data_dir: Path) -> dict[str, int]:
@@ -97,11 +87,6 @@ def deal(sizes: dict[str, int], spec: str) -> list[str]:
     return sorted(o for o, s in owner.items() if s == index - 1)
 
 
-def only_orgs(portal: Portal, orgs: list[str]) -> Portal:
-    """The portal with just these organisations' plans."""
-    return replace(portal, plans=[b for b in portal.plans if b.org.id in set(orgs)])
-
-
 def data_fingerprint(data_dir: Path) -> str:
     """Hash of every data file's path and bytes: shards built from different data must not be joined."""
     digest = hashlib.sha256()
@@ -135,26 +120,6 @@ PORTAL_STUBS: dict[str, str | bytes] = {
 PORTAL_DOWNLOADS = "downloads/all-projects"
 
 
-def _config(published: Portal, root: Path, relaxed: bool) -> str:
-    """The per-build MkDocs config of a redacted portal; `relaxed`: links into other shards are checked after assembly instead."""
-    config = yaml.safe_load(config_text(published, root))
-    if relaxed:
-        config["validation"] = {"links": {"not_found": "info"}, "nav": {"not_found": "info"}}
-    return yaml.safe_dump(config, allow_unicode=True, sort_keys=False)
-
-
-def _mkdocs(paths: pl.Paths, config: str, checked: pl.Checked, site_dir: Path) -> tuple[Path | None, str]:
-    """Run MkDocs into a fresh folder beside `site_dir` (the swap is a rename); None (and a problem) when it fails."""
-    paths.config.write_text(config, encoding="utf-8")
-    tmp = fresh_dir(site_dir.resolve().parent, f".{site_dir.name}-tmp-")
-    ok, output = seam.build_site(paths.config, tmp)
-    if ok:
-        return tmp, output
-    shutil.rmtree(tmp, ignore_errors=True)
-    checked.problems.append(Problem(str(paths.config), 1, 1, "", "사이트 생성(MkDocs)이 실패했습니다", "경고 없는 빌드", output[-2000:]))
-    return None, output
-
-
 def _shard_problem(paths: pl.Paths, message: str, expected: str, found: str) -> pl.Checked:
     """A shard that cannot be built for the way it was asked for."""
     return pl.Checked(None, [Problem(str(paths.data_dir), 1, 1, "", message, expected, found)])
@@ -184,19 +149,17 @@ def build_shard(paths: pl.Paths, site_dir: Path, orgs: list[str], strict: bool =
     orgs, refused = _own_orgs(paths, orgs, spec)
     if refused is not None:
         return refused, ""
-    checked = pl.check(paths.data_dir, strict, orgs)  # other organisations' plans come without their projects
-    if checked.portal is None:
+    prepared = pl.prepare(paths, pl.Options(strict, frozenset(orgs)))  # other organisations' plans come without their projects
+    checked, files, history = prepared.checked, prepared.files, prepared.history
+    if checked.portal is None or files is None:
         return checked, ""
-    own = set(orgs)
-    history = load_history(paths.data_dir, checked.portal, own.__contains__)  # assemble joins the shards' newest changes
-    files = pl.generate(only_orgs(checked.portal, orgs), history, keep=lambda page: page.path.split("/")[0] in own)
     files = {path: text for path, text in files.items() if not path.startswith(PORTAL_DOWNLOADS)}  # assemble makes these
     files.update(_stubs(checked.portal, orgs) | PORTAL_STUBS)
     manifest = {"orgs": orgs, "data": data_fingerprint(paths.data_dir), "plans": sorted(b.key for b in checked.portal.plans if b.org.id in orgs),
                 "links": outside_links(checked.portal, orgs), "history": recent_json(history)}
     with build_lock(paths.build_dir, site_dir):  # like `build`: a second build of the same folders waits
         write_tree(files, [paths.content_dir], paths.docs_dir)
-        tmp, output = _mkdocs(paths, _config(redact_portal(checked.portal), paths.root, relaxed=False), checked, site_dir)
+        tmp, output = pl.run_mkdocs(paths, config_text(redact_portal(checked.portal), paths.root), checked, site_dir)
         if tmp is None:
             return checked, output
         (tmp / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
@@ -271,12 +234,7 @@ def _global_files(published: Portal, data_dir: Path, manifests: list[dict[str, A
     """The portal-wide pages and files of the docs tree (nothing under an organisation's folder), from the redacted portal."""
     orgs = {b.org.id for b in published.plans}
     history = _portal_history(published, data_dir, manifests)
-    pages = [p for p in portal_pages(published, history) + citizen_pages(published) if p.path.split("/")[0] not in orgs]
-    lastmod.stamp(pages, published)  # as `build` does: dates of the data files each page comes from
-    files: dict[str, str | bytes] = dict(render_all(published, pages))
-    files.update(vendor_files())
-    live = {f"{b.key}/{p.id}" for b in published.plans for p in b.projects}
-    files["feed.xml"] = atom_feed(history, published.site.title, published.site.site_url, live)
+    files = pl.generate(published, history, keep=lambda page: page.path.split("/")[0] not in orgs, published=True, side=())
     files.update(_stubs(published, []))
     return files
 
@@ -419,54 +377,6 @@ def _link_or_copy(source: str, target: str) -> None:
         shutil.copy2(source, target)
 
 
-def _merge_sitemaps(shards: list[Path], target: Path) -> None:
-    """One sitemap with every page of every part, in MkDocs' page order, gzipped as MkDocs does."""
-    texts = [(part / "sitemap.xml").read_text(encoding="utf-8") if (part / "sitemap.xml").is_file() else "" for part in [target, *shards]]
-    if not texts[0]:
-        return
-    runs = [[(_LOC.search(e).group(1), e) for e in _URL.findall(text)] for text in texts]  # type: ignore[union-attr]
-    entries = {loc: entry for run in runs for loc, entry in run}
-    end = texts[0].rindex("</urlset>")
-    first = _URL.search(texts[0])
-    head = texts[0][: first.start()] if first else texts[0][:end].rstrip("\n")
-    xml = head + "".join(entries[loc] for loc in page_order([[loc for loc, _ in run] for run in runs])) + "\n" + texts[0][end:]
-    (target / "sitemap.xml").write_text(xml, encoding="utf-8")
-    stamp = int(seam.tool_env()["SOURCE_DATE_EPOCH"])
-    with open(target / "sitemap.xml.gz", "wb") as raw, gzip.GzipFile(fileobj=raw, filename=str(target / "sitemap.xml.gz"), mode="wb", mtime=stamp) as gz:
-        gz.write(xml.encode("utf-8"))
-
-
-def page_order(runs: list[list[str]]) -> list[str]:
-    """One order that keeps the order of every run (each part's sitemap is a part of MkDocs' one page order).
-
-    Every shard's sitemap holds the portal-wide pages and a stub of every other organisation, so the runs pin the
-    order down completely; where they would not, earlier runs decide.
-    """
-    after: dict[str, set[str]] = {}
-    rank: dict[str, int] = {}
-    for run in runs:
-        for i, loc in enumerate(run):
-            rank.setdefault(loc, len(rank))
-            after.setdefault(loc, set())
-            if i:
-                after[run[i - 1]].add(loc)
-    waiting = {loc: 0 for loc in after}
-    for nexts in after.values():
-        for loc in nexts:
-            waiting[loc] += 1
-    ready = [(rank[loc], loc) for loc, n in waiting.items() if n == 0]
-    heapq.heapify(ready)
-    out = []
-    while ready:
-        _, loc = heapq.heappop(ready)
-        out.append(loc)
-        for nxt in after[loc]:
-            waiting[nxt] -= 1
-            if not waiting[nxt]:
-                heapq.heappush(ready, (rank[nxt], nxt))
-    return out + sorted(set(after) - set(out), key=rank.__getitem__)  # a cycle (parts disagree) cannot drop a page
-
-
 def broken_links(site: Path, orgs: set[str]) -> list[str]:
     """Relative links of the portal-wide pages that lead nowhere in the assembled site."""
     broken = []
@@ -527,13 +437,13 @@ def _publish_assembled(paths: pl.Paths, shards: list[Path], manifests: list[dict
     staging = fresh_dir(site_dir.resolve().parent, f".{site_dir.name}-shards-")
     try:
         with _staged(shards, manifests, staging):  # the shards' folders are linked in beside MkDocs' run (it waits on a process)
-            tmp, output = _mkdocs(paths, _config(checked.portal, paths.root, relaxed=True), checked, site_dir)  # already redacted
+            tmp, output = pl.run_mkdocs(paths, config_text(checked.portal, paths.root, relaxed=True), checked, site_dir)  # already redacted
         if tmp is None:
             return output
         _move_in(staging, tmp)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    _merge_sitemaps(shards, tmp)
+    merge_sitemaps(shards, tmp, seam.build_epoch())
     broken = broken_links(tmp, {b.org.id for b in checked.portal.plans})
     if broken:
         shutil.rmtree(tmp, ignore_errors=True)
