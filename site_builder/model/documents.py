@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
-from typing import Annotated, Any, Literal, get_args
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, PlainValidator, WithJsonSchema, field_validator
 
@@ -279,7 +279,6 @@ WithholdableField = Literal[
     "contacts", "goals", "background", "necessity", "overview", "budget", "results", "improvements", "actions",
     "evaluation", "schedule", "steps", "investment", "kpis", "issues", "effects", "sections", "title_variants", "irregularities",
 ]
-WITHHOLDABLE_FIELDS: tuple[str, ...] = get_args(WithholdableField)  # project fields that may be marked 비공개
 
 
 class FieldWithholding(Strict):

@@ -16,7 +16,7 @@ import yaml
 from ..base.workers import can_fork, configured_jobs, forked, inherited
 from ..model import Project
 from ..model import portal as domain
-from ..model.money import format_in_unit, parse_money
+from ..model.money import format_in_unit
 from ..model.portal import PlanBundle, Portal, bundle_node, is_non_budget, project_period, project_total
 from ..plan.pages import Page, node_path, project_path, unit_path
 from ..publish import redaction as redaction_mod
@@ -43,14 +43,6 @@ def escape_md(value: Any) -> str:
 def money(won: int | None, unit: str) -> str:
     """`31,600` style number in the display unit ('-' when unknown)."""
     return format_in_unit(won, unit)
-
-
-def _money_text(text: str) -> int | None:
-    """Amount of a money text in 원, or None."""
-    try:
-        return parse_money(text).won
-    except ValueError:
-        return None
 
 
 def bullet_html(text: str | None) -> str:
@@ -173,10 +165,10 @@ def make_environment() -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters.update(h=escape_html, md=escape_md, h_strong=tables.escape_with_strong)
+    env.filters.update(h=escape_html, md=escape_md)
     env.tests["budgeted"] = lambda p: bool(project_total(p))
     env.globals.update(
-        money=money, money_text=_money_text, parse_bullets=parse_bullets, bullet_html=bullet_html, withheld_section=withheld_section,
+        money=money, bullet_html=bullet_html, withheld_section=withheld_section,
         project_rows_html=project_rows_html, domain=domain, redaction=redaction_mod,
         node_path=node_path, project_path=project_path, unit_path=unit_path, page_href=page_href,
         **helpers.template_helpers(), **tables.template_helpers(),

@@ -115,7 +115,7 @@ class RegionLabels:
 
 def template_helpers() -> dict[str, Any]:
     """What the table macros call."""
-    return {"region_label": RegionLabels(), "row_data": row_data, "natural_key": natural_key, "unit_factor": unit_factor, "with_bundle": with_bundle,
+    return {"region_label": RegionLabels(), "unit_factor": unit_factor, "with_bundle": with_bundle,
             "table_facets": table_facets, "all_rows": all_rows}
 
 
