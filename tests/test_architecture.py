@@ -8,7 +8,7 @@ from pathlib import Path
 PACKAGE = Path(__file__).resolve().parent.parent / "site_builder"
 
 # The stage folders, first to last. A module may import from its own stage and from earlier ones only.
-STAGES = ["base", "load", "model", "check", "publish", "git", "plan", "render", "outputs", "write", "engine", "pipeline", "shards", "importer", "cli"]
+STAGES = ["base", "load", "model", "check", "publish", "git", "plan", "outputs", "render", "write", "engine", "pipeline", "shards", "importer", "cli"]
 TOP_LEVEL = {"__init__.py", "__main__.py"}  # the package marker and `python -m site_builder` (calls cli)
 
 

@@ -16,10 +16,11 @@ from ..check.validation import validate
 from ..engine import seam
 from ..engine.config import config_text
 from ..git import lastmod
-from ..git.history import History, atom_feed, load_history
+from ..git.history import History, load_history
 from ..load.source import PARALLEL_MIN_FILES, load_data
 from ..model.portal import Portal
 from ..outputs.downloads import download_files
+from ..outputs.feed import atom_feed
 from ..outputs.search import index_files
 from ..outputs.vendor import vendor_files
 from ..plan.extrapages import citizen_pages
