@@ -8,16 +8,14 @@ from typing import Any
 import yaml
 
 from ..model.portal import Portal
+from ..plan.portal_pages import nav_entries
 from ..render.markdown import escape_html as escape
 
 # MkDocs' theme templates print config values without escaping (`{{ config.site_name }}`, our footer partial),
 # so every value that comes from data/site.yaml or org.yaml is HTML-escaped here.
 
 # Fixed pages after the plans: generated ones (search, all projects, downloads, changes, reference) and content/.
-FIXED_PAGES = [
-    ("검색", "search.md"), ("전체 사업 표", "projects.md"), ("데이터 내려받기", "downloads.md"), ("최근 변경", "changes.md"),
-    ("정보공개 안내", "about.md"), ("웹 접근성", "accessibility.md"), ("직원 안내서", "guide/index.md"), ("데이터 형식 안내", "reference/data-format.md"),
-]
+FIXED_PAGES = nav_entries()
 
 
 # Every page carries the whole navigation, so beyond this many organisations the sidebar would grow with the

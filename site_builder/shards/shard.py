@@ -13,6 +13,7 @@ from ..git.history import recent_json
 from ..model.portal import Portal
 from ..outputs.downloads import PORTAL_ROWS
 from ..pipeline import run as pl
+from ..plan.portal_pages import stand_ins
 from ..publish.redaction import redact_portal
 from ..write.tree import build_lock, replace_dir, write_tree
 
@@ -81,10 +82,7 @@ def stubs(portal: Portal, orgs: list[str]) -> dict[str, str | bytes]:
 
 
 # A shard's stand-ins for the portal-wide pages (assemble builds them): the targets of the shard pages' links and nav.
-PORTAL_STUBS: dict[str, str | bytes] = {
-    "index.md": "# 홈\n", "projects.md": "# 전체 사업 표\n", "search.md": "# 검색\n", "changes.md": "# 최근 변경\n",
-    "downloads.md": "# 데이터 내려받기\n\n## 열 설명 { #columns }\n", "reference/data-format.md": "# 데이터 형식 안내\n",
-}
+PORTAL_STUBS = stand_ins()
 
 
 def _shard_problem(paths: pl.Paths, message: str, expected: str, found: str) -> pl.Checked:
