@@ -22,7 +22,9 @@ class Words:
 
 # Field labels for generic "… 수정" messages; fields not listed here are not reported.
 # Fields with their own change messages (`describe`), and fields whose changes are not listed (with why).
-DESCRIBED = ("title", "unit", "strategy", "budget", "schedule", "steps", "kpis")
+# `stated_budget` (the amount a document states with a project's title, from the importer's branch) counts in the
+# budget's total, so its changes show as the budget message (`예산 … → …`).
+DESCRIBED = ("title", "unit", "strategy", "budget", "stated_budget", "schedule", "steps", "kpis")
 
 
 UNLISTED = {

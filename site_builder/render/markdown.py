@@ -23,6 +23,8 @@ from ..plan.pages import Page, node_path, project_path, unit_path
 from ..publish import redaction as redaction_mod
 from . import helpers, tables
 from .bullets import Item, parse_bullets
+from .helpers import chart_maker
+from .tables import RegionLabels
 
 _DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # libyaml when present: same text, a tenth of the time
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|])")
@@ -180,9 +182,9 @@ def make_environment() -> jinja2.Environment:
 def render_page(env: jinja2.Environment, page: Page, portal: Portal) -> str:
     """Render one page to Markdown with front matter."""
     template = env.get_template(page.template)
-    tables.reset_labels(env.globals)  # table region names are unique per page
-    env.globals["chart"] = helpers.template_helpers()["chart"]  # chart ids count per page: a page never depends on others
-    context = {"portal": portal, **page.context}
+    # Per page, in the page's context (the macros are imported with it): table region names are unique per page, chart
+    # ids count per page, so a page never depends on the pages rendered before it.
+    context = {"portal": portal, "region_label": RegionLabels(), "chart": chart_maker(), **page.context}
     body = template.render(page=page, site=portal.site, link=page.link, **context)
     body = re.sub(r"\n{3,}", "\n\n", body).strip() + "\n"
     return _front_matter(page, portal.site) + body
