@@ -16,6 +16,7 @@ from pydantic_core import PydanticSerializationError
 
 from ..model.columns import COLUMNS, NUMERIC
 from ..model.portal import PlanBundle, Portal, bundle_node, is_non_budget, project_period, project_total, stated_budget
+from ..plan.pages import project_url
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 FIXED_TIME = datetime.datetime(2024, 1, 1)  # workbook properties and zip entries: same data → same bytes
@@ -39,7 +40,7 @@ def project_rows(bundle: PlanBundle) -> list[dict[str, Any]]:
             "project_id": p.id, "number": p.number or "", "title": p.title, "unit": units.get(p.unit or "", ""),
             "strategy_id": p.strategy or "", "strategy": node.title if node else "", "period": project_period(p) or "",
             "budget_won": project_total(p) or 0, "stated_budget_won": stated_budget(p) if stated_budget(p) is not None else "",
-            "non_budget": "예" if is_non_budget(p) else "", "url": f"{bundle.key}/projects/{p.id}/",
+            "non_budget": "예" if is_non_budget(p) else "", "url": project_url(bundle.key, p.id),
         })
     return rows
 

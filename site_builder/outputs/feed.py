@@ -5,13 +5,14 @@ from __future__ import annotations
 from xml.sax.saxutils import escape
 
 from ..git.history import Change, History
+from ..plan.pages import project_url
 
 FEED_EPOCH = "2024-01-01T00:00:00+00:00"  # `updated` of an empty feed: fixed, never the build time
 
 
 def _feed_entry(change: Change, base: str, live: set[str]) -> str:
     """One Atom `<entry>`; hrefs are absolute when the site URL is known, else relative to feed.xml."""
-    page = f"{change.plan_key}/projects/{change.project_id}/" if change.key in live else "changes/"
+    page = project_url(change.plan_key, change.project_id) if change.key in live else "changes/"
     ident = f"{base}{page}#{change.commit[:12]}" if base else f"urn:site-builder:{change.key}:{change.commit}"
     summary = "; ".join(change.messages)
     return (f"  <entry>\n    <title>{escape(change.title)} ({change.plan_key.rsplit('/', 1)[1]}년): {escape(change.messages[0])}"

@@ -27,6 +27,7 @@ from typing import Any
 from ..model import Project, StrategyNode
 from ..model.money import format_in_unit
 from ..model.portal import PlanBundle, Portal, is_non_budget, project_total
+from ..plan.pages import project_url
 
 INDEX_DIR = "search/data"
 CHUNK = 8  # documents per detail chunk (~1.5 KB), for results whose rows did not come with the shards
@@ -175,7 +176,7 @@ def _project_doc(bundle: PlanBundle, p: int, project: Project, units: dict[str, 
     unit = next((u.name for u in bundle.plan.units if u.id == project.unit), "")
     node = nodes.get(project.strategy or "")
     budget = _budget_text(project, bundle.plan.money_unit)
-    return Doc("project", project.title, f"{bundle.key}/projects/{project.id}/", p, unit=unit, node=node.title if node else "",
+    return Doc("project", project.title, project_url(bundle.key, project.id), p, unit=unit, node=node.title if node else "",
                budget=budget, number=project.number or "", facet=(units.get(project.unit or "", -1), node_idx.get(project.strategy or "", -1)),
                text={TITLE: [project.title, project.number or ""], META: [unit, node.title if node else "", budget],
                      BODY: list(strings(_dump(project, {"title"})))})

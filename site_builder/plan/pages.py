@@ -44,9 +44,19 @@ def plan_root(bundle: PlanBundle) -> str:
     return f"{bundle.org.id}/{bundle.plan.year}"
 
 
+def project_page(plan_key: str, project_id: str) -> str:
+    """Page path of a project of the plan `<org>/<year>`: the one place the project address scheme is spelled."""
+    return f"{plan_key}/projects/{project_id}.md"
+
+
+def project_url(plan_key: str, project_id: str) -> str:
+    """Address of a project's page relative to the site root (`<org>/<year>/projects/<id>/`)."""
+    return project_page(plan_key, project_id).removesuffix(".md") + "/"
+
+
 def project_path(bundle: PlanBundle, project_id: str) -> str:
     """Page path of a project."""
-    return f"{plan_root(bundle)}/projects/{project_id}.md"
+    return project_page(plan_root(bundle), project_id)
 
 
 def node_path(bundle: PlanBundle, node_id: str) -> str:
