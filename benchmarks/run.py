@@ -87,7 +87,8 @@ def plain_mkdocs(work: Path) -> float:
 
 def site_numbers(site: Path) -> dict[str, float]:
     """Pages, page sizes, site size and the bytes the first search transfers (median over QUERIES)."""
-    from site_builder.outputs.search import INDEX_DIR, Searcher
+    from site_builder.outputs.search import INDEX_DIR
+    from site_builder.outputs.searcher import Searcher
 
     pages = [p.stat().st_size for p in site.rglob("*.html")]
     total = sum(p.stat().st_size for p in site.rglob("*") if p.is_file())

@@ -36,7 +36,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.portal import generate  # noqa: E402
-from site_builder.outputs.search import INDEX_DIR, Searcher, index_files, plan_docs, strings, tokens  # noqa: E402
+from site_builder.outputs.search import INDEX_DIR, index_files, plan_docs, strings, tokens  # noqa: E402
+from site_builder.outputs.searcher import Searcher  # noqa: E402
 from site_builder.pipeline.run import check  # noqa: E402
 
 QUERIES = ["봉사", "자원봉사센터", "돌봄", "틈새돌봄", "예산을", "31,600", "천원", "ESG", "AI", "ESG 경영", "노사관계", "청렴",

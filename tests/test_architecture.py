@@ -8,7 +8,7 @@ from pathlib import Path
 PACKAGE = Path(__file__).resolve().parent.parent / "site_builder"
 
 # The stage folders, first to last. A module may import from its own stage and from earlier ones only.
-STAGES = ["base", "load", "model", "check", "publish", "git", "plan", "render", "outputs", "write", "engine", "pipeline", "shards", "importer", "cli"]
+STAGES = ["base", "load", "model", "check", "publish", "git", "plan", "outputs", "render", "write", "engine", "pipeline", "shards", "importer", "cli"]
 TOP_LEVEL = {"__init__.py", "__main__.py"}  # the package marker and `python -m site_builder` (calls cli)
 
 
@@ -97,4 +97,11 @@ def test_no_import_cycle_between_modules() -> None:
 def test_only_the_engine_imports_mkdocs() -> None:
     outside = [f"{_module(p)}: {n}" for p, names in _modules().items() for n in names
                if n.split(".")[0] in ("mkdocs", "material") and _stage(_module(p)) != "engine"]
+    assert not outside, outside
+
+
+def test_only_the_engine_runs_mkdocs() -> None:
+    """No module outside engine/ names the mkdocs command (`python -m mkdocs …`)."""
+    outside = [f"{_module(p)}:{node.lineno}" for p in sorted(PACKAGE.rglob("*.py")) if _stage(_module(p)) != "engine"
+               for node in ast.walk(ast.parse(p.read_text(encoding="utf-8"))) if isinstance(node, ast.Constant) and node.value == "mkdocs"]
     assert not outside, outside

@@ -20,6 +20,8 @@ from site_builder.outputs import downloads
 from site_builder.pipeline.run import check
 from site_builder.plan.pages import Crumb, Page
 from site_builder.render import markdown as render
+from site_builder.render.bullets import parse_bullets
+from site_builder.render.tables import escape_with_strong, natural_key, row_data
 from tests.conftest import FIXTURE_DATA, ROOT
 
 TRICKY = ["a & b <c> \"q\" 'x'", " lead", "trail ", "multi\nline", "x\r\ny", "\t", "   ", "=SUM(A1)", "'=x", "-1", "", "한글",
@@ -119,6 +121,7 @@ OLD_BULLET_MACROS = """{% macro items(list) -%}
 @pytest.mark.parametrize("text", ["", "   \n", "- 하나\n  * 둘 **굵게** <b>\n  * 셋\n- 넷 & 다섯", "① 가\n② 나\n   가. 다\n   나. 라\n※ 주", *TRICKY])
 def test_bullet_html_matches_the_old_macro(text: str) -> None:
     env = render.make_environment()
+    env.filters["h_strong"], env.globals["parse_bullets"] = escape_with_strong, parse_bullets  # what the old macros used
     assert env.from_string(OLD_BULLET_MACROS).render(text=text) == f"[{render.bullet_html(text)}]"
 
 
@@ -155,6 +158,7 @@ def test_project_rows_match_the_old_template(show_plan: bool) -> None:
     portal = check(FIXTURE_DATA).portal
     assert portal is not None
     env = render.make_environment()
+    env.globals.update(row_data=row_data, natural_key=natural_key)  # what the old template used
     page = portal_pages(portal)[5]
     for bundle in portal.plans:
         odd = [Project(id=f"p{i}", title=text or "x", number=text or None, unit=text or None, strategy=text or None) for i, text in enumerate(TRICKY)]

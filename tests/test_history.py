@@ -11,10 +11,13 @@ from pathlib import Path
 
 import pytest
 
+from site_builder.git import changes as changes_mod
 from site_builder.git import history as history_mod
-from site_builder.git.history import History, atom_feed, describe, load_history
+from site_builder.git.changes import describe
+from site_builder.git.history import History, load_history
 from site_builder.model import Project
 from site_builder.model.portal import Portal
+from site_builder.outputs.feed import atom_feed
 from site_builder.pipeline.run import check, generate
 from tests.conftest import TESTS, git, run_cli
 
@@ -177,7 +180,7 @@ def project(**fields: object) -> Project:
 
 
 def test_describe_messages() -> None:
-    words = history_mod._Words("천원", {"u1": "기획팀", "u2": "예산팀"})
+    words = changes_mod.Words("천원", {"u1": "기획팀", "u2": "예산팀"})
     budget = {"items": [{"label": "소요예산", "kind": "budget", "text": "12,000천원"}]}
     old = project(unit="u1", overview=budget, goals={"body": "- 하나\n"})
     new = project(unit="u2", overview={"items": [{"label": "소요예산", "kind": "budget", "text": "비예산"}]}, goals={"body": "- 둘\n"})
@@ -238,3 +241,21 @@ def test_cli_build_publishes_history_and_feed(repo: Path, tmp_path: Path) -> Non
     care = (tmp_path / "site" / "town" / "2024" / "projects" / "care" / "index.html").read_text(encoding="utf-8")
     assert "변경 이력" in care and "예산 10,000천원 → 9,500천원" in care and "다른 해의 같은 사업" in care
     assert "사업 삭제" in (tmp_path / "site" / "changes" / "index.html").read_text(encoding="utf-8")
+
+
+def test_serve_shows_the_history_build_shows(repo: Path, tmp_path: Path) -> None:
+    from site_builder.pipeline.preview import regenerate
+    from site_builder.pipeline.run import Paths
+
+    paths = Paths(TESTS.parent, repo / "data", tmp_path / "build")
+    assert regenerate(paths)
+    page = (paths.docs_dir / "town" / "2024" / "projects" / "care.md").read_text(encoding="utf-8")
+    assert "## 변경 이력" in page and "예산 10,000천원 → 9,500천원" in page
+
+
+def test_every_project_field_is_in_the_change_history_or_said_not_to_be() -> None:
+    """A new project field needs `Field(title=…)` (its change-history label) or an entry in `history.UNLISTED`."""
+    listed = set(changes_mod.FIELD_LABELS) | set(changes_mod.DESCRIBED) | set(changes_mod.UNLISTED)
+    missing = sorted(set(Project.model_fields) - listed)
+    assert not missing, f"project fields whose changes the history would drop silently: {missing}"
+    assert not set(changes_mod.DESCRIBED) & set(changes_mod.UNLISTED)

@@ -36,3 +36,43 @@ def test_invalid_case(case: Path, data_copy: Path, monkeypatch: pytest.MonkeyPat
     assert "Traceback" not in result.err
     expected = case.with_suffix(".expected").read_text(encoding="utf-8")
     assert result.err == expected
+
+
+# Every Korean message the data checkers can print (a string literal with `…니다` in these modules) has a case above
+# whose expected output shows it, except the ones here, which need a state a case file cannot write (tested elsewhere).
+CHECKERS = ["load/source.py", "check/validation.py", "check/references.py", "check/privacy.py"]
+NO_CASE = {
+    "일반 파일이 아닙니다": "a FIFO or device in data/ (tests/test_security.py)",
+    "파일이 너무 큽니다 (최대": "a file over 2 MB (tests/test_security.py)",
+    "데이터 폴더 밖을 가리키는 링크입니다": "a symbolic link (tests/test_security.py)",
+    "파일을 UTF-8로 읽을 수 없습니다 (편집기에서 UTF-8로 저장하세요; EUC-KR·CP949는 안 됩니다)": "non-UTF-8 bytes (tests/test_security.py)",
+    "사이트 설정 파일이 없습니다": "site.yaml deleted (a case can only write a file)",
+    "같은 앵커(&)가 두 번 있습니다": "unreachable while anchors are refused: kept for PyYAML's message",
+    "값이 올바르지 않습니다": "the fallback for a validation error without a Korean wording",
+}
+
+
+def _messages() -> list[str]:
+    """The longest literal part of every message-like string (…니다) in the checkers."""
+    import ast
+
+    found = []
+    for rel in CHECKERS:
+        tree = ast.parse((TESTS.parent / "site_builder" / rel).read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str):
+                parts = [node.value]
+            elif isinstance(node, ast.JoinedStr):
+                parts = [v.value for v in node.values if isinstance(v, ast.Constant) and isinstance(v.value, str)]
+            else:
+                continue
+            if "니다" in "".join(parts) and '"""' not in "".join(parts):
+                found.append(max((p.strip() for p in parts), key=len))
+    return sorted(set(found))
+
+
+def test_every_checker_message_has_a_case() -> None:
+    shown = "\n".join(p.read_text(encoding="utf-8") for p in (TESTS / "invalid").glob("*.expected"))
+    missing = [m for m in _messages() if m not in shown and m not in NO_CASE]
+    assert not missing, f"add a case to tests/invalid for: {missing}"
+    assert not [m for m in NO_CASE if m in shown], "a message listed in NO_CASE has a case now: take it off the list"

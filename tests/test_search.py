@@ -11,7 +11,6 @@ import pytest
 from site_builder.outputs.search import (
     INDEX_DIR,
     Doc,
-    Searcher,
     best_docs,
     decode,
     encode,
@@ -26,6 +25,7 @@ from site_builder.outputs.search import (
     tokens,
     word_keys,
 )
+from site_builder.outputs.searcher import Searcher
 from site_builder.pipeline.run import check
 
 FIXTURE = Path(__file__).parent / "fixtures" / "data"

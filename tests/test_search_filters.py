@@ -47,8 +47,7 @@ def test_row_data_qualifies_ids_and_lists_the_node_chain() -> None:
 def test_region_labels_are_unique_per_page() -> None:
     labels = RegionLabels()
     assert [labels("표"), labels("표"), labels("담당"), labels("표")] == ["표", "표 (2)", "담당", "표 (3)"]
-    labels.reset()
-    assert labels("표") == "표"
+    assert RegionLabels()("표") == "표"  # the next page starts afresh (render_page passes a new one)
 
 
 def test_bold_marks_of_the_source_show_as_bold_and_stay_escaped() -> None:

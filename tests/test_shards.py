@@ -10,10 +10,13 @@ from pathlib import Path
 
 import pytest
 
-from site_builder.outputs.search import INDEX_DIR, Searcher, index_files
+from site_builder.engine.sitemap import page_order
+from site_builder.outputs.search import INDEX_DIR, index_files
+from site_builder.outputs.searcher import Searcher
 from site_builder.pipeline.run import Paths, build, check
 from site_builder.publish.redaction import redact_portal
-from site_builder.shards.assembly import MANIFEST, assemble, build_shard, folder_shard_orgs, page_order, published_portal
+from site_builder.shards.assembly import assemble, published_portal
+from site_builder.shards.shard import MANIFEST, build_shard, folder_shard_orgs
 from tests.conftest import FIXTURE_DATA, ROOT, git
 
 WITHHELD = "withheld: {ground: 5, reason: 내부 검토 중}\n"

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from site_builder.load import fast as fast_reader
 from site_builder.load import source
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -56,20 +57,20 @@ def _same(fast: tuple[object, dict], slow: tuple[object, dict]) -> bool:
 
 @pytest.mark.parametrize("text", TRICKY)
 def test_fast_reader_matches_guarded_loader(text: str) -> None:
-    fast, slow = source._fast_load(text), _guarded(text)
+    fast, slow = fast_reader.fast_load(text), _guarded(text)
     if fast is None:  # leaving a file to the guarded loader is always allowed
         return
     assert slow is not None and _same(fast, slow)
 
 
 def test_fast_reader_is_used_for_ordinary_files() -> None:
-    assert source._fast_load(TRICKY[0]) is not None
-    assert source._fast_load(TRICKY[1]) is not None
+    assert fast_reader.fast_load(TRICKY[0]) is not None
+    assert fast_reader.fast_load(TRICKY[1]) is not None
 
 
 @pytest.mark.parametrize("text", FALLS_BACK)
 def test_refused_and_odd_files_go_to_the_guarded_loader(text: str) -> None:
-    assert source._fast_load(text) is None
+    assert fast_reader.fast_load(text) is None
 
 
 def test_every_repository_yaml_file_reads_the_same() -> None:
@@ -80,7 +81,7 @@ def test_every_repository_yaml_file_reads_the_same() -> None:
             text = path.read_text(encoding="utf-8")
         except UnicodeDecodeError:
             continue
-        fast = source._fast_load(text)
+        fast = fast_reader.fast_load(text)
         if fast is not None:
             slow = _guarded(text)
             assert slow is not None and _same(fast, slow), path
@@ -97,4 +98,4 @@ def test_problems_keep_their_exact_messages(tmp_path: Path) -> None:
 
 
 def test_tricky_documents_mostly_take_the_fast_path() -> None:
-    assert sum(source._fast_load(text) is not None for text in TRICKY) >= len(TRICKY) - 1
+    assert sum(fast_reader.fast_load(text) is not None for text in TRICKY) >= len(TRICKY) - 1

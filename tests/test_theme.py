@@ -46,3 +46,10 @@ def test_one_footer_and_no_material_search(site: Path) -> None:
     assert not (site / "search" / "search_index.json").exists()
     assert (site / "search" / "data" / "meta.json").exists()
     assert (site / "assets" / "vendor" / "tablesort" / "LICENCE.txt").exists()
+
+
+def test_theme_templates_use_no_python_methods() -> None:
+    """Zensical's template engine (MiniJinja) has no Python string or dict methods: `.get(…)`, `.startswith(…)` and the like."""
+    method = re.compile(r"\.(get|startswith|endswith|items|keys|values|format|split|join|lower|upper|strip|replace)\(")
+    found = [f"{p.relative_to(ROOT)}: {m.group(0)}" for p in sorted((ROOT / "theme").rglob("*.html")) for m in method.finditer(p.read_text(encoding="utf-8"))]
+    assert not found, found

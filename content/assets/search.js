@@ -79,7 +79,7 @@
     return Object.keys(shard).filter(function (t) { return t.lastIndexOf(key, 0) === 0; });
   }
 
-  // Every key of the query: [key, prefix match?, first key of its word?] (search.py `Searcher._word_scores`).
+  // Every key of the query: [key, prefix match?, first key of its word?] (searcher.py `Searcher._word_scores`).
   function queryKeys(words) {
     var keys = [];
     words.forEach(function (w) {
@@ -89,7 +89,7 @@
     return keys;
   }
 
-  // Documents having every key, best score first, ties in document order; scores as search.py `Searcher.search`.
+  // Documents having every key, best score first, ties in document order; scores as searcher.py `Searcher.search`.
   // The rarest key is decoded first and gives the candidates; each other key keeps those it has, so no loop runs
   // over every document (and `warm` has it compiled before the first query).
   function rank(keys, shards, allow) {

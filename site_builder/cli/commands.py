@@ -58,7 +58,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 def _build_shard(args: argparse.Namespace, paths: Paths) -> Checked:
     """Build one shard (`--shard i/n` or `--only-org`): the pages of some organisations only."""
-    from ..shards.assembly import build_shard
+    from ..shards.shard import build_shard
 
     return build_shard(paths, args.site_dir, list(args.only_org or []), args.strict, args.shard)[0]
 

@@ -8,16 +8,14 @@ from typing import Any
 import yaml
 
 from ..model.portal import Portal
+from ..plan.portal_pages import nav_entries
 from ..render.markdown import escape_html as escape
 
 # MkDocs' theme templates print config values without escaping (`{{ config.site_name }}`, our footer partial),
 # so every value that comes from data/site.yaml or org.yaml is HTML-escaped here.
 
 # Fixed pages after the plans: generated ones (search, all projects, downloads, changes, reference) and content/.
-FIXED_PAGES = [
-    ("검색", "search.md"), ("전체 사업 표", "projects.md"), ("데이터 내려받기", "downloads.md"), ("최근 변경", "changes.md"),
-    ("정보공개 안내", "about.md"), ("웹 접근성", "accessibility.md"), ("직원 안내서", "guide/index.md"), ("데이터 형식 안내", "reference/data-format.md"),
-]
+FIXED_PAGES = nav_entries()
 
 
 # Every page carries the whole navigation, so beyond this many organisations the sidebar would grow with the
@@ -37,8 +35,11 @@ def _nav(portal: Portal) -> list[Any]:
     return [{"홈": "index.md"}, {"계획": plans}] + fixed
 
 
-def config_text(portal: Portal, root: Path) -> str:
-    """YAML text of the per-build config; absolute paths let the build directory live anywhere."""
+def config_text(portal: Portal, root: Path, relaxed: bool = False) -> str:
+    """YAML text of the per-build config; absolute paths let the build directory live anywhere.
+
+    `relaxed` (a shard, an assembly): links into other shards are checked after assembly instead of by MkDocs.
+    """
     site = portal.site
     config: dict[str, Any] = {
         "INHERIT": str((root / "mkdocs.yml").resolve()),
@@ -57,4 +58,6 @@ def config_text(portal: Portal, root: Path) -> str:
         config["site_description"] = escape(site.description)
     if site.site_url:
         config["site_url"] = site.site_url
+    if relaxed:
+        config["validation"] = {"links": {"not_found": "info"}, "nav": {"not_found": "info"}}
     return yaml.safe_dump(config, allow_unicode=True, sort_keys=False)

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import filecmp
-import gzip
 import os
-import re
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 from ..base.workers import configured_jobs  # SITE_BUILDER_JOBS: the same switch as every worker pool of the build
+from ..write.tree import fresh_dir
 from .hooks import PART_ENV
+from .sitemap import append_sitemap
 
 # A fixed build date keeps sitemap.xml and every page byte-identical between builds of the same data.
 FIXED_EPOCH = "1704067200"
@@ -20,12 +20,27 @@ FIXED_EPOCH = "1704067200"
 # MAX_PARTS), each rendering a consecutive run of the pages (hooks.on_files), and joins their folders.
 PARALLEL_MIN_PAGES = 600
 MAX_PARTS = 4
-_URL = re.compile(r"\s*<url>.*?</url>", re.S)
 
 
 def tool_env() -> dict[str, str]:
     """Environment for MkDocs: fixed build date, no upgrade banner."""
     return {**os.environ, "NO_MKDOCS_2_WARNING": "1", "SOURCE_DATE_EPOCH": os.environ.get("SOURCE_DATE_EPOCH", FIXED_EPOCH)}
+
+
+def build_epoch() -> int:
+    """The build date MkDocs stamps (SOURCE_DATE_EPOCH), as an integer."""
+    return int(tool_env()["SOURCE_DATE_EPOCH"])
+
+
+def build_beside(config: Path, text: str, site_dir: Path) -> tuple[Path | None, str]:
+    """Write the per-build config, run MkDocs into a fresh folder beside `site_dir` (the swap is a rename); None when it fails."""
+    config.write_text(text, encoding="utf-8")
+    tmp = fresh_dir(site_dir.resolve().parent, f".{site_dir.name}-tmp-")  # per site name: never another site's build
+    ok, output = build_site(config, tmp)
+    if ok:
+        return tmp, output
+    shutil.rmtree(tmp, ignore_errors=True)
+    return None, output
 
 
 def build_site(config: Path, site_dir: Path, parts: int | None = None) -> tuple[bool, str]:
@@ -89,22 +104,15 @@ def merge_part(part: Path, site_dir: Path) -> None:
                 os.replace(source, target)
             elif not filecmp.cmp(source, target, shallow=False):
                 raise RuntimeError(f"MkDocs parts disagree on {target}")  # a bug in the split, never bad data
-    _join_sitemaps(part / "sitemap.xml", site_dir / "sitemap.xml")
+    append_sitemap(part / "sitemap.xml", site_dir / "sitemap.xml", build_epoch())
 
 
-def _join_sitemaps(part: Path, whole: Path) -> None:
-    """Append a later part's sitemap entries (parts are consecutive runs of MkDocs' page order) and gzip as MkDocs does."""
-    if not part.is_file() or not whole.is_file():
-        return
-    head = whole.read_text(encoding="utf-8")
-    end = head.rindex("</urlset>")
-    text = head[:end].rstrip("\n") + "".join(_URL.findall(part.read_text(encoding="utf-8"))) + "\n" + head[end:]
-    whole.write_text(text, encoding="utf-8")
-    with open(f"{whole}.gz", "wb") as raw, gzip.GzipFile(fileobj=raw, filename=f"{whole}.gz", mode="wb", mtime=int(tool_env()["SOURCE_DATE_EPOCH"])) as gz:
-        gz.write(text.encode("utf-8"))
+def serve(config: Path, address: str) -> subprocess.Popen[bytes]:
+    """Start MkDocs serving the docs tree with live reload (the caller stops it)."""
+    return subprocess.Popen(_serve_command(config, address), env=tool_env())
 
 
-def serve_command(config: Path, address: str) -> list[str]:
+def _serve_command(config: Path, address: str) -> list[str]:
     """The command that serves the docs tree with live reload."""
     # --dirty: rebuild only pages whose Markdown changed (the generator rewrites exactly those, write/tree.py); MkDocs
     # warns about dirty builds, so the preview is not strict (`build` stays strict and catches broken links).

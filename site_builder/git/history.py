@@ -8,7 +8,6 @@ or in a shallow clone the history is simply empty: the build never fails because
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 import re
 from collections.abc import Callable, Iterator
@@ -16,23 +15,21 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
-from xml.sax.saxutils import escape
 
 import yaml
 from pydantic import ValidationError
 
-from ..load.source import fast_load
+from ..load.fast import fast_load
 from ..model import Project
-from ..model.money import format_in_unit
-from ..model.portal import Portal, is_non_budget, project_period, project_total
+from ..model.portal import Portal
 from ..publish.redaction import lineage_marks, redact_project
+from .changes import Words, describe
 from .repo import is_shallow, run_git
 
 KST = timezone(timedelta(hours=9))
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: old versions are parsed in bulk
 _PROJECT_PATH = re.compile(r"^(?P<org>[^/]+)/(?P<year>\d{4})/projects/(?P<id>[^/]+)\.yaml$")
 _COMMIT_MARK = "\x1e"
-FEED_EPOCH = "2024-01-01T00:00:00+00:00"  # `updated` of an empty feed: fixed, never the build time
 RECENT = 100  # changes on the change list (the feed shows fewer); also what each shard hands to `assemble`
 
 
@@ -243,7 +240,7 @@ def _blob_id(path: Path, like: str | None) -> str | None:
     return digest(b"blob %d\0" % len(content) + content).hexdigest()
 
 
-def _changes(key: str, versions: list[_Version], blobs: dict[str, bytes], words: _Words, today: Project | None = None,
+def _changes(key: str, versions: list[_Version], blobs: dict[str, bytes], words: Words, today: Project | None = None,
              working: str | None = None) -> Iterator[Change]:
     """Changes between successive valid versions of one project file, 비공개 content redacted.
 
@@ -271,211 +268,19 @@ def _changes(key: str, versions: list[_Version], blobs: dict[str, bytes], words:
 
 
 @dataclass
-class _Words:
-    """How to name things of one plan: its money unit, units and strategy nodes."""
-
-    money_unit: str = "천원"
-    units: dict[str, str] = field(default_factory=dict)
-    nodes: dict[str, str] = field(default_factory=dict)
-
-
-@dataclass
 class _Context:
     """Words for every plan of the portal."""
 
-    plans: dict[str, _Words]
+    plans: dict[str, Words]
 
     @classmethod
     def of(cls, portal: Portal) -> _Context:
         """Collect money units and names from the validated portal."""
-        return cls({b.key: _Words(b.plan.money_unit, {u.id: u.name for u in b.plan.units}, {n.id: n.title for n, _, _ in b.nodes()})
+        return cls({b.key: Words(b.plan.money_unit, {u.id: u.name for u in b.plan.units}, {n.id: n.title for n, _, _ in b.nodes()})
                     for b in portal.plans})
 
-    def for_plan(self, key: str) -> _Words:
+    def for_plan(self, key: str) -> Words:
         """Words of the plan a project key belongs to (defaults for a removed plan)."""
-        return self.plans.get(key.rsplit("/", 1)[0], _Words())
+        return self.plans.get(key.rsplit("/", 1)[0], Words())
 
 
-# Field labels for generic "… 수정" messages; fields not listed here are not reported.
-FIELD_LABELS: dict[str, str] = {
-    "number": "번호", "group": "사업 구분", "continues": "다른 해 사업 연결", "title_variants": "다른 표기",
-    "contacts": "담당자 연락처", "goals": "사업목표", "background": "추진배경", "necessity": "필요성",
-    "overview": "사업개요", "results": "주요성과", "improvements": "개선사항", "actions": "실행방안",
-    "evaluation": "평가방법", "evaluation_heading": "평가방법 제목", "investment": "투자계획", "issues": "쟁점 및 대책",
-    "effects": "기대효과", "sections": "그 밖의 내용", "irregularities": "원문 불규칙 기록",
-}
-
-
-def describe(old: Project, new: Project, words: _Words) -> list[str]:
-    """Plain-Korean list of what changed from `old` to `new` (empty if nothing meaningful)."""
-    messages = _renamed(old, new, words) + _budget(old, new, words) + _period(old, new)
-    messages += _kpis(old, new) + _schedule(old, new) + _steps(old, new)
-    handled = {"overview"} if _overview_only_budget_or_period(old, new) else set()
-    messages += _generic(old, new, handled)
-    return messages
-
-
-def _renamed(old: Project, new: Project, words: _Words) -> list[str]:
-    """Title, unit and strategy changes."""
-    out = []
-    if old.title != new.title:
-        out.append(f"제목 변경: {old.title} → {new.title}")
-    if old.unit != new.unit:
-        out.append(f"담당 부서 변경: {words.units.get(old.unit or '', old.unit or '없음')} → {words.units.get(new.unit or '', new.unit or '없음')}")
-    if old.strategy != new.strategy:
-        out.append(f"연결 전략 변경: {words.nodes.get(old.strategy or '', old.strategy or '없음')} → {words.nodes.get(new.strategy or '', new.strategy or '없음')}")
-    return out
-
-
-def _budget_text(project: Project, unit: str) -> str:
-    """`12,000천원`, `비예산` or `밝히지 않음`."""
-    total = project_total(project)
-    if total is not None:
-        return f"{format_in_unit(total, unit)}{unit}"
-    return "비예산" if is_non_budget(project) else "밝히지 않음"
-
-
-def _budget(old: Project, new: Project, words: _Words) -> list[str]:
-    """`예산 12,000천원 → 10,000천원`, or that the budget lines changed with the same total."""
-    before, after = _budget_text(old, words.money_unit), _budget_text(new, words.money_unit)
-    if before != after:
-        return [f"예산 {before} → {after}"]
-    if _dump(old.budget) != _dump(new.budget):
-        return ["예산 내역 수정 (합계 같음)"]
-    return []
-
-
-def _period(old: Project, new: Project) -> list[str]:
-    """`사업기간 변경: A → B`."""
-    before, after = project_period(old), project_period(new)
-    return [] if before == after else [f"사업기간 변경: {before or '없음'} → {after or '없음'}"]
-
-
-def _kpi_values(project: Project) -> dict[str, dict[tuple[int, str], str]]:
-    """Map each indicator to its values by (year, kind)."""
-    return {k.indicator: {(t.year, t.kind): t.value for t in k.targets} for k in project.kpis}
-
-
-def _kpis(old: Project, new: Project) -> list[str]:
-    """`목표치 80 → 85 (지표, 2024년)`, indicators added and removed."""
-    before, after = _kpi_values(old), _kpi_values(new)
-    out = [f"성과지표 추가: {name}" for name in after if name not in before]
-    out += [f"성과지표 삭제: {name}" for name in before if name not in after]
-    for name in (n for n in after if n in before):
-        for (year, kind), value in sorted(after[name].items()):
-            word = "목표치" if kind == "target" else "실적"
-            previous = before[name].get((year, kind))
-            if previous is None:
-                out.append(f"{word} 추가: {value} ({name}, {year}년)")
-            elif previous != value:
-                out.append(f"{word} {previous} → {value} ({name}, {year}년)")
-        out += [f"{'목표치' if k == 'target' else '실적'} 삭제: {v} ({name}, {y}년)" for (y, k), v in sorted(before[name].items()) if (y, k) not in after[name]]
-    return out
-
-
-def _periods(marks: set[int], unit: str) -> str:
-    """`3·4월` or `2분기`."""
-    return "·".join(str(m) for m in sorted(marks)) + ("월" if unit == "month" else "분기")
-
-
-def _schedule(old: Project, new: Project) -> list[str]:
-    """`추진계획 3월 추가 (활동)`, activities added and removed."""
-    before = {r.label: set(r.marks) for r in (old.schedule.rows if old.schedule else [])}
-    after = {r.label: set(r.marks) for r in (new.schedule.rows if new.schedule else [])}
-    unit = new.schedule.unit if new.schedule else "month"
-    out = [f"추진계획 추가: {label}" for label in after if label not in before]
-    out += [f"추진계획 삭제: {label}" for label in before if label not in after]
-    for label in (x for x in after if x in before):
-        if after[label] - before[label]:
-            out.append(f"추진계획 {_periods(after[label] - before[label], unit)} 추가 ({label})")
-        if before[label] - after[label]:
-            out.append(f"추진계획 {_periods(before[label] - after[label], unit)} 제외 ({label})")
-    return out
-
-
-def _steps(old: Project, new: Project) -> list[str]:
-    """Dated steps added or removed (향후계획·추진계획 lists)."""
-    def items(p: Project) -> list[tuple[str, str, str]]:
-        return [(s.heading or "향후계획", x.when, x.text) for s in p.steps for x in s.steps]
-
-    before, after = items(old), items(new)
-    out = [f"{h} 추가: {w} {t}".rstrip() for h, w, t in after if (h, w, t) not in before]
-    return out + [f"{h} 삭제: {w} {t}".rstrip() for h, w, t in before if (h, w, t) not in after]
-
-
-def _overview_only_budget_or_period(old: Project, new: Project) -> bool:
-    """True when the overview differs only in its budget or period lines (already reported)."""
-    def rest(p: Project) -> Any:
-        items = p.overview.items if p.overview else []
-        return [i.model_dump() for i in items if i.kind not in ("budget", "period")], _dump(p.overview.body if p.overview else None)
-
-    return rest(old) == rest(new)
-
-
-def _dump(value: Any) -> Any:
-    """A comparable plain form of a model value."""
-    if isinstance(value, list):
-        return [_dump(v) for v in value]
-    return value.model_dump(mode="json") if hasattr(value, "model_dump") else value
-
-
-def _generic(old: Project, new: Project, handled: set[str]) -> list[str]:
-    """`사업목표 수정` / `… 추가` / `… 삭제` for the other fields."""
-    out = []
-    for name, label in FIELD_LABELS.items():
-        if name in handled:
-            continue
-        before, after = _dump(getattr(old, name)), _dump(getattr(new, name))
-        if before == after:
-            continue
-        if not before:
-            out.append(f"{label} 추가")
-        elif not after:
-            out.append(f"{label} 삭제")
-        else:
-            out.append(f"{label} 수정{_line_counts(before, after)}")
-    return out
-
-
-def _lines(value: Any) -> list[str]:
-    """Every non-empty text line inside a dumped value (bullet bodies, table cells, …), in order."""
-    if isinstance(value, dict):
-        return [line for v in value.values() for line in _lines(v)]
-    if isinstance(value, list):
-        return [line for v in value for line in _lines(v)]
-    return [ln.strip() for ln in str(value).splitlines() if ln.strip()] if isinstance(value, str) else []
-
-
-def _line_counts(before: Any, after: Any) -> str:
-    """` (1줄 바뀜·2줄 추가)` for text blocks, '' when only non-text parts changed."""
-    changed = added = removed = 0
-    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(a=_lines(before), b=_lines(after), autojunk=False).get_opcodes():
-        if tag != "equal":
-            both = min(i2 - i1, j2 - j1)
-            changed, removed, added = changed + both, removed + i2 - i1 - both, added + j2 - j1 - both
-    parts = [f"{changed}줄 바뀜"] * bool(changed) + [f"{added}줄 추가"] * bool(added) + [f"{removed}줄 삭제"] * bool(removed)
-    return f" ({'·'.join(parts)})" if parts else ""
-
-
-def _feed_entry(change: Change, base: str, live: set[str]) -> str:
-    """One Atom `<entry>`; hrefs are absolute when the site URL is known, else relative to feed.xml."""
-    page = f"{change.plan_key}/projects/{change.project_id}/" if change.key in live else "changes/"
-    ident = f"{base}{page}#{change.commit[:12]}" if base else f"urn:site-builder:{change.key}:{change.commit}"
-    summary = "; ".join(change.messages)
-    return (f"  <entry>\n    <title>{escape(change.title)} ({change.plan_key.rsplit('/', 1)[1]}년): {escape(change.messages[0])}"
-            f"{escape(f' 외 {len(change.messages) - 1}건') if len(change.messages) > 1 else ''}</title>\n"
-            f"    <id>{escape(ident)}</id>\n    <updated>{change.when.isoformat()}</updated>\n"
-            f"    <link href=\"{escape(base + page)}\"/>\n    <summary type=\"text\">{escape(summary)}</summary>\n  </entry>\n")
-
-
-def atom_feed(history: History, site_title: str, site_url: str | None, live: set[str], limit: int = 50) -> str:
-    """The Atom feed of recent changes (feed.xml at the docs root); dates come from commits only."""
-    base = (site_url.rstrip("/") + "/") if site_url else ""
-    changes = history.recent(limit)
-    updated = changes[0].when.isoformat() if changes else FEED_EPOCH
-    head = (f'<?xml version="1.0" encoding="utf-8"?>\n<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="ko">\n'
-            f"  <title>{escape(site_title)} 최근 변경</title>\n"
-            f"  <id>{escape(base + 'changes/') if base else 'urn:site-builder:changes'}</id>\n"
-            f"  <updated>{updated}</updated>\n  <link rel=\"alternate\" href=\"{escape(base)}changes/\"/>\n"
-            f"  <link rel=\"self\" href=\"{escape(base)}feed.xml\"/>\n  <author><name>{escape(site_title)}</name></author>\n")
-    return head + "".join(_feed_entry(c, base, live) for c in changes) + "</feed>\n"

@@ -40,11 +40,6 @@ class Money:
     non_budget: bool = False
     note: str = ""
 
-    @property
-    def is_known(self) -> bool:
-        """True when the amount is a number (not 비예산 or blank)."""
-        return self.won is not None
-
 
 def _to_decimal(text: str) -> Decimal:
     """Turn `1,611.2` into an exact Decimal."""

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import functools
 from collections import OrderedDict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_EVEN, Decimal
 from functools import cached_property
@@ -102,6 +102,10 @@ class Portal:
 
     site: SiteConfig
     plans: list[PlanBundle]
+
+    def only(self, orgs: Collection[str]) -> Portal:
+        """The portal with just these organisations' plans (a shard's own)."""
+        return Portal(self.site, [b for b in self.plans if b.org.id in orgs])
 
 
 def project_period(project: Project) -> str | None:

@@ -6,6 +6,8 @@ import csv
 import datetime
 import io
 import json
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import pydantic_core
@@ -14,6 +16,7 @@ from pydantic_core import PydanticSerializationError
 
 from ..model.columns import COLUMNS, NUMERIC
 from ..model.portal import PlanBundle, Portal, bundle_node, is_non_budget, project_period, project_total, stated_budget
+from ..plan.pages import project_url
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 FIXED_TIME = datetime.datetime(2024, 1, 1)  # workbook properties and zip entries: same data → same bytes
@@ -37,7 +40,7 @@ def project_rows(bundle: PlanBundle) -> list[dict[str, Any]]:
             "project_id": p.id, "number": p.number or "", "title": p.title, "unit": units.get(p.unit or "", ""),
             "strategy_id": p.strategy or "", "strategy": node.title if node else "", "period": project_period(p) or "",
             "budget_won": project_total(p) or 0, "stated_budget_won": stated_budget(p) if stated_budget(p) is not None else "",
-            "non_budget": "예" if is_non_budget(p) else "", "url": f"{bundle.key}/projects/{p.id}/",
+            "non_budget": "예" if is_non_budget(p) else "", "url": project_url(bundle.key, p.id),
         })
     return rows
 
@@ -130,21 +133,65 @@ def dictionary_csv() -> bytes:
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
+def to_excel_csv(rows: list[dict[str, Any]]) -> bytes:
+    """CSV bytes with a BOM, so Excel reads the Korean text as UTF-8."""
+    return to_csv(rows, bom=True)
+
+
+@dataclass(frozen=True)
+class RowFormat:
+    """One download format of the project rows: the one place its file names, link texts and writer are declared."""
+
+    ending: str  # after `downloads/<org>-<year>-projects` (a plan's rows) or `downloads/all-projects` (every plan's)
+    label: str  # link text in lists and tables
+    plan_label: str  # link text on a plan's page
+    heading: str  # column heading of the per-plan table on the downloads page
+    about: str  # what the downloads page says about the format
+    download: bool  # the link downloads the file (a JSON file opens in the browser)
+    write: Callable[[list[dict[str, Any]]], bytes]
+
+
+# Templates (downloads page, all-projects page, each plan page) list their links from this registry; a new format is one entry.
+ROW_FORMATS: tuple[RowFormat, ...] = (
+    RowFormat(".csv", "CSV", "사업 목록 CSV (UTF-8)", "CSV", "**CSV (UTF-8)**: 프로그램에서 읽기 좋은 기본 형식입니다.", True, to_csv),
+    RowFormat("-excel.csv", "엑셀용 CSV", "엑셀용 CSV (BOM)", "엑셀용 CSV", "**엑셀용 CSV**: 앞에 BOM을 붙여 엑셀에서 한글이 깨지지 않습니다.", True, to_excel_csv),
+    RowFormat(".xlsx", "XLSX", "XLSX", "XLSX", "**XLSX**: 엑셀 통합문서입니다. 번호·식별자는 글자 칸이라 `001`이 `1`로 바뀌지 않습니다. 두 번째 시트에 열 설명이 있습니다.",
+              True, to_xlsx),
+    RowFormat(".json", "JSON", "JSON", "사업 목록 JSON", "**JSON**: 사업 목록(열은 CSV와 같음). 계획 전체 JSON은 원문 구조(전략 체계, 예산 내역 등)를 모두 담습니다.",
+              False, rows_json),
+)
+PORTAL_ROWS = "downloads/all-projects"  # + a format's ending: every plan's rows
+ROWS_JSON = "-projects.json"  # a plan's rows as JSON (assemble reads them from the shards)
+
+
+def plan_base(key: str) -> str:
+    """`downloads/<org>-<year>`: where a plan's downloads start (`<org>/<year>` is the plan's key)."""
+    return "downloads/" + key.replace("/", "-")
+
+
+def portal_downloads(rows: list[dict[str, Any]]) -> dict[str, str | bytes]:
+    """The portal-wide downloads of these rows (every plan's): the data dictionary and every row format."""
+    return _dictionary() | _portal_rows(rows)
+
+
+def _dictionary() -> dict[str, str | bytes]:
+    """The data dictionary files."""
+    return {"downloads/columns.csv": dictionary_csv(), "downloads/columns.json": dictionary_json()}
+
+
+def _portal_rows(rows: list[dict[str, Any]]) -> dict[str, str | bytes]:
+    """Every plan's rows in every row format."""
+    return {f"{PORTAL_ROWS}{f.ending}": f.write(rows) for f in ROW_FORMATS}
+
+
 def download_files(portal: Portal) -> dict[str, str | bytes]:
     """Every download file, keyed by its path in the docs tree."""
-    files: dict[str, str | bytes] = {"downloads/columns.csv": dictionary_csv(), "downloads/columns.json": dictionary_json()}
+    files = _dictionary()
     all_rows: list[dict[str, Any]] = []
     for bundle in portal.plans:
         rows = project_rows(bundle)
         all_rows += rows
-        base = f"downloads/{bundle.org.id}-{bundle.plan.year}"
-        files[f"{base}-projects.csv"] = to_csv(rows)
-        files[f"{base}-projects-excel.csv"] = to_csv(rows, bom=True)
-        files[f"{base}-projects.xlsx"] = to_xlsx(rows)
-        files[f"{base}-projects.json"] = rows_json(rows)
+        base = plan_base(bundle.key)
+        files.update({f"{base}-projects{f.ending}": f.write(rows) for f in ROW_FORMATS})
         files[f"{base}.json"] = plan_json(bundle)
-    files["downloads/all-projects.csv"] = to_csv(all_rows)
-    files["downloads/all-projects-excel.csv"] = to_csv(all_rows, bom=True)
-    files["downloads/all-projects.xlsx"] = to_xlsx(all_rows)
-    files["downloads/all-projects.json"] = rows_json(all_rows)
-    return files
+    return files | _portal_rows(all_rows)

@@ -27,6 +27,7 @@ from typing import Any
 from ..model import Project, StrategyNode
 from ..model.money import format_in_unit
 from ..model.portal import PlanBundle, Portal, is_non_budget, project_total
+from ..plan.pages import project_url
 
 INDEX_DIR = "search/data"
 CHUNK = 8  # documents per detail chunk (~1.5 KB), for results whose rows did not come with the shards
@@ -44,7 +45,7 @@ ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_"
 TITLE, META, BODY = 2, 1, 0
 _WORD = re.compile(r"[\uac00-\ud7a3\u4e00-\u9fff]+|[a-z0-9]+(?:\.[0-9]+)?")
 _THOUSANDS = re.compile(r"(?<=\d),(?=\d{3})")
-_HANGUL = re.compile(r"[\uac00-\ud7a3\u4e00-\u9fff]")
+HANGUL = re.compile(r"[\uac00-\ud7a3\u4e00-\u9fff]")
 # A key's score by class (`Searcher._word_scores`), for a key that does not start the query word and for one that does.
 _SCORES = {start: [1 + 4 * (c >> 1) * (c >> 1) + (c & 1 if start else 0) for c in range(8)] for start in (False, True)}
 # Keys of the data that are identifiers, enums or personal data, never searchable text.
@@ -64,7 +65,7 @@ def tokens(text: str) -> list[str]:
 
 def word_keys(word: str) -> Iterator[tuple[str, bool]]:
     """Index keys of one word with a flag for the word's first key: bigrams for Hangul, the word itself otherwise."""
-    if not _HANGUL.match(word) or len(word) == 1:
+    if not HANGUL.match(word) or len(word) == 1:
         yield word, True
         return
     for i in range(len(word) - 1):
@@ -175,7 +176,7 @@ def _project_doc(bundle: PlanBundle, p: int, project: Project, units: dict[str, 
     unit = next((u.name for u in bundle.plan.units if u.id == project.unit), "")
     node = nodes.get(project.strategy or "")
     budget = _budget_text(project, bundle.plan.money_unit)
-    return Doc("project", project.title, f"{bundle.key}/projects/{project.id}/", p, unit=unit, node=node.title if node else "",
+    return Doc("project", project.title, project_url(bundle.key, project.id), p, unit=unit, node=node.title if node else "",
                budget=budget, number=project.number or "", facet=(units.get(project.unit or "", -1), node_idx.get(project.strategy or "", -1)),
                text={TITLE: [project.title, project.number or ""], META: [unit, node.title if node else "", budget],
                      BODY: list(strings(_dump(project, {"title"})))})
@@ -224,7 +225,7 @@ def postings(docs: list[Doc]) -> dict[str, dict[int, int]]:
             else:
                 row[n] = cls
     for word in keys_of:  # never a key itself: keys are syllable pairs, single syllables or Latin words
-        if len(word) > 2 and _HANGUL.match(word):
+        if len(word) > 2 and HANGUL.match(word):
             index[word] = {}
     return index
 
@@ -252,7 +253,7 @@ def best_docs(row: dict[int, int], k: int = TOP) -> list[int]:
 def _shards(index: dict[str, dict[int, int]], rows: list[bytes]) -> list[bytes]:
     """Shard files: postings grouped into a power-of-two number of shards near SHARD_TARGET bytes, each with the rows of its keys' best documents."""
     encoded = {key: encode([n * 8 + c for n, c in sorted(row.items())]) for key, row in index.items()}
-    best = {key: best_docs(row, len(row) if len(row) <= RARE and _HANGUL.match(key) else TOP) for key, row in index.items() if row}
+    best = {key: best_docs(row, len(row) if len(row) <= RARE and HANGUL.match(key) else TOP) for key, row in index.items() if row}
     size = sum(len(k.encode()) + len(v) + 6 + sum(len(rows[d]) + 8 for d in best.get(k, ())) for k, v in encoded.items())
     count = 1
     while size / count > SHARD_TARGET:
@@ -268,7 +269,7 @@ def _shards(index: dict[str, dict[int, int]], rows: list[bytes]) -> list[bytes]:
 
 def _prefix_hits(index: dict[str, dict[int, int]], count: int) -> dict[str, dict[int, int]]:
     """{document → class} of each Latin key's query, which matches every key of its shard that begins with it (`31` → 31600)."""
-    latin = sorted(key for key, row in index.items() if row and not _HANGUL.match(key))
+    latin = sorted(key for key, row in index.items() if row and not HANGUL.match(key))
     hits = {}
     for i, key in enumerate(latin):
         shard, row = shard_of(key, count), dict(index[key])
@@ -394,62 +395,3 @@ def index_files(portal: Portal, base: str = INDEX_DIR) -> dict[str, bytes]:
     return layout(postings(docs), [d.row() for d in docs], plans, facets, CHUNK, base)
 
 
-class Searcher:
-    """The query algorithm of search.js in Python, over index files in memory; counts the bytes a browser would fetch."""
-
-    def __init__(self, files: dict[str, bytes], base: str = INDEX_DIR) -> None:
-        """Read the index from its files."""
-        self.files, self.base = files, base
-        self.meta = json.loads(self.fetch("meta.json"))
-        self.fetched: set[str] = set()
-        self.rows: dict[int, list[Any]] = {}  # result rows that came with the shards
-
-    def fetch(self, rel: str) -> bytes:
-        """One index file (remembered, like the browser's cache)."""
-        if hasattr(self, "fetched"):
-            self.fetched.add(rel)
-        return self.files[f"{self.base}/{rel}"]
-
-    def transferred(self) -> int:
-        """Bytes fetched so far, meta.json included."""
-        return len(self.files[f"{self.base}/meta.json"]) + sum(len(self.files[f"{self.base}/{r}"]) for r in self.fetched if r != "meta.json")
-
-    def _key_hits(self, key: str, prefix: bool) -> dict[int, int]:
-        """{document → class} for a key (every key with this prefix when `prefix`)."""
-        shard = json.loads(self.fetch(f"s/{shard_of(key, self.meta['shards'])}.json"))
-        self.rows.update((int(d), row) for d, row in shard["r"].items())
-        hits: dict[int, int] = {}
-        for term, value in shard["k"].items():
-            if term == key or (prefix and term.startswith(key)):
-                for v in decode(value):
-                    hits[v >> 3] = max(hits.get(v >> 3, -1), v & 7)
-        return hits
-
-    def _word_scores(self, word: str) -> dict[int, int]:
-        """Documents matching every key of one query word, with a score."""
-        scores: dict[int, int] | None = None
-        hangul = bool(_HANGUL.match(word)) and len(word) > 1
-        for key, start in word_keys(word):
-            hits = self._key_hits(key, prefix=not hangul)
-            now = {d: (1 + 4 * (c >> 1) * (c >> 1) + (c & 1 if start else 0)) for d, c in hits.items()}
-            scores = now if scores is None else {d: s + now[d] for d, s in scores.items() if d in now}
-        return scores or {}
-
-    def ranked(self, query: str) -> list[int]:
-        """Documents having every key of the query, best first, ties in document order."""
-        total: dict[int, int] | None = None
-        for word in tokens(query):
-            scores = self._word_scores(word)
-            total = scores if total is None else {d: s + scores[d] for d, s in total.items() if d in scores}
-        return [d for d, _ in sorted((total or {}).items(), key=lambda kv: (-kv[1], kv[0]))]
-
-    def row(self, d: int) -> list[Any]:
-        """The result row of a document: from the shards already fetched, else from its detail chunk."""
-        if d not in self.rows:
-            chunk = self.meta["chunk"]
-            self.rows[d] = json.loads(self.fetch(f"d/{d // chunk}.json"))[d % chunk]
-        return self.rows[d]
-
-    def search(self, query: str, limit: int = 20) -> list[list[Any]]:
-        """Ranked result rows (kind, title, url, unit, budget, node, number) for a query."""
-        return [self.row(d) for d in self.ranked(query)[:limit]]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -10,7 +9,7 @@ from pathlib import Path
 from ..engine import seam
 from ..engine.config import config_text
 from ..write.tree import write_tree
-from .run import Paths, check, generate
+from .run import Options, Paths, prepare
 
 POLL_SECONDS = 0.1  # save → page ≈ poll + regenerate (~1 s on the seeds) + MkDocs --dirty (its own 0.5 s poll)
 
@@ -22,13 +21,14 @@ def _snapshot(dirs: list[Path]) -> tuple[tuple[str, float], ...]:
 
 def regenerate(paths: Paths) -> bool:
     """Validate and rewrite the docs tree; on errors print them and keep the last good pages."""
-    checked = check(paths.data_dir)
+    prepared = prepare(paths, Options())  # the pipeline `build` runs, git history included
+    checked = prepared.checked
     for problem in checked.problems:
         print(problem.format(), file=sys.stderr)
-    if checked.portal is None:
+    if checked.portal is None or prepared.files is None:
         print(f"오류 {len(checked.problems)}건: 미리 보기는 마지막으로 성공한 내용을 보여 줍니다.", file=sys.stderr)
         return False
-    written = write_tree(generate(checked.portal), [paths.content_dir], paths.docs_dir)
+    written = write_tree(prepared.files, [paths.content_dir], paths.docs_dir)
     config = config_text(checked.portal, paths.root)
     if not paths.config.exists() or paths.config.read_text(encoding="utf-8") != config:  # an unchanged config is not touched
         paths.config.write_text(config, encoding="utf-8")
@@ -40,7 +40,7 @@ def serve(paths: Paths, address: str) -> int:
     """Serve with live reload until interrupted."""
     if not regenerate(paths) and not paths.docs_dir.exists():
         return 1
-    process = subprocess.Popen(seam.serve_command(paths.config, address), env=seam.tool_env())
+    process = seam.serve(paths.config, address)
     print(f"미리 보기: http://{address}/  (끝내려면 Ctrl+C)", file=sys.stderr)
     watched = [paths.data_dir, paths.content_dir]
     last = _snapshot(watched)

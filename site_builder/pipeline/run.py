@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import gc
-import shutil
-import tempfile
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,16 +16,17 @@ from ..check.validation import validate
 from ..engine import seam
 from ..engine.config import config_text
 from ..git import lastmod
-from ..git.history import History, atom_feed, load_history
+from ..git.history import History, load_history
 from ..load.source import PARALLEL_MIN_FILES, load_data
 from ..model.portal import Portal
 from ..outputs.downloads import download_files
+from ..outputs.feed import atom_feed
 from ..outputs.search import index_files
 from ..outputs.vendor import vendor_files
 from ..plan.extrapages import citizen_pages
 from ..plan.pages import Page, portal_pages
 from ..publish.redaction import redact_portal
-from ..render.markdown import rendering
+from ..render.markdown import SideJob, rendering
 from ..write.tree import build_lock, recover_dir, remove_stale, replace_dir, write_tree
 
 
@@ -110,31 +109,80 @@ def _check(data_dir: Path, strict: bool, orgs: Collection[str] | None = None) ->
         problems = sorted(set(problems + invalid + personal()))  # nothing personal is published
     if portal is None:
         return Checked(None, problems)
-    found = portal_findings(portal if orgs is None else Portal(portal.site, [b for b in portal.plans if b.org.id in orgs]))
+    found = portal_findings(portal if orgs is None else portal.only(orgs))
     if strict:
         expected = "plan.yaml `acknowledged`에 식별자 추가 또는 데이터 수정"
         problems += [Problem(f.file, f.line, 1, f.id, f"확인되지 않은 점검 결과: {f.message}", expected, f.id) for f in found if not f.acknowledged]
     return Checked(portal if not problems else None, problems, found)
 
 
-def generate(portal: Portal, history: History | None = None, keep: Callable[[Page], bool] | None = None) -> dict[str, str | bytes]:
-    """Every generated file of the docs tree (pages, downloads, change feed), in memory; `keep`: only the pages it keeps (a shard)."""
+@dataclass(frozen=True)
+class Options:
+    """How one run of the pipeline goes: a whole site (`build`, `serve`), or a shard (`orgs`); `strict` turns findings into errors."""
+
+    strict: bool = False
+    orgs: frozenset[str] | None = None  # a shard: only these organisations' project files, history and pages
+
+    def keeps(self, page: Page) -> bool:
+        """Whether the run renders this page (a shard: only the pages under its organisations' folders)."""
+        return self.orgs is None or page.path.split("/")[0] in self.orgs
+
+
+@dataclass
+class Prepared:
+    """What one run made in memory: the check's outcome, the history read and every generated file (None on problems)."""
+
+    checked: Checked
+    files: dict[str, str | bytes] | None = None
+    history: History = field(default_factory=History)
+
+
+def prepare(paths: Paths, options: Options) -> Prepared:
+    """The one pipeline in memory: check (data, and for a whole site content/), read git history, then generate every file."""
+    # One pause over every in-memory stage: re-enabled between them, the collector's next pass would scan
+    # everything validation made as young objects (about 1 s at 10,000 projects).
+    with _paused_gc():
+        checked = check(paths.data_dir, options.strict, options.orgs)
+        if checked.portal is None:
+            return Prepared(checked)
+        if options.orgs is None:  # hand-written pages are published by the whole site (a shard's by `assemble`)
+            checked.problems += _content_problems(paths, checked.portal)
+            if checked.problems:
+                return Prepared(checked)
+        owned = None if options.orgs is None else options.orgs.__contains__
+        history = load_history(paths.data_dir, checked.portal, owned)  # empty without git or in a shallow clone
+        portal = checked.portal if options.orgs is None else checked.portal.only(options.orgs)
+        return Prepared(checked, generate(portal, history, options.keeps), history)
+
+
+def _content_problems(paths: Paths, portal: Portal) -> list[Problem]:
+    """Personal data in the hand-written pages (content/), with the site's acknowledged values and e-mail domains."""
+    site = portal.site
+    return content_problems(paths.content_dir, set(site.acknowledged_personal_data), {d.lower() for d in site.email_domains})
+
+
+def generate(portal: Portal, history: History | None = None, keep: Callable[[Page], bool] | None = None, published: bool = False,
+             side: Sequence[SideJob] = (index_files, download_files)) -> dict[str, str | bytes]:
+    """Every generated file of the docs tree (pages, `side` outputs, change feed), in memory.
+
+    `keep`: only the pages it keeps (a shard, an assembly); `published`: the portal is already redacted (an assembly).
+    """
     history = history or History()
     with _paused_gc():
-        portal = redact_portal(portal)  # from here on nothing marked 비공개 exists (pages, index, downloads, feed)
+        portal = portal if published else redact_portal(portal)  # from here on nothing marked 비공개 exists
         pages = portal_pages(portal, history) + citizen_pages(portal)
         pages = pages if keep is None else [p for p in pages if keep(p)]
         lastmod.stamp(pages, portal)  # dates from the data's git history; none without git
     gc.freeze()  # the data is kept as is from here: collections (and forked workers) leave it alone
     try:
-        return _generate(portal, pages, history)
+        return _generate(portal, pages, history, side)
     finally:
         gc.unfreeze()
 
 
-def _generate(portal: Portal, pages: list[Page], history: History) -> dict[str, str | bytes]:
-    """Render pages (in workers for big portals) while downloads, search index and feed are made."""
-    with rendering(portal, pages, side=(index_files, download_files)) as rendered:  # in worker processes for big portals
+def _generate(portal: Portal, pages: list[Page], history: History, side: Sequence[SideJob]) -> dict[str, str | bytes]:
+    """Render pages (in workers for big portals) while the side outputs (downloads, search index) and the feed are made."""
+    with rendering(portal, pages, side=side) as rendered:  # in worker processes for big portals
         others: dict[str, str | bytes] = dict(vendor_files())
         live = {f"{b.key}/{p.id}" for b in portal.plans for p in b.projects}
         others["feed.xml"] = atom_feed(history, portal.site.title, portal.site.site_url, live)
@@ -145,28 +193,13 @@ def _generate(portal: Portal, pages: list[Page], history: History) -> dict[str, 
 
 def build(paths: Paths, site_dir: Path, strict: bool = False) -> tuple[Checked, str]:
     """Validate, render and build the site; the old `site_dir` stays unless everything succeeds."""
-    # One pause over every in-memory stage: re-enabled between them, the collector's next pass would scan
-    # everything validation made as young objects (about 1 s at 10,000 projects).
-    with _paused_gc():
-        checked, files = _prepare(paths, strict)
-    if files is None:
+    prepared = prepare(paths, Options(strict))
+    checked = prepared.checked
+    if prepared.files is None:
         return checked, ""
     assert checked.portal is not None  # files exist only for a valid portal
     with build_lock(paths.build_dir, site_dir):  # a second build at the same time waits here
-        return checked, _publish(paths, site_dir, files, checked, checked.portal)
-
-
-def _prepare(paths: Paths, strict: bool) -> tuple[Checked, dict[str, str | bytes] | None]:
-    """Check the data and hand-written pages, then generate every file (None when there are problems)."""
-    checked = check(paths.data_dir, strict)
-    if checked.portal is None:
-        return checked, None
-    site = checked.portal.site
-    checked.problems += content_problems(paths.content_dir, set(site.acknowledged_personal_data), {d.lower() for d in site.email_domains})
-    if checked.problems:  # hand-written pages are published too
-        return checked, None
-    history = load_history(paths.data_dir, checked.portal)  # empty without git or in a shallow clone
-    return checked, generate(checked.portal, history)
+        return checked, _publish(paths, site_dir, prepared.files, checked, checked.portal)
 
 
 def _publish(paths: Paths, site_dir: Path, files: dict[str, str | bytes], checked: Checked, portal: Portal) -> str:
@@ -176,12 +209,15 @@ def _publish(paths: Paths, site_dir: Path, files: dict[str, str | bytes], checke
     prefix = f".{site_dir.name}-tmp-"  # per site name: never touches another site's build in the same folder
     remove_stale(site_dir.parent, prefix)
     write_tree(files, [paths.content_dir], paths.docs_dir)
-    paths.config.write_text(config_text(redact_portal(portal), paths.root), encoding="utf-8")
-    tmp = Path(tempfile.mkdtemp(prefix=prefix, dir=site_dir.parent)).resolve()
-    ok, output = seam.build_site(paths.config, tmp)
-    if not ok:
-        shutil.rmtree(tmp, ignore_errors=True)
-        checked.problems.append(Problem(str(paths.config), 1, 1, "", "사이트 생성(MkDocs)이 실패했습니다", "경고 없는 빌드", output[-2000:]))
-        return output
-    replace_dir(tmp, site_dir)
+    tmp, output = run_mkdocs(paths, config_text(redact_portal(portal), paths.root), checked, site_dir)
+    if tmp is not None:
+        replace_dir(tmp, site_dir)
     return output
+
+
+def run_mkdocs(paths: Paths, config: str, checked: Checked, site_dir: Path) -> tuple[Path | None, str]:
+    """MkDocs with this config into a fresh folder beside `site_dir`; None (and a problem in `checked`) when it fails."""
+    tmp, output = seam.build_beside(paths.config, config, site_dir)
+    if tmp is None:
+        checked.problems.append(Problem(str(paths.config), 1, 1, "", "사이트 생성(MkDocs)이 실패했습니다", "경고 없는 빌드", output[-2000:]))
+    return tmp, output

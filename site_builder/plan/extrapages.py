@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..model.columns import COLUMNS, NUMERIC
 from ..model.portal import Portal
-from .pages import Crumb, Page
+from .pages import Crumb, Page, registered
 
 
 def citizen_pages(portal: Portal) -> list[Page]:
@@ -12,9 +12,9 @@ def citizen_pages(portal: Portal) -> list[Page]:
     home = [Crumb("홈", "index.md")]
     bundles = sorted(portal.plans, key=lambda b: b.key)
     return [
-        Page("projects.md", "all_projects.md.j2", "전체 사업 표", home, {"bundles": bundles}),
-        Page("search.md", "search.md.j2", "검색", home, {"bundles": bundles}),
-        Page("downloads.md", "downloads.md.j2", "데이터 내려받기", home, {"bundles": bundles, "columns": _columns()}),
+        registered("projects.md", home, {"bundles": bundles}),
+        registered("search.md", home, {"bundles": bundles}),
+        registered("downloads.md", home, {"bundles": bundles, "columns": _columns()}),
     ]
 
 

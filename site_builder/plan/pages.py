@@ -10,6 +10,7 @@ from ..check.findings import plan_findings
 from ..git.history import History
 from ..model import Project, StrategyNode
 from ..model.portal import PlanBundle, Portal
+from .portal_pages import portal_page
 from .years import other_years
 
 
@@ -43,9 +44,19 @@ def plan_root(bundle: PlanBundle) -> str:
     return f"{bundle.org.id}/{bundle.plan.year}"
 
 
+def project_page(plan_key: str, project_id: str) -> str:
+    """Page path of a project of the plan `<org>/<year>`: the one place the project address scheme is spelled."""
+    return f"{plan_key}/projects/{project_id}.md"
+
+
+def project_url(plan_key: str, project_id: str) -> str:
+    """Address of a project's page relative to the site root (`<org>/<year>/projects/<id>/`)."""
+    return project_page(plan_key, project_id).removesuffix(".md") + "/"
+
+
 def project_path(bundle: PlanBundle, project_id: str) -> str:
     """Page path of a project."""
-    return f"{plan_root(bundle)}/projects/{project_id}.md"
+    return project_page(plan_root(bundle), project_id)
 
 
 def node_path(bundle: PlanBundle, node_id: str) -> str:
@@ -119,20 +130,26 @@ def _add_years_and_history(pages: list[Page], portal: Portal, history: History) 
             page.context.update(other_years=related.get(key, []), project_changes=history.of(key))
 
 
+def registered(path: str, crumbs: list[Crumb], context: dict[str, Any], title: str | None = None) -> Page:
+    """A portal-wide page as `portal_pages.PORTAL_PAGES` declares it (template, title unless given)."""
+    kind = portal_page(path)
+    assert kind.template is not None, path  # hand-written pages are not rendered
+    return Page(path, kind.template, title or kind.title, crumbs, context)
+
+
 def portal_pages(portal: Portal, history: History | None = None) -> list[Page]:
     """Every generated page of the portal, in a stable order (history: from git, may be empty)."""
     home = [Crumb("홈", "index.md")]
-    pages = [Page("index.md", "home.md.j2", portal.site.title, [], {"portal": portal})]
+    pages = [registered("index.md", [], {"portal": portal}, title=portal.site.title)]
     for org_id in sorted({b.org.id for b in portal.plans}):
         bundles = sorted((b for b in portal.plans if b.org.id == org_id), key=lambda b: -b.plan.year)
         pages.append(Page(f"{org_id}/index.md", "org.md.j2", bundles[0].org.name, home, {"org": bundles[0].org, "bundles": bundles}))
     for bundle in portal.plans:
         pages += plan_pages(bundle)
-    pages.append(Page("reference/data-format.md", "reference.md.j2", "데이터 형식 안내", home, {}))
+    pages.append(registered("reference/data-format.md", home, {}))
     history = history or History()
     _add_years_and_history(pages, portal, history)
     live = {f"{b.key}/{p.id}" for b in portal.plans for p in b.projects}
     plan_names = {b.key: f"{b.org.name} {b.plan.year}년" for b in portal.plans}
-    pages.append(Page("changes.md", "changes.md.j2", "최근 변경", home,
-                      {"history": history, "recent": history.recent(), "live": live, "plan_names": plan_names}))
+    pages.append(registered("changes.md", home, {"history": history, "recent": history.recent(), "live": live, "plan_names": plan_names}))
     return pages

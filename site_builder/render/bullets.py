@@ -60,7 +60,3 @@ def parse_bullets(text: str | None) -> list[Item]:
         stack.append((key, item))
     return roots
 
-
-def plain_lines(text: str | None) -> list[str]:
-    """Non-empty lines of a bullet text, markers kept (for search and downloads)."""
-    return [ln.strip() for ln in (text or "").splitlines() if ln.strip()]

@@ -58,7 +58,7 @@ def kpi_cells(kpi: Kpi, columns: list[tuple[int, KpiTarget]]) -> list[KpiTarget 
     return [own.get(year) for year, _ in columns]
 
 
-def _chart_counter() -> Any:
+def chart_maker() -> Any:
     """A chart maker that numbers its charts so ids stay unique on a page."""
     count = {"n": 0}
 
@@ -77,7 +77,7 @@ def template_helpers() -> dict[str, Any]:
         "sum_total": sum_total, "plan_total": plan_total, "node_projects": node_projects,
         "by_unit_rows": lambda b: [(name, won) for name, won, _ in by_unit(b)],
         "by_node_rows": lambda b, d: [(n.title, won) for n, won, _ in by_node(b, d)],
-        "by_funding": by_funding, "by_category": by_category, "chart": _chart_counter(),
+        "by_funding": by_funding, "by_category": by_category,
         "finding_kind": lambda k: KIND_NAMES.get(k, k), "reference_markdown": reference_markdown,
         "kpi_columns": kpi_columns, "kpi_cells": kpi_cells,
     }

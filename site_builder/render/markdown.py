@@ -16,12 +16,15 @@ import yaml
 from ..base.workers import can_fork, configured_jobs, forked, inherited
 from ..model import Project
 from ..model import portal as domain
-from ..model.money import format_in_unit, parse_money
+from ..model.money import format_in_unit
 from ..model.portal import PlanBundle, Portal, bundle_node, is_non_budget, project_period, project_total
-from ..plan.pages import Page, node_path, project_path, unit_path
+from ..outputs.downloads import PORTAL_ROWS, ROW_FORMATS
+from ..plan.pages import Page, node_path, project_page, project_path, unit_path
 from ..publish import redaction as redaction_mod
 from . import helpers, tables
 from .bullets import Item, parse_bullets
+from .helpers import chart_maker
+from .tables import RegionLabels
 
 _DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # libyaml when present: same text, a tenth of the time
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|])")
@@ -43,14 +46,6 @@ def escape_md(value: Any) -> str:
 def money(won: int | None, unit: str) -> str:
     """`31,600` style number in the display unit ('-' when unknown)."""
     return format_in_unit(won, unit)
-
-
-def _money_text(text: str) -> int | None:
-    """Amount of a money text in 원, or None."""
-    try:
-        return parse_money(text).won
-    except ValueError:
-        return None
 
 
 def bullet_html(text: str | None) -> str:
@@ -173,12 +168,12 @@ def make_environment() -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters.update(h=escape_html, md=escape_md, h_strong=tables.escape_with_strong)
+    env.filters.update(h=escape_html, md=escape_md)
     env.tests["budgeted"] = lambda p: bool(project_total(p))
     env.globals.update(
-        money=money, money_text=_money_text, parse_bullets=parse_bullets, bullet_html=bullet_html, withheld_section=withheld_section,
-        project_rows_html=project_rows_html, domain=domain, redaction=redaction_mod,
-        node_path=node_path, project_path=project_path, unit_path=unit_path, page_href=page_href,
+        money=money, bullet_html=bullet_html, withheld_section=withheld_section,
+        project_rows_html=project_rows_html, domain=domain, row_formats=ROW_FORMATS, portal_rows=PORTAL_ROWS, redaction=redaction_mod,
+        node_path=node_path, project_path=project_path, project_page=project_page, unit_path=unit_path, page_href=page_href,
         **helpers.template_helpers(), **tables.template_helpers(),
     )
     return env
@@ -187,9 +182,9 @@ def make_environment() -> jinja2.Environment:
 def render_page(env: jinja2.Environment, page: Page, portal: Portal) -> str:
     """Render one page to Markdown with front matter."""
     template = env.get_template(page.template)
-    tables.reset_labels(env.globals)  # table region names are unique per page
-    env.globals["chart"] = helpers.template_helpers()["chart"]  # chart ids count per page: a page never depends on others
-    context = {"portal": portal, **page.context}
+    # Per page, in the page's context (the macros are imported with it): table region names are unique per page, chart
+    # ids count per page, so a page never depends on the pages rendered before it.
+    context = {"portal": portal, "region_label": RegionLabels(), "chart": chart_maker(), **page.context}
     body = template.render(page=page, site=portal.site, link=page.link, **context)
     body = re.sub(r"\n{3,}", "\n\n", body).strip() + "\n"
     return _front_matter(page, portal.site) + body

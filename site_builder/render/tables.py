@@ -108,19 +108,8 @@ class RegionLabels:
         self.seen[label] = self.seen.get(label, 0) + 1
         return label if self.seen[label] == 1 else f"{label} ({self.seen[label]})"
 
-    def reset(self) -> None:
-        """Forget the names (called before each page is rendered)."""
-        self.seen.clear()
-
 
 def template_helpers() -> dict[str, Any]:
     """What the table macros call."""
-    return {"region_label": RegionLabels(), "row_data": row_data, "natural_key": natural_key, "unit_factor": unit_factor, "with_bundle": with_bundle,
+    return {"unit_factor": unit_factor, "with_bundle": with_bundle,
             "table_facets": table_facets, "all_rows": all_rows}
-
-
-def reset_labels(globals_: Any) -> None:
-    """Start a new page for the region-label counter in a Jinja environment's globals."""
-    labels = globals_.get("region_label")
-    if isinstance(labels, RegionLabels):
-        labels.reset()

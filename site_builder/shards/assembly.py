@@ -1,25 +1,7 @@
-"""Sharded builds: each shard builds the pages of some organisations; `assemble` joins shards into one site.
-
-A shard is an independent build (its own CI job): it reads site.yaml, every org.yaml and plan.yaml (navigation,
-cross-plan references) and the project files of *its* organisations only (projects are nearly all the bytes);
-every other plan is known by its project file names, which is all the cross-file checks need. It renders and runs
-MkDocs for its organisations' pages and ships its site with `shard.json` (organisations, plans, data hash, links
-into other organisations, the newest changes of its organisations' git history). Every data file is validated by exactly one shard (the owner of its folder; site.yaml,
-org.yaml and plan.yaml by all), so a sharded build reports every error an unsharded build reports.
-
-`assemble` reads neither the project files nor their history again (only that of organisation folders no shard
-owns, i.e. deleted ones): it builds the portal from the plan JSON the shards published
-(`downloads/<org>-<year>.json`: the redacted plan with every project, as validated), then the portal-wide pages
-(home, all-projects table, search page, downloads page, change list), the portal-wide downloads and feed with
-MkDocs, copies each shard's organisation folders and per-plan downloads in, merges the shards' search indexes into
-one index (byte-identical to an unsharded build's) and swaps the result into the site folder.
-"""
+"""Assemble: join the shards' sites into one site with the portal-wide pages, one search index and one sitemap."""
 
 from __future__ import annotations
 
-import gzip
-import hashlib
-import heapq
 import json
 import os
 import re
@@ -27,11 +9,9 @@ import shutil
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import ValidationError
 
 from ..base.problem import Problem
@@ -40,244 +20,26 @@ from ..check.privacy import content_problems
 from ..check.validation import validate_file
 from ..engine import seam
 from ..engine.config import config_text
-from ..git import lastmod
-from ..git.history import History, atom_feed, joined_history, load_history, recent_json
+from ..engine.sitemap import merge_sitemaps
+from ..git.history import History, joined_history, load_history
 from ..load.source import SourceFile, load_file
 from ..model import Organisation, Plan, Project, SiteConfig
 from ..model.portal import PlanBundle, Portal
-from ..outputs.downloads import dictionary_csv, dictionary_json, rows_json, to_csv, to_xlsx
-from ..outputs.search import INDEX_DIR, decode, layout, shard_postings
-from ..outputs.vendor import vendor_files
+from ..outputs.downloads import plan_base
 from ..pipeline import run as pl
-from ..plan.extrapages import citizen_pages
-from ..plan.pages import portal_pages
-from ..publish.redaction import redact_portal
-from ..render.markdown import render_all
 from ..write.tree import build_lock, fresh_dir, replace_dir, write_tree
+from .merge import merged_files, plan_shards
+from .shard import MANIFEST, data_fingerprint, data_plans, stubs
 
-MANIFEST = "shard.json"
 _HREF = re.compile(r'(?:href|src)="([^"#?]*)')
-_URL = re.compile(r"\s*<url>.*?</url>", re.S)  # an entry with the line break and indent before it, as MkDocs wrote it
-_LOC = re.compile(r"<loc>(.*?)</loc>", re.S)
-
-
-def data_plans(data_dir: Path) -> dict[str, int]:
-    """`<org>/<year>` → number of project files, from folder names alone (no file is read)."""
-    plans: dict[str, int] = {}
-    for org in sorted(os.listdir(data_dir)):
-        folder = os.path.join(data_dir, org)
-        if org.startswith(".") or not os.path.isdir(folder) or not os.path.isfile(os.path.join(folder, "org.yaml")):
-            continue
-        for year in sorted(os.listdir(folder)):
-            if os.path.isfile(os.path.join(folder, year, "plan.yaml")):
-                projects = os.path.join(folder, year, "projects")
-                plans[f"{org}/{year}"] = sum(n.endswith(".yaml") for n in os.listdir(projects)) if os.path.isdir(projects) else 0
-    return plans
-
-
-def folder_shard_orgs(data_dir: Path, spec: str) -> list[str]:
-    """Organisations of shard `i/n`, decided from the data folder's names before anything is read."""
-    sizes: dict[str, int] = {}
-    for key, count in data_plans(data_dir).items():
-        org = key.split("/")[0]
-        sizes[org] = sizes.get(org, 0) + count + 1
-    return deal(sizes, spec)
-
-
-def deal(sizes: dict[str, int], spec: str) -> list[str]:
-    """Organisations of shard `i/n` (1-based): largest first onto the least-loaded shard, so shards are even."""
-    index, count = (int(x) for x in spec.split("/"))  # ValueError for anything but `i/n`
-    if not 1 <= index <= count:
-        raise ValueError(f"샤드 번호는 1/{count}부터 {count}/{count}까지입니다: {spec}")
-    loads, owner = [0] * count, {}
-    for org in sorted(sizes, key=lambda o: (-sizes[o], o)):
-        least = min(range(count), key=lambda i: (loads[i], i))
-        loads[least] += sizes[org]
-        owner[org] = least
-    return sorted(o for o, s in owner.items() if s == index - 1)
-
-
-def only_orgs(portal: Portal, orgs: list[str]) -> Portal:
-    """The portal with just these organisations' plans."""
-    return replace(portal, plans=[b for b in portal.plans if b.org.id in set(orgs)])
-
-
-def data_fingerprint(data_dir: Path) -> str:
-    """Hash of every data file's path and bytes: shards built from different data must not be joined."""
-    digest = hashlib.sha256()
-    files = []
-    for folder, dirs, names in os.walk(data_dir):  # plain strings: pathlib's sorting and hashing cost seconds at 10,000 files
-        dirs.sort()
-        rel = os.path.relpath(folder, data_dir)
-        files += [(name if rel == "." else f"{rel}/{name}".replace(os.sep, "/"), os.path.join(folder, name)) for name in names]
-    for rel, path in sorted(files):
-        if os.path.isfile(path):
-            with open(path, "rb") as handle:
-                digest.update(rel.encode() + b"\0" + handle.read() + b"\0")
-    return digest.hexdigest()[:16]
-
-
-def _stubs(portal: Portal, orgs: list[str]) -> dict[str, str | bytes]:
-    """Placeholder pages for the navigation targets of other shards' organisations (discarded when assembling)."""
-    stubs: dict[str, str | bytes] = {}
-    for bundle in portal.plans:
-        if bundle.org.id not in orgs:
-            stubs[f"{bundle.org.id}/index.md"] = f"# {bundle.org.id}\n"
-            stubs[f"{bundle.key}/index.md"] = f"# {bundle.key}\n"
-    return stubs
-
-
-# A shard's stand-ins for the portal-wide pages (assemble builds them): the targets of the shard pages' links and nav.
-PORTAL_STUBS: dict[str, str | bytes] = {
-    "index.md": "# 홈\n", "projects.md": "# 전체 사업 표\n", "search.md": "# 검색\n", "changes.md": "# 최근 변경\n",
-    "downloads.md": "# 데이터 내려받기\n\n## 열 설명 { #columns }\n", "reference/data-format.md": "# 데이터 형식 안내\n",
-}
-PORTAL_DOWNLOADS = "downloads/all-projects"
-
-
-def _config(published: Portal, root: Path, relaxed: bool) -> str:
-    """The per-build MkDocs config of a redacted portal; `relaxed`: links into other shards are checked after assembly instead."""
-    config = yaml.safe_load(config_text(published, root))
-    if relaxed:
-        config["validation"] = {"links": {"not_found": "info"}, "nav": {"not_found": "info"}}
-    return yaml.safe_dump(config, allow_unicode=True, sort_keys=False)
-
-
-def _mkdocs(paths: pl.Paths, config: str, checked: pl.Checked, site_dir: Path) -> tuple[Path | None, str]:
-    """Run MkDocs into a fresh folder beside `site_dir` (the swap is a rename); None (and a problem) when it fails."""
-    paths.config.write_text(config, encoding="utf-8")
-    tmp = fresh_dir(site_dir.resolve().parent, f".{site_dir.name}-tmp-")
-    ok, output = seam.build_site(paths.config, tmp)
-    if ok:
-        return tmp, output
-    shutil.rmtree(tmp, ignore_errors=True)
-    checked.problems.append(Problem(str(paths.config), 1, 1, "", "사이트 생성(MkDocs)이 실패했습니다", "경고 없는 빌드", output[-2000:]))
-    return None, output
-
-
-def _shard_problem(paths: pl.Paths, message: str, expected: str, found: str) -> pl.Checked:
-    """A shard that cannot be built for the way it was asked for."""
-    return pl.Checked(None, [Problem(str(paths.data_dir), 1, 1, "", message, expected, found)])
-
-
-def _own_orgs(paths: pl.Paths, orgs: list[str], spec: str | None) -> tuple[list[str], pl.Checked | None]:
-    """The shard's organisations (`orgs` plus shard `spec`), or why there are none."""
-    known = {key.split("/")[0] for key in data_plans(paths.data_dir)} if paths.data_dir.is_dir() else set()
-    try:
-        chosen = sorted(set(orgs) | set(folder_shard_orgs(paths.data_dir, spec) if spec else []))
-    except (ValueError, OSError) as exc:
-        return [], _shard_problem(paths, str(exc), "I/N (1 ≤ I ≤ N)", spec or "")
-    unknown = sorted(set(chosen) - known)
-    if unknown:
-        return [], _shard_problem(paths, "없는 기관입니다", "data/ 아래 기관 식별자", ", ".join(unknown))
-    return chosen, None
-
-
-def outside_links(portal: Portal, orgs: list[str]) -> list[list[str]]:
-    """[project key, `continues` target] pairs of the shard's projects that lead into another organisation."""
-    return sorted([f"{b.key}/{p.id}", other] for b in portal.plans if b.org.id in orgs for p in b.projects
-                  for other in p.continues if other.split("/")[0] != b.org.id)
-
-
-def build_shard(paths: pl.Paths, site_dir: Path, orgs: list[str], strict: bool = False, spec: str | None = None) -> tuple[pl.Checked, str]:
-    """Build the site of some organisations (`orgs`, plus shard `spec` `i/n`) with `shard.json`; the old `site_dir` stays unless all succeeds."""
-    orgs, refused = _own_orgs(paths, orgs, spec)
-    if refused is not None:
-        return refused, ""
-    checked = pl.check(paths.data_dir, strict, orgs)  # other organisations' plans come without their projects
-    if checked.portal is None:
-        return checked, ""
-    own = set(orgs)
-    history = load_history(paths.data_dir, checked.portal, own.__contains__)  # assemble joins the shards' newest changes
-    files = pl.generate(only_orgs(checked.portal, orgs), history, keep=lambda page: page.path.split("/")[0] in own)
-    files = {path: text for path, text in files.items() if not path.startswith(PORTAL_DOWNLOADS)}  # assemble makes these
-    files.update(_stubs(checked.portal, orgs) | PORTAL_STUBS)
-    manifest = {"orgs": orgs, "data": data_fingerprint(paths.data_dir), "plans": sorted(b.key for b in checked.portal.plans if b.org.id in orgs),
-                "links": outside_links(checked.portal, orgs), "history": recent_json(history)}
-    with build_lock(paths.build_dir, site_dir):  # like `build`: a second build of the same folders waits
-        write_tree(files, [paths.content_dir], paths.docs_dir)
-        tmp, output = _mkdocs(paths, _config(redact_portal(checked.portal), paths.root, relaxed=False), checked, site_dir)
-        if tmp is None:
-            return checked, output
-        (tmp / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-        replace_dir(tmp, site_dir)
-    return checked, output
-
-
-def merge_indexes(indexes: list[dict[str, bytes]], base: str = INDEX_DIR) -> dict[str, bytes]:
-    """One search index from the shards' indexes: documents renumbered in plan order, postings re-sharded."""
-    metas = [json.loads(files[f"{base}/meta.json"]) for files in indexes]
-    plans = sorted((plan["key"], s, p) for s, meta in enumerate(metas) for p, plan in enumerate(meta["plans"]))
-    new_number: list[dict[int, int]] = [{} for _ in indexes]
-    rows: list[Any] = []
-    out_plans, facets = [], []
-    for _, s, p_old in plans:
-        plan, chunk = dict(metas[s]["plans"][p_old]), metas[s]["chunk"]
-        start = len(rows)
-        for n in range(plan["start"], plan["end"]):
-            new_number[s][n] = len(rows)
-            rows.append(json.loads(indexes[s][f"{base}/d/{n // chunk}.json"])[n % chunk])
-        out_plans.append(plan | {"start": start, "end": len(rows)})
-        facets.append(indexes[s][f"{base}/p/{p_old}.json"])
-    postings: dict[str, dict[int, int]] = {}
-    for s, files in enumerate(indexes):
-        for i in range(metas[s]["shards"]):
-            for key, value in shard_postings(files[f"{base}/s/{i}.json"]).items():
-                row = postings.setdefault(key, {})
-                for v in decode(value):
-                    row[new_number[s][v >> 3]] = v & 7
-    return _index_files(postings, rows, out_plans, facets, metas[0]["chunk"] if metas else 8, base)
-
-
-def _index_files(postings: dict[str, dict[int, int]], rows: list[Any], plans: list[Any], facets: list[bytes], chunk: int, base: str) -> dict[str, bytes]:
-    """The files of an index, laid out exactly as `search.index_files` lays them out."""
-    return layout(postings, rows, plans, facets, chunk, base)
-
-
-def merged_files(shards: list[Path], manifests: list[dict[str, Any]]) -> dict[str, str | bytes]:
-    """What assemble makes from the shards' files alone: the one search index and the portal-wide downloads."""
-    files: dict[str, str | bytes] = dict(merge_indexes([_read_index(s) for s in shards]))
-    files.update(_global_downloads(_shard_rows(shards, manifests)))
-    return files
-
-
-def plan_shards(shards: list[Path], manifests: list[dict[str, Any]]) -> list[tuple[str, Path]]:
-    """(`<org>/<year>`, the shard that built it), plans in the order an unsharded build reads them."""
-    where = {key: shard for shard, m in zip(shards, manifests, strict=True) for key in m["plans"]}
-    return [(key, where[key]) for key in sorted(where, key=lambda k: tuple(k.split("/")))]
-
-
-def _shard_rows(shards: list[Path], manifests: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Every project row, plans in the order an unsharded build reads them, from the shards' per-plan row JSON."""
-    rows: list[dict[str, Any]] = []
-    for key, shard in plan_shards(shards, manifests):
-        rows += json.loads((shard / "downloads" / f"{key.replace('/', '-')}-projects.json").read_bytes())
-    return rows
-
-
-def _read_index(site: Path, base: str = INDEX_DIR) -> dict[str, bytes]:
-    """A built site's search index files, keyed like the docs tree."""
-    return {p.relative_to(site).as_posix(): p.read_bytes() for p in (site / base).rglob("*.json")}
-
-
-def _global_downloads(rows: list[dict[str, Any]]) -> dict[str, str | bytes]:
-    """The portal-wide downloads (data dictionary, all projects) of these rows; per-plan files come from the shards."""
-    return {"downloads/columns.csv": dictionary_csv(), "downloads/columns.json": dictionary_json(),
-            "downloads/all-projects.csv": to_csv(rows), "downloads/all-projects-excel.csv": to_csv(rows, bom=True),
-            "downloads/all-projects.xlsx": to_xlsx(rows), "downloads/all-projects.json": rows_json(rows)}
 
 
 def _global_files(published: Portal, data_dir: Path, manifests: list[dict[str, Any]]) -> dict[str, str | bytes]:
     """The portal-wide pages and files of the docs tree (nothing under an organisation's folder), from the redacted portal."""
     orgs = {b.org.id for b in published.plans}
     history = _portal_history(published, data_dir, manifests)
-    pages = [p for p in portal_pages(published, history) + citizen_pages(published) if p.path.split("/")[0] not in orgs]
-    lastmod.stamp(pages, published)  # as `build` does: dates of the data files each page comes from
-    files: dict[str, str | bytes] = dict(render_all(published, pages))
-    files.update(vendor_files())
-    live = {f"{b.key}/{p.id}" for b in published.plans for p in b.projects}
-    files["feed.xml"] = atom_feed(history, published.site.title, published.site.site_url, live)
-    files.update(_stubs(published, []))
+    files = pl.generate(published, history, keep=lambda page: page.path.split("/")[0] not in orgs, published=True, side=())
+    files.update(stubs(published, []))
     return files
 
 
@@ -348,7 +110,7 @@ def published_portal(paths: pl.Paths, shards: list[Path], manifests: list[dict[s
     problems += invalid
     bundles = []
     for key, shard in plan_shards(shards, manifests):
-        path = shard / "downloads" / f"{key.replace('/', '-')}.json"
+        path = shard / f"{plan_base(key)}.json"
         try:
             bundles.append(published_bundle(json.loads(path.read_bytes()), paths.data_dir))
         except (OSError, ValueError, KeyError, ValidationError) as exc:  # a shard folder changed after it was built
@@ -419,54 +181,6 @@ def _link_or_copy(source: str, target: str) -> None:
         shutil.copy2(source, target)
 
 
-def _merge_sitemaps(shards: list[Path], target: Path) -> None:
-    """One sitemap with every page of every part, in MkDocs' page order, gzipped as MkDocs does."""
-    texts = [(part / "sitemap.xml").read_text(encoding="utf-8") if (part / "sitemap.xml").is_file() else "" for part in [target, *shards]]
-    if not texts[0]:
-        return
-    runs = [[(_LOC.search(e).group(1), e) for e in _URL.findall(text)] for text in texts]  # type: ignore[union-attr]
-    entries = {loc: entry for run in runs for loc, entry in run}
-    end = texts[0].rindex("</urlset>")
-    first = _URL.search(texts[0])
-    head = texts[0][: first.start()] if first else texts[0][:end].rstrip("\n")
-    xml = head + "".join(entries[loc] for loc in page_order([[loc for loc, _ in run] for run in runs])) + "\n" + texts[0][end:]
-    (target / "sitemap.xml").write_text(xml, encoding="utf-8")
-    stamp = int(seam.tool_env()["SOURCE_DATE_EPOCH"])
-    with open(target / "sitemap.xml.gz", "wb") as raw, gzip.GzipFile(fileobj=raw, filename=str(target / "sitemap.xml.gz"), mode="wb", mtime=stamp) as gz:
-        gz.write(xml.encode("utf-8"))
-
-
-def page_order(runs: list[list[str]]) -> list[str]:
-    """One order that keeps the order of every run (each part's sitemap is a part of MkDocs' one page order).
-
-    Every shard's sitemap holds the portal-wide pages and a stub of every other organisation, so the runs pin the
-    order down completely; where they would not, earlier runs decide.
-    """
-    after: dict[str, set[str]] = {}
-    rank: dict[str, int] = {}
-    for run in runs:
-        for i, loc in enumerate(run):
-            rank.setdefault(loc, len(rank))
-            after.setdefault(loc, set())
-            if i:
-                after[run[i - 1]].add(loc)
-    waiting = {loc: 0 for loc in after}
-    for nexts in after.values():
-        for loc in nexts:
-            waiting[loc] += 1
-    ready = [(rank[loc], loc) for loc, n in waiting.items() if n == 0]
-    heapq.heapify(ready)
-    out = []
-    while ready:
-        _, loc = heapq.heappop(ready)
-        out.append(loc)
-        for nxt in after[loc]:
-            waiting[nxt] -= 1
-            if not waiting[nxt]:
-                heapq.heappush(ready, (rank[nxt], nxt))
-    return out + sorted(set(after) - set(out), key=rank.__getitem__)  # a cycle (parts disagree) cannot drop a page
-
-
 def broken_links(site: Path, orgs: set[str]) -> list[str]:
     """Relative links of the portal-wide pages that lead nowhere in the assembled site."""
     broken = []
@@ -527,13 +241,13 @@ def _publish_assembled(paths: pl.Paths, shards: list[Path], manifests: list[dict
     staging = fresh_dir(site_dir.resolve().parent, f".{site_dir.name}-shards-")
     try:
         with _staged(shards, manifests, staging):  # the shards' folders are linked in beside MkDocs' run (it waits on a process)
-            tmp, output = _mkdocs(paths, _config(checked.portal, paths.root, relaxed=True), checked, site_dir)  # already redacted
+            tmp, output = pl.run_mkdocs(paths, config_text(checked.portal, paths.root, relaxed=True), checked, site_dir)  # already redacted
         if tmp is None:
             return output
         _move_in(staging, tmp)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    _merge_sitemaps(shards, tmp)
+    merge_sitemaps(shards, tmp, seam.build_epoch())
     broken = broken_links(tmp, {b.org.id for b in checked.portal.plans})
     if broken:
         shutil.rmtree(tmp, ignore_errors=True)

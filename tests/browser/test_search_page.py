@@ -7,7 +7,8 @@ from urllib.parse import parse_qs, quote, urlparse
 
 import pytest
 
-from site_builder.outputs.search import Searcher, index_files
+from site_builder.outputs.search import index_files
+from site_builder.outputs.searcher import Searcher
 from tests.browser.conftest import Site
 
 # (query, text expected in the title of one of the first five results): particles, parts of compounds,

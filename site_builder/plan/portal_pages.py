@@ -1,0 +1,46 @@
+"""The portal-wide pages (not of one plan): the one place each one's path, title, template, sidebar entry and shard stand-in are declared."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class PortalPage:
+    """A page of the whole portal; `template` None: a hand-written page of content/."""
+
+    path: str
+    title: str
+    template: str | None = None
+    nav: bool = True  # in the sidebar's fixed entries (after the plans), in this registry's order
+    stub: str = ""  # what a shard writes in its place (assemble builds the real page); "" = the title as a heading
+
+
+# Sidebar order. The home page's title is the site's title; its sidebar entry (`홈`) comes first (engine/config.py).
+PORTAL_PAGES: tuple[PortalPage, ...] = (
+    PortalPage("index.md", "홈", "home.md.j2", nav=False),
+    PortalPage("search.md", "검색", "search.md.j2"),
+    PortalPage("projects.md", "전체 사업 표", "all_projects.md.j2"),
+    PortalPage("downloads.md", "데이터 내려받기", "downloads.md.j2", stub="# 데이터 내려받기\n\n## 열 설명 { #columns }\n"),
+    PortalPage("changes.md", "최근 변경", "changes.md.j2"),
+    PortalPage("about.md", "정보공개 안내"),
+    PortalPage("accessibility.md", "웹 접근성"),
+    PortalPage("guide/index.md", "직원 안내서"),
+    PortalPage("reference/data-format.md", "데이터 형식 안내", "reference.md.j2"),
+)
+_BY_PATH = {page.path: page for page in PORTAL_PAGES}
+
+
+def portal_page(path: str) -> PortalPage:
+    """The registered portal-wide page at this path."""
+    return _BY_PATH[path]
+
+
+def stand_ins() -> dict[str, str | bytes]:
+    """A shard's stand-ins for the generated portal-wide pages: the targets of its pages' links and sidebar."""
+    return {p.path: p.stub or f"# {p.title}\n" for p in PORTAL_PAGES if p.template}
+
+
+def nav_entries() -> list[tuple[str, str]]:
+    """(title, path) of the sidebar's fixed entries after the plans."""
+    return [(p.title, p.path) for p in PORTAL_PAGES if p.nav]

@@ -1,0 +1,132 @@
+"""One shard: the organisations it owns (dealt from folder names), its build with stand-ins for other pages, and its manifest."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from pathlib import Path
+
+from ..base.problem import Problem
+from ..engine.config import config_text
+from ..git.history import recent_json
+from ..model.portal import Portal
+from ..outputs.downloads import PORTAL_ROWS
+from ..pipeline import run as pl
+from ..plan.portal_pages import stand_ins
+from ..publish.redaction import redact_portal
+from ..write.tree import build_lock, replace_dir, write_tree
+
+MANIFEST = "shard.json"
+
+
+def data_plans(data_dir: Path) -> dict[str, int]:
+    """`<org>/<year>` → number of project files, from folder names alone (no file is read)."""
+    plans: dict[str, int] = {}
+    for org in sorted(os.listdir(data_dir)):
+        folder = os.path.join(data_dir, org)
+        if org.startswith(".") or not os.path.isdir(folder) or not os.path.isfile(os.path.join(folder, "org.yaml")):
+            continue
+        for year in sorted(os.listdir(folder)):
+            if os.path.isfile(os.path.join(folder, year, "plan.yaml")):
+                projects = os.path.join(folder, year, "projects")
+                plans[f"{org}/{year}"] = sum(n.endswith(".yaml") for n in os.listdir(projects)) if os.path.isdir(projects) else 0
+    return plans
+
+
+def folder_shard_orgs(data_dir: Path, spec: str) -> list[str]:
+    """Organisations of shard `i/n`, decided from the data folder's names before anything is read."""
+    sizes: dict[str, int] = {}
+    for key, count in data_plans(data_dir).items():
+        org = key.split("/")[0]
+        sizes[org] = sizes.get(org, 0) + count + 1
+    return deal(sizes, spec)
+
+
+def deal(sizes: dict[str, int], spec: str) -> list[str]:
+    """Organisations of shard `i/n` (1-based): largest first onto the least-loaded shard, so shards are even."""
+    index, count = (int(x) for x in spec.split("/"))  # ValueError for anything but `i/n`
+    if not 1 <= index <= count:
+        raise ValueError(f"샤드 번호는 1/{count}부터 {count}/{count}까지입니다: {spec}")
+    loads, owner = [0] * count, {}
+    for org in sorted(sizes, key=lambda o: (-sizes[o], o)):
+        least = min(range(count), key=lambda i: (loads[i], i))
+        loads[least] += sizes[org]
+        owner[org] = least
+    return sorted(o for o, s in owner.items() if s == index - 1)
+
+
+def data_fingerprint(data_dir: Path) -> str:
+    """Hash of every data file's path and bytes: shards built from different data must not be joined."""
+    digest = hashlib.sha256()
+    files = []
+    for folder, dirs, names in os.walk(data_dir):  # plain strings: pathlib's sorting and hashing cost seconds at 10,000 files
+        dirs.sort()
+        rel = os.path.relpath(folder, data_dir)
+        files += [(name if rel == "." else f"{rel}/{name}".replace(os.sep, "/"), os.path.join(folder, name)) for name in names]
+    for rel, path in sorted(files):
+        if os.path.isfile(path):
+            with open(path, "rb") as handle:
+                digest.update(rel.encode() + b"\0" + handle.read() + b"\0")
+    return digest.hexdigest()[:16]
+
+
+def stubs(portal: Portal, orgs: list[str]) -> dict[str, str | bytes]:
+    """Placeholder pages for the navigation targets of other shards' organisations (discarded when assembling)."""
+    stubs: dict[str, str | bytes] = {}
+    for bundle in portal.plans:
+        if bundle.org.id not in orgs:
+            stubs[f"{bundle.org.id}/index.md"] = f"# {bundle.org.id}\n"
+            stubs[f"{bundle.key}/index.md"] = f"# {bundle.key}\n"
+    return stubs
+
+
+# A shard's stand-ins for the portal-wide pages (assemble builds them): the targets of the shard pages' links and nav.
+PORTAL_STUBS = stand_ins()
+
+
+def _shard_problem(paths: pl.Paths, message: str, expected: str, found: str) -> pl.Checked:
+    """A shard that cannot be built for the way it was asked for."""
+    return pl.Checked(None, [Problem(str(paths.data_dir), 1, 1, "", message, expected, found)])
+
+
+def _own_orgs(paths: pl.Paths, orgs: list[str], spec: str | None) -> tuple[list[str], pl.Checked | None]:
+    """The shard's organisations (`orgs` plus shard `spec`), or why there are none."""
+    known = {key.split("/")[0] for key in data_plans(paths.data_dir)} if paths.data_dir.is_dir() else set()
+    try:
+        chosen = sorted(set(orgs) | set(folder_shard_orgs(paths.data_dir, spec) if spec else []))
+    except (ValueError, OSError) as exc:
+        return [], _shard_problem(paths, str(exc), "I/N (1 ≤ I ≤ N)", spec or "")
+    unknown = sorted(set(chosen) - known)
+    if unknown:
+        return [], _shard_problem(paths, "없는 기관입니다", "data/ 아래 기관 식별자", ", ".join(unknown))
+    return chosen, None
+
+
+def outside_links(portal: Portal, orgs: list[str]) -> list[list[str]]:
+    """[project key, `continues` target] pairs of the shard's projects that lead into another organisation."""
+    return sorted([f"{b.key}/{p.id}", other] for b in portal.plans if b.org.id in orgs for p in b.projects
+                  for other in p.continues if other.split("/")[0] != b.org.id)
+
+
+def build_shard(paths: pl.Paths, site_dir: Path, orgs: list[str], strict: bool = False, spec: str | None = None) -> tuple[pl.Checked, str]:
+    """Build the site of some organisations (`orgs`, plus shard `spec` `i/n`) with `shard.json`; the old `site_dir` stays unless all succeeds."""
+    orgs, refused = _own_orgs(paths, orgs, spec)
+    if refused is not None:
+        return refused, ""
+    prepared = pl.prepare(paths, pl.Options(strict, frozenset(orgs)))  # other organisations' plans come without their projects
+    checked, files, history = prepared.checked, prepared.files, prepared.history
+    if checked.portal is None or files is None:
+        return checked, ""
+    files = {path: text for path, text in files.items() if not path.startswith(PORTAL_ROWS)}  # assemble makes these
+    files.update(stubs(checked.portal, orgs) | PORTAL_STUBS)
+    manifest = {"orgs": orgs, "data": data_fingerprint(paths.data_dir), "plans": sorted(b.key for b in checked.portal.plans if b.org.id in orgs),
+                "links": outside_links(checked.portal, orgs), "history": recent_json(history)}
+    with build_lock(paths.build_dir, site_dir):  # like `build`: a second build of the same folders waits
+        write_tree(files, [paths.content_dir], paths.docs_dir)
+        tmp, output = pl.run_mkdocs(paths, config_text(redact_portal(checked.portal), paths.root), checked, site_dir)
+        if tmp is None:
+            return checked, output
+        (tmp / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+        replace_dir(tmp, site_dir)
+    return checked, output
