@@ -20,7 +20,10 @@ class Problem:
 
     def format(self) -> str:
         """One Korean line: `file:line:col: 오류: field — message (기대: …, 입력: …)`."""
-        where = f"{self.file}:{self.line}:{self.column}"
+        return one_line(f"{self.file}:{self.line}:{self.column}: 오류:{self.describe()}")
+
+    def describe(self) -> str:
+        """The part after `오류:` (` field — message (기대: …, 입력: …)`), line breaks of the data kept."""
         field = f" {self.field} —" if self.field else ""
         detail = []
         if self.expected:
@@ -28,16 +31,15 @@ class Problem:
         if self.found:
             detail.append(f"입력: {self.found}")
         tail = f" ({'; '.join(detail)})" if detail else ""
-        return one_line(f"{where}: 오류:{field} {self.message}{tail}")
+        return f"{field} {self.message}{tail}"
 
     def format_github(self) -> str:
-        """A GitHub Actions workflow command that annotates the offending line."""
-        text = self.format().split(": 오류:", 1)[1].strip()
-        return github_command("error", self.file, self.line, self.column, text)
+        """A GitHub Actions workflow command that annotates the offending line (line breaks escaped as `%0A`)."""
+        return github_command("error", self.file, self.line, self.column, self.describe().strip())
 
     def code_quality(self) -> dict[str, object]:
         """One GitLab Code Quality (Code Climate JSON) issue for merge request reports."""
-        text = self.format().split(": 오류:", 1)[1].strip()
+        text = one_line(self.describe().strip())
         digest = hashlib.sha256(f"{self.file}:{self.line}:{self.column}:{self.field}:{self.message}".encode()).hexdigest()
         return {"description": text, "check_name": "site-builder-validate", "fingerprint": digest,
                 "severity": "major", "location": {"path": self.file, "lines": {"begin": self.line}}}
