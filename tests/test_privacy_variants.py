@@ -44,7 +44,7 @@ OTHER = [
     ("입금계좌: 농협 302-1234-5678-91", "account"), ("카카오뱅크 3333-01-1234567", "account"),
     ("계좌 1002-123-456789(우리은행)", "account"), ("토스뱅크 1000 - 1234 - 5678", "account"),
     ("카드번호 4518-4212-3456-7894", "card"), ("5409 2612 3456 7893", "card"), ("3782 822463 10005", "card"),
-    ("3530111333300000", "card"), ("9410－1234－5678－9010", "card"), ("6212 3456 7890 1232", "card"),
+    ("카드번호: 3530111333300000", "card"), ("9410－1234－5678－9010", "card"), ("6212 3456 7890 1232", "card"),
     ("운전면허 11-12-345678-90", "licence"), ("면허번호: 서울 12-345678-90", "licence"), ("운전면허번호 111234567890", "licence"),
     ("건강보험증 번호 12345678901", "health"), ("건강보험 5-1234567890", "health"),
 ]
@@ -114,6 +114,7 @@ def test_context_bound_kinds_need_their_word():
 def test_cards_need_luhn_and_a_scheme():
     assert luhn_ok("4518421234567894") and not luhn_ok("4518421234567890")
     assert find_personal_data("4518-4212-3456-7890") == find_personal_data("1234-5678-9012-3452") == []
+    assert find_personal_data("코드 3530111333300000") == []  # run together, a card number needs the word 카드
 
 
 def test_institutional_domains_stay_institutional_in_every_spelling():

@@ -18,7 +18,8 @@ What counts as a hit, per kind — each rule is there to keep the ordinary numbe
 - passport: M/S/R/G/D + 8 digits, or the 2021 form M123A4567, only near 여권.
 - account: 10–14 digits in up to four groups written right after (or before) a bank's name, not shaped like a
   phone number and not starting with a year.
-- card: 14–19 digits with a card scheme's prefix passing the Luhn check, grouped 4-4-4-4 (4-6-5, …) or run together.
+- card: 14–19 digits with a card scheme's prefix passing the Luhn check, grouped 4-4-4-4 (4-6-5, …), or run
+  together near 카드 (one random 16-digit code in twenty passes prefix and Luhn).
 - licence (운전면허): region (11–28 or its name) + 2 + 6 + 2 digits, only near 면허.
 - health (건강보험증): 11 digits not starting with 0 (a phone number), only near 건강보험.
 A person's name next to a landline number is not detected: no rule tells it from an office contact.
@@ -115,6 +116,7 @@ _PASSPORT = re.compile(r"(?<![A-Za-z0-9])[MSRGD][ -]?(?:[0-9]{8}|[0-9]{3}[A-Z][0
 _PASSPORT_WORDS = re.compile("여권")
 _CARD = re.compile(rf"{_START}(?:[0-9]{{4}}(?P<s>[- ]?)[0-9]{{4}}(?P=s)[0-9]{{4}}(?P=s)[0-9]{{2,4}}(?:(?P=s)[0-9]{{3}})?"
                    rf"|[0-9]{{4}}(?P<t>[- ]?)[0-9]{{6}}(?P=t)[0-9]{{4,5}}|[0-9]{{14,19}}){_END}")
+_CARD_WORDS = re.compile("카드|card", re.IGNORECASE)
 _REGIONS = "서울|부산|경기|강원|충북|충남|전북|전남|경북|경남|제주|대구|인천|광주|대전|울산|세종"
 _LICENCE = re.compile(rf"{_START}(?:1[1-9]|2[0-8]|(?:{_REGIONS}) ?){_SEP}?[0-9]{{2}}{_SEP}?[0-9]{{6}}{_SEP}?[0-9]{{2}}{_END}")
 _LICENCE_WORDS = re.compile("면허")
@@ -214,8 +216,10 @@ def _passport(text: str) -> Iterator[Span]:
 def _card(text: str) -> Iterator[Span]:
     for m in _CARD.finditer(text):
         digits = _digits(m.group(0))
-        if 14 <= len(digits) <= 19 and _card_prefix_ok(digits) and luhn_ok(digits):
-            yield m.span()
+        if not (14 <= len(digits) <= 19 and _card_prefix_ok(digits) and luhn_ok(digits)):
+            continue
+        if len(digits) < len(m.group(0)) or _near(text, m.span(), _CARD_WORDS):
+            yield m.span()  # run together, one long code in twenty would pass: it needs the word 카드
 
 
 def _licence(text: str) -> Iterator[Span]:
