@@ -160,7 +160,8 @@ def test_failed_build_keeps_previous_site(name: str, built_once: tuple[Path, dic
 
 # --- Personal data gate (site_builder/check/privacy.py) ---------------------------------------------------
 
-RRNS = ["900101-1234567", "9001011234567", "050315-3123456", "800229 2234567"]
+# Run together, a resident number must pass its check digit (site_builder/check/identifiers.py says why).
+RRNS = ["900101-1234567", "9001011234568", "050315-3123456", "800229 2234567"]
 MOBILES = ["010-1234-5678", "01098765432", "010.2345.6789", "+82 10 3456 7890", "+82-10-4567-8901", "+821056789012", "011-234-5678", "(010)1111-2222"]
 EMAILS = ["hong.gildong@gmail.com", "kim_1234@naver.com", "someone+tag@example.com", "jc1365@hanmail.net"]
 

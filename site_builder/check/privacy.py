@@ -1,4 +1,9 @@
-"""Personal data gate: published text must not hold resident numbers, mobile numbers or personal e-mail.
+"""Personal data gate: published text must not hold a person's identifying numbers or personal e-mail.
+
+Kinds: resident, mobile, passport, bank account, card, driver's licence and health-insurance numbers, and
+e-mail outside `*.go.kr` and the site's `email_domains`. Text is matched in one folded spelling (full-width forms,
+every dash, zero-width characters: see identifiers.py, which also states what each kind needs to count as a hit),
+but every hit is reported, masked and acknowledged as written in the source.
 
 Runs in the check stage over every loaded file (the raw YAML, so each hit names file:line and field).
 A value staff have decided may be published is listed verbatim under `acknowledged_personal_data`
@@ -10,78 +15,63 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 from typing import Any
 
 from ..base.problem import Problem
 from ..load.source import DataSet, Path_, SourceFile
+from .identifiers import find_identifiers, fold, may_hold_identifiers
 from .validation import breadcrumb
-
-# 6 digits (YYMMDD), optional hyphen or space, then the gender/century digit and 6 more digits.
-_RRN = re.compile(r"(?<![\d-])(\d{2})(\d{2})(\d{2})\s?[-‐–]?\s?([1-8])(\d{6})(?![\d-])")
-# Korean mobile numbers: 010/011/016–019, or +82 10 …, separated by -, ., space or nothing.
-_MOBILE = re.compile(r"(?<![\d+])(?:\+\s?82[\s.-]?\(?0?\)?\s?|\(?0)1[016789]\)?[\s.-]?\d{3,4}[\s.-]?\d{4}(?!\d)")
-_EMAIL = re.compile(r"(?<![\w.%+-])[\w.%+-]+@((?:[A-Za-z0-9-]+\.)+[A-Za-z]{2,})(?![\w-])", re.ASCII)
-# Institutional mail: government (`*.go.kr`) and the domains the site lists as its own.
-_PUBLIC_SUFFIXES = (".go.kr",)
 
 # Fields that are never published as text: internal notes, editor hints and the acknowledgement lists.
 _UNPUBLISHED_KEYS = {"$schema", "acknowledged", "acknowledged_personal_data", "email_domains", "reason"}
 _WITHHELD_KEEPS = {"id", "number", "unit", "strategy", "group", "withheld"}  # what a withheld project still shows
 
-KIND_NAMES = {"rrn": "주민등록번호", "mobile": "휴대전화 번호", "email": "개인 전자우편 주소"}
+KIND_NAMES = {
+    "rrn": "주민등록번호", "mobile": "휴대전화 번호", "email": "개인 전자우편 주소", "passport": "여권번호",
+    "account": "계좌번호", "card": "카드 번호", "licence": "운전면허 번호", "health": "건강보험증 번호",
+}
 
 
 @dataclass(frozen=True)
 class Hit:
-    """One personal-data-looking value inside a text."""
+    """One personal-data-looking value inside a text, as written there (`text[offset:offset + len(value)]`)."""
 
     kind: str
     value: str
     offset: int
 
 
-def _valid_birth_date(yy: str, mm: str, dd: str, gender: str) -> bool:
-    """The first 7 digits of a resident number form a real birth date (avoids false alarms on other numbers)."""
-    century = {"1": 1900, "2": 1900, "5": 1900, "6": 1900, "3": 2000, "4": 2000, "7": 2000, "8": 2000}[gender]
-    try:
-        date(century + int(yy), int(mm), int(dd))
-    except ValueError:
-        return False
-    return True
-
-
-def _email_is_personal(domain: str, allowed: set[str]) -> bool:
-    """An address is institutional on `*.go.kr` or a listed domain (or its subdomains); anything else is personal."""
-    domain = domain.lower()
-    if domain.endswith(_PUBLIC_SUFFIXES):
-        return False
-    return not any(domain == d or domain.endswith("." + d) for d in allowed)
-
-
 def find_personal_data(text: str, allowed_domains: set[str] | frozenset[str] = frozenset()) -> list[Hit]:
-    """Every resident number, mobile number and personal e-mail address in `text`."""
-    hits = [Hit("rrn", m.group(0), m.start()) for m in _RRN.finditer(text) if _valid_birth_date(*m.group(1, 2, 3, 4))]
-    hits += [Hit("mobile", m.group(0).strip(), m.start()) for m in _MOBILE.finditer(text)]
-    hits += [Hit("email", m.group(0), m.start()) for m in _EMAIL.finditer(text) if _email_is_personal(m.group(1), set(allowed_domains))]
-    return sorted(hits, key=lambda h: h.offset)
+    """Every resident, mobile, passport, account, card, licence and health-insurance number and personal e-mail in `text`."""
+    if not may_hold_identifiers(text):
+        return []  # most texts: no ten digits in a row, no at-sign, no 여권 — nothing to fold or match
+    folded = fold(text)
+    hits = []
+    for kind, (start, end) in find_identifiers(folded.text, frozenset(allowed_domains)):
+        start, end = folded.original(start, end)
+        hits.append(Hit(kind, text[start:end], start))
+    return hits
 
 
 def _may_hold_personal_data(joined: str) -> bool:
-    """Whether any pattern matches at all: one search over a file's texts instead of three per value.
+    """Whether any detector could report anything: one cheap search over a file's texts instead of folding each.
 
-    The texts are joined by a NUL between line breaks, which no pattern can match across (NUL is neither digit,
-    separator nor address character), so every match inside one value is also a match here.
+    The texts are joined by a NUL between line breaks, which no hint crosses (NUL and line breaks are neither
+    digit nor separator), so every hit inside one value has its hint here.
     """
-    return bool(_RRN.search(joined) or _MOBILE.search(joined) or ("@" in joined and _EMAIL.search(joined)))
+    return may_hold_identifiers(joined)
+
+
+# How the at-sign of a hit is written (a masked address shows the domain, not the mailbox).
+_AT_IN_VALUE = re.compile(r" *(?:[@＠﹫]|[\[(［（] *[aａ][tｔ] *[\])］）]| +at +) *", re.IGNORECASE)
 
 
 def mask(value: str) -> str:
     """Show a hit without repeating it whole (error output may end up in public CI logs)."""
-    if "@" in value:
-        local, _, domain = value.partition("@")
-        return f"{local[:2]}***@{domain}"
+    at = _AT_IN_VALUE.search(value)
+    if at:
+        return f"{value[:at.start()][:2]}***@{value[at.end():]}"
     digits = [i for i, ch in enumerate(value) if ch.isdecimal()]
     hidden = set(digits[len(digits) // 2 - 2 : len(digits) - 3]) if len(digits) > 6 else set()
     return "".join("*" if i in hidden else ch for i, ch in enumerate(value))
