@@ -28,6 +28,7 @@ from ..model import Project, StrategyNode
 from ..model.money import format_in_unit
 from ..model.portal import PlanBundle, Portal, is_non_budget, project_total
 from ..plan.pages import project_url
+from ..plan.plan_pages import PLAN_PAGES
 
 INDEX_DIR = "search/data"
 CHUNK = 8  # documents per detail chunk (~1.5 KB), for results whose rows did not come with the shards
@@ -159,12 +160,19 @@ def _dump(model: Any, exclude: set[str]) -> Any:
     return model.model_dump(mode="json", by_alias=True, exclude=exclude)
 
 
+def _kind(page: str) -> str:
+    """The search kind of a page type (declared with the page in `plan_pages.PLAN_PAGES`)."""
+    kind = PLAN_PAGES[page].search
+    assert kind is not None, page
+    return kind
+
+
 def _node_docs(bundle: PlanBundle, p: int, node_idx: dict[str, int]) -> list[Doc]:
     """One document per strategy node."""
     docs = []
     for node, depth, parents in bundle.nodes():
         level = bundle.plan.levels[depth].name if depth < len(bundle.plan.levels) else ""
-        docs.append(Doc("node", node.title, f"{bundle.key}/strategy/{node.id}/", p, unit=level, number=node.code or "",
+        docs.append(Doc(_kind("node"), node.title, PLAN_PAGES["node"].url(bundle.key, node.id), p, unit=level, number=node.code or "",
                         node=" › ".join(x.title for x in parents), facet=(-1, node_idx[node.id]),
                         text={TITLE: [node.title, node.code or ""], META: [level] + [x.title for x in parents],
                               BODY: list(strings(_dump(node, {"children", "title"})))}))
@@ -176,7 +184,7 @@ def _project_doc(bundle: PlanBundle, p: int, project: Project, units: dict[str, 
     unit = next((u.name for u in bundle.plan.units if u.id == project.unit), "")
     node = nodes.get(project.strategy or "")
     budget = _budget_text(project, bundle.plan.money_unit)
-    return Doc("project", project.title, project_url(bundle.key, project.id), p, unit=unit, node=node.title if node else "",
+    return Doc(_kind("project"), project.title, project_url(bundle.key, project.id), p, unit=unit, node=node.title if node else "",
                budget=budget, number=project.number or "", facet=(units.get(project.unit or "", -1), node_idx.get(project.strategy or "", -1)),
                text={TITLE: [project.title, project.number or ""], META: [unit, node.title if node else "", budget],
                      BODY: list(strings(_dump(project, {"title"})))})
@@ -189,11 +197,11 @@ def plan_docs(bundle: PlanBundle, p: int) -> list[Doc]:
     nodes = {n.id: n for n, _, _ in bundle.nodes()}
     units = {u.id: i for i, u in enumerate(plan.units)}
     title = f"{plan.year}년 {plan.title}"
-    docs = [Doc("plan", title, f"{bundle.key}/", p, unit=bundle.org.name,
+    docs = [Doc(_kind("plan"), title, PLAN_PAGES["plan"].url(bundle.key), p, unit=bundle.org.name,
                 text={TITLE: [title], META: [bundle.org.name, plan.subtitle or ""],
                       BODY: list(strings(_dump(plan, {"strategy", "units", "project_groups", "catalogues", "irregularities", "levels", "title", "source_documents"})))})]
     docs += _node_docs(bundle, p, node_idx)
-    docs += [Doc("unit", u.name, f"{bundle.key}/units/{u.id}/", p, unit=bundle.org.name, facet=(i, -1),
+    docs += [Doc(_kind("unit"), u.name, PLAN_PAGES["unit"].url(bundle.key, u.id), p, unit=bundle.org.name, facet=(i, -1),
                  text={TITLE: [u.name], META: [bundle.org.name], BODY: list(strings(_dump(u, {"name"})))}) for i, u in enumerate(plan.units)]
     docs += [_project_doc(bundle, p, pr, units, nodes, node_idx) for pr in bundle.projects]
     return docs

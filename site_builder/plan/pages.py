@@ -10,6 +10,7 @@ from ..check.findings import plan_findings
 from ..git.history import History
 from ..model import Project, StrategyNode
 from ..model.portal import PlanBundle, Portal
+from .plan_pages import PLAN_PAGES
 from .portal_pages import portal_page
 from .years import other_years
 
@@ -45,13 +46,13 @@ def plan_root(bundle: PlanBundle) -> str:
 
 
 def project_page(plan_key: str, project_id: str) -> str:
-    """Page path of a project of the plan `<org>/<year>`: the one place the project address scheme is spelled."""
-    return f"{plan_key}/projects/{project_id}.md"
+    """Page path of a project of the plan `<org>/<year>` (the address scheme is declared in `plan_pages.PLAN_PAGES`)."""
+    return PLAN_PAGES["project"].path(plan_key, project_id)
 
 
 def project_url(plan_key: str, project_id: str) -> str:
     """Address of a project's page relative to the site root (`<org>/<year>/projects/<id>/`)."""
-    return project_page(plan_key, project_id).removesuffix(".md") + "/"
+    return PLAN_PAGES["project"].url(plan_key, project_id)
 
 
 def project_path(bundle: PlanBundle, project_id: str) -> str:
@@ -61,12 +62,12 @@ def project_path(bundle: PlanBundle, project_id: str) -> str:
 
 def node_path(bundle: PlanBundle, node_id: str) -> str:
     """Page path of a strategy node."""
-    return f"{plan_root(bundle)}/strategy/{node_id}.md"
+    return PLAN_PAGES["node"].path(plan_root(bundle), node_id)
 
 
 def unit_path(bundle: PlanBundle, unit_id: str) -> str:
     """Page path of a unit."""
-    return f"{plan_root(bundle)}/units/{unit_id}.md"
+    return PLAN_PAGES["unit"].path(plan_root(bundle), unit_id)
 
 
 def _plan_crumbs(bundle: PlanBundle) -> list[Crumb]:
@@ -91,7 +92,7 @@ def _project_page(bundle: PlanBundle, project: Project, parents: dict[str, list[
         crumbs = _node_crumbs(bundle, parents[node.id]) + [Crumb(node.title, node_path(bundle, node.id))]
     unit = bundle.unit_by_id.get(project.unit) if project.unit is not None else None
     phone = next((c.phone for c in project.contacts if c.phone), None)
-    return Page(project_path(bundle, project.id), "project.md.j2", project.title, crumbs,
+    return Page(project_path(bundle, project.id), PLAN_PAGES["project"].template, project.title, crumbs,
                 {"project": project, "unit": unit, "node": nodes.get(project.strategy or "")},
                 department=unit.name if unit else bundle.org.name, phone=phone)
 
@@ -104,17 +105,18 @@ def plan_pages(bundle: PlanBundle) -> list[Page]:
     depth = {n.id: d for n, d, _ in bundle.nodes()}
     crumbs = _plan_crumbs(bundle)
     title = f"{bundle.plan.year}년 {bundle.plan.title}"
+    kinds = PLAN_PAGES
     pages = [
-        Page(f"{root}/index.md", "plan.md.j2", title, crumbs[:-1], base),
-        Page(f"{root}/budget.md", "budget.md.j2", f"{title} 예산", crumbs, base),
-        Page(f"{root}/quality.md", "quality.md.j2", f"{title} 원문 점검", crumbs, {**base, "findings": plan_findings(bundle)}),
+        Page(kinds["plan"].path(root), kinds["plan"].template, title, crumbs[:-1], base),
+        Page(kinds["budget"].path(root), kinds["budget"].template, f"{title} 예산", crumbs, base),
+        Page(kinds["quality"].path(root), kinds["quality"].template, f"{title} 원문 점검", crumbs, {**base, "findings": plan_findings(bundle)}),
     ]
     for node in nodes.values():
         level = bundle.plan.levels[depth[node.id]].name
-        pages.append(Page(node_path(bundle, node.id), "node.md.j2", node.title, _node_crumbs(bundle, parents[node.id]),
+        pages.append(Page(node_path(bundle, node.id), kinds["node"].template, node.title, _node_crumbs(bundle, parents[node.id]),
                           {**base, "node": node, "level": level, "depth": depth[node.id], "parents": parents[node.id]}))
     for unit in bundle.plan.units:
-        pages.append(Page(unit_path(bundle, unit.id), "unit.md.j2", unit.name, crumbs, {**base, "unit": unit}, department=unit.name))
+        pages.append(Page(unit_path(bundle, unit.id), kinds["unit"].template, unit.name, crumbs, {**base, "unit": unit}, department=unit.name))
     pages += [_project_page(bundle, p, parents, nodes) for p in bundle.projects]
     for page in pages:
         page.context.setdefault("bundle", bundle)

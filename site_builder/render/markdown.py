@@ -20,6 +20,7 @@ from ..model.money import format_in_unit
 from ..model.portal import PlanBundle, Portal, bundle_node, is_non_budget, project_period, project_total
 from ..outputs.downloads import PORTAL_ROWS, ROW_FORMATS
 from ..plan.pages import Page, node_path, project_page, project_path, unit_path
+from ..plan.plan_pages import PLAN_PAGES
 from ..publish import redaction as redaction_mod
 from . import helpers, tables
 from .bullets import Item, parse_bullets
@@ -174,6 +175,7 @@ def make_environment() -> jinja2.Environment:
         money=money, bullet_html=bullet_html, withheld_section=withheld_section,
         project_rows_html=project_rows_html, domain=domain, row_formats=ROW_FORMATS, portal_rows=PORTAL_ROWS, redaction=redaction_mod,
         node_path=node_path, project_path=project_path, project_page=project_page, unit_path=unit_path, page_href=page_href,
+        plan_page=lambda kind, key: PLAN_PAGES[kind].path(key),
         **helpers.template_helpers(), **tables.template_helpers(),
     )
     return env
