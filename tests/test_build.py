@@ -85,3 +85,13 @@ def test_broken_link_fails_the_build(tmp_path: Path):
     checked, output = build(Paths(tmp_path / "root", data, tmp_path / "b2"), site)
     assert checked.problems and "nowhere.md" in output
     assert _tree(site) == before
+
+
+def test_site_gets_normal_permissions_for_a_web_server(built: Path):
+    # The site is built in a temporary folder (mode 700) and renamed into place: it must end up readable by others.
+    import os
+    import stat
+
+    mask = os.umask(0o022)
+    os.umask(mask)
+    assert stat.S_IMODE(built.stat().st_mode) == 0o777 & ~mask

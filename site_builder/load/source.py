@@ -79,6 +79,9 @@ class _Guard(yaml.composer.Composer):
         event = self.peek_event()
         if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
             raise RefusedYaml("앵커·별칭", None, "앵커(&)와 별칭(*)은 쓸 수 없습니다 (값을 그대로 적으세요)", event.start_mark)
+        if getattr(event, "value", None) in ("<<", "=") and isinstance(event, yaml.ScalarEvent) and event.implicit[0]:  # YAML 1.1 keys
+            mark: Any = event.start_mark  # PyYAML's or libyaml's mark, both with line and column
+            raise RefusedYaml(f"`{event.value}`", None, "`<<` 병합 키와 `=` 키는 쓸 수 없습니다 (값을 그대로 적거나, 글자 그대로라면 따옴표로 감싸세요)", mark)
         tag = getattr(event, "tag", None)
         if tag is not None and tag not in SAFE_TAGS:
             shown = tag.replace("tag:yaml.org,2002:", "!!")
@@ -341,6 +344,12 @@ def _name_key(stem: str) -> str:
     return unicodedata.normalize("NFKC", stem).casefold()
 
 
+def _unread_yml(year_dir: Path, root: Path) -> list[Problem]:
+    """Data files saved as `.yml`: never read, so without this a project would silently have no page."""
+    found = sorted(year_dir.glob("*.yml")) + sorted((year_dir / "projects").glob("*.yml"))
+    return [Problem(_rel(p, root), 1, 1, "", "확장자가 .yml인 파일은 읽지 않습니다 (파일 이름을 .yaml로 바꾸세요)", f"{p.stem}.yaml", p.name) for p in found]
+
+
 def _name_collisions(paths: list[Path], root: Path) -> list[Problem]:
     """Project files whose names differ only in case or character width (`p1.yaml`, `P1.yaml`, `ｐ1.yaml`)."""
     seen: dict[str, Path] = {}
@@ -369,7 +378,7 @@ def _load_org(org_dir: Path, root: Path, read: Any, problems: list[Problem], wit
             continue
         plan = read(plan_path, "plan")
         paths = sorted((year_dir / "projects").glob("*.yaml"))
-        problems.extend(_name_collisions(paths, root))
+        problems.extend(_name_collisions(paths, root) + _unread_yml(year_dir, root))
         files = PlanFiles(org, plan, [], {p.stem for p in paths}) if org and plan else None
         out.append((files, paths if with_projects else []))  # read even without a plan: their errors are shown too
     return out

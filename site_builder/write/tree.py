@@ -174,4 +174,13 @@ def replace_dir(new: Path, target: Path) -> None:
 def fresh_dir(parent: Path, prefix: str) -> Path:
     """A new empty folder beside the final one (same file system, so the swap is a rename)."""
     parent.mkdir(parents=True, exist_ok=True)
-    return Path(tempfile.mkdtemp(prefix=prefix, dir=parent)).resolve()
+    folder = Path(tempfile.mkdtemp(prefix=prefix, dir=parent)).resolve()
+    folder.chmod(0o777 & ~current_umask())  # mkdtemp makes it 700; renamed into place as site/, a web server would get 403
+    return folder
+
+
+def current_umask() -> int:
+    """The process's umask (reading it means setting it, so it is set back at once)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
