@@ -39,6 +39,8 @@ _CONSTRUCTOR = yaml.constructor.SafeConstructor()
 
 
 _STR_TAG = "tag:yaml.org,2002:str"
+# Plain scalars that YAML 1.1 (PyYAML) reads as numbers nobody meant: octal 010 → 8, base 60 33:44 → 2024, 0x5, 0b1, 1_000.
+YAML11_NUMBER = re.compile(r"^[-+]?(?:0[0-7_]+|0x[0-9a-fA-F_]+|0b[01_]+|[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?|[0-9][0-9]*_[0-9_]*)$")
 
 
 def _fast_scalar(event: Any) -> Any:
@@ -50,6 +52,8 @@ def _fast_scalar(event: Any) -> Any:
         raise _Fallback(tag)
     if not event.implicit[0] or value[:1] not in _IMPLICIT_FIRST:
         return value  # quoted, block, or plain text that cannot be a number, date, bool or null
+    if YAML11_NUMBER.match(value):
+        raise _Fallback("YAML 1.1 number")  # the guarded loader refuses it with the file's line
     return _plain_value(value)
 
 

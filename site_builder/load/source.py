@@ -12,7 +12,7 @@ import yaml
 
 from ..base.problem import Problem
 from ..base.workers import mapped
-from .fast import CONTROL, MAX_DEPTH, MAX_FILE_BYTES, SAFE_TAGS, CParser, Path_, fast_load
+from .fast import CONTROL, MAX_DEPTH, MAX_FILE_BYTES, SAFE_TAGS, YAML11_NUMBER, CParser, Path_, fast_load
 
 
 @dataclass
@@ -79,6 +79,10 @@ class _Guard(yaml.composer.Composer):
         event = self.peek_event()
         if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
             raise RefusedYaml("앵커·별칭", None, "앵커(&)와 별칭(*)은 쓸 수 없습니다 (값을 그대로 적으세요)", event.start_mark)
+        if isinstance(event, yaml.ScalarEvent) and event.implicit[0] and YAML11_NUMBER.match(event.value):
+            shown: Any = event.start_mark
+            raise RefusedYaml(f"`{event.value}`", None, f"YAML 1.1에서 다른 수로 읽히는 값입니다 (`010`은 8, `33:44`는 2024, `0x5`는 5): "
+                              f"글자 그대로라면 따옴표로 감싸세요 ('{event.value}')", shown)
         if getattr(event, "value", None) in ("<<", "=") and isinstance(event, yaml.ScalarEvent) and event.implicit[0]:  # YAML 1.1 keys
             mark: Any = event.start_mark  # PyYAML's or libyaml's mark, both with line and column
             raise RefusedYaml(f"`{event.value}`", None, "`<<` 병합 키와 `=` 키는 쓸 수 없습니다 (값을 그대로 적거나, 글자 그대로라면 따옴표로 감싸세요)", mark)
