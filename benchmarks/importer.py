@@ -26,26 +26,18 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from site_builder.model.portal import project_total  # noqa: E402
+from site_builder.importer.audit import won  # noqa: E402
 from site_builder.importer.command import document_text  # noqa: E402
 from site_builder.importer.document import DocumentError  # noqa: E402
 from site_builder.importer.lines import squeeze  # noqa: E402
 from site_builder.importer.link import walk  # noqa: E402
 from site_builder.importer.stages import Imported, import_text  # noqa: E402
 from site_builder.model import Project  # noqa: E402
-from site_builder.model.money import MoneyError, parse_money  # noqa: E402
+from site_builder.model.portal import project_total  # noqa: E402
 
 SHARED = ROOT.parent / "shared"
 FACTS = Path(__file__).resolve().parent / "import_facts"
 SEEDS = {"000_b402933fbcd95559": ("jincheon-haengjeong", 2022), "004_399716ee5e97800e": ("jb-sswa", 2024)}
-
-
-def won(text: Any) -> int | None:
-    """An amount in 원, None when unreadable."""
-    try:
-        return parse_money(str(text).replace(",", "")).won if text is not None else None
-    except MoneyError:
-        return None
 
 
 def items(result: Imported) -> list[dict[str, Any]]:

@@ -8,6 +8,7 @@ from difflib import SequenceMatcher
 from typing import Any
 
 from .lines import Line, source, squeeze
+from .link import CLOSE
 from .tables import RawTable, group_tables
 
 LEVEL_HEAD = re.compile(r"^(?P<n>\d{1,3})\s*대\s*(?P<word>[가-힣]{2,8})$")
@@ -55,14 +56,10 @@ def read_cascade(table: RawTable) -> tuple[list[tuple[int, str]], list[Node]] | 
     return (levels, roots) if roots else None
 
 
-# How alike two printings of one title must be: 촘촘한/촉촉한 복지 네트워크 구축 is 0.82, different titles of one plan < 0.6.
-SAME = 0.8
-
-
 def _same(a: str, b: str) -> bool:
     """Two printings of one title (spacing ignored; a slip such as 촘촘한/촉촉한 allowed)."""
     a, b = squeeze(a), squeeze(b)
-    return a == b or SequenceMatcher(None, a, b).ratio() >= SAME
+    return a == b or SequenceMatcher(None, a, b).ratio() >= CLOSE
 
 
 def _graft(levels: list[tuple[int, str]], roots: list[Node], more: tuple[list[tuple[int, str]], list[Node]]) -> None:

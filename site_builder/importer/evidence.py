@@ -16,7 +16,6 @@ OWNER_LABEL = r"주관\s*부서|담당\s*부서|소관\s*부서|추진\s*부서|
 OWNER = re.compile(rf"^(?:[-○ㅇ◦·▶*□]\s*)?[(<\[【]?\s*(?P<label>{OWNER_LABEL})\s*[)>\]】]?\s*[:：]?\s*(?P<value>\S.*)$")
 OWNER_TAIL = re.compile(r"[(<\[]\s*(?P<label>주관|담당|소관)\s*[:：]?\s*(?P<value>[^()<>\[\]]+?)\s*[)>\]]\s*$")
 DECLARED = re.compile(r"(?P<n>\d{1,3})\s*(?:대|개)\s*(?:세부\s*|핵심\s*|중점\s*|주요\s*)?(?P<word>[가-힣]{0,4}(?:목표|전략|과제|사업|방향|분야))")
-UNIT_NOTE = re.compile(r"단\s*위\s*[:：]?\s*(?P<unit>억\s*원|백만\s*원|천\s*원|만\s*원|원)")
 
 
 @dataclass(frozen=True)
@@ -84,14 +83,6 @@ def people(text: str) -> list[dict[str, str]]:
 def declared_counts(text: str) -> list[tuple[int, str]]:
     """Counts a document declares for its levels: `4대 추진전략` → (4, 추진전략), `12개 세부 추진과제` → (12, 추진과제)."""
     return [(int(m.group("n")), m.group("word")) for m in DECLARED.finditer(text) if m.group("word")]
-
-
-def unit_factor(note: str) -> int | None:
-    """The 원 per printed unit of a `(단위: 백만원)` note, None when the note names no money unit."""
-    m = UNIT_NOTE.search(note)
-    if not m:
-        return None
-    return {"억원": 100_000_000, "백만원": 1_000_000, "천원": 1_000, "만원": 10_000, "원": 1}[squeeze(m.group("unit"))]
 
 
 # Factors between the money units of the genre: a total that matches only after one of these is a unit slip.

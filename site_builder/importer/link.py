@@ -49,7 +49,8 @@ def _closest(index: dict[str, str], name: str) -> str | None:
     return best[1] if best[0] >= CLOSE else None
 
 
-# A printed strategy name this close to a node title is taken as that node (a unit's table shortens or misspells it).
+# How alike two printings of one title must be to be taken as one (a unit's table shortens or misspells it;
+# 촘촘한/촉촉한 복지 네트워크 구축 is 0.82, different titles of one plan stay under 0.6).
 CLOSE = 0.8
 
 
