@@ -28,6 +28,7 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from site_builder.base.problem import Problem
+from site_builder.load.fast import CONTROL
 from site_builder.pipeline.run import Paths, build, check, generate
 from tests.conftest import FIXTURE_DATA, ROOT
 
@@ -38,12 +39,13 @@ SETTINGS: dict[str, Any] = {"deadline": None, "derandomize": True, "database": N
                             "suppress_health_check": [HealthCheck.function_scoped_fixture, HealthCheck.too_slow]}
 OUTCOMES: Counter[str] = Counter()  # rendered / data error, per test: shows the examples really reached the pages
 
+REFUSED = "".join(chr(c) for c in range(0x10000) if CONTROL.match(chr(c)))
 PAYLOADS = [
     "<script>XSS()</script>", "<img src=x onerror=XSS()>", '"><svg onload=XSS()>', "' onmouseover='XSS()", "<a href=\"javascript:XSS()\">a</a>",
     "[클릭](javascript:XSS())", "![i](javascript:XSS())", "<javascript:XSS()>", "<iframe src=javascript:XSS()></iframe>", "<style>XSS{}</style>",
     "{: onclick=\"XSS()\" }", "{ #id .cls onclick=XSS() }", "<div markdown=\"1\">*XSS*</div>", "&lt;script&gt;XSS()&lt;/script&gt;", "&#60;script&#62;",
     "<!--", "-->", "]]>", "{{ 7*7 }}", "{% raw %}", "|", "||", " | ", "\\|", "\n", "\r\n", "\n\n", "\n| a | b |\n|---|---|\n", "---", "***", "> 인용",
-    "# 제목", "1. 목록", "- 항목", "```", "`", "*", "_", "**굵게**", "[^1]", "!!! note", "*[HTML]: x", "\t", "\u2028", "\u202e", "\ufeff", "\u200b",
+    "# 제목", "1. 목록", "- 항목", "```", "`", "*", "_", "**굵게**", "[^1]", "!!! note", "*[HTML]: x", "\t", "\u2028",
     "한글", "😀", "%", "\\", "</td></tr></table>", "<tr><td>", "<br>", "&amp;", "&", '"', "'", "<", ">", "javascript:XSS()", "data:text/html,XSS",
 ]
 
@@ -53,9 +55,9 @@ SKIP = {"id", "strategy", "group", "project", "continues", "refs", "kind", "line
         "mark_outside", "show_person_names", "url", "site_url", "homepage", "field", "ground", "email_domains",
         "acknowledged_personal_data", "withheld", "withheld_fields"}
 
-# Control characters are a data error of their own (tests/invalid/68-escaped-control-character); here they would
-# only make most examples stop at validation, so arbitrary text leaves them out (tabs and line breaks are payloads).
-any_text = st.text(alphabet=st.characters(exclude_categories=("Cs", "Cc")), max_size=6)
+# Control characters, direction overrides and invisible characters are a data error of their own (tests/invalid/68, 88–90);
+# here they would only make most examples stop at validation, so arbitrary text leaves them out (tabs and line breaks are payloads).
+any_text = st.text(alphabet=st.characters(exclude_categories=("Cs", "Cc"), exclude_characters=REFUSED), max_size=6)
 hostile_text = st.lists(st.one_of(st.sampled_from(PAYLOADS), any_text), min_size=1, max_size=5).map("".join)
 
 
@@ -297,3 +299,28 @@ def test_no_output_line_can_start_a_ci_workflow_command() -> None:
     problem = Problem("data/x.yaml", 3, 1, "title", "잘못", found="a\n::add-mask::secret\r\n::error::spoof")
     assert "\n" not in problem.format() and "\r" not in problem.format() and "::add-mask::" in problem.format()
     assert not any(line.startswith("::") for line in problem.format().splitlines())
+
+
+def test_quoted_lines_cannot_start_a_ci_workflow_command() -> None:
+    """Engine warnings and the import report quote data line by line: a quoted `::` or `##[` line is shown, not run."""
+    from site_builder.base.problem import shield_commands
+
+    quoted = "WARNING - page\n::error file=x::spoof\n  ::add-mask::secret\n##[group]x\nplain :: text"
+    shown = shield_commands(quoted).splitlines()
+    assert not [line for line in shown if line.lstrip().startswith(("::", "##["))]
+    assert shown[1] == "» ::error file=x::spoof" and shown[4] == "plain :: text"
+
+
+
+def test_engine_output_is_shielded() -> None:
+    """What MkDocs prints (its warnings quote page text made from data) reaches the CI log shielded."""
+    from site_builder.engine import seam
+
+    class Done:
+        returncode = 1
+
+        def communicate(self) -> tuple[str, None]:
+            return "INFO - x\nWARNING - a\n::add-mask::secret\n ##[error]spoof", None
+
+    ok, shown = seam._finish(Done())  # type: ignore[arg-type]
+    assert not ok and shown == "WARNING - a\n» ::add-mask::secret\n » ##[error]spoof"

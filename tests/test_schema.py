@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from site_builder.model.schema import reference_markdown, schema_texts
 from tests.conftest import ROOT
 
@@ -29,3 +31,15 @@ def test_reference_page_describes_every_field():
     for field in ("`title`", "`budget`", "`schedule`", "`show_person_names`", "`money_unit`", "`declared_count`"):
         assert field in text
     assert "| 항목 | 종류 | 필수 | 설명 |" in text
+
+
+def test_booleans_are_not_numbers() -> None:
+    """`true` is not 1: pydantic's lax mode would take it (`ground: true` became 제1호)."""
+    from pydantic import ValidationError
+
+    from site_builder.model.parts import FundingShare, Withholding
+
+    for make in (lambda: Withholding(ground=True), lambda: FundingShare(source="국비", share_pct=True)):
+        with pytest.raises(ValidationError):
+            make()
+    assert Withholding(ground=5).ground == 5 and FundingShare(source="국비", share_pct=50).share_pct == 50

@@ -223,9 +223,10 @@ def test_institutional_email_domains(data_copy: Path):
     assert _gate(data_copy) == []
 
 
-def test_contact_names_and_withheld_memo_are_out_of_scope(data_copy: Path):
+def test_contact_names_are_scanned_whether_or_not_names_are_shown(data_copy: Path):
+    """A number typed into a name field is published the day `show_person_names` is turned on."""
     (data_copy / P4).write_text("id: p4\ntitle: t\nunit: team-a\ncontacts:\n  - {role: 담당자, name: 'hong@gmail.com'}\n", encoding="utf-8")
-    assert _gate(data_copy) == []
+    assert [p for p in _gate(data_copy) if "개인 전자우편" in p]
 
 
 @pytest.mark.parametrize("data", [ROOT / "data", FIXTURE_DATA], ids=["seed-plans", "fixture"])

@@ -19,7 +19,7 @@ TRICKY = [
     "plain\n",
     "",
     "---\n",
-    "a: 0o17\nd: .inf\ne: -.NaN\nf: +12\ng: yes\nh: Off\n",
+    "a: 0o17\nd: .inf\ne: -.NaN\nf: +12\ng: True\nh: FALSE\n",
     "a: 2024-01-02 10:00:00\nb: 2024-13-01\n",
 ]
 FALLS_BACK = [
@@ -37,6 +37,7 @@ FALLS_BACK = [
     "a: 2024-13-01\n",
     "<<: {a: 1}\n",
     "a: 0x1F\n", "c: 1_000\n", "n: 010\n", "t: 33:44\n",  # YAML 1.1 numbers: the guarded loader refuses them
+    "g: yes\n", "h: Off\n", "- on\n",  # and YAML 1.1 booleans
     "a:\n" + "".join("  " * i + "- \n" for i in range(1, 45)),
 ]
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass
 
 
@@ -48,6 +49,16 @@ class Problem:
 def one_line(text: str) -> str:
     """A message on one line: a line break from data could start a line with `::`, a CI workflow command."""
     return text.replace("\r\n", "⏎").replace("\n", "⏎").replace("\r", "⏎")
+
+
+# A line that starts (after blanks) with `::` or `##[` is a workflow command to a CI runner (GitHub Actions reads
+# `::error …`, `::add-mask::`, `##[group]`): data quoted in our output must never start one.
+_COMMAND_START = re.compile(r"^([ \t]*)(::|##\[)", re.MULTILINE)
+
+
+def shield_commands(text: str) -> str:
+    """`text` with every line that a CI runner would read as a workflow command prefixed by `» ` (shown, not run)."""
+    return _COMMAND_START.sub(r"\1» \2", text)
 
 
 def _escape_data(text: str) -> str:

@@ -7,8 +7,9 @@ but every hit is reported, masked and acknowledged as written in the source.
 
 Runs in the check stage over every loaded file (the raw YAML, so each hit names file:line and field).
 A value staff have decided may be published is listed verbatim under `acknowledged_personal_data`
-(site.yaml for the whole site, plan.yaml for that plan's files). Contact names are out of scope: they are
-published only when `show_person_names` is set, and a name alone is not what this gate looks for.
+(site.yaml for the whole site, plan.yaml for that plan's files). Contact names are scanned too, whether or not
+`show_person_names` publishes them today: a number typed into a name field is published the day names are shown
+(a name alone is not what this gate looks for).
 """
 
 from __future__ import annotations
@@ -91,8 +92,6 @@ def _collect_texts(data: Any, loc: Path_, out: list[tuple[Path_, str]]) -> None:
         for key, value in data.items():
             if key in _UNPUBLISHED_KEYS or key in skip:
                 continue
-            if key == "name" and len(loc) >= 2 and loc[-2] == "contacts":
-                continue  # personal names: published only with show_person_names, out of this gate's scope
             _collect_texts(value, loc + (key,), out)
     elif isinstance(data, list):
         for i, value in enumerate(data):

@@ -38,6 +38,8 @@ def _found(value: Any) -> str:
         return "`이름: 값` 묶음"
     if isinstance(value, list):
         return f"목록({len(value)}개)"
+    if isinstance(value, bool) or value is None:
+        return {True: "true (참·거짓 값)", False: "false (참·거짓 값)", None: "null (빈 값)"}[value]  # as YAML wrote it, not Python's True
     text = repr(value) if not isinstance(value, str) else f'"{value}"'
     return text if len(text) <= 60 else text[:57] + "…"
 

@@ -9,6 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from ..base.problem import shield_commands
 from ..base.workers import configured_jobs  # SITE_BUILDER_JOBS: the same switch as every worker pool of the build
 from ..write.tree import fresh_dir
 from .hooks import PART_ENV
@@ -83,7 +84,8 @@ def _start(config: Path, site_dir: Path, extra: dict[str, str]) -> subprocess.Po
 def _finish(process: subprocess.Popen[str]) -> tuple[bool, str]:
     """Wait for a build; (ok, its output without INFO lines)."""
     out, _ = process.communicate()
-    return process.returncode == 0, "\n".join(ln for ln in out.splitlines() if not ln.startswith("INFO")).strip()
+    shown = "\n".join(ln for ln in out.splitlines() if not ln.startswith("INFO")).strip()
+    return process.returncode == 0, shield_commands(shown)  # MkDocs warnings quote page text, which comes from data
 
 
 def _run(config: Path, site_dir: Path, extra: dict[str, str]) -> tuple[bool, str]:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import yaml
 
+from ..base.problem import shield_commands
 from .document import DocumentError, read_document, to_text
 from .overrides import OVERRIDES_FILE
 from .report import report
@@ -86,7 +87,7 @@ def _refusal(args: argparse.Namespace, overrides: Path) -> str | None:
 def _print_report(result: Imported, args: argparse.Namespace) -> None:
     """The Korean report on standard output and, with `--report`, in a file."""
     text = report(result, args.document.name)
-    print(text, end="")
+    print(shield_commands(text), end="")  # the report quotes the document's own lines
     if args.report:
         args.report.write_text(text, encoding="utf-8")
 

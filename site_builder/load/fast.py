@@ -18,8 +18,15 @@ MAX_DEPTH = 40
 SAFE_TAGS = {f"tag:yaml.org,2002:{name}" for name in ("str", "int", "float", "bool", "null", "map", "seq")} | {"!"}
 
 
-# Control characters other than tab and line breaks (the YAML reader refuses them raw, not as escapes).
-CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f]")
+# Characters no published text may hold: control characters other than tab and line breaks (the YAML reader
+# refuses them raw, not as `"\x07"` escapes); direction overrides and invisible characters, which make a title read
+# differently from what it is and defeat search (both allowed raw by YAML); lone surrogates (`"\ud800"`), which no
+# file can be written with.
+CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff\ud800-\udfff]")
+INVISIBLE_NAMES = {
+    **dict.fromkeys("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u061c\u200e\u200f", "글 방향을 바꾸는 보이지 않는 문자"),
+    **dict.fromkeys("\u200b\u200c\u200d\u2060\u2061\u2062\u2063\u2064\u2065\ufeff", "폭이 없는 보이지 않는 문자"),
+}
 
 
 CParser: Any = getattr(getattr(yaml, "cyaml", None), "CParser", None)  # libyaml, when PyYAML was built with it
@@ -41,6 +48,8 @@ _CONSTRUCTOR = yaml.constructor.SafeConstructor()
 _STR_TAG = "tag:yaml.org,2002:str"
 # Plain scalars that YAML 1.1 (PyYAML) reads as numbers nobody meant: octal 010 → 8, base 60 33:44 → 2024, 0x5, 0b1, 1_000.
 YAML11_NUMBER = re.compile(r"^[-+]?(?:0[0-7_]+|0x[0-9a-fA-F_]+|0b[01_]+|[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?|[0-9][0-9]*_[0-9_]*)$")
+# Plain words YAML 1.1 reads as booleans (YAML 1.2 reads them as text): `yes`, `on` → true, `no`, `off` → false.
+YAML11_BOOL = re.compile(r"^(?:yes|Yes|YES|no|No|NO|on|On|ON|off|Off|OFF)$")
 
 
 def _fast_scalar(event: Any) -> Any:
@@ -52,8 +61,8 @@ def _fast_scalar(event: Any) -> Any:
         raise _Fallback(tag)
     if not event.implicit[0] or value[:1] not in _IMPLICIT_FIRST:
         return value  # quoted, block, or plain text that cannot be a number, date, bool or null
-    if YAML11_NUMBER.match(value):
-        raise _Fallback("YAML 1.1 number")  # the guarded loader refuses it with the file's line
+    if YAML11_NUMBER.match(value) or YAML11_BOOL.match(value):
+        raise _Fallback("YAML 1.1 number or boolean")  # the guarded loader refuses it with the file's line
     return _plain_value(value)
 
 

@@ -12,7 +12,7 @@ import yaml
 
 from ..base.problem import Problem
 from ..base.workers import mapped
-from .fast import CONTROL, MAX_DEPTH, MAX_FILE_BYTES, SAFE_TAGS, YAML11_NUMBER, CParser, Path_, fast_load
+from .fast import CONTROL, INVISIBLE_NAMES, MAX_DEPTH, MAX_FILE_BYTES, SAFE_TAGS, YAML11_BOOL, YAML11_NUMBER, CParser, Path_, fast_load
 
 
 @dataclass
@@ -79,10 +79,9 @@ class _Guard(yaml.composer.Composer):
         event = self.peek_event()
         if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
             raise RefusedYaml("앵커·별칭", None, "앵커(&)와 별칭(*)은 쓸 수 없습니다 (값을 그대로 적으세요)", event.start_mark)
-        if isinstance(event, yaml.ScalarEvent) and event.implicit[0] and YAML11_NUMBER.match(event.value):
-            shown: Any = event.start_mark
-            raise RefusedYaml(f"`{event.value}`", None, f"YAML 1.1에서 다른 수로 읽히는 값입니다 (`010`은 8, `33:44`는 2024, `0x5`는 5): "
-                              f"글자 그대로라면 따옴표로 감싸세요 ('{event.value}')", shown)
+        if isinstance(event, yaml.ScalarEvent) and event.implicit[0] and (why := _yaml11_reading(event.value)):
+            shown: Any = event.start_mark  # PyYAML's or libyaml's mark, both with line and column
+            raise RefusedYaml(f"`{event.value}`", None, why, shown)
         if getattr(event, "value", None) in ("<<", "=") and isinstance(event, yaml.ScalarEvent) and event.implicit[0]:  # YAML 1.1 keys
             mark: Any = event.start_mark  # PyYAML's or libyaml's mark, both with line and column
             raise RefusedYaml(f"`{event.value}`", None, "`<<` 병합 키와 `=` 키는 쓸 수 없습니다 (값을 그대로 적거나, 글자 그대로라면 따옴표로 감싸세요)", mark)
@@ -121,6 +120,23 @@ if CParser is not None:
 
 
 
+def _yaml11_reading(value: str) -> str:
+    """Why a plain value that YAML 1.1 reads as something other than it looks is refused ('' when it reads as written)."""
+    if YAML11_NUMBER.match(value):
+        return f"YAML 1.1에서 다른 수로 읽히는 값입니다 (`010`은 8, `33:44`는 2024, `0x5`는 5): 글자 그대로라면 따옴표로 감싸세요 ('{value}')"
+    if YAML11_BOOL.match(value):
+        return (f"YAML 1.1에서 참·거짓으로 읽히는 값입니다 (`yes`·`on`은 true, `no`·`off`는 false): "
+                f"참·거짓이면 true나 false로, 글자 그대로라면 따옴표로 감싸세요 ('{value}')")
+    return ""
+
+
+def _character(ch: str) -> str:
+    """`문자 #x202E (글 방향을 바꾸는 보이지 않는 문자)`: the code point, and in words what an invisible one does."""
+    code = ord(ch)
+    name = INVISIBLE_NAMES.get(ch) or ("짝이 없는 대리 문자: `\\ud800` 같은 이스케이프를 지우세요" if 0xD800 <= code <= 0xDFFF else "")
+    return f"문자 #x{code:04X}" + (f" ({name})" if name else "")
+
+
 class _Builder:
     """Turn a composed YAML node tree into Python data plus a position map."""
 
@@ -137,9 +153,9 @@ class _Builder:
             return self._mapping(node, loc)
         if isinstance(node, yaml.SequenceNode):
             return [self.build(child, loc + (i,)) for i, child in enumerate(node.value)]
-        if control := CONTROL.search(node.value):  # written as a `"\x07"` escape: spreadsheets and HTML cannot carry it
-            found = f"문자 #x{ord(control.group(0)):04X}"
-            self.problems.append(Problem(self.display, *self.positions[loc], _dotted(loc), "쓸 수 없는 제어 문자가 있습니다", "글자·띄어쓰기·줄바꿈", found))
+        if control := CONTROL.search(node.value):  # spreadsheets and HTML cannot carry it, or it hides what the text says
+            self.problems.append(Problem(self.display, *self.positions[loc], _dotted(loc), "쓸 수 없는 제어 문자가 있습니다", "글자·띄어쓰기·줄바꿈",
+                                         _character(control.group(0))))
             return CONTROL.sub("", node.value)
         try:
             return self._scalars.construct_object(node)

@@ -26,6 +26,7 @@ from .parts import (
     Strict,
     Table,
     TitleVariant,
+    Whole,
     Withholding,
     check_site_url,
     check_url,
@@ -80,7 +81,7 @@ class StrategyNode(Strict):
     title: str = Field(..., description="공식 제목.")
     code: str | None = Field(None, description="원문의 번호 (예: `1-1`).")
     title_variants: list[TitleVariant] = Field(default_factory=list, description="다른 표기.")
-    declared_count: int | None = Field(None, description="원문이 밝힌 하위 사업 수 (예: `(9)`).")
+    declared_count: Whole | None = Field(None, description="원문이 밝힌 하위 사업 수 (예: `(9)`).")
     stated_budget: MoneyField | None = Field(None, description="원문이 밝힌 예산.")
     kpis: list[Kpi] = Field(default_factory=list, description="성과지표.")
     kpi_header: list[str] = Field(default_factory=list, description="성과지표 표의 머리 글 그대로 (예: `성 과 지 표`, `목 표 값`).")
@@ -96,7 +97,7 @@ class Level(Strict):
     """One level of the plan's strategy hierarchy."""
 
     name: str = Field(..., description="단계 이름 (예: `전략목표`, `이행과제`).")
-    declared_count: int | None = Field(None, description="원문이 밝힌 개수 (예: `9대 전략과제` → 9).")
+    declared_count: Whole | None = Field(None, description="원문이 밝힌 개수 (예: `9대 전략과제` → 9).")
 
 
 class Unit(Strict):
@@ -134,7 +135,7 @@ class Catalogue(Strict):
 
     id: Id
     title: str = Field(..., description="목록 이름.")
-    declared_total: int | None = Field(None, description="원문이 밝힌 개수.")
+    declared_total: Whole | None = Field(None, description="원문이 밝힌 개수.")
     entries: list[CatalogueEntry] = Field(default_factory=list, description="항목.")
     source: SourceRef | None = Field(None, description="원문 위치.")
 
@@ -151,7 +152,7 @@ class Plan(Strict):
     """One organisation's plan for one year."""
 
     schema_ref: str | None = Field(None, alias="$schema", description="편집기용 JSON Schema 경로.")
-    year: int = Field(..., ge=1990, le=2100, description="계획 연도.")
+    year: Whole = Field(..., ge=1990, le=2100, description="계획 연도.")
     title: str = Field(..., description="계획 이름.")
     subtitle: str | None = Field(None, description="표어·부제.")
     issued: str | None = Field(None, description="발행일 그대로 (예: `2024. 1.`).")

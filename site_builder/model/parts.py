@@ -7,10 +7,15 @@ from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, PlainValidator, WithJsonSchema, field_validator
+from pydantic_core import PydanticCustomError
 
 from .money import Money, MoneyError, parse_money
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9_-]*$"
+
+# A whole number that YAML wrote as a number: `true` is not 1 (pydantic would take it, so `ground: true` became 제1호),
+# and `"5"` is not 5 (a quoted value is text).
+Whole = Annotated[int, Field(strict=True)]
 
 
 def _validate_money(value: Any) -> Money:
@@ -139,7 +144,7 @@ class Table(Strict):
 class Withholding(Strict):
     """Why a project, block or field is not published (정보공개법 제9조제1항 각 호)."""
 
-    ground: int = Field(..., ge=1, le=8, description="비공개 근거: 「공공기관의 정보공개에 관한 법률」 제9조제1항의 호 번호 (1–8). 쪽에는 `비공개 (제9조제1항제N호)`로 나옵니다.")
+    ground: Whole = Field(..., ge=1, le=8, description="비공개 근거: 「공공기관의 정보공개에 관한 법률」 제9조제1항의 호 번호 (1–8). 쪽에는 `비공개 (제9조제1항제N호)`로 나옵니다.")
     reason: str | None = Field(None, description="내부 메모 (비공개 결정 사유). 사이트·검색·내려받기 어디에도 나오지 않습니다.")
 
 
@@ -183,6 +188,14 @@ class FundingShare(Strict):
     share_pct: Decimal | None = Field(None, ge=0, le=100, description="비율(%).")
     amount: MoneyField | None = Field(None, description="금액.")
 
+    @field_validator("share_pct", mode="before")
+    @classmethod
+    def _not_bool(cls, value: Any) -> Any:
+        """Refuse `true`/`false` (Decimal would read them as 1 and 0)."""
+        if isinstance(value, bool):
+            raise PydanticCustomError("decimal_type", "Decimal input should be a number")
+        return value
+
 
 class Budget(Strict):
     """The budget table of a project."""
@@ -217,7 +230,7 @@ class Schedule(Strict):
     """A 추진계획 grid: activities × months (or quarters) of a stated year."""
 
     heading: str | None = Field(None, description="원문 제목 그대로.")
-    year: int | None = Field(None, description="표에 적힌 연도 (계획 연도와 다를 수 있음).")
+    year: Whole | None = Field(None, description="표에 적힌 연도 (계획 연도와 다를 수 있음).")
     year_label: str | None = Field(None, description="연도 칸 글 그대로 (예: `2023년도`).")
     unit: Literal["month", "quarter"] = Field("month", description="기간 단위: 월(month) 또는 분기(quarter).")
     label_header: str = Field("세부추진사항", description="활동 열 이름 그대로.")
@@ -246,7 +259,7 @@ class Steps(Strict):
 class KpiTarget(Strict):
     """The target (or result) for one year."""
 
-    year: int = Field(..., description="연도 (예: 2022).")
+    year: Whole = Field(..., description="연도 (예: 2022).")
     label: str | None = Field(None, description="연도 칸 글 그대로 (예: `'22년`).")
     value: str = Field(..., description="값 그대로 (예: `2회`, `27%`).")
     kind: Literal["target", "result"] = Field("target", description="목표(target) 또는 실적(result).")
@@ -306,5 +319,5 @@ class FieldWithholding(Strict):
     """One field of a project that is not published, with its legal ground."""
 
     field: WithholdableField = Field(..., description="공개하지 않을 항목 이름 (예: `budget`, `goals`). `budget`이면 사업개요의 소요예산 줄도 가리고 합계에서 뺍니다.")
-    ground: int = Field(..., ge=1, le=8, description="비공개 근거: 「공공기관의 정보공개에 관한 법률」 제9조제1항의 호 번호 (1–8).")
+    ground: Whole = Field(..., ge=1, le=8, description="비공개 근거: 「공공기관의 정보공개에 관한 법률」 제9조제1항의 호 번호 (1–8).")
     reason: str | None = Field(None, description="내부 메모 (비공개 결정 사유). 사이트·검색·내려받기 어디에도 나오지 않습니다.")

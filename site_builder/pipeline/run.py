@@ -25,6 +25,7 @@ from ..outputs.search import index_files
 from ..outputs.vendor import vendor_files
 from ..plan.extrapages import citizen_pages
 from ..plan.pages import Page, portal_pages
+from ..publish.echoes import withheld_echoes
 from ..publish.redaction import redact_portal
 from ..render.markdown import SideJob, rendering
 from ..write.tree import build_lock, recover_dir, remove_stale, replace_dir, write_tree
@@ -109,7 +110,8 @@ def _check(data_dir: Path, strict: bool, orgs: Collection[str] | None = None) ->
         problems = sorted(set(problems + invalid + personal()))  # nothing personal is published
     if portal is None:
         return Checked(None, problems)
-    found = portal_findings(portal if orgs is None else portal.only(orgs))
+    mine = portal if orgs is None else portal.only(orgs)
+    found = portal_findings(mine) + withheld_echoes(mine)
     if strict:
         expected = "plan.yaml `acknowledged`에 식별자 추가 또는 데이터 수정"
         problems += [Problem(f.file, f.line, 1, f.id, f"확인되지 않은 점검 결과: {f.message}", expected, f.id) for f in found if not f.acknowledged]

@@ -119,11 +119,29 @@ def _redact_plan(plan: Plan, withheld: dict[str, int]) -> Plan:
     plan = redact_blocks(plan)
     if (nodes := redact_nodes(plan.strategy)) is not plan.strategy:
         plan = plan.model_copy(update={"strategy": nodes})
+    plan = _without_internal_lists(plan, set(withheld) | _withheld_node_ids(plan.strategy))
     if not withheld:
         return plan
     catalogues = [_redact_catalogue(c, withheld) for c in plan.catalogues]
     irregularities = [_redact_irregularity(r, withheld) for r in plan.irregularities]
     return plan.model_copy(update={"catalogues": catalogues, "irregularities": irregularities})
+
+
+def _without_internal_lists(plan: Plan, hidden: set[str]) -> Plan:
+    """No acknowledged personal-data values (they may come from internal notes), and no acknowledged finding about withheld content.
+
+    A finding id names what it is about after its kind (`title:<id>:<variant text>`), so an acknowledged id of a withheld
+    project or node would publish that project's text in the plan's JSON.
+    """
+    acknowledged = [a for a in plan.acknowledged if a.split(":")[1:2] == [] or a.split(":")[1] not in hidden]
+    if not plan.acknowledged_personal_data and acknowledged == plan.acknowledged:
+        return plan
+    return plan.model_copy(update={"acknowledged": acknowledged, "acknowledged_personal_data": []})
+
+
+def _withheld_node_ids(nodes: list[StrategyNode]) -> set[str]:
+    """Ids of the strategy nodes marked 비공개, at any depth."""
+    return {n.id for n in nodes if n.withheld is not None} | {i for n in nodes for i in _withheld_node_ids(n.children)}
 
 
 def _redact_catalogue(catalogue: Catalogue, withheld: dict[str, int]) -> Catalogue:
