@@ -21,6 +21,7 @@ from site_builder.model import Project
 from site_builder.model.portal import Portal
 from site_builder.outputs.feed import atom_feed
 from site_builder.pipeline.run import check, generate
+from site_builder.publish.purge import Purge, fingerprint
 from tests.conftest import TESTS, git, run_cli
 
 MULTIYEAR = TESTS / "fixtures_multiyear" / "data"
@@ -374,3 +375,33 @@ def test_screen_shows_what_passes_and_hides_only_the_content() -> None:
     assert screen.message(heading) == "내용 변경 (개인정보가 있어 내용을 싣지 않음)"
     assert screen.title("사업 010-1234-5678", None, "사업 p") == "사업 p"
     assert screen.title("사업 010-1234-5678", "01012345678") == "제목을 싣지 않은 사업"
+
+
+def test_purged_text_is_hidden_from_every_history_output(repo: Path, tmp_path: Path) -> None:
+    work = tmp_path / "repo"
+    shutil.copytree(repo, work)
+    before = load_history(work / "data", portal_of(work / "data"))
+    assert "추진계획 추가: 돌봄 인력 모집" in before.of("town/2024/care")[2].messages
+    for text in ("돌봄인력", "마을 돌봄 확대"):  # another spelling than the data's; today's title too
+        assert run_cli("purge", text, "--data", str(work / "data")).code == 0
+    assert "돌봄 인력" not in (work / "data/site.yaml").read_text(encoding="utf-8")
+    hist = load_history(work / "data", portal_of(work / "data"))
+    care = hist.of("town/2024/care")
+    assert [c.title for c in care] == ["사업 care", "마을 돌봄", "마을 돌봄", "마을 돌봄"]  # only versions titled 마을 돌봄 확대 lose it
+    assert care[0].messages == ("제목 변경 (지우기로 한 내용이 있어 싣지 않음)",)
+    assert care[1].messages == ("추진계획 3월 추가 (지우기로 한 내용이 있어 싣지 않음)",)
+    assert set(care[2].messages) == {"예산 10,000천원 → 9,500천원", "목표치 85 → 90 (이용자 만족도, 2024년)", "추진계획 추가 (지우기로 한 내용이 있어 싣지 않음)"}
+    files = generate(portal_of(work / "data"), hist)
+    shown = str(files["changes.md"]) + str(files["feed.xml"]) + str(files["town/2024/projects/care.md"]).split("## 변경 이력")[1]
+    assert "돌봄 인력" not in shown and "마을 돌봄 확대" not in shown  # today's page above its history still shows both
+
+
+def test_purge_matches_the_text_in_any_spelling_inside_longer_texts() -> None:
+    entry = fingerprint("010-1234-5678")
+    assert entry is not None and entry.length == 11 and fingerprint("- 김 -") is None
+    purge = Purge.of([entry])
+    assert purge.holds("향후계획 삭제: 3월 ０１０ １２３４ ５６７８ 연락") and purge.holds("x01012345678y")
+    assert not purge.holds("010-1234-5679") and not Purge().holds("010-1234-5678")
+    name = Purge.of([e for e in [fingerprint("홍길동")] if e])
+    assert Screen(purge=name).message(changes_mod.Message("성과지표 추가", "{kind}: {0}", ("문의 홍 길동 주무관",))) == \
+        "성과지표 추가 (지우기로 한 내용이 있어 싣지 않음)"
