@@ -9,7 +9,7 @@ import pytest
 from site_builder.cli.commands import make_parser
 from tests.conftest import FIXTURE_DATA, run_cli
 
-COMMANDS = ["validate", "build", "assemble", "serve", "schema", "import", "new"]
+COMMANDS = ["validate", "build", "assemble", "serve", "schema", "import", "new", "purge"]
 
 
 def test_every_command_is_registered():
@@ -86,3 +86,39 @@ def test_a_killed_worker_is_reported_in_korean(monkeypatch: pytest.MonkeyPatch, 
     result = run_cli("build", "--data", str(data_copy), "--site-dir", str(tmp_path / "site"))
     assert result.code == 1
     assert "작업 프로세스가 중간에 종료되어" in result.err and "Traceback" not in result.err
+
+
+def test_purge_writes_a_fingerprint_not_the_text(data_copy: Path) -> None:
+    site = data_copy / "site.yaml"
+    result = run_cli("purge", "서울시 중구 세종대로 110", "--data", str(data_copy))
+    assert result.code == 0, result.err
+    assert "지문을 더했습니다" in result.out and "git filter-repo --replace-text" in result.out
+    text = site.read_text(encoding="utf-8")
+    assert "세종대로" not in text and "history_purge:\n  - {sha256: " in text and "footer_links:" in text  # the rest stays
+    again = run_cli("purge", "서울시중구 세종대로110", "--data", str(data_copy))  # another spelling, the same text
+    assert again.code == 0 and "이미 가리고 있는 글입니다" in again.out and site.read_text(encoding="utf-8") == text
+    assert run_cli("purge", "둘째 글", "--data", str(data_copy)).code == 0
+    assert site.read_text(encoding="utf-8").count("{sha256: ") == 2 and run_cli("validate", "--data", str(data_copy)).code == 0
+
+
+def test_purge_edits_an_empty_list_and_refuses_what_it_cannot_edit(data_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+
+    site = data_copy / "site.yaml"
+    site.write_text(site.read_text(encoding="utf-8") + "history_purge: []  # 아직 없음\n", encoding="utf-8")
+    monkeypatch.setattr("sys.stdin", io.StringIO("홍길동\n"))  # from standard input: not in the shell's history
+    assert run_cli("purge", "--data", str(data_copy)).code == 0
+    assert "history_purge:\n  - {sha256: " in site.read_text(encoding="utf-8") and "홍길동" not in site.read_text(encoding="utf-8")
+    short = run_cli("purge", "- 김 -", "--data", str(data_copy))
+    assert short.code == 1 and "너무 짧습니다" in short.err
+    flow = site.read_text(encoding="utf-8").replace("history_purge:\n  - ", "history_purge: [").replace("}\n", "}]\n", 1)
+    site.write_text(flow, encoding="utf-8")
+    refused = run_cli("purge", "다른 글", "--data", str(data_copy))
+    assert refused.code == 1 and "한 줄 목록" in refused.err and site.read_text(encoding="utf-8") == flow
+
+
+def test_purge_warns_when_todays_data_still_holds_the_text(data_copy: Path) -> None:
+    project = next((data_copy).rglob("projects/*.yaml"))
+    title = next(line for line in project.read_text(encoding="utf-8").splitlines() if line.startswith("title: "))[7:]
+    result = run_cli("purge", title, "--data", str(data_copy))
+    assert result.code == 0 and "지금 데이터에도 이 글이 있습니다" in result.out and project.name in result.out

@@ -6,6 +6,7 @@ import posixpath
 import re
 import shutil
 import subprocess
+import unicodedata
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -15,10 +16,12 @@ from site_builder.git import changes as changes_mod
 from site_builder.git import history as history_mod
 from site_builder.git.changes import describe
 from site_builder.git.history import History, load_history
+from site_builder.git.screen import Screen
 from site_builder.model import Project
 from site_builder.model.portal import Portal
 from site_builder.outputs.feed import atom_feed
 from site_builder.pipeline.run import check, generate
+from site_builder.publish.purge import Purge, fingerprint
 from tests.conftest import TESTS, git, run_cli
 
 MULTIYEAR = TESTS / "fixtures_multiyear" / "data"
@@ -259,3 +262,146 @@ def test_every_project_field_is_in_the_change_history_or_said_not_to_be() -> Non
     missing = sorted(set(Project.model_fields) - listed)
     assert not missing, f"project fields whose changes the history would drop silently: {missing}"
     assert not set(changes_mod.DESCRIBED) & set(changes_mod.UNLISTED)
+
+
+# --- Removed is not gone: what history shows passes today's personal-data gate and 비공개 marks -----------------
+
+TRAIL = "data/town/2024/projects/trail.yaml"
+WALK = "data/town/2023/projects/walk.yaml"
+LEAKED = ("01012345678", "9001011234568")  # every spelling below folds to one of these digit runs
+SECRET = "부지 매입 협상"  # later marked 비공개
+CARE_LEAK = """steps:
+  - steps:
+      - {when: "2024. 3.", text: "신청 접수 (담당 010-1234-5678)"}
+      - {when: "2024. 4.", text: "당직 010-2222-3333"}
+schedule:
+  rows:
+    - {label: "상담 ０１０－１２３４－５６７８", marks: [1]}
+"""
+
+
+@pytest.fixture(scope="module")
+def leaky(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Personal data committed by mistake and removed in the next commit, in a project that stays and one that is deleted."""
+    root = tmp_path_factory.mktemp("leak")
+    shutil.copytree(MULTIYEAR, root / "data")
+    (root / "data/site.yaml").write_text("title: 시험\noperator: 시험 운영팀\nacknowledged_personal_data: [010-2222-3333]\n", encoding="utf-8")
+    git(root, "init", "-q", "-b", "main")
+    commit(root, "2024-01-10T10:00:00+09:00", "처음 올림")
+    clean = {rel: (root / rel).read_text(encoding="utf-8") for rel in (CARE, TRAIL)}
+    edit(root, CARE, "title: 마을 돌봄", "title: 마을 돌봄 (문의 010 1234 5678)")
+    edit(root, CARE, 'value: "85"', 'value: "900101-1234568"')
+    (root / CARE).write_text((root / CARE).read_text(encoding="utf-8") + CARE_LEAK, encoding="utf-8")
+    edit(root, TRAIL, "title: 둘레길 조성", "title: 둘레길 조성 010.1234.5678")
+    (root / TRAIL).write_text(clean[TRAIL].replace("title: 둘레길 조성", "title: 둘레길 조성 010.1234.5678")
+                              + 'steps:\n  - steps:\n      - {when: "3월", text: "현장 점검 (900101 1234568)"}\n', encoding="utf-8")
+    (root / WALK).write_text((root / WALK).read_text(encoding="utf-8") + f'steps:\n  - steps:\n      - {{when: "5월", text: "{SECRET}"}}\n',
+                             encoding="utf-8")
+    commit(root, "2024-02-01T10:00:00+09:00", "실수로 연락처를 올림")
+    (root / CARE).write_text(clean[CARE], encoding="utf-8")
+    commit(root, "2024-02-02T10:00:00+09:00", "연락처 지움")
+    git(root, "rm", "-q", TRAIL)
+    (root / WALK).write_text((root / WALK).read_text(encoding="utf-8") + "withheld_fields:\n  - {field: steps, ground: 5}\n", encoding="utf-8")
+    commit(root, "2024-02-03T10:00:00+09:00", "둘레길 삭제, 걷기 향후계획 비공개")
+    return root
+
+
+def leaked_spellings(text: str) -> list[str]:
+    """The leaked numbers in `text` in any spelling (full-width digits, any separators), and the 비공개 text."""
+    folded = unicodedata.normalize("NFKC", text)
+    found = [d for d in LEAKED if re.search(r"\D{0,3}".join(d), folded)]
+    return found + [SECRET] * (SECRET in folded)
+
+
+def test_removed_personal_data_is_not_published_again_by_history(leaky: Path, tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    result = run_cli("build", "--data", str(leaky / "data"), "--site-dir", str(site), "--build-dir", str(tmp_path / "build"))
+    assert result.code == 0, result.err
+    leaks = {str(p.relative_to(site)): found for p in sorted(site.rglob("*")) if p.is_file()
+             if (found := leaked_spellings(p.read_bytes().decode("utf-8", errors="replace")))}
+    assert leaks == {}
+    changes = (site / "changes" / "index.html").read_text(encoding="utf-8")
+    assert "향후계획 추가 (개인정보가 있어 내용을 싣지 않음)" in changes and "당직 010-2222-3333" in changes  # acknowledged: shown
+    assert "사업 trail" in (site / "feed.xml").read_text(encoding="utf-8")  # a deleted project's title with a hit
+
+
+def test_history_of_removed_personal_data_says_what_changed(leaky: Path) -> None:
+    hist = load_history(leaky / "data", portal_of(leaky / "data"))
+    removed, added, first = hist.of("town/2024/care")
+    note = "(개인정보가 있어 내용을 싣지 않음)"
+    assert [c.title for c in (removed, added, first)] == ["마을 돌봄"] * 3  # the committed title had a number: today's title
+    assert removed.messages == (f"제목 변경 {note}", f"목표치 변경 {note}", f"추진계획 삭제 {note}", f"향후계획 삭제 {note}",
+                                "향후계획 삭제: 2024. 4. 당직 010-2222-3333")
+    assert set(added.messages) == {f"제목 변경 {note}", f"목표치 변경 {note}", f"추진계획 추가 {note}", f"향후계획 추가 {note}",
+                                   "향후계획 추가: 2024. 4. 당직 010-2222-3333"}
+
+
+def test_deleted_project_with_personal_data_is_named_by_its_id(leaky: Path) -> None:
+    hist = load_history(leaky / "data", portal_of(leaky / "data"))
+    deleted, changed, first = hist.of("town/2024/trail")
+    assert (deleted.title, deleted.messages, deleted.exists) == ("사업 trail", ("사업 삭제",), False)
+    assert (changed.title, first.title) == ("사업 trail", "둘레길 조성")
+    assert set(changed.messages) == {"제목 변경 (개인정보가 있어 내용을 싣지 않음)", "향후계획 추가 (개인정보가 있어 내용을 싣지 않음)"}
+
+
+def test_text_marked_withheld_later_is_not_in_any_version(leaky: Path) -> None:
+    hist = load_history(leaky / "data", portal_of(leaky / "data"))
+    shown = [m for c in hist.of("town/2023/walk") for m in (c.title, *c.messages)]
+    assert shown and not [m for m in shown if SECRET in m]
+
+
+def test_each_message_has_a_form_without_its_content() -> None:
+    # The content-free message is the same message without the data's text: nothing of the parts survives in it.
+    words = changes_mod.Words("천원", {"u1": "기획팀"}, {"n1": "돌봄"})
+    schedule = {"rows": [{"label": "상담 010-1234-5678", "marks": [1]}]}
+    steps = [{"heading": "추진계획", "steps": [{"when": "3월", "text": "접수 010-1234-5678"}]}]
+    kpis = [{"indicator": "만족도", "targets": [{"year": 2024, "value": "010-1234-5678"}]}]
+    old = project(unit="u1", kpis=[{"indicator": "만족도", "targets": [{"year": 2024, "value": "80"}]}])
+    new = project(title="사업 010-1234-5678", strategy="n1", schedule=schedule, steps=steps, kpis=kpis)
+    found = changes_mod.changes(old, new, words)
+    assert [m.without_content("…") for m in found] == [
+        "제목 변경 (…)", "담당 부서 변경 (…)", "연결 전략 변경 (…)", "목표치 변경 (…)", "추진계획 추가 (…)", "추진계획 추가 (…)"]
+    assert [m.text for m in found] == describe(old, new, words)
+    assert all("010" not in m.kind for m in found)
+
+
+def test_screen_shows_what_passes_and_hides_only_the_content() -> None:
+    screen = Screen(acknowledged=frozenset({"010-2222-3333"}), domains=frozenset({"town.or.kr"}))
+    message = changes_mod.Message("향후계획 삭제", "{kind}: {0}", ("3월 접수 010-1234-5678",))
+    assert screen.message(message) == "향후계획 삭제 (개인정보가 있어 내용을 싣지 않음)"
+    assert screen.message(changes_mod.Message("향후계획 삭제", "{kind}: {0}", ("3월 당직 010-2222-3333",))) == "향후계획 삭제: 3월 당직 010-2222-3333"
+    assert screen.message(changes_mod.Message("향후계획 삭제", "{kind}: {0}", ("문의 kim@town.or.kr",))) == "향후계획 삭제: 문의 kim@town.or.kr"
+    heading = changes_mod.Message("담당 010-1234-5678 삭제", "{kind}: {0}", ("3월",))  # a list heading with a number
+    assert screen.message(heading) == "내용 변경 (개인정보가 있어 내용을 싣지 않음)"
+    assert screen.title("사업 010-1234-5678", None, "사업 p") == "사업 p"
+    assert screen.title("사업 010-1234-5678", "01012345678") == "제목을 싣지 않은 사업"
+
+
+def test_purged_text_is_hidden_from_every_history_output(repo: Path, tmp_path: Path) -> None:
+    work = tmp_path / "repo"
+    shutil.copytree(repo, work)
+    before = load_history(work / "data", portal_of(work / "data"))
+    assert "추진계획 추가: 돌봄 인력 모집" in before.of("town/2024/care")[2].messages
+    for text in ("돌봄인력", "마을 돌봄 확대"):  # another spelling than the data's; today's title too
+        assert run_cli("purge", text, "--data", str(work / "data")).code == 0
+    assert "돌봄 인력" not in (work / "data/site.yaml").read_text(encoding="utf-8")
+    hist = load_history(work / "data", portal_of(work / "data"))
+    care = hist.of("town/2024/care")
+    assert [c.title for c in care] == ["사업 care", "마을 돌봄", "마을 돌봄", "마을 돌봄"]  # only versions titled 마을 돌봄 확대 lose it
+    assert care[0].messages == ("제목 변경 (지우기로 한 내용이 있어 싣지 않음)",)
+    assert care[1].messages == ("추진계획 3월 추가 (지우기로 한 내용이 있어 싣지 않음)",)
+    assert set(care[2].messages) == {"예산 10,000천원 → 9,500천원", "목표치 85 → 90 (이용자 만족도, 2024년)", "추진계획 추가 (지우기로 한 내용이 있어 싣지 않음)"}
+    files = generate(portal_of(work / "data"), hist)
+    shown = str(files["changes.md"]) + str(files["feed.xml"]) + str(files["town/2024/projects/care.md"]).split("## 변경 이력")[1]
+    assert "돌봄 인력" not in shown and "마을 돌봄 확대" not in shown  # today's page above its history still shows both
+
+
+def test_purge_matches_the_text_in_any_spelling_inside_longer_texts() -> None:
+    entry = fingerprint("010-1234-5678")
+    assert entry is not None and entry.length == 11 and fingerprint("- 김 -") is None
+    purge = Purge.of([entry])
+    assert purge.holds("향후계획 삭제: 3월 ０１０ １２３４ ５６７８ 연락") and purge.holds("x01012345678y")
+    assert not purge.holds("010-1234-5679") and not Purge().holds("010-1234-5678")
+    name = Purge.of([e for e in [fingerprint("홍길동")] if e])
+    assert Screen(purge=name).message(changes_mod.Message("성과지표 추가", "{kind}: {0}", ("문의 홍 길동 주무관",))) == \
+        "성과지표 추가 (지우기로 한 내용이 있어 싣지 않음)"

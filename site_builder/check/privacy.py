@@ -24,8 +24,8 @@ from ..load.source import DataSet, Path_, SourceFile
 from .identifiers import find_identifiers, fold, may_hold_identifiers
 from .validation import breadcrumb
 
-# Fields that are never published as text: internal notes, editor hints and the acknowledgement lists.
-_UNPUBLISHED_KEYS = {"$schema", "acknowledged", "acknowledged_personal_data", "email_domains", "reason"}
+# Fields that are never published as text: internal notes, editor hints, the acknowledgement lists and purge fingerprints.
+_UNPUBLISHED_KEYS = {"$schema", "acknowledged", "acknowledged_personal_data", "email_domains", "history_purge", "reason"}
 _WITHHELD_KEEPS = {"id", "number", "unit", "strategy", "group", "withheld"}  # what a withheld project still shows
 
 KIND_NAMES = {

@@ -1,4 +1,4 @@
-"""The `site-builder` command line: one sub-command per verb (validate, build, assemble, serve, schema, import, new)."""
+"""The `site-builder` command line: one sub-command per verb (validate, build, assemble, serve, schema, import, new, purge)."""
 
 from .commands import main
 

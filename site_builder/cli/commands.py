@@ -1,4 +1,4 @@
-"""Command line: `site-builder validate|build|assemble|serve|schema|import|new` (Korean output, exit 1 on user errors)."""
+"""Command line: `site-builder validate|build|assemble|serve|schema|import|new|purge` (Korean output, exit 1 on user errors)."""
 
 from __future__ import annotations
 
@@ -121,6 +121,13 @@ def cmd_new(args: argparse.Namespace) -> int:
     return run_new(args)
 
 
+def cmd_purge(args: argparse.Namespace) -> int:
+    """Hide a text from the change history (its fingerprint goes into site.yaml)."""
+    from .purge import run_purge
+
+    return run_purge(args)
+
+
 def _add_data(parser: argparse.ArgumentParser) -> None:
     """The shared --data option."""
     parser.add_argument("--data", type=Path, default=Path("data"), help="데이터 폴더 (기본: data)")
@@ -138,6 +145,7 @@ def make_parser() -> argparse.ArgumentParser:
         ("schema", cmd_schema, "데이터 파일의 JSON Schema를 씁니다"),
         ("import", cmd_import, "계획 문서(텍스트)에서 YAML 초안을 만듭니다"),
         ("new", cmd_new, "새 계획·부서·사업의 YAML 틀을 만듭니다"),
+        ("purge", cmd_purge, "글 하나를 변경 이력(사업 쪽, 최근 변경, feed.xml)에서 가립니다 (site.yaml에 지문만 적음)"),
     ]
     for name, func, help_text in commands:
         p = sub.add_parser(name, help=help_text, description=help_text)
@@ -178,6 +186,10 @@ def _configure(name: str, p: argparse.ArgumentParser) -> None:
         from .scaffold import configure as configure_new
 
         configure_new(p)
+    if name == "purge":
+        from .purge import configure as configure_purge
+
+        configure_purge(p)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -1,4 +1,9 @@
-"""What changed between two versions of a project, in plain Korean (the change history's messages)."""
+"""What changed between two versions of a project, in plain Korean (the change history's messages).
+
+Each message is made of what kind of change it is (`향후계획 삭제`, words of this module and of the plan's
+headings) and its content (the data's own text: titles, values, labels), so that history can show the same message
+without its content where the content may not be published (git/history.py).
+"""
 
 from __future__ import annotations
 
@@ -9,6 +14,29 @@ from typing import Any
 from ..model import Project
 from ..model.money import format_in_unit
 from ..model.portal import is_non_budget, project_period, project_total
+
+
+@dataclass(frozen=True)
+class Message:
+    """One change: its kind (`향후계획 삭제`) and its content, the data's text in the places `{0}`, `{1}` … of `form`."""
+
+    kind: str
+    form: str = "{kind}"
+    parts: tuple[str, ...] = ()
+
+    @property
+    def text(self) -> str:
+        """The whole message: `향후계획 삭제: 2024. 3. 공고`."""
+        return self.form.format(*self.parts, kind=self.kind)
+
+    def without_content(self, why: str) -> str:
+        """The same message with none of the data's text: `향후계획 삭제 (개인정보가 있어 내용을 싣지 않음)`."""
+        return f"{self.kind} ({why})"
+
+
+def _m(kind: str, form: str = "{kind}", *parts: str) -> Message:
+    """A message (short name: every message below is one)."""
+    return Message(kind, form, parts)
 
 
 @dataclass
@@ -40,22 +68,30 @@ FIELD_LABELS: dict[str, str] = {name: info.title for name, info in Project.model
 
 def describe(old: Project, new: Project, words: Words) -> list[str]:
     """Plain-Korean list of what changed from `old` to `new` (empty if nothing meaningful)."""
-    messages = _renamed(old, new, words) + _budget(old, new, words) + _period(old, new)
-    messages += _kpis(old, new) + _schedule(old, new) + _steps(old, new)
+    return [m.text for m in changes(old, new, words)]
+
+
+def changes(old: Project, new: Project, words: Words) -> list[Message]:
+    """What changed from `old` to `new`, each change with its kind and content apart (empty if nothing meaningful)."""
+    out = _renamed(old, new, words) + _budget(old, new, words) + _period(old, new)
+    out += _kpis(old, new) + _schedule(old, new) + _steps(old, new)
     handled = {"overview"} if _overview_only_budget_or_period(old, new) else set()
-    messages += _generic(old, new, handled)
-    return messages
+    return out + _generic(old, new, handled)
 
 
-def _renamed(old: Project, new: Project, words: Words) -> list[str]:
+_FROM_TO = "{kind}: {0} → {1}"
+
+
+def _renamed(old: Project, new: Project, words: Words) -> list[Message]:
     """Title, unit and strategy changes."""
     out = []
     if old.title != new.title:
-        out.append(f"제목 변경: {old.title} → {new.title}")
+        out.append(_m("제목 변경", _FROM_TO, old.title, new.title))
     if old.unit != new.unit:
-        out.append(f"담당 부서 변경: {words.units.get(old.unit or '', old.unit or '없음')} → {words.units.get(new.unit or '', new.unit or '없음')}")
+        out.append(_m("담당 부서 변경", _FROM_TO, words.units.get(old.unit or "", old.unit or "없음"), words.units.get(new.unit or "", new.unit or "없음")))
     if old.strategy != new.strategy:
-        out.append(f"연결 전략 변경: {words.nodes.get(old.strategy or '', old.strategy or '없음')} → {words.nodes.get(new.strategy or '', new.strategy or '없음')}")
+        out.append(_m("연결 전략 변경", _FROM_TO, words.nodes.get(old.strategy or "", old.strategy or "없음"),
+                      words.nodes.get(new.strategy or "", new.strategy or "없음")))
     return out
 
 
@@ -67,20 +103,20 @@ def _budget_text(project: Project, unit: str) -> str:
     return "비예산" if is_non_budget(project) else "밝히지 않음"
 
 
-def _budget(old: Project, new: Project, words: Words) -> list[str]:
+def _budget(old: Project, new: Project, words: Words) -> list[Message]:
     """`예산 12,000천원 → 10,000천원`, or that the budget lines changed with the same total."""
     before, after = _budget_text(old, words.money_unit), _budget_text(new, words.money_unit)
     if before != after:
-        return [f"예산 {before} → {after}"]
+        return [_m("예산 변경", "예산 {0} → {1}", before, after)]
     if _dump(old.budget) != _dump(new.budget):
-        return ["예산 내역 수정 (합계 같음)"]
+        return [_m("예산 내역 수정 (합계 같음)")]
     return []
 
 
-def _period(old: Project, new: Project) -> list[str]:
+def _period(old: Project, new: Project) -> list[Message]:
     """`사업기간 변경: A → B`."""
     before, after = project_period(old), project_period(new)
-    return [] if before == after else [f"사업기간 변경: {before or '없음'} → {after or '없음'}"]
+    return [] if before == after else [_m("사업기간 변경", _FROM_TO, before or "없음", after or "없음")]
 
 
 def _kpi_values(project: Project) -> dict[str, dict[tuple[int, str], str]]:
@@ -88,20 +124,24 @@ def _kpi_values(project: Project) -> dict[str, dict[tuple[int, str], str]]:
     return {k.indicator: {(t.year, t.kind): t.value for t in k.targets} for k in project.kpis}
 
 
-def _kpis(old: Project, new: Project) -> list[str]:
+_NAMED = "{kind}: {0}"
+_VALUE = "{kind}: {0} ({1}, {2}년)"
+
+
+def _kpis(old: Project, new: Project) -> list[Message]:
     """`목표치 80 → 85 (지표, 2024년)`, indicators added and removed."""
     before, after = _kpi_values(old), _kpi_values(new)
-    out = [f"성과지표 추가: {name}" for name in after if name not in before]
-    out += [f"성과지표 삭제: {name}" for name in before if name not in after]
+    out = [_m("성과지표 추가", _NAMED, name) for name in after if name not in before]
+    out += [_m("성과지표 삭제", _NAMED, name) for name in before if name not in after]
     for name in (n for n in after if n in before):
         for (year, kind), value in sorted(after[name].items()):
             word = "목표치" if kind == "target" else "실적"
             previous = before[name].get((year, kind))
             if previous is None:
-                out.append(f"{word} 추가: {value} ({name}, {year}년)")
+                out.append(_m(f"{word} 추가", _VALUE, value, name, str(year)))
             elif previous != value:
-                out.append(f"{word} {previous} → {value} ({name}, {year}년)")
-        out += [f"{'목표치' if k == 'target' else '실적'} 삭제: {v} ({name}, {y}년)" for (y, k), v in sorted(before[name].items()) if (y, k) not in after[name]]
+                out.append(_m(f"{word} 변경", word + " {0} → {1} ({2}, {3}년)", previous, value, name, str(year)))
+        out += [_m(f"{'목표치' if k == 'target' else '실적'} 삭제", _VALUE, v, name, str(y)) for (y, k), v in sorted(before[name].items()) if (y, k) not in after[name]]
     return out
 
 
@@ -110,29 +150,29 @@ def _periods(marks: set[int], unit: str) -> str:
     return "·".join(str(m) for m in sorted(marks)) + ("월" if unit == "month" else "분기")
 
 
-def _schedule(old: Project, new: Project) -> list[str]:
+def _schedule(old: Project, new: Project) -> list[Message]:
     """`추진계획 3월 추가 (활동)`, activities added and removed."""
     before = {r.label: set(r.marks) for r in (old.schedule.rows if old.schedule else [])}
     after = {r.label: set(r.marks) for r in (new.schedule.rows if new.schedule else [])}
     unit = new.schedule.unit if new.schedule else "month"
-    out = [f"추진계획 추가: {label}" for label in after if label not in before]
-    out += [f"추진계획 삭제: {label}" for label in before if label not in after]
+    out = [_m("추진계획 추가", _NAMED, label) for label in after if label not in before]
+    out += [_m("추진계획 삭제", _NAMED, label) for label in before if label not in after]
     for label in (x for x in after if x in before):
         if after[label] - before[label]:
-            out.append(f"추진계획 {_periods(after[label] - before[label], unit)} 추가 ({label})")
+            out.append(_m(f"추진계획 {_periods(after[label] - before[label], unit)} 추가", "{kind} ({0})", label))
         if before[label] - after[label]:
-            out.append(f"추진계획 {_periods(before[label] - after[label], unit)} 제외 ({label})")
+            out.append(_m(f"추진계획 {_periods(before[label] - after[label], unit)} 제외", "{kind} ({0})", label))
     return out
 
 
-def _steps(old: Project, new: Project) -> list[str]:
-    """Dated steps added or removed (향후계획·추진계획 lists)."""
+def _steps(old: Project, new: Project) -> list[Message]:
+    """Dated steps added or removed (향후계획·추진계획 lists); the kind names the list by its heading."""
     def items(p: Project) -> list[tuple[str, str, str]]:
         return [(s.heading or "향후계획", x.when, x.text) for s in p.steps for x in s.steps]
 
     before, after = items(old), items(new)
-    out = [f"{h} 추가: {w} {t}".rstrip() for h, w, t in after if (h, w, t) not in before]
-    return out + [f"{h} 삭제: {w} {t}".rstrip() for h, w, t in before if (h, w, t) not in after]
+    out = [_m(f"{h} 추가", _NAMED, f"{w} {t}".rstrip()) for h, w, t in after if (h, w, t) not in before]
+    return out + [_m(f"{h} 삭제", _NAMED, f"{w} {t}".rstrip()) for h, w, t in before if (h, w, t) not in after]
 
 
 def _overview_only_budget_or_period(old: Project, new: Project) -> bool:
@@ -151,8 +191,8 @@ def _dump(value: Any) -> Any:
     return value.model_dump(mode="json") if hasattr(value, "model_dump") else value
 
 
-def _generic(old: Project, new: Project, handled: set[str]) -> list[str]:
-    """`사업목표 수정` / `… 추가` / `… 삭제` for the other fields."""
+def _generic(old: Project, new: Project, handled: set[str]) -> list[Message]:
+    """`사업목표 수정` / `… 추가` / `… 삭제` for the other fields (no content: the kind is the whole message)."""
     out = []
     for name, label in FIELD_LABELS.items():
         if name in handled:
@@ -161,11 +201,11 @@ def _generic(old: Project, new: Project, handled: set[str]) -> list[str]:
         if before == after:
             continue
         if not before:
-            out.append(f"{label} 추가")
+            out.append(_m(f"{label} 추가"))
         elif not after:
-            out.append(f"{label} 삭제")
+            out.append(_m(f"{label} 삭제"))
         else:
-            out.append(f"{label} 수정{_line_counts(before, after)}")
+            out.append(_m(f"{label} 수정{_line_counts(before, after)}"))
     return out
 
 

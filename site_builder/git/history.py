@@ -23,8 +23,9 @@ from ..load.fast import fast_load
 from ..model import Project
 from ..model.portal import Portal
 from ..publish.redaction import lineage_marks, redact_project
-from .changes import Words, describe
+from .changes import Words, changes
 from .repo import is_shallow, run_git
+from .screen import Screen, screens, site_screen
 
 KST = timezone(timedelta(hours=9))
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: old versions are parsed in bulk
@@ -224,9 +225,9 @@ def load_history(data_dir: Path, portal: Portal, owned: Callable[[str], bool] | 
             key = f"{m['org']}/{m['year']}/{m['id']}"
             today = now.get(key)
             working = _blob_id(data_dir / path, versions[-1].blob) if today is not None and validated else None
-            changes = list(_changes(key, versions, blobs, context.for_plan(key), today, working))
-            if changes:
-                history.by_project[key] = changes[::-1]
+            found = list(_changes(key, versions, blobs, context.for_plan(key), today, working))
+            if found:
+                history.by_project[key] = found[::-1]
     return history
 
 
@@ -240,9 +241,9 @@ def _blob_id(path: Path, like: str | None) -> str | None:
     return digest(b"blob %d\0" % len(content) + content).hexdigest()
 
 
-def _changes(key: str, versions: list[_Version], blobs: dict[str, bytes], words: Words, today: Project | None = None,
+def _changes(key: str, versions: list[_Version], blobs: dict[str, bytes], words: _Words, today: Project | None = None,
              working: str | None = None) -> Iterator[Change]:
-    """Changes between successive valid versions of one project file, 비공개 content redacted.
+    """Changes between successive valid versions of one project file, 비공개 content redacted, screened for personal data.
 
     A version whose blob is `working` (the working file's blob id) holds the file the build has just validated as
     `today`: it is not read again (at 10,000 projects that is most of the reading).
@@ -252,35 +253,51 @@ def _changes(key: str, versions: list[_Version], blobs: dict[str, bytes], words:
     if whole is not None:
         return  # a project withheld as a whole has no published history
     previous: Project | None = None
+    screen = words.screen
     for version, found in zip(versions, parsed, strict=True):
         if version.blob is None:
             if previous is not None:
-                yield Change(key, previous.title, version.commit, version.when, ("사업 삭제",), exists=False)
+                yield Change(key, _title(screen, previous, today, key), version.commit, version.when, ("사업 삭제",), exists=False)
             previous = None
             continue
         if found is None:
             continue  # an invalid intermediate version: compare the next valid one with the last valid one
         current = redact_project(found, fields=withheld)
-        messages = ["사업 추가"] if previous is None else describe(previous, current, words)
+        messages = ["사업 추가"] if previous is None else [screen.message(m) for m in changes(previous, current, words.words)]
         if messages:
-            yield Change(key, current.title, version.commit, version.when, tuple(messages))
+            yield Change(key, _title(screen, current, today, key), version.commit, version.when, tuple(messages))
         previous = current
+
+
+def _title(screen: Screen, version: Project, today: Project | None, key: str) -> str:
+    """The title history shows for a version: its own, else today's, else `사업 <id>` (the first the screen lets through)."""
+    return screen.title(version.title, today.title if today is not None else None, f"사업 {key.rsplit('/', 1)[1]}")
+
+
+@dataclass(frozen=True)
+class _Words:
+    """What one plan's history needs: how to name its things, and what may be shown."""
+
+    words: Words
+    screen: Screen
 
 
 @dataclass
 class _Context:
-    """Words for every plan of the portal."""
+    """Words and screens for every plan of the portal."""
 
-    plans: dict[str, Words]
+    plans: dict[str, _Words]
+    removed: _Words  # a plan no longer in the data: default words, the site's gate
 
     @classmethod
     def of(cls, portal: Portal) -> _Context:
-        """Collect money units and names from the validated portal."""
-        return cls({b.key: Words(b.plan.money_unit, {u.id: u.name for u in b.plan.units}, {n.id: n.title for n, _, _ in b.nodes()})
-                    for b in portal.plans})
+        """Collect money units and names from the validated portal, and the gate each plan's history passes."""
+        gates = screens(portal)
+        return cls({b.key: _Words(Words(b.plan.money_unit, {u.id: u.name for u in b.plan.units}, {n.id: n.title for n, _, _ in b.nodes()}),
+                                  gates[b.key]) for b in portal.plans}, _Words(Words(), site_screen(portal)))
 
-    def for_plan(self, key: str) -> Words:
-        """Words of the plan a project key belongs to (defaults for a removed plan)."""
-        return self.plans.get(key.rsplit("/", 1)[0], Words())
+    def for_plan(self, key: str) -> _Words:
+        """Words and screen of the plan a project key belongs to (defaults and the site's gate for a removed plan)."""
+        return self.plans.get(key.rsplit("/", 1)[0], self.removed)
 
 

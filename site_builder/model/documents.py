@@ -200,6 +200,13 @@ class FooterLink(Strict):
     _url_is_link = field_validator("url")(check_url)
 
 
+class PurgedText(Strict):
+    """The fingerprint of a text staff took out of the change history (the text itself is not written anywhere)."""
+
+    sha256: str = Field(..., pattern=r"^[0-9a-f]{64}$", description="정규화한 글(NFKC, 소문자, 글자·숫자만 남김)의 SHA-256 (16진수 64자).")
+    length: int = Field(..., ge=2, description="정규화한 글의 글자 수 (변경 이력의 글에서 같은 길이의 부분마다 지문을 비교합니다).")
+
+
 class SiteConfig(Strict):
     """Site-wide settings."""
 
@@ -220,6 +227,11 @@ class SiteConfig(Strict):
     )
     acknowledged_personal_data: list[str] = Field(
         default_factory=list, description="개인정보 검사에 걸렸지만 공개해도 된다고 확인한 값들, 원문 그대로 (사이트 전체에 적용)."
+    )
+    history_purge: list[PurgedText] = Field(
+        default_factory=list,
+        description=("변경 이력(사업 쪽, 최근 변경, `feed.xml`)에서 가릴 글의 지문. 이 글이 든 제목·항목은 내용 없이 나옵니다. "
+                     "손으로 적지 말고 `site-builder purge`로 더하세요 (글 자체는 저장소에 적히지 않습니다)."),
     )
 
 
