@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..base.problem import Finding, Problem
+from ..base.problem import Finding, Problem, os_problem
 from ..base.workers import background
 from ..check.findings import portal_findings
 from ..check.privacy import content_problems, personal_data_problems
@@ -102,7 +102,11 @@ def _check(data_dir: Path, strict: bool, orgs: Collection[str] | None = None) ->
     """`check` itself."""
     if not data_dir.is_dir():
         return Checked(None, [Problem(str(data_dir), 1, 1, "", "데이터 폴더가 없습니다", "폴더", "없음")])
-    data, problems = load_data(data_dir, orgs)
+    try:
+        data, problems = load_data(data_dir, orgs)
+    except OSError as exc:  # a folder that cannot be listed (a file that cannot be read is a problem of its own)
+        where = exc.filename if isinstance(exc.filename, str) else str(data_dir)
+        return Checked(None, [os_problem(exc, where, "데이터 폴더를 읽을 수 없습니다", "읽을 수 있는 폴더 (권한을 확인하세요)")])
     big = sum(len(files.projects) for files in data.plans) >= PARALLEL_MIN_FILES
     with background(personal_data_problems, data, worth=big) as personal:  # a child scans while this process validates
         portal, invalid = validate(data)
