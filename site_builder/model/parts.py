@@ -44,7 +44,8 @@ MoneyField = Annotated[
 ]
 
 
-Id = Annotated[str, Field(pattern=ID_PATTERN, max_length=MAX_ID_LENGTH, description="영문 소문자·숫자·`-`·`_`로 된 100자 이하의 식별자. 주소(URL)에 쓰이며 제목이 바뀌어도 그대로 둡니다.")]
+Id = Annotated[str, Field(pattern=ID_PATTERN, max_length=MAX_ID_LENGTH,
+                          description="영문 소문자·숫자·`-`·`_`로 된 100자 이하의 식별자. 주소(URL)에 쓰이며 제목이 바뀌어도 그대로 둡니다.")]
 
 
 Bullets = Annotated[

@@ -27,7 +27,7 @@ from ..plan.extrapages import citizen_pages
 from ..plan.pages import Page, portal_pages
 from ..publish.redaction import redact_portal
 from ..render.markdown import SideJob, rendering
-from ..write.tree import build_lock, recover_dir, remove_stale, replace_dir, write_tree
+from ..write.tree import place_problems, publishing, recover_dir, remove_stale, replace_dir, write_tree
 
 
 @dataclass
@@ -202,8 +202,26 @@ def build(paths: Paths, site_dir: Path, strict: bool = False) -> tuple[Checked, 
     if prepared.files is None:
         return checked, ""
     assert checked.portal is not None  # files exist only for a valid portal
-    with build_lock(paths.build_dir, site_dir):  # a second build at the same time waits here
-        return checked, _publish(paths, site_dir, prepared.files, checked, checked.portal)
+    portal, files = checked.portal, prepared.files
+    return checked, publish_safely(paths, site_dir, checked, lambda: _publish(paths, site_dir, files, checked, portal))
+
+
+def publish_safely(paths: Paths, site_dir: Path, checked: Checked, publish: Callable[[], str]) -> str:
+    """Run `publish` under the build lock (a second build at the same time waits); what the file system refuses becomes a problem.
+
+    Nothing is written when the site or work folder is taken by a file or a link; on an OSError the previous site
+    is put back and temporary folders are removed (`write.tree.publishing`), and the error names the path and why.
+    """
+    checked.problems += place_problems(paths.build_dir, site_dir)
+    if checked.problems:
+        return ""
+    try:
+        with publishing(paths.build_dir, site_dir):
+            return publish()
+    except OSError as exc:
+        where = exc.filename if isinstance(exc.filename, str) else str(site_dir)
+        checked.problems.append(os_problem(exc, where, "누리집을 쓰지 못했습니다", "쓸 수 있는 폴더와 남은 디스크 공간: 권한·용량을 확인한 뒤 다시 실행하세요"))
+        return ""
 
 
 def _publish(paths: Paths, site_dir: Path, files: dict[str, str | bytes], checked: Checked, portal: Portal) -> str:
@@ -223,5 +241,13 @@ def run_mkdocs(paths: Paths, config: str, checked: Checked, site_dir: Path) -> t
     """MkDocs with this config into a fresh folder beside `site_dir`; None (and a problem in `checked`) when it fails."""
     tmp, output = seam.build_beside(paths.config, config, site_dir)
     if tmp is None:
-        checked.problems.append(Problem(str(paths.config), 1, 1, "", "사이트 생성(MkDocs)이 실패했습니다", "경고 없는 빌드", output[-2000:]))
+        checked.problems.append(Problem(str(paths.config), 1, 1, "", "사이트 생성(MkDocs)이 실패했습니다", "경고 없는 빌드", tool_failure(output)))
     return tmp, output
+
+
+def tool_failure(output: str) -> str:
+    """What MkDocs said when it failed: its warnings, or of a crash (disk full, file size limit) the error line, not the traceback."""
+    if "Traceback (most recent call last)" not in output:
+        return output[-2000:]
+    lines = [line for line in output.splitlines() if line.strip()]
+    return lines[-1][-2000:] if lines else ""

@@ -27,7 +27,7 @@ from ..model import Organisation, Plan, Project, SiteConfig
 from ..model.portal import PlanBundle, Portal
 from ..outputs.downloads import plan_base
 from ..pipeline import run as pl
-from ..write.tree import build_lock, fresh_dir, replace_dir, write_tree
+from ..write.tree import fresh_dir, replace_dir, write_tree
 from .merge import merged_files, plan_shards
 from .shard import MANIFEST, data_fingerprint, data_plans, stubs
 
@@ -217,8 +217,7 @@ def assemble(paths: pl.Paths, shards: list[Path], site_dir: Path) -> tuple[pl.Ch
         except (OSError, ValueError, KeyError) as exc:  # a shard folder changed after it was built
             problem = Problem(str(paths.data_dir), 1, 1, "", "조각의 검색 색인이나 사업 목록 JSON을 읽을 수 없습니다", "build --shard 가 쓴 그대로의 파일", str(exc)[:200])
             return pl.Checked(None, [problem]), ""
-    with build_lock(paths.build_dir, site_dir):
-        return checked, _publish_assembled(paths, shards, manifests, files, site_dir, checked)
+    return checked, pl.publish_safely(paths, site_dir, checked, lambda: _publish_assembled(paths, shards, manifests, files, site_dir, checked))
 
 
 def _portal_files(paths: pl.Paths, shards: list[Path], manifests: list[dict[str, Any]]) -> tuple[pl.Checked, dict[str, str | bytes]]:

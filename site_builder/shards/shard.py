@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from collections.abc import Mapping
 from pathlib import Path
 
 from ..base.problem import Problem
@@ -15,7 +16,7 @@ from ..outputs.downloads import PORTAL_ROWS
 from ..pipeline import run as pl
 from ..plan.portal_pages import stand_ins
 from ..publish.redaction import redact_portal
-from ..write.tree import build_lock, replace_dir, write_tree
+from ..write.tree import replace_dir, write_tree
 
 MANIFEST = "shard.json"
 
@@ -122,11 +123,17 @@ def build_shard(paths: pl.Paths, site_dir: Path, orgs: list[str], strict: bool =
     files.update(stubs(checked.portal, orgs) | PORTAL_STUBS)
     manifest = {"orgs": orgs, "data": data_fingerprint(paths.data_dir), "plans": sorted(b.key for b in checked.portal.plans if b.org.id in orgs),
                 "links": outside_links(checked.portal, orgs), "history": recent_json(history)}
-    with build_lock(paths.build_dir, site_dir):  # like `build`: a second build of the same folders waits
-        write_tree(files, [paths.content_dir], paths.docs_dir)
-        tmp, output = pl.run_mkdocs(paths, config_text(redact_portal(checked.portal), paths.root), checked, site_dir)
-        if tmp is None:
-            return checked, output
-        (tmp / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-        replace_dir(tmp, site_dir)
-    return checked, output
+    portal = checked.portal
+    return checked, pl.publish_safely(paths, site_dir, checked, lambda: _publish_shard(paths, site_dir, files, portal, checked, manifest))
+
+
+def _publish_shard(paths: pl.Paths, site_dir: Path, files: dict[str, str | bytes], portal: Portal, checked: pl.Checked,
+                   manifest: Mapping[str, object]) -> str:
+    """Write the docs tree, run MkDocs, add `shard.json` and swap the shard's site in (the caller holds the lock)."""
+    write_tree(files, [paths.content_dir], paths.docs_dir)
+    tmp, output = pl.run_mkdocs(paths, config_text(redact_portal(portal), paths.root), checked, site_dir)
+    if tmp is None:
+        return output
+    (tmp / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    replace_dir(tmp, site_dir)
+    return output
