@@ -149,13 +149,30 @@ def recover_dir(target: Path) -> None:
 @contextmanager
 def build_lock(*places: Path) -> Iterator[None]:
     """Hold an exclusive lock per place (build dir, site dir) so two builds at once run one after the other."""
+    waited = False
     with ExitStack() as stack:
         for place in sorted({p.resolve() for p in places}):  # one order everywhere: no deadlock
             place.parent.mkdir(parents=True, exist_ok=True)
-            handle = stack.enter_context(open(place.with_name(f".{place.name}.lock"), "a+b"))  # noqa: SIM115
+            lock = place.with_name(f".{place.name}.lock")
+            handle = stack.enter_context(open(lock, "a+b"))  # noqa: SIM115
             if fcntl is not None:  # no lock on Windows; the swap itself is still whole-or-nothing
-                fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+                waited = _wait_for(handle.fileno(), lock, say=not waited) or waited
         yield
+
+
+def _wait_for(descriptor: int, lock: Path, say: bool) -> bool:
+    """Take the lock, saying once (`say`) on stderr when another build holds it; True when it had to wait.
+
+    A build that was killed holds no lock: the kernel releases `flock` locks when their process dies.
+    """
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        return False
+    except BlockingIOError:
+        if say:  # without it a waiting build looks hung
+            print(f"다른 빌드가 진행 중이라 끝나기를 기다립니다 (잠금: {lock}) (waiting for another build to finish)", file=sys.stderr, flush=True)
+        fcntl.flock(descriptor, fcntl.LOCK_EX)
+        return True
 
 
 def remove_stale(parent: Path, prefix: str) -> None:
