@@ -134,6 +134,33 @@ def _publish_shard(paths: pl.Paths, site_dir: Path, files: dict[str, str | bytes
     tmp, output = pl.run_mkdocs(paths, config_text(redact_portal(portal), paths.root), checked, site_dir)
     if tmp is None:
         return output
-    (tmp / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    sealed = {**manifest, "files": file_digests(tmp)}  # every file as built: assemble refuses a shard changed since
+    (tmp / MANIFEST).write_text(json.dumps(sealed, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8")
     replace_dir(tmp, site_dir)
     return output
+
+
+def file_digests(site: Path) -> dict[str, str]:
+    """SHA-256 of every file of a shard's site but `shard.json`, by path (`/`-separated), sorted."""
+    digests = {}
+    top = os.fspath(site)
+    for folder, _, names in os.walk(top):  # plain strings: pathlib costs seconds at 10,000 pages
+        prefix = "" if folder == top else os.path.relpath(folder, top).replace(os.sep, "/") + "/"
+        for name in names:
+            with open(os.path.join(folder, name), "rb") as handle:
+                digests[prefix + name] = hashlib.file_digest(handle, "sha256").hexdigest()
+    digests.pop(MANIFEST, None)
+    return dict(sorted(digests.items()))
+
+
+def changed_file(site: Path, recorded: dict[str, str]) -> tuple[str, str] | None:
+    """The first file (by path) of a shard that differs from `shard.json`: (path, what: 바뀜, 없음, 더해짐); None when all match."""
+    found = file_digests(site)
+    for rel in sorted(found.keys() | recorded.keys()):
+        if rel not in found:
+            return rel, "없음"
+        if rel not in recorded:
+            return rel, "더해짐"
+        if found[rel] != recorded[rel]:
+            return rel, "바뀜"
+    return None
