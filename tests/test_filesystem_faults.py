@@ -229,3 +229,17 @@ def test_read_only_parent_by_permission_bits(work: Path) -> None:
         refused_build(work, str(work), "쓰기 권한이 없어")
     finally:
         work.chmod(0o755)
+
+
+def test_leftover_link_or_file_of_an_old_build_is_removed(work: Path) -> None:
+    (work / "elsewhere").mkdir()
+    (work / ".site-tmp-link").symlink_to(work / "elsewhere")  # what a swap with a linked site/ used to leave
+    (work / ".site-tmp-file").write_text("남은 파일", encoding="utf-8")
+    assert build_in(work).code == 0
+    no_leftovers(work)
+    assert (work / "elsewhere").is_dir()  # the link is removed, never what it points to
+
+
+def test_site_dir_inside_a_file_is_named(work: Path) -> None:
+    (work / "afile").write_text("파일", encoding="utf-8")
+    refused(build_in(work, site="afile/site"), f"{work / 'afile'}:1:1", "폴더를 만들 자리에 같은 이름의 파일이 있습니다")

@@ -72,7 +72,7 @@ _OS_REASONS = {
     errno.ENOSPC: "디스크 공간이 부족합니다", errno.EDQUOT: "디스크 할당량을 넘었습니다",
     errno.EFBIG: "파일 크기 제한을 넘었습니다 (ulimit -f)", errno.ENAMETOOLONG: "파일 이름이나 경로가 너무 깁니다",
     errno.ENOTDIR: "경로 중간에 폴더가 아닌 파일이 있습니다", errno.EISDIR: "파일 자리에 폴더가 있습니다",
-    errno.EEXIST: "같은 이름이 이미 있습니다", errno.EIO: "입출력 오류입니다 (디스크를 확인하세요)",
+    errno.EEXIST: "폴더를 만들 자리에 같은 이름의 파일이 있습니다", errno.EIO: "입출력 오류입니다 (디스크를 확인하세요)",
 }
 
 
