@@ -120,3 +120,41 @@ def test_replace_dir_swaps_whole_folders(tmp_path: Path):
     replace_dir(new, site)
     assert [p.name for p in site.iterdir()] == ["b"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
+
+
+WAITING = "다른 빌드가 진행 중이라 끝나기를 기다립니다"
+HOLD = "import fcntl, sys, time\nh = open(sys.argv[1], 'a+b')\nfcntl.flock(h, fcntl.LOCK_EX)\nprint('held', flush=True)\ntime.sleep(float(sys.argv[2]))\n"
+
+
+def _hold_lock(lock: Path, seconds: float) -> subprocess.Popen[bytes]:
+    """Another process holding a build's lock (as a running build does) for `seconds`."""
+    proc = subprocess.Popen([sys.executable, "-c", HOLD, str(lock), str(seconds)], stdout=subprocess.PIPE)
+    assert proc.stdout is not None and proc.stdout.readline() == b"held\n"
+    return proc
+
+
+def test_a_build_that_waits_for_the_lock_says_so_once(tmp_path: Path):
+    site, build = tmp_path / "site", tmp_path / "build"
+    holder = _hold_lock(tmp_path / ".site.lock", 3.0)
+    started = time.monotonic()
+    out, err = _start(FIXTURE_DATA, site, build).communicate(timeout=120)
+    holder.wait()
+    text = err.decode()
+    assert text.count(WAITING) == 1 and f"(잠금: {tmp_path / '.site.lock'})" in text, text
+    assert time.monotonic() - started >= 2.5 and (site / "index.html").is_file()  # it did wait, then built
+
+
+def test_a_build_that_does_not_wait_says_nothing(tmp_path: Path):
+    out, err = _start(FIXTURE_DATA, tmp_path / "site", tmp_path / "build").communicate(timeout=120)
+    assert WAITING not in err.decode() and (tmp_path / "site" / "index.html").is_file()
+
+
+def test_lock_of_a_killed_build_does_not_block(tmp_path: Path):
+    holders = [_hold_lock(tmp_path / name, 600) for name in (".site.lock", ".build.lock")]
+    for holder in holders:
+        os.kill(holder.pid, signal.SIGKILL)  # as an OOM kill would: no clean-up runs, the lock files stay
+        holder.wait()
+    assert (tmp_path / ".site.lock").exists() and (tmp_path / ".build.lock").exists()
+    proc = _start(FIXTURE_DATA, tmp_path / "site", tmp_path / "build")
+    out, err = proc.communicate(timeout=60)  # a lock that outlived its process would hang here
+    assert proc.returncode == 0 and WAITING not in err.decode(), err.decode()

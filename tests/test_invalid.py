@@ -49,6 +49,7 @@ NO_CASE = {
     "사이트 설정 파일이 없습니다": "site.yaml deleted (a case can only write a file)",
     "같은 앵커(&)가 두 번 있습니다": "unreachable while anchors are refused: kept for PyYAML's message",
     "값이 올바르지 않습니다": "the fallback for a validation error without a Korean wording",
+    "파일을 읽을 수 없습니다": "a file without read permission (tests/test_filesystem_faults.py)",
 }
 
 

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import filecmp
+import hashlib
 import json
 import os
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -17,7 +19,7 @@ from site_builder.pipeline.run import Paths, build, check
 from site_builder.publish.redaction import redact_portal
 from site_builder.shards.assembly import assemble, published_portal
 from site_builder.shards.shard import MANIFEST, build_shard, folder_shard_orgs
-from tests.conftest import FIXTURE_DATA, ROOT, git
+from tests.conftest import FIXTURE_DATA, ROOT, git, run_cli
 
 WITHHELD = "withheld: {ground: 5, reason: 내부 검토 중}\n"
 FIELD_WITHHELD = "withheld_fields:\n  - {field: budget, ground: 5}\n"
@@ -211,4 +213,67 @@ def test_assemble_refuses_a_missing_rows_file(two_orgs: Path, shard_sites: list[
     (copies[1] / "downloads" / "other-org-2024-projects.json").unlink()
     checked, _ = assemble(Paths(ROOT, data=two_orgs, build=tmp_path / "b"), copies, tmp_path / "site")
     assert checked.problems and "other-org-2024-projects.json" in checked.problems[0].found
+    assert not (tmp_path / "site").exists()
+
+
+def test_shard_json_records_every_file_of_the_shard(shard_sites: list[Path]) -> None:
+    for site in shard_sites:
+        text = (site / MANIFEST).read_text(encoding="utf-8")
+        manifest = json.loads(text)
+        assert text == json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True) + "\n"  # keys sorted: deterministic
+        on_disk = sorted(p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file() and p.name != MANIFEST)
+        assert list(manifest["files"]) == on_disk
+        assert all(manifest["files"][rel] == hashlib.sha256((site / rel).read_bytes()).hexdigest() for rel in on_disk)
+
+
+def _tamper_changed(shard: Path) -> str:
+    page = shard / "demo-org" / "2024" / "index.html"
+    page.write_text(page.read_text(encoding="utf-8").replace("</body>", "<p>몰래 고침</p></body>"), encoding="utf-8")
+    return "조각을 만든 뒤에 내용이 바뀐 파일입니다"
+
+
+def _tamper_missing(shard: Path) -> str:
+    (shard / "demo-org" / "2024" / "projects" / "p2" / "index.html").unlink()
+    return "조각을 만든 뒤에 없어진 파일입니다"
+
+
+def _tamper_added(shard: Path) -> str:
+    (shard / "demo-org" / "2024" / "extra.html").write_text("<p>덧붙인 쪽</p>", encoding="utf-8")
+    return "조각을 만든 뒤에 더해진 파일입니다"
+
+
+@pytest.mark.parametrize(("tamper", "rel"), [(_tamper_changed, "demo-org/2024/index.html"),
+                                             (_tamper_missing, "demo-org/2024/projects/p2/index.html"),
+                                             (_tamper_added, "demo-org/2024/extra.html")], ids=["changed", "missing", "added"])
+def test_assemble_refuses_a_shard_changed_after_it_was_built(two_orgs: Path, shard_sites: list[Path], tmp_path: Path,
+                                                             tamper: Callable[[Path], str], rel: str) -> None:
+    copies = [tmp_path / s.name for s in shard_sites]
+    for s, c in zip(shard_sites, copies, strict=True):
+        shutil.copytree(s, c)
+    message = tamper(copies[0])
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "index.html").write_text("이전 사이트", encoding="utf-8")
+    result = run_cli("assemble", *map(str, copies), "--data", str(two_orgs), "--site-dir", str(site), "--build-dir", str(tmp_path / "b"))
+    assert result.code == 1 and "Traceback" not in result.err
+    assert f"{copies[0] / rel}:1:1: 오류: {message} (조각: {copies[0]})" in result.err, result.err
+    assert result.err.count("오류:") == 1  # the first file only
+    assert [p.name for p in site.iterdir()] == ["index.html"] and (site / "index.html").read_text(encoding="utf-8") == "이전 사이트"
+    assert not (tmp_path / "b").exists() and sorted(p.name for p in tmp_path.iterdir()) == sorted(["site", *(c.name for c in copies)])
+
+
+def test_assemble_refuses_a_shard_json_without_files_or_damaged(two_orgs: Path, shard_sites: list[Path], tmp_path: Path) -> None:
+    copies = [tmp_path / s.name for s in shard_sites]
+    for s, c in zip(shard_sites, copies, strict=True):
+        shutil.copytree(s, c)
+    manifest = json.loads((copies[0] / MANIFEST).read_text(encoding="utf-8"))
+    del manifest["files"]
+    (copies[0] / MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
+    (copies[1] / MANIFEST).write_text("{깨진", encoding="utf-8")
+    paths = Paths(ROOT, data=two_orgs, build=tmp_path / "b")
+    checked, _ = assemble(paths, copies, tmp_path / "site")
+    assert any(f"{copies[1]}: {MANIFEST}를 읽을 수 없습니다" in p.found for p in checked.problems)
+    (copies[1] / MANIFEST).write_text((shard_sites[1] / MANIFEST).read_text(encoding="utf-8"), encoding="utf-8")
+    checked, _ = assemble(paths, copies, tmp_path / "site")
+    assert [p.message for p in checked.problems] == [f"조각 {copies[0]}의 {MANIFEST}에 파일 목록(files)이 없습니다"]
     assert not (tmp_path / "site").exists()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import re
 from dataclasses import dataclass
@@ -74,6 +75,26 @@ def _escape_property(text: str) -> str:
 def github_command(level: str, file: str, line: int, column: int, text: str) -> str:
     """`::error file=…,line=…,col=…::message`, escaped so any Korean text and path survive."""
     return f"::{level} file={_escape_property(file)},line={line},col={column}::{_escape_data(text)}"
+
+
+# What an OSError means, in words staff know (the OS's own words follow in `found`).
+_OS_REASONS = {
+    errno.EACCES: "권한이 없습니다", errno.EPERM: "권한이 없습니다", errno.EROFS: "읽기 전용 파일 시스템입니다",
+    errno.ENOSPC: "디스크 공간이 부족합니다", errno.EDQUOT: "디스크 할당량을 넘었습니다",
+    errno.EFBIG: "파일 크기 제한을 넘었습니다 (ulimit -f)", errno.ENAMETOOLONG: "파일 이름이나 경로가 너무 깁니다",
+    errno.ENOTDIR: "경로 중간에 폴더가 아닌 파일이 있습니다", errno.EISDIR: "파일 자리에 폴더가 있습니다",
+    errno.EEXIST: "폴더를 만들 자리에 같은 이름의 파일이 있습니다", errno.EIO: "입출력 오류입니다 (디스크를 확인하세요)",
+}
+
+
+def os_reason(exc: OSError) -> str:
+    """The reason of an OSError in Korean (the OS's wording when there is no Korean one)."""
+    return _OS_REASONS.get(exc.errno or 0, exc.strerror or type(exc).__name__)
+
+
+def os_problem(exc: OSError, path: str, message: str, expected: str) -> Problem:
+    """An OSError as one problem on `path`: `message` with the reason in Korean, then the OS's own words."""
+    return Problem(path, 1, 1, "", f"{message}: {os_reason(exc)}", expected, f"[Errno {exc.errno}] {exc.strerror or exc}")
 
 
 @dataclass(frozen=True)

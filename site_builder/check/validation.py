@@ -122,6 +122,8 @@ def _special_message(kind: str, ctx: dict[str, Any], value: Any, error: Any) -> 
         return "정해진 값 중 하나여야 합니다", str(ctx.get("expected", "")).replace("'", "`").replace(" or ", " 또는 "), _found(value)
     if kind == "string_pattern_mismatch":
         return "식별자 형식이 아닙니다", "영문 소문자·숫자·`-`·`_` (예: `p01`)", _found(value)
+    if kind == "string_too_long":  # only ids have a length limit: they become folder and file names
+        return "식별자가 너무 깁니다: 주소와 파일 이름에 쓰이므로 줄여 주세요", f"{ctx.get('max_length')}자 이하", f"{len(str(value))}자"
     if kind in ("greater_than_equal", "greater_than", "less_than_equal", "less_than"):
         bound = ctx.get("ge", ctx.get("gt", ctx.get("le", ctx.get("lt"))))
         word = "이상" if kind.startswith("greater") else "이하"

@@ -10,7 +10,7 @@ from typing import Any
 
 import yaml
 
-from ..base.problem import Problem
+from ..base.problem import Problem, os_problem
 from ..base.workers import mapped
 from .fast import CONTROL, INVISIBLE_NAMES, MAX_DEPTH, MAX_FILE_BYTES, SAFE_TAGS, YAML11_BOOL, YAML11_NUMBER, CParser, Path_, fast_load
 
@@ -216,10 +216,13 @@ def _read_text(path: Path, display: str) -> tuple[str | None, list[Problem]]:
     """The file's text, refusing non-files, files over MAX_FILE_BYTES (before reading) and non-UTF-8."""
     if not path.is_file():
         return None, [Problem(display, 1, 1, "", "일반 파일이 아닙니다", "YAML 파일", "폴더·장치 등")]
-    size = path.stat().st_size
+    try:
+        size = path.stat().st_size
+        raw = path.read_bytes() if size <= MAX_FILE_BYTES else b""
+    except OSError as exc:  # no read permission, a disk error: the file is named, no traceback
+        return None, [os_problem(exc, display, "파일을 읽을 수 없습니다", "읽을 수 있는 파일 (권한을 확인하세요)")]
     if size > MAX_FILE_BYTES:
         return None, [Problem(display, 1, 1, "", f"파일이 너무 큽니다 (최대 {MAX_FILE_BYTES // (1024 * 1024)}MB)", f"{MAX_FILE_BYTES:,}바이트 이하", f"{size:,}바이트")]
-    raw = path.read_bytes()
     try:
         return raw.decode("utf-8"), []  # a leading BOM (Windows editors) is accepted: YAML skips it
     except UnicodeDecodeError as exc:

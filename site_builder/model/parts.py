@@ -12,6 +12,8 @@ from pydantic_core import PydanticCustomError
 from .money import Money, MoneyError, parse_money
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9_-]*$"
+# An id names a folder and files (`.<id>.md.tmp` while written): far below the 255-byte limit of file names.
+MAX_ID_LENGTH = 100
 
 # A whole number that YAML wrote as a number: `true` is not 1 (pydantic would take it, so `ground: true` became 제1호),
 # and `"5"` is not 5 (a quoted value is text).
@@ -47,7 +49,8 @@ MoneyField = Annotated[
 ]
 
 
-Id = Annotated[str, Field(pattern=ID_PATTERN, description="영문 소문자·숫자·`-`·`_`로 된 식별자. 주소(URL)에 쓰이며 제목이 바뀌어도 그대로 둡니다.")]
+Id = Annotated[str, Field(pattern=ID_PATTERN, max_length=MAX_ID_LENGTH,
+                          description="영문 소문자·숫자·`-`·`_`로 된 100자 이하의 식별자. 주소(URL)에 쓰이며 제목이 바뀌어도 그대로 둡니다.")]
 
 
 Bullets = Annotated[

@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..base.problem import Finding, Problem
+from ..base.problem import Finding, Problem, os_problem
 from ..base.workers import background
 from ..check.findings import portal_findings
 from ..check.privacy import content_problems, personal_data_problems
@@ -28,7 +28,7 @@ from ..plan.pages import Page, portal_pages
 from ..publish.echoes import withheld_echoes
 from ..publish.redaction import redact_portal
 from ..render.markdown import SideJob, rendering
-from ..write.tree import build_lock, recover_dir, remove_stale, replace_dir, write_tree
+from ..write.tree import place_problems, publishing, recover_dir, remove_stale, replace_dir, write_tree
 
 
 @dataclass
@@ -103,7 +103,11 @@ def _check(data_dir: Path, strict: bool, orgs: Collection[str] | None = None) ->
     """`check` itself."""
     if not data_dir.is_dir():
         return Checked(None, [Problem(str(data_dir), 1, 1, "", "데이터 폴더가 없습니다", "폴더", "없음")])
-    data, problems = load_data(data_dir, orgs)
+    try:
+        data, problems = load_data(data_dir, orgs)
+    except OSError as exc:  # a folder that cannot be listed (a file that cannot be read is a problem of its own)
+        where = exc.filename if isinstance(exc.filename, str) else str(data_dir)
+        return Checked(None, [os_problem(exc, where, "데이터 폴더를 읽을 수 없습니다", "읽을 수 있는 폴더 (권한을 확인하세요)")])
     big = sum(len(files.projects) for files in data.plans) >= PARALLEL_MIN_FILES
     with background(personal_data_problems, data, worth=big) as personal:  # a child scans while this process validates
         portal, invalid = validate(data)
@@ -200,8 +204,26 @@ def build(paths: Paths, site_dir: Path, strict: bool = False) -> tuple[Checked, 
     if prepared.files is None:
         return checked, ""
     assert checked.portal is not None  # files exist only for a valid portal
-    with build_lock(paths.build_dir, site_dir):  # a second build at the same time waits here
-        return checked, _publish(paths, site_dir, prepared.files, checked, checked.portal)
+    portal, files = checked.portal, prepared.files
+    return checked, publish_safely(paths, site_dir, checked, lambda: _publish(paths, site_dir, files, checked, portal))
+
+
+def publish_safely(paths: Paths, site_dir: Path, checked: Checked, publish: Callable[[], str]) -> str:
+    """Run `publish` under the build lock (a second build at the same time waits); what the file system refuses becomes a problem.
+
+    Nothing is written when the site or work folder is taken by a file or a link; on an OSError the previous site
+    is put back and temporary folders are removed (`write.tree.publishing`), and the error names the path and why.
+    """
+    checked.problems += place_problems(paths.build_dir, site_dir)
+    if checked.problems:
+        return ""
+    try:
+        with publishing(paths.build_dir, site_dir):
+            return publish()
+    except OSError as exc:
+        where = exc.filename if isinstance(exc.filename, str) else str(site_dir)
+        checked.problems.append(os_problem(exc, where, "누리집을 쓰지 못했습니다", "쓸 수 있는 폴더와 남은 디스크 공간: 권한·용량을 확인한 뒤 다시 실행하세요"))
+        return ""
 
 
 def _publish(paths: Paths, site_dir: Path, files: dict[str, str | bytes], checked: Checked, portal: Portal) -> str:
@@ -221,5 +243,13 @@ def run_mkdocs(paths: Paths, config: str, checked: Checked, site_dir: Path) -> t
     """MkDocs with this config into a fresh folder beside `site_dir`; None (and a problem in `checked`) when it fails."""
     tmp, output = seam.build_beside(paths.config, config, site_dir)
     if tmp is None:
-        checked.problems.append(Problem(str(paths.config), 1, 1, "", "사이트 생성(MkDocs)이 실패했습니다", "경고 없는 빌드", output[-2000:]))
+        checked.problems.append(Problem(str(paths.config), 1, 1, "", "사이트 생성(MkDocs)이 실패했습니다", "경고 없는 빌드", tool_failure(output)))
     return tmp, output
+
+
+def tool_failure(output: str) -> str:
+    """What MkDocs said when it failed: its warnings, or of a crash (disk full, file size limit) the error line, not the traceback."""
+    if "Traceback (most recent call last)" not in output:
+        return output[-2000:]
+    lines = [line for line in output.splitlines() if line.strip()]
+    return lines[-1][-2000:] if lines else ""

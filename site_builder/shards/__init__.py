@@ -4,7 +4,8 @@ A shard is an independent build (its own CI job): it reads site.yaml, every org.
 cross-plan references) and the project files of *its* organisations only (projects are nearly all the bytes);
 every other plan is known by its project file names, which is all the cross-file checks need. It renders and runs
 MkDocs for its organisations' pages and ships its site with `shard.json` (organisations, plans, data hash, links
-into other organisations, the newest changes of its organisations' git history). Every data file is validated by exactly one shard (the owner of its folder; site.yaml,
+into other organisations, the newest changes of its organisations' git history, the SHA-256 of every file of its
+site: `assemble` refuses a shard changed after it was built). Every data file is validated by exactly one shard (the owner of its folder; site.yaml,
 org.yaml and plan.yaml by all), so a sharded build reports every error an unsharded build reports.
 
 `assemble` reads neither the project files nor their history again (only that of organisation folders no shard

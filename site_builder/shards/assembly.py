@@ -27,9 +27,9 @@ from ..model import Organisation, Plan, Project, SiteConfig
 from ..model.portal import PlanBundle, Portal
 from ..outputs.downloads import plan_base
 from ..pipeline import run as pl
-from ..write.tree import build_lock, fresh_dir, replace_dir, write_tree
+from ..write.tree import fresh_dir, replace_dir, write_tree
 from .merge import merged_files, plan_shards
-from .shard import MANIFEST, data_fingerprint, data_plans, stubs
+from .shard import MANIFEST, changed_file, data_fingerprint, data_plans, stubs
 
 _HREF = re.compile(r'(?:href|src)="([^"#?]*)')
 
@@ -62,8 +62,13 @@ def _manifests(shards: list[Path], data_dir: Path) -> tuple[list[dict[str, Any]]
         if not path.is_file():
             errors.append(f"{shard}: {MANIFEST}가 없습니다 (build --shard 로 만든 폴더가 아닙니다)")
             continue
-        manifest = json.loads(path.read_text(encoding="utf-8"))
-        if manifest["data"] != data:
+        try:
+            manifest = json.loads(path.read_text(encoding="utf-8"))
+            stale = manifest["data"] != data
+        except (OSError, ValueError, KeyError, TypeError) as exc:  # damaged by hand: named, not a traceback
+            errors.append(f"{shard}: {MANIFEST}를 읽을 수 없습니다 ({exc})")
+            continue
+        if stale:
             errors.append(f"{shard}: 다른 데이터로 만든 조각입니다")
         for org in manifest["orgs"]:
             if org in seen:
@@ -78,6 +83,22 @@ def _manifests(shards: list[Path], data_dir: Path) -> tuple[list[dict[str, Any]]
     if not missing and plans - built:
         errors.append("어느 조각에도 없는 계획: " + ", ".join(sorted(plans - built)))
     return manifests, errors + _split_links(manifests, seen)
+
+
+_CHANGES = {"바뀜": "조각을 만든 뒤에 내용이 바뀐 파일입니다", "없음": "조각을 만든 뒤에 없어진 파일입니다",
+            "더해짐": "조각을 만든 뒤에 더해진 파일입니다"}
+
+
+def _tampered(shard: Path, manifest: dict[str, Any]) -> list[Problem]:
+    """The first file of `shard` that is not as it was built (SHA-256 in `shard.json`): such a shard is not published."""
+    expected = "build --shard 가 만든 그대로의 조각 (조각을 다시 만드세요)"
+    if not isinstance(manifest.get("files"), dict):  # built before files were recorded, or the list was removed
+        return [Problem(str(shard / MANIFEST), 1, 1, "", f"조각 {shard}의 {MANIFEST}에 파일 목록(files)이 없습니다", expected, "files 없음")]
+    found = changed_file(shard, manifest["files"])
+    if found is None:
+        return []
+    rel, what = found
+    return [Problem(str(shard / rel), 1, 1, "", f"{_CHANGES[what]} (조각: {shard})", expected, f"{rel}: {what}")]
 
 
 def _split_links(manifests: list[dict[str, Any]], owner: dict[str, str]) -> list[str]:
@@ -208,6 +229,9 @@ def assemble(paths: pl.Paths, shards: list[Path], site_dir: Path) -> tuple[pl.Ch
     if errors:
         expected = "같은 데이터로 만든, 기관이 겹치지 않는 조각들"
         return pl.Checked(None, [Problem(str(paths.data_dir), 1, 1, "", "조각(샤드)을 합칠 수 없습니다", expected, e) for e in errors]), ""
+    changed = [p for shard, manifest in zip(shards, manifests, strict=True) for p in _tampered(shard, manifest)]
+    if changed:
+        return pl.Checked(None, changed), ""
     with background(merged_files, shards, manifests) as merged:  # index and downloads are made in another process meanwhile (on Linux)
         checked, files = _portal_files(paths, shards, manifests)
         if checked.portal is None or checked.problems:
@@ -217,8 +241,7 @@ def assemble(paths: pl.Paths, shards: list[Path], site_dir: Path) -> tuple[pl.Ch
         except (OSError, ValueError, KeyError) as exc:  # a shard folder changed after it was built
             problem = Problem(str(paths.data_dir), 1, 1, "", "조각의 검색 색인이나 사업 목록 JSON을 읽을 수 없습니다", "build --shard 가 쓴 그대로의 파일", str(exc)[:200])
             return pl.Checked(None, [problem]), ""
-    with build_lock(paths.build_dir, site_dir):
-        return checked, _publish_assembled(paths, shards, manifests, files, site_dir, checked)
+    return checked, pl.publish_safely(paths, site_dir, checked, lambda: _publish_assembled(paths, shards, manifests, files, site_dir, checked))
 
 
 def _portal_files(paths: pl.Paths, shards: list[Path], manifests: list[dict[str, Any]]) -> tuple[pl.Checked, dict[str, str | bytes]]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from collections.abc import Mapping
 from pathlib import Path
 
 from ..base.problem import Problem
@@ -15,7 +16,7 @@ from ..outputs.downloads import PORTAL_ROWS
 from ..pipeline import run as pl
 from ..plan.portal_pages import stand_ins
 from ..publish.redaction import redact_portal
-from ..write.tree import build_lock, replace_dir, write_tree
+from ..write.tree import replace_dir, write_tree
 
 MANIFEST = "shard.json"
 
@@ -122,11 +123,44 @@ def build_shard(paths: pl.Paths, site_dir: Path, orgs: list[str], strict: bool =
     files.update(stubs(checked.portal, orgs) | PORTAL_STUBS)
     manifest = {"orgs": orgs, "data": data_fingerprint(paths.data_dir), "plans": sorted(b.key for b in checked.portal.plans if b.org.id in orgs),
                 "links": outside_links(checked.portal, orgs), "history": recent_json(history)}
-    with build_lock(paths.build_dir, site_dir):  # like `build`: a second build of the same folders waits
-        write_tree(files, [paths.content_dir], paths.docs_dir)
-        tmp, output = pl.run_mkdocs(paths, config_text(redact_portal(checked.portal), paths.root), checked, site_dir)
-        if tmp is None:
-            return checked, output
-        (tmp / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-        replace_dir(tmp, site_dir)
-    return checked, output
+    portal = checked.portal
+    return checked, pl.publish_safely(paths, site_dir, checked, lambda: _publish_shard(paths, site_dir, files, portal, checked, manifest))
+
+
+def _publish_shard(paths: pl.Paths, site_dir: Path, files: dict[str, str | bytes], portal: Portal, checked: pl.Checked,
+                   manifest: Mapping[str, object]) -> str:
+    """Write the docs tree, run MkDocs, add `shard.json` and swap the shard's site in (the caller holds the lock)."""
+    write_tree(files, [paths.content_dir], paths.docs_dir)
+    tmp, output = pl.run_mkdocs(paths, config_text(redact_portal(portal), paths.root), checked, site_dir)
+    if tmp is None:
+        return output
+    sealed = {**manifest, "files": file_digests(tmp)}  # every file as built: assemble refuses a shard changed since
+    (tmp / MANIFEST).write_text(json.dumps(sealed, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    replace_dir(tmp, site_dir)
+    return output
+
+
+def file_digests(site: Path) -> dict[str, str]:
+    """SHA-256 of every file of a shard's site but `shard.json`, by path (`/`-separated), sorted."""
+    digests = {}
+    top = os.fspath(site)
+    for folder, _, names in os.walk(top):  # plain strings: pathlib costs seconds at 10,000 pages
+        prefix = "" if folder == top else os.path.relpath(folder, top).replace(os.sep, "/") + "/"
+        for name in names:
+            with open(os.path.join(folder, name), "rb") as handle:
+                digests[prefix + name] = hashlib.file_digest(handle, "sha256").hexdigest()
+    digests.pop(MANIFEST, None)
+    return dict(sorted(digests.items()))
+
+
+def changed_file(site: Path, recorded: dict[str, str]) -> tuple[str, str] | None:
+    """The first file (by path) of a shard that differs from `shard.json`: (path, what: 바뀜, 없음, 더해짐); None when all match."""
+    found = file_digests(site)
+    for rel in sorted(found.keys() | recorded.keys()):
+        if rel not in found:
+            return rel, "없음"
+        if rel not in recorded:
+            return rel, "더해짐"
+        if found[rel] != recorded[rel]:
+            return rel, "바뀜"
+    return None

@@ -14,9 +14,11 @@ import stat
 import sys
 import tempfile
 from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack, contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from ..base.problem import Problem
 
 try:
     import fcntl
@@ -66,11 +68,18 @@ def _put(path: Path, content: bytes, made: set[str] | None = None) -> None:
 
 
 def _replace(path: Path, content: bytes) -> None:
-    """Write beside, then rename over (the folder exists)."""
+    """Write beside, then rename over (the folder exists); a failed write leaves no half-written file behind."""
     tmp = f"{path.parent}/.{path.name}.tmp"
-    with open(tmp, "wb") as handle:
-        handle.write(content)
-    os.replace(tmp, path)
+    try:
+        with open(tmp, "wb") as handle:
+            handle.write(content)
+        os.replace(tmp, path)
+    except OSError as exc:
+        with suppress(OSError):
+            os.unlink(tmp)
+        if exc.filename is None:  # a failed write (disk full, file size limit) names no file: the message must
+            raise OSError(exc.errno, exc.strerror, str(path)) from exc
+        raise
 
 
 def _update(path: Path, content: bytes, made: set[str]) -> bool:
@@ -140,19 +149,96 @@ def recover_dir(target: Path) -> None:
 @contextmanager
 def build_lock(*places: Path) -> Iterator[None]:
     """Hold an exclusive lock per place (build dir, site dir) so two builds at once run one after the other."""
+    waited = False
     with ExitStack() as stack:
         for place in sorted({p.resolve() for p in places}):  # one order everywhere: no deadlock
             place.parent.mkdir(parents=True, exist_ok=True)
-            handle = stack.enter_context(open(place.with_name(f".{place.name}.lock"), "a+b"))  # noqa: SIM115
+            lock = place.with_name(f".{place.name}.lock")
+            handle = stack.enter_context(open(lock, "a+b"))  # noqa: SIM115
             if fcntl is not None:  # no lock on Windows; the swap itself is still whole-or-nothing
-                fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+                waited = _wait_for(handle.fileno(), lock, say=not waited) or waited
         yield
 
 
+def _wait_for(descriptor: int, lock: Path, say: bool) -> bool:
+    """Take the lock, saying once (`say`) on stderr when another build holds it; True when it had to wait.
+
+    A build that was killed holds no lock: the kernel releases `flock` locks when their process dies.
+    """
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        return False
+    except BlockingIOError:
+        if say:  # without it a waiting build looks hung
+            print(f"다른 빌드가 진행 중이라 끝나기를 기다립니다 (잠금: {lock}) (waiting for another build to finish)", file=sys.stderr, flush=True)
+        fcntl.flock(descriptor, fcntl.LOCK_EX)
+        return True
+
+
 def remove_stale(parent: Path, prefix: str) -> None:
-    """Delete leftovers of killed builds (`.site-tmp-…`); call only while holding the build lock."""
+    """Delete leftovers of killed or failed builds (`.site-tmp-…`); call only while holding the build lock."""
     for path in parent.glob(prefix + "*"):
-        shutil.rmtree(path, ignore_errors=True)
+        if path.is_symlink() or not path.is_dir():
+            with suppress(OSError):
+                path.unlink()
+        else:
+            shutil.rmtree(path, ignore_errors=True)
+
+
+# Folders a build makes beside the site while it runs (`-tmp-`: MkDocs' output, `-shards-`: assemble's staging).
+TEMPORARY = ("-tmp-", "-shards-")
+
+
+@contextmanager
+def publishing(build_dir: Path, site_dir: Path) -> Iterator[None]:
+    """Hold the build lock while the body writes; if it fails with an OSError, put the previous site back and remove temporaries."""
+    with build_lock(build_dir, site_dir):
+        try:
+            yield
+        except OSError:
+            _clean_up(site_dir)
+            raise
+
+
+def _clean_up(site_dir: Path) -> None:
+    """After a failed write (the lock held): the previous site back in place, this build's temporary folders gone."""
+    with suppress(OSError):  # best effort: the error being raised is the one to report
+        recover_dir(site_dir)
+    for infix in TEMPORARY:
+        with suppress(OSError):
+            remove_stale(site_dir.resolve().parent, f".{site_dir.name}{infix}")
+
+
+def place_problems(build_dir: Path, site_dir: Path) -> list[Problem]:
+    """What stands where the site or the work folder must go, found before anything is written."""
+    if site_dir.is_symlink():  # the swap would replace the link, or the whole folder it points to
+        return [_place(site_dir, "누리집 폴더가 심볼릭 링크입니다: 링크가 가리키는 실제 폴더를 --site-dir 로 지정하세요", "폴더", "링크")]
+    if site_dir.exists() and not site_dir.is_dir():
+        return [_place(site_dir, "누리집 폴더 자리에 파일이 있습니다: 파일을 옮기거나 --site-dir 로 다른 폴더를 지정하세요", "폴더", "파일")]
+    if build_dir.exists() and not build_dir.is_dir():
+        return [_place(build_dir, "작업 폴더 자리에 파일이 있습니다: 파일을 옮기거나 --build-dir 로 다른 폴더를 지정하세요", "폴더", "파일")]
+    locked = _read_only(site_dir)
+    if locked is not None:
+        return [_place(locked, "이전 누리집의 폴더에 쓰기 권한이 없어 바꿀 수 없습니다: 권한을 고치거나 --site-dir 로 다른 폴더를 지정하세요",
+                       "쓸 수 있는 폴더", "읽기 전용")]
+    return []
+
+
+def _place(path: Path, message: str, expected: str, found: str) -> Problem:
+    """A problem with the place a build writes to."""
+    return Problem(str(path), 1, 1, "", message, expected, found)
+
+
+def _read_only(site_dir: Path) -> Path | None:
+    """The first folder of the previous site (or its parent) that cannot be changed: the swap, or removing the old site, would fail halfway."""
+    if not site_dir.is_dir():
+        return None
+    if not os.access(site_dir.parent, os.W_OK | os.X_OK):
+        return site_dir.parent
+    for folder, _, _ in os.walk(site_dir):
+        if not os.access(folder, os.W_OK | os.X_OK):
+            return Path(folder)
+    return None
 
 
 def replace_dir(new: Path, target: Path) -> None:
