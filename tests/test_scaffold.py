@@ -139,7 +139,8 @@ def test_new_never_writes_outside_data_or_with_a_bad_id(data: Path) -> None:
     before = _tree(data.parent)
     cases = [("unit", "--plan", "../../x"), ("unit", "--plan", "../2024"), ("plan", "--org", "x\n", "--year", "2025"),
              ("plan", "--org", "", "--year", "2025"), ("project", "--plan", "town/2024", "--unit", "u01", "--id", ""),
-             ("project", "--plan", "town/2024", "--unit", "u01", "--id", "p9\n")]
+             ("project", "--plan", "town/2024", "--unit", "u01", "--id", "p9\n"), ("plan", "--org", "a" * 250, "--year", "2025"),
+             ("project", "--plan", "town/2024", "--unit", "u01", "--id", "p" * 101), ("unit", "--plan", "town/2024", "--id", "u" * 101)]
     for case in cases:
         result = run_cli("new", *case[:1], "--data", str(data), *case[1:])
         assert result.code == 1 and "만들지 않았습니다" in result.err and "Traceback" not in result.err, case

@@ -277,3 +277,27 @@ def test_assemble_refuses_a_shard_json_without_files_or_damaged(two_orgs: Path, 
     checked, _ = assemble(paths, copies, tmp_path / "site")
     assert [p.message for p in checked.problems] == [f"조각 {copies[0]}의 {MANIFEST}에 파일 목록(files)이 없습니다"]
     assert not (tmp_path / "site").exists()
+
+
+def test_assemble_refuses_a_shard_json_of_the_wrong_shape(two_orgs: Path, shard_sites: list[Path], tmp_path: Path) -> None:
+    copies = [tmp_path / s.name for s in shard_sites]
+    for s, c in zip(shard_sites, copies, strict=True):
+        shutil.copytree(s, c)
+    manifest = json.loads((copies[0] / MANIFEST).read_text(encoding="utf-8"))
+    for broken in ({**manifest, "orgs": 5}, {k: v for k, v in manifest.items() if k != "plans"}):
+        (copies[0] / MANIFEST).write_text(json.dumps(broken), encoding="utf-8")
+        checked, _ = assemble(Paths(ROOT, data=two_orgs, build=tmp_path / "b"), copies, tmp_path / "site")
+        assert any(f"{copies[0]}: {MANIFEST}를 읽을 수 없습니다" in p.found for p in checked.problems)
+        assert not (tmp_path / "site").exists()
+
+
+def test_assemble_names_an_unreadable_data_file(two_orgs: Path, shard_sites: list[Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from site_builder.shards import assembly
+
+    def refuse(data_dir: Path) -> str:
+        raise PermissionError(13, "Permission denied", str(data_dir / "demo-org/org.yaml"))
+
+    monkeypatch.setattr(assembly, "data_fingerprint", refuse)
+    checked, _ = assemble(Paths(ROOT, data=two_orgs, build=tmp_path / "b"), shard_sites, tmp_path / "site")
+    assert any("demo-org/org.yaml: 데이터 파일을 읽을 수 없습니다" in (p.found + p.message) for p in checked.problems)
+    assert not (tmp_path / "site").exists()

@@ -17,6 +17,7 @@ from pathlib import Path
 import yaml
 
 from ..model import ID_PATTERN
+from ..model.parts import MAX_ID_LENGTH
 from ..pipeline.run import check
 
 
@@ -68,6 +69,8 @@ def _check_id(value: str, what: str) -> str:
     """Reject ids the model would reject, in Korean."""
     if not re.fullmatch(ID_PATTERN, value):  # fullmatch: `$` alone would let a trailing line break through
         raise ScaffoldError(f"{what} `{value}`은(는) 식별자 형식이 아닙니다: 영문 소문자·숫자·`-`·`_` (예: p01)")
+    if len(value) > MAX_ID_LENGTH:  # it names a folder or file: refused before anything is made
+        raise ScaffoldError(f"{what}이(가) 너무 깁니다 ({len(value)}자): 주소와 파일 이름에 쓰이므로 {MAX_ID_LENGTH}자 이하로 줄여 주세요")
     return value
 
 

@@ -56,7 +56,10 @@ def _manifests(shards: list[Path], data_dir: Path) -> tuple[list[dict[str, Any]]
     """Each shard's manifest, and what is wrong with the set (missing, doubled or stale organisations and plans)."""
     manifests, errors = [], []
     seen: dict[str, str] = {}
-    data = data_fingerprint(data_dir)
+    try:
+        data = data_fingerprint(data_dir)
+    except OSError as exc:  # an unreadable data file: named, not a traceback
+        return [], [f"{exc.filename}: 데이터 파일을 읽을 수 없습니다 ({exc.strerror})"]
     for shard in shards:
         path = shard / MANIFEST
         if not path.is_file():
@@ -65,6 +68,8 @@ def _manifests(shards: list[Path], data_dir: Path) -> tuple[list[dict[str, Any]]
         try:
             manifest = json.loads(path.read_text(encoding="utf-8"))
             stale = manifest["data"] != data
+            if not all(isinstance(manifest[k], list) and all(isinstance(v, str) for v in manifest[k]) for k in ("orgs", "plans")):
+                raise ValueError("orgs·plans는 글의 목록이어야 합니다")
         except (OSError, ValueError, KeyError, TypeError) as exc:  # damaged by hand: named, not a traceback
             errors.append(f"{shard}: {MANIFEST}를 읽을 수 없습니다 ({exc})")
             continue
