@@ -47,10 +47,25 @@ def _summary(checked: Checked) -> str:
     return f"이상 없음: 계획 {plans}건, 사업 {projects}건. 점검 결과 {len(checked.findings)}건 (미확인 {open_count}건)."
 
 
+SITE_URL_NOTICE = ("site.yaml에 site_url(공개 주소, 예: https://기관.github.io/저장소/)이 없습니다. 공개하기 전에 적으세요: "
+                   "없으면 하위 경로에 올린 누리집의 404 페이지 모양이 깨지고, sitemap.xml이 비고, 고정 주소에 도메인이 빠집니다.")
+
+
+def _print_site_url_notice(checked: Checked, fmt: str, data: Path) -> None:
+    """A warning (not an error: previews work without it) when the site does not say where it is published."""
+    if checked.portal is None or checked.portal.site.site_url or fmt == "gitlab":
+        return
+    if fmt == "github":
+        print(github_command("warning", f"{data.as_posix()}/site.yaml", 1, 1, SITE_URL_NOTICE))
+    else:
+        print(f"알림: {SITE_URL_NOTICE}", file=sys.stderr)
+
+
 def cmd_validate(args: argparse.Namespace) -> int:
     """Validate the data directory and list errors and findings."""
     checked = check(args.data, args.strict)
     _print_result(checked, args.format, not args.quiet)
+    _print_site_url_notice(checked, args.format, args.data)
     to_stderr = checked.problems or args.format == "gitlab"  # gitlab: stdout is the JSON report alone
     print(_summary(checked), file=sys.stderr if to_stderr else sys.stdout)
     return 1 if checked.problems else 0
@@ -74,6 +89,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     if checked.problems:
         print(f"오류 {len(checked.problems)}건: 사이트를 만들지 않았습니다 (이전 사이트는 그대로입니다).", file=sys.stderr)
         return 1
+    _print_site_url_notice(checked, "text", args.data)
     print(_summary(checked))
     print(f"사이트를 만들었습니다: {args.site_dir}/")
     print("미리 보기: site-builder serve  (또는: python -m http.server -d site 8000 → http://127.0.0.1:8000/)")

@@ -23,6 +23,7 @@ from ..plan.pages import Page, node_path, project_page, project_path, unit_path
 from ..plan.plan_pages import PLAN_PAGES
 from ..publish import redaction as redaction_mod
 from . import helpers, tables
+from .describe import page_description
 from .bullets import Item, parse_bullets
 from .helpers import chart_maker
 from .tables import RegionLabels
@@ -105,6 +106,8 @@ def _front_matter(page: Page, site: Any) -> str:
     if page.crumbs:
         out.append("breadcrumbs:\n")
         out += [_yaml_crumb(escape_html(c.title), page_href(page, c.path)) for c in page.crumbs]
+    if description := page_description(page):  # Material prints it as <meta name="description">; main.html as og:description
+        out.append(_yaml_entry("description", escape_html(description)))
     if page.department:
         out.append(_yaml_entry("department", escape_html(page.department)))
     if page.phone:
