@@ -23,8 +23,8 @@ from ..plan.pages import Page, node_path, project_page, project_path, unit_path
 from ..plan.plan_pages import PLAN_PAGES
 from ..publish import redaction as redaction_mod
 from . import helpers, tables
-from .describe import page_description
 from .bullets import Item, parse_bullets
+from .describe import page_description
 from .helpers import chart_maker
 from .tables import RegionLabels
 
