@@ -40,7 +40,7 @@ def test_invalid_case(case: Path, data_copy: Path, monkeypatch: pytest.MonkeyPat
 
 # Every Korean message the data checkers can print (a string literal with `…니다` in these modules) has a case above
 # whose expected output shows it, except the ones here, which need a state a case file cannot write (tested elsewhere).
-CHECKERS = ["load/source.py", "check/validation.py", "check/references.py", "check/privacy.py"]
+CHECKERS = ["load/source.py", "check/validation.py", "check/references.py", "check/privacy.py", "check/progress.py"]
 NO_CASE = {
     "일반 파일이 아닙니다": "a FIFO or device in data/ (tests/test_security.py)",
     "파일이 너무 큽니다 (최대": "a file over 2 MB (tests/test_security.py)",
@@ -49,6 +49,7 @@ NO_CASE = {
     "사이트 설정 파일이 없습니다": "site.yaml deleted (a case can only write a file)",
     "같은 앵커(&)가 두 번 있습니다": "unreachable while anchors are refused: kept for PyYAML's message",
     "값이 올바르지 않습니다": "the fallback for a validation error without a Korean wording",
+    "같은 기준일의 진행 상황이 다른 파일에도 있습니다:": "two report files on one date (tests/test_progress.py)",
     "파일을 읽을 수 없습니다": "a file without read permission (tests/test_filesystem_faults.py)",
 }
 

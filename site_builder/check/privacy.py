@@ -153,7 +153,7 @@ def personal_data_problems(data: DataSet) -> list[Problem]:
         if files.org.display not in orgs_done:
             orgs_done.add(files.org.display)
             problems += scan_file(files.org, site_ack, domains)
-        for source in [files.plan, *files.projects]:
+        for source in [files.plan, *files.projects, *files.progress]:
             problems += scan_file(source, plan_ack, domains)
     return problems
 

@@ -10,8 +10,8 @@ from ..model import Kpi, Project, Schedule
 from ..model.portal import PlanBundle
 
 
-def _at(source: SourceFile, loc: Path_, field: str, message: str, expected: str, found: str) -> Problem:
-    """A problem positioned at `loc` in `source`."""
+def problem_at(source: SourceFile, loc: Path_, field: str, message: str, expected: str, found: str) -> Problem:
+    """A problem positioned at `loc` in `source` (shared with the other cross-checks)."""
     line, col = source.position(loc)
     return Problem(source.display, line, col, field, message, expected, found)
 
@@ -26,7 +26,8 @@ def _duplicates(source: SourceFile, items: Iterable[tuple[str, Path_]], what: st
     for ident, loc in items:
         if ident in seen:
             first = source.position(seen[ident])[0]
-            out.append(_at(source, loc + ("id",), f"{what}[{ident}].id", f"{_KOREAN.get(what, what)} 식별자가 겹칩니다 (처음: {first}번째 줄)", "서로 다른 식별자", f"`{ident}`"))
+            message = f"{_KOREAN.get(what, what)} 식별자가 겹칩니다 (처음: {first}번째 줄)"
+            out.append(problem_at(source, loc + ("id",), f"{what}[{ident}].id", message, "서로 다른 식별자", f"`{ident}`"))
         else:
             seen[ident] = loc
     return out
@@ -55,12 +56,12 @@ def _plan_problems(bundle: PlanBundle) -> list[Problem]:
     problems += _duplicates(src, [(r.id, ("irregularities", i)) for i, r in enumerate(plan.irregularities)], "irregularities")
     for ident, loc, depth in nodes:
         if depth >= len(plan.levels):
-            problems.append(_at(src, loc, f"strategy[{ident}]", "전략 체계가 선언한 단계보다 깊습니다", f"최대 {len(plan.levels)}단계 (levels)", f"{depth + 1}단계"))
+            problems.append(problem_at(src, loc, f"strategy[{ident}]", "전략 체계가 선언한 단계보다 깊습니다", f"최대 {len(plan.levels)}단계 (levels)", f"{depth + 1}단계"))
     if src.path.parent.name != str(plan.year):
-        problems.append(_at(src, ("year",), "year", "계획 연도가 폴더 이름과 다릅니다", f"폴더 `{src.path.parent.name}`", str(plan.year)))
+        problems.append(problem_at(src, ("year",), "year", "계획 연도가 폴더 이름과 다릅니다", f"폴더 `{src.path.parent.name}`", str(plan.year)))
     if src.path.parent.parent.name != bundle.org.id:
         org = bundle.org_file
-        problems.append(_at(org, ("id",), "id", "기관 id가 폴더 이름과 다릅니다", f"`{src.path.parent.parent.name}`", f"`{bundle.org.id}`"))
+        problems.append(problem_at(org, ("id",), "id", "기관 id가 폴더 이름과 다릅니다", f"`{src.path.parent.parent.name}`", f"`{bundle.org.id}`"))
     return problems
 
 
@@ -69,7 +70,7 @@ def _ref(source: SourceFile, loc: Path_, field: str, value: str | None, known: s
     if value is None or value in known:
         return []
     listed = ", ".join(sorted(known)[:12]) or "(없음)"
-    return [_at(source, loc, field, f"{what} 식별자를 찾을 수 없습니다", "있는 식별자: " + listed, f"`{value}`")]
+    return [problem_at(source, loc, field, f"{what} 식별자를 찾을 수 없습니다", "있는 식별자: " + listed, f"`{value}`")]
 
 
 def _project_problems(bundle: PlanBundle, all_projects: set[str]) -> list[Problem]:
@@ -82,10 +83,10 @@ def _project_problems(bundle: PlanBundle, all_projects: set[str]) -> list[Proble
     seen: dict[str, str] = {}
     for project, src in zip(bundle.projects, bundle.sources, strict=True):
         if project.id in seen:
-            problems.append(_at(src, ("id",), "id", f"사업 식별자가 겹칩니다 (처음: {seen[project.id]})", "서로 다른 식별자", f"`{project.id}`"))
+            problems.append(problem_at(src, ("id",), "id", f"사업 식별자가 겹칩니다 (처음: {seen[project.id]})", "서로 다른 식별자", f"`{project.id}`"))
         seen[project.id] = src.display
         if src.path.stem != project.id:
-            problems.append(_at(src, ("id",), "id", "파일 이름과 id가 다릅니다", f"`{src.path.stem}`", f"`{project.id}`"))
+            problems.append(problem_at(src, ("id",), "id", "파일 이름과 id가 다릅니다", f"`{src.path.stem}`", f"`{project.id}`"))
         problems += _ref(src, ("unit",), "unit", project.unit, units, "부서")
         problems += _schedule_problems(src, project.schedule) + _kpi_problems(src, project.kpis, ("kpis",))
         problems += _ref(src, ("strategy",), "strategy", project.strategy, nodes, "전략 노드")
@@ -103,7 +104,7 @@ def _withheld_twice(source: SourceFile, project: Project) -> list[Problem]:
     for i, entry in enumerate(project.withheld_fields):
         if entry.field in first:
             line = source.position(("withheld_fields", first[entry.field]))[0]
-            out.append(_at(source, ("withheld_fields", i, "field"), f"withheld_fields[{i}].field",
+            out.append(problem_at(source, ("withheld_fields", i, "field"), f"withheld_fields[{i}].field",
                            f"같은 항목이 비공개로 두 번 적혀 있습니다 (처음: {line}번째 줄)", "항목마다 한 번", f"`{entry.field}`"))
         first.setdefault(entry.field, i)
     return out
@@ -122,7 +123,7 @@ def _schedule_problems(src: SourceFile, schedule: Schedule | None) -> list[Probl
         for m, mark in enumerate(row.marks):
             if not 1 <= mark <= last:
                 loc: Path_ = ("schedule", "rows", r, "marks", m)
-                out.append(_at(src, loc, f"schedule.rows[{r}].marks[{m}]", f"{word} 번호가 범위를 벗어났습니다", f"1–{last} ({word})", str(mark)))
+                out.append(problem_at(src, loc, f"schedule.rows[{r}].marks[{m}]", f"{word} 번호가 범위를 벗어났습니다", f"1–{last} ({word})", str(mark)))
     return out
 
 
@@ -134,7 +135,7 @@ def _kpi_problems(src: SourceFile, kpis: list[Kpi], base: Path_) -> list[Problem
         for t, target in enumerate(kpi.targets):
             if (target.year, target.kind) in seen:
                 field = f"{'.'.join(map(str, base))}[{k}].targets[{t}].year"
-                out.append(_at(src, base + (k, "targets", t, "year"), field, "같은 연도의 값이 두 번 있습니다", "연도마다 하나 (목표·실적 각각)", str(target.year)))
+                out.append(problem_at(src, base + (k, "targets", t, "year"), field, "같은 연도의 값이 두 번 있습니다", "연도마다 하나 (목표·실적 각각)", str(target.year)))
             seen.add((target.year, target.kind))
     return out
 

@@ -13,6 +13,8 @@ from ..base.problem import Problem
 from ..load.source import DataSet, Path_, SourceFile
 from ..model import Organisation, Plan, Project, SiteConfig
 from ..model.portal import PlanBundle, Portal
+from ..model.progress import ProgressReport
+from .progress import progress_problems
 from .references import check_references
 
 _SIMPLE_MESSAGES: dict[str, tuple[str, str]] = {
@@ -168,7 +170,7 @@ def validate(data: DataSet) -> tuple[Portal | None, list[Problem]]:
         problems += found
         if bundle:
             bundles.append(bundle)
-    problems += check_references(bundles)
+    problems += check_references(bundles) + progress_problems(bundles)
     if problems or site is None:
         return None, sorted(set(problems))
     return Portal(site, bundles), []
@@ -185,7 +187,15 @@ def _validate_plan(files: Any) -> tuple[PlanBundle | None, list[Problem]]:
         problems += found
         if project:
             pairs.append((project, source))
+    reports: list[tuple[ProgressReport, SourceFile]] = []
+    for source in files.progress:
+        report, found = validate_file(source, ProgressReport)
+        problems += found
+        if report:
+            reports.append((report, source))
     if not (org and plan):
         return None, problems
     declared = files.stems | {str(f.data.get("id")) for f in files.projects if isinstance(f.data, dict)}
-    return PlanBundle(org, plan, [p for p, _ in pairs], files.plan, files.org, [s for _, s in pairs], declared), problems
+    reports.sort(key=lambda pair: (pair[0].as_of, pair[1].path.name))  # oldest first: the last entry is the current state
+    return PlanBundle(org, plan, [p for p, _ in pairs], files.plan, files.org, [s for _, s in pairs], declared,
+                      [r for r, _ in reports], [s for _, s in reports]), problems

@@ -296,6 +296,7 @@ class PlanFiles:
     plan: SourceFile
     projects: list[SourceFile]
     stems: set[str] = field(default_factory=set)  # every project file name, even ones that did not load
+    progress: list[SourceFile] = field(default_factory=list)  # progress reports (progress/*.yaml), oldest file name first
 
 
 @dataclass
@@ -367,9 +368,9 @@ def _name_key(stem: str) -> str:
     return unicodedata.normalize("NFKC", stem).casefold()
 
 
-def _unread_yml(year_dir: Path, root: Path) -> list[Problem]:
+def _unread_yml(year_dir: Path, root: Path, here_only: bool = False) -> list[Problem]:
     """Data files saved as `.yml`: never read, so without this a project would silently have no page."""
-    found = sorted(year_dir.glob("*.yml")) + sorted((year_dir / "projects").glob("*.yml"))
+    found = sorted(year_dir.glob("*.yml")) + ([] if here_only else sorted((year_dir / "projects").glob("*.yml")))
     return [Problem(_rel(p, root), 1, 1, "", "확장자가 .yml인 파일은 읽지 않습니다 (파일 이름을 .yaml로 바꾸세요)", f"{p.stem}.yaml", p.name) for p in found]
 
 
@@ -403,5 +404,9 @@ def _load_org(org_dir: Path, root: Path, read: Any, problems: list[Problem], wit
         paths = sorted((year_dir / "projects").glob("*.yaml"))
         problems.extend(_name_collisions(paths, root) + _unread_yml(year_dir, root))
         files = PlanFiles(org, plan, [], {p.stem for p in paths}) if org and plan else None
+        reports = [read(p, "progress") for p in sorted((year_dir / "progress").glob("*.yaml"))] if with_projects else []
+        problems.extend(_unread_yml(year_dir / "progress", root, here_only=True))
+        if files:
+            files.progress = [r for r in reports if r is not None]
         out.append((files, paths if with_projects else []))  # read even without a plan: their errors are shown too
     return out

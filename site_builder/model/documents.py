@@ -31,6 +31,7 @@ from .parts import (
     check_site_url,
     check_url,
 )
+from .progress import ProgressReport
 
 
 class Project(Strict):
@@ -237,4 +238,4 @@ class SiteConfig(Strict):
 
 def schema_models() -> dict[str, type[BaseModel]]:
     """The data file kinds and the model each is validated with."""
-    return {"site": SiteConfig, "organisation": Organisation, "plan": Plan, "project": Project}
+    return {"site": SiteConfig, "organisation": Organisation, "plan": Plan, "project": Project, "progress": ProgressReport}

@@ -17,6 +17,7 @@ from typing import TypeVar
 from ..load.source import SourceFile
 from .documents import Organisation, Plan, Project, SiteConfig, StrategyNode, Unit
 from .money import Money, MoneyError, parse_money
+from .progress import ProgressReport, ProjectProgress
 
 T = TypeVar("T")
 
@@ -33,6 +34,22 @@ class PlanBundle:
     sources: list[SourceFile] = field(default_factory=list)
     # Ids of every project file, valid or not, so one broken file does not cause follow-on errors.
     declared_ids: set[str] = field(default_factory=set)
+    reports: list[ProgressReport] = field(default_factory=list)  # progress reports, oldest as-of date first
+    report_files: list[SourceFile] = field(default_factory=list)  # the file of each report, in the same order
+
+    @cached_property
+    def progress(self) -> dict[str, list[tuple[ProgressReport, ProjectProgress]]]:
+        """Each project's progress entries, oldest first (the last one is how it stands now)."""
+        found: dict[str, list[tuple[ProgressReport, ProjectProgress]]] = {}
+        for report in self.reports:
+            for project_id, entry in report.projects.items():
+                found.setdefault(project_id, []).append((report, entry))
+        return found
+
+    def latest(self, project_id: str) -> tuple[ProgressReport, ProjectProgress] | None:
+        """The newest progress entry of a project (None when no report names it)."""
+        entries = self.progress.get(project_id)
+        return entries[-1] if entries else None
 
     @cached_property  # looked up once per project page and finding: computed once per bundle
     def project_files(self) -> dict[str, SourceFile]:

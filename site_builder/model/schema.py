@@ -13,6 +13,7 @@ FILE_NAMES = {
     "organisation": "data/<기관>/org.yaml",
     "plan": "data/<기관>/<연도>/plan.yaml",
     "project": "data/<기관>/<연도>/projects/<사업id>.yaml",
+    "progress": "data/<기관>/<연도>/progress/<보고이름>.yaml",
 }
 
 

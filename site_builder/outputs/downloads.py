@@ -61,12 +61,17 @@ def plan_json(bundle: PlanBundle) -> bytes:
         org = bundle.org.model_dump_json(by_alias=True, exclude={"schema_ref"}, indent=1)
         plan = bundle.plan.model_dump_json(by_alias=True, exclude={"schema_ref"}, indent=1)
         projects = [p.model_dump_json(by_alias=True, exclude={"schema_ref", "contacts"}, indent=1) for p in bundle.projects]
+        reports = [r.model_dump_json(by_alias=True, exclude={"schema_ref"}, indent=1) for r in bundle.reports]
     except PydanticSerializationError:  # text json.dumps would still write (and encoding then refuses, as before)
         return _plan_json_python(bundle)
-    # Nesting a JSON text one level deeper only indents its lines: a JSON string never holds a raw line break.
-    listed = "[\n  " + ",\n  ".join(p.replace("\n", "\n  ") for p in projects) + "\n ]" if projects else "[]"
-    text = f'{{\n "organisation": {org.replace(chr(10), chr(10) + " ")},\n "plan": {plan.replace(chr(10), chr(10) + " ")},\n "projects": {listed}\n}}'
+    text = (f'{{\n "organisation": {org.replace(chr(10), chr(10) + " ")},\n "plan": {plan.replace(chr(10), chr(10) + " ")},\n'
+            f' "projects": {_nested(projects)},\n "progress": {_nested(reports)}\n}}')
     return (text + "\n").encode("utf-8")
+
+
+def _nested(items: list[str]) -> str:
+    """A JSON list of JSON texts one level deeper: only their lines are indented (a JSON string never holds a raw line break)."""
+    return "[\n  " + ",\n  ".join(p.replace("\n", "\n  ") for p in items) + "\n ]" if items else "[]"
 
 
 def _plan_json_python(bundle: PlanBundle) -> bytes:
@@ -75,6 +80,7 @@ def _plan_json_python(bundle: PlanBundle) -> bytes:
         "organisation": bundle.org.model_dump(mode="json", by_alias=True, exclude={"schema_ref"}),
         "plan": bundle.plan.model_dump(mode="json", by_alias=True, exclude={"schema_ref"}),
         "projects": [p.model_dump(mode="json", by_alias=True, exclude={"schema_ref", "contacts"}) for p in bundle.projects],
+        "progress": [r.model_dump(mode="json", by_alias=True, exclude={"schema_ref"}) for r in bundle.reports],
     }
     return (json.dumps(doc, ensure_ascii=False, indent=1, sort_keys=False) + "\n").encode("utf-8")
 

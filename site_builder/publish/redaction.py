@@ -18,6 +18,7 @@ from pydantic import BaseModel
 
 from ..model import Block, Catalogue, FieldWithholding, Irregularity, Overview, Plan, Project, StrategyNode, Withholding
 from ..model.portal import PlanBundle, Portal
+from ..model.progress import ProgressReport
 
 NOTICE = "비공개 (제9조제1항제{ground}호)"
 M = TypeVar("M")
@@ -162,7 +163,16 @@ def redact_bundle(bundle: PlanBundle) -> PlanBundle:
     """One plan with its withheld projects and fields removed."""
     withheld = {p.id: p.withheld.ground for p in bundle.projects if p.withheld}
     projects = [redact_project(p) for p in bundle.projects]
-    return dataclasses.replace(bundle, plan=_redact_plan(bundle.plan, withheld), projects=projects)
+    money = {p.id for p in bundle.projects if "budget" in field_grounds(p)}
+    reports = [_redact_report(r, set(withheld), money) for r in bundle.reports] if withheld or money else bundle.reports
+    return dataclasses.replace(bundle, plan=_redact_plan(bundle.plan, withheld), projects=projects, reports=reports)
+
+
+def _redact_report(report: ProgressReport, whole: set[str], money: set[str]) -> ProgressReport:
+    """A progress report without the entries of withheld projects, nor spending where the budget is withheld."""
+    entries = {pid: e.model_copy(update={"executed": None, "executed_by_source": []}) if pid in money else e
+               for pid, e in report.projects.items() if pid not in whole}
+    return report.model_copy(update={"projects": entries})
 
 
 def redact_portal(portal: Portal) -> Portal:

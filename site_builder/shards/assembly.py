@@ -25,6 +25,7 @@ from ..git.history import History, joined_history, load_history
 from ..load.source import SourceFile, load_file
 from ..model import Organisation, Plan, Project, SiteConfig
 from ..model.portal import PlanBundle, Portal
+from ..model.progress import ProgressReport
 from ..outputs.downloads import plan_base
 from ..pipeline import run as pl
 from ..write.tree import fresh_dir, replace_dir, write_tree
@@ -125,8 +126,9 @@ def published_bundle(doc: dict[str, Any], data_dir: Path) -> PlanBundle:
     projects = [Project.model_validate(p) for p in doc["projects"]]
     base = f"{org.id}/{plan.year}"
     sources = [_source(data_dir, f"{base}/projects/{p.id}.yaml", "project") for p in projects]
+    reports = [ProgressReport.model_validate(r) for r in doc.get("progress", [])]
     return PlanBundle(org, plan, projects, _source(data_dir, f"{base}/plan.yaml", "plan"), _source(data_dir, f"{org.id}/org.yaml", "organisation"),
-                      sources, {p.id for p in projects})
+                      sources, {p.id for p in projects}, reports)
 
 
 def published_portal(paths: pl.Paths, shards: list[Path], manifests: list[dict[str, Any]]) -> tuple[Portal | None, list[Problem]]:
