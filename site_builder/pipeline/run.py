@@ -20,7 +20,7 @@ from ..git.history import History, load_history
 from ..load.source import PARALLEL_MIN_FILES, load_data
 from ..model.portal import Portal
 from ..outputs.downloads import download_files
-from ..outputs.feed import atom_feed
+from ..outputs.feed import atom_feed, page_feeds
 from ..outputs.search import index_files
 from ..outputs.vendor import vendor_files
 from ..plan.extrapages import citizen_pages
@@ -192,6 +192,7 @@ def _generate(portal: Portal, pages: list[Page], history: History, side: Sequenc
         others: dict[str, str | bytes] = dict(vendor_files())
         live = {f"{b.key}/{p.id}" for b in portal.plans for p in b.projects}
         others["feed.xml"] = atom_feed(history, portal.site.title, portal.site.site_url, live)
+        others.update(page_feeds(pages, history, portal.site.title, portal.site.site_url, live))  # beside each plan, unit, project
         files = rendered()
     files.update(others)
     return files

@@ -50,6 +50,13 @@ def project_page(plan_key: str, project_id: str) -> str:
     return PLAN_PAGES["project"].path(plan_key, project_id)
 
 
+def page_url(path: str) -> str:
+    """Directory-style URL of a Markdown page path ('' for the home page)."""
+    if path == "index.md":
+        return ""
+    return path[: -len("index.md")] if path.endswith("/index.md") else path[:-3] + "/"
+
+
 def project_url(plan_key: str, project_id: str) -> str:
     """Address of a project's page relative to the site root (`<org>/<year>/projects/<id>/`)."""
     return PLAN_PAGES["project"].url(plan_key, project_id)

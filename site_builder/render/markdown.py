@@ -19,7 +19,8 @@ from ..model import portal as domain
 from ..model.money import format_in_unit
 from ..model.portal import PlanBundle, Portal, bundle_node, is_non_budget, project_period, project_total
 from ..outputs.downloads import PORTAL_ROWS, ROW_FORMATS
-from ..plan.pages import Page, node_path, project_page, project_path, unit_path
+from ..outputs.feed import FEED_NAME, page_feed_path
+from ..plan.pages import Page, node_path, page_url, project_page, project_path, unit_path
 from ..plan.plan_pages import PLAN_PAGES
 from ..publish import redaction as redaction_mod
 from . import helpers, tables
@@ -108,6 +109,8 @@ def _front_matter(page: Page, site: Any) -> str:
         out += [_yaml_crumb(escape_html(c.title), page_href(page, c.path)) for c in page.crumbs]
     if description := page_description(page):  # Material prints it as <meta name="description">; main.html as og:description
         out.append(_yaml_entry("description", escape_html(description)))
+    if page_feed_path(page):  # the page's own change feed sits beside it (outputs/feed.py)
+        out.append(_yaml_entry("feed", FEED_NAME))
     if page.department:
         out.append(_yaml_entry("department", escape_html(page.department)))
     if page.phone:
@@ -130,13 +133,6 @@ def _yaml_entry(key: str, value: str) -> str:
 def _yaml_crumb(title: str, url: str) -> str:
     """`- title: …` / `  url: …` lines of one breadcrumb."""
     return yaml.dump([{"title": title, "url": url}], Dumper=_DUMPER, allow_unicode=True, sort_keys=False)
-
-
-def page_url(path: str) -> str:
-    """Directory-style URL of a Markdown page path ('' for the home page)."""
-    if path == "index.md":
-        return ""
-    return path[: -len("index.md")] if path.endswith("/index.md") else path[:-3] + "/"
 
 
 def page_href(page: Page, target: str) -> str:
