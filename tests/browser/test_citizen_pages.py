@@ -1,0 +1,69 @@
+"""The citizen pages of the real portal read as pages, not as markup: built HTML scanned as text, and a browser look."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+from tests.browser.conftest import Site
+
+# Text inside these elements is code (or not text): a backtick there is meant.
+_CODE = {"code", "pre", "kbd", "samp", "script", "style", "template"}
+_VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+
+
+class _Text(HTMLParser):
+    """The text a reader sees of one page (code elements and scripts left out)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.open: list[str] = []
+        self.parts: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag not in _VOID:
+            self.open.append(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in self.open:
+            while self.open and self.open.pop() != tag:
+                pass
+
+    def handle_data(self, data: str) -> None:
+        if not _CODE.intersection(self.open):
+            self.parts.append(data)
+
+
+def page_text(path: Path) -> str:
+    """Visible text of a built page outside code elements."""
+    parser = _Text()
+    parser.feed(path.read_text(encoding="utf-8"))
+    return "".join(parser.parts)
+
+
+def _pages(site: Site) -> list[Path]:
+    return sorted(site.root.rglob("*.html"))
+
+
+def _where(site: Site, pattern: str) -> dict[str, int]:
+    """Pages (site paths) whose text matches, with the number of matches."""
+    rx = re.compile(pattern)
+    found = {p.relative_to(site.root).as_posix(): len(rx.findall(page_text(p))) for p in _pages(site)}
+    return {k: v for k, v in found.items() if v}
+
+
+def test_no_literal_backtick_outside_code(site: Site) -> None:
+    assert _where(site, "`") == {}
+
+
+def test_no_doubled_list_marker(site: Site) -> None:
+    # `- ◆ 목표` of the text export shows the document's ◆ once, never a hyphen before it.
+    assert _where(site, r"(?m)(?:^|\n)\s*[-–]\s*[◆◇▣□■○●※]") == {}
+    doubled = re.compile(r'<span class="doc-marker"[^>]*>[-–·•]</span>\s*[◆◇▣□■○●※]')
+    assert [p.name for p in _pages(site) if doubled.search(p.read_text(encoding="utf-8"))] == []
+
+
+def test_angle_bracket_headings_read_as_words(site: Site) -> None:
+    headings = re.compile(r"<h[1-6][^>]*>\s*(?:&lt;|<)\s")
+    assert [p.relative_to(site.root).as_posix() for p in _pages(site) if headings.search(p.read_text(encoding="utf-8"))] == []
