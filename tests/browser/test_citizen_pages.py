@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 
 from tests.browser.conftest import Site
 
@@ -67,3 +68,28 @@ def test_no_doubled_list_marker(site: Site) -> None:
 def test_angle_bracket_headings_read_as_words(site: Site) -> None:
     headings = re.compile(r"<h[1-6][^>]*>\s*(?:&lt;|<)\s")
     assert [p.relative_to(site.root).as_posix() for p in _pages(site) if headings.search(p.read_text(encoding="utf-8"))] == []
+
+
+def test_every_strategy_page_lists_projects_and_links_its_parents(site: Site) -> None:
+    empty = []
+    for bundle in site.portal.plans:
+        for node, _, parents in bundle.nodes():
+            html = (site.root / bundle.key / "strategy" / node.id / "index.html").read_text(encoding="utf-8")
+            if not re.search(r'<table class="data-table projects[^>]*>.*?<a href="\.\./\.\./projects/[^"]+/">', html, re.S):
+                empty.append(f"{bundle.key}/{node.id}")
+            for parent in parents:
+                assert f'<a href="../{parent.id}/">' in html, (node.id, parent.id)
+    assert empty == []
+
+
+def test_a_node_without_own_projects_leads_to_them(page: Any, site: Site) -> None:
+    from site_builder.model.portal import node_projects
+
+    bundle, node = next((b, n) for b in site.portal.plans for n, _, _ in b.nodes() if not node_projects(b, n))
+    page.goto(site.at(f"{bundle.key}/strategy/{node.id}/"))
+    assert "연결된 사업은 원문에 없습니다" in page.inner_text(".node-empty")
+    links = page.locator("table.projects tbody th a")
+    assert links.count() > 0
+    links.first.click()
+    page.wait_for_load_state()
+    assert "/projects/" in page.url
