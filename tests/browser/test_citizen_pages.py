@@ -93,3 +93,18 @@ def test_a_node_without_own_projects_leads_to_them(page: Any, site: Site) -> Non
     links.first.click()
     page.wait_for_load_state()
     assert "/projects/" in page.url
+
+
+def test_public_menu_has_no_staff_page(site: Site) -> None:
+    for citizen in ("index.html", "about/index.html", "projects/index.html"):
+        html = (site.root / citizen).read_text(encoding="utf-8")
+        assert "직원 안내서" not in html and "데이터 형식 안내" not in html, citizen
+        assert not re.search(r'href="[^"]*(?:guide|reference)/', html), citizen
+        assert 'aria-label="직원용 메뉴"' not in html
+    staff = (site.root / "guide" / "errors" / "index.html").read_text(encoding="utf-8")
+    assert 'aria-label="직원용 메뉴"' in staff and "데이터 형식 안내" in staff
+
+
+def test_reference_page_has_no_english_sentence(site: Site) -> None:
+    text = page_text(site.root / "reference" / "data-format" / "index.html")
+    assert re.findall(r"[A-Za-z][A-Za-z'’-]*(?:[ ,.;:()/]+[A-Za-z][A-Za-z'’-]*){3,}", text) == []
