@@ -108,3 +108,30 @@ def test_public_menu_has_no_staff_page(site: Site) -> None:
 def test_reference_page_has_no_english_sentence(site: Site) -> None:
     text = page_text(site.root / "reference" / "data-format" / "index.html")
     assert re.findall(r"[A-Za-z][A-Za-z'’-]*(?:[ ,.;:()/]+[A-Za-z][A-Za-z'’-]*){3,}", text) == []
+
+
+def test_korean_of_public_websites(site: Site) -> None:
+    """Material's 콘텐츠로 이동 is 본문 바로가기; 쪽, 거르기, 불규칙 read as translated (페이지, 필터, 오류·불일치)."""
+    translated = re.compile(r"콘텐츠로 이동|거르기|원문 불규칙|·불규칙|불규칙 기록|기록한 불규칙|(?:이|각|한|모든|사업|노드) 쪽|쪽(?:마다|씩)|점검\W* 쪽")
+    citizen = [p for p in _pages(site) if not p.relative_to(site.root).as_posix().startswith(("guide/", "reference/"))]
+    assert {p.relative_to(site.root).as_posix(): translated.findall(page_text(p)) for p in citizen if translated.search(page_text(p))} == {}
+    assert translated.findall((site.root / "assets" / "tables.js").read_text(encoding="utf-8")) == []
+    home = (site.root / "index.html").read_text(encoding="utf-8")
+    assert re.search(r'class="md-skip">\s*본문 바로가기\s*</a>', home)
+
+
+def test_page_title_leads_and_chart_labels_do_not_outgrow_text(page: Any, site: Site) -> None:
+    bundle = sorted(site.portal.plans, key=lambda b: b.key)[0]
+    page.goto(site.at(f"{bundle.key}/budget/"))
+    weight = page.evaluate("s => getComputedStyle(document.querySelector(s)).fontWeight", "article h1")
+    h2 = page.evaluate("s => getComputedStyle(document.querySelector(s)).fontWeight", "article h2")
+    assert int(weight) >= int(h2) >= 600
+    color = page.evaluate("s => getComputedStyle(document.querySelector(s)).color", "article h1")
+    body = page.evaluate("s => getComputedStyle(document.querySelector(s)).color", "article p")
+    assert color == body
+    # The label's size on screen: its size in the SVG's units times the SVG's scale (drawn width / viewBox width).
+    label = page.evaluate("""() => { const svg = document.querySelector('figure.chart svg');
+        const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+        return parseFloat(getComputedStyle(svg.querySelector('text')).fontSize) * scale; }""")
+    text = page.evaluate("() => parseFloat(getComputedStyle(document.querySelector('article p')).fontSize)")
+    assert 11 <= label <= text
