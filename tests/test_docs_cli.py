@@ -10,6 +10,7 @@ import pytest
 
 from site_builder.cli.commands import make_parser
 from site_builder.engine.config import FIXED_PAGES
+from site_builder.plan.portal_pages import staff_entries
 from tests.conftest import ROOT, TESTS, run_cli
 
 GUIDE = ROOT / "content" / "guide"
@@ -36,8 +37,9 @@ def test_new_kinds_are_documented() -> None:
         assert f"site-builder new {kind}" in text
 
 
-def test_guide_is_in_navigation_and_links_reference_and_import() -> None:
-    assert ("직원 안내서", "guide/index.md") in FIXED_PAGES
+def test_guide_is_in_the_staff_menu_and_links_reference_and_import() -> None:
+    assert ("직원 안내서", "guide/index.md") in staff_entries() and ("데이터 형식 안내", "reference/data-format.md") in staff_entries()
+    assert not [path for _, path in FIXED_PAGES if path.startswith("guide/") or path in dict(staff_entries()).values()]
     index = (GUIDE / "index.md").read_text(encoding="utf-8")
     for target in ("../reference/data-format.md", "import.md", "new-data.md", "errors.md", "preview.md", "publishing.md"):
         assert f"]({target})" in index, target

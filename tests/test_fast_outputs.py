@@ -22,6 +22,7 @@ from site_builder.plan.pages import Crumb, Page
 from site_builder.render import markdown as render
 from site_builder.render.bullets import parse_bullets
 from site_builder.render.tables import escape_with_strong, natural_key, row_data
+from site_builder.render.text import DASHES, shown, split_doubled
 from tests.conftest import FIXTURE_DATA, ROOT
 
 TRICKY = ["a & b <c> \"q\" 'x'", " lead", "trail ", "multi\nline", "x\r\ny", "\t", "   ", "=SUM(A1)", "'=x", "-1", "", "한글",
@@ -68,7 +69,7 @@ def test_front_matter_is_what_yaml_dump_gives(title: str) -> None:
                 {"updated": "2024-01-02"}, department=title, phone="4031")
     meta = {"title": render.escape_html(title),
             "breadcrumbs": [{"title": render.escape_html(c.title), "url": render.page_href(page, c.path)} for c in page.crumbs],
-            **({"department": render.escape_html(title)} if title else {}), "phone": "4031", "updated": "2024-01-02"}
+            "feed": "feed.xml", **({"department": render.escape_html(title)} if title else {}), "phone": "4031", "updated": "2024-01-02"}
     expected = "---\n" + yaml.dump(meta, Dumper=render._DUMPER, allow_unicode=True, sort_keys=False) + "---\n\n"
     assert render._front_matter(page, None) == expected
 
@@ -109,8 +110,9 @@ def test_rendering_stays_in_one_process_when_asked(monkeypatch: pytest.MonkeyPat
 
 
 OLD_BULLET_MACROS = """{% macro items(list) -%}
-<ul class="doc-list">{% for it in list %}<li>{% if it.marker %}<span class="doc-marker">{{ it.marker|h }}</span> {% endif %}"""\
-    """{{ it.text|h_strong }}{% if it.children %}{{ items(it.children) }}{% endif %}</li>{% endfor %}</ul>
+<ul class="doc-list">{% for it in list %}<li>{% set mk, tx = split_doubled(it.marker, it.text) %}"""\
+    """{% if mk %}<span class="doc-marker"{% if mk in dashes %} aria-hidden="true"{% endif %}>{{ mk|h }}</span> {% endif %}"""\
+    """{{ tx|shown|h_strong }}{% if it.children %}{{ items(it.children) }}{% endif %}</li>{% endfor %}</ul>
 {%- endmacro %}
 {% macro bullets(text) -%}
 {% if text %}{{ items(parse_bullets(text)) }}{% endif %}
@@ -122,6 +124,7 @@ OLD_BULLET_MACROS = """{% macro items(list) -%}
 def test_bullet_html_matches_the_old_macro(text: str) -> None:
     env = render.make_environment()
     env.filters["h_strong"], env.globals["parse_bullets"] = escape_with_strong, parse_bullets  # what the old macros used
+    env.filters["shown"], env.globals["split_doubled"], env.globals["dashes"] = shown, split_doubled, DASHES
     assert env.from_string(OLD_BULLET_MACROS).render(text=text) == f"[{render.bullet_html(text)}]"
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from site_builder.model.schema import reference_markdown, schema_texts
@@ -43,3 +45,17 @@ def test_booleans_are_not_numbers() -> None:
         with pytest.raises(ValidationError):
             make()
     assert Withholding(ground=5).ground == 5 and FundingShare(source="국비", share_pct=50).share_pct == 50
+
+
+ENGLISH_RUN = re.compile(r"[A-Za-z][A-Za-z'’-]*(?:[\s,.;:()/]+[A-Za-z][A-Za-z'’-]*){3,}")
+
+
+def test_reference_page_is_korean() -> None:
+    """No English sentence (a run of 4+ ASCII words) outside code; every model has a Korean name."""
+    from site_builder.model.schema import MODEL_NAMES, schemas
+
+    text = re.sub(r"`[^`]*`|\]\(#[^)]*\)|\{ #[^}]*\}", " ", reference_markdown())
+    assert ENGLISH_RUN.findall(text) == []
+    models = {s.get("title") for s in schemas().values()} | {name for s in schemas().values() for name in s.get("$defs", {})}
+    assert models <= set(MODEL_NAMES), sorted(models - set(MODEL_NAMES))
+    assert "### 원문 위치 { #sourceref }" in reference_markdown() and "[원문 위치](#sourceref)" in reference_markdown()

@@ -125,9 +125,9 @@
 
   function buildPanel(tables) {
     var rows = rowsOf(tables), facets = facetsOf(tables), unit = tables[0].getAttribute("data-money-unit") || "";
-    var form = el("form", { "class": "table-filters", "aria-label": "사업 표 거르기" });
+    var form = el("form", { "class": "table-filters", "aria-label": "사업 표 필터" });
     var box = el("fieldset");
-    box.appendChild(el("legend", {}, "사업 표 거르기"));
+    box.appendChild(el("legend", {}, "사업 표 필터"));
     [select("plan", "계획", facets.plans, present(rows, "plan")),
      select("unit", "부서", facets.units, present(rows, "unit")),
      select("node", "전략", facets.nodes, present(rows, "node", true)),
@@ -144,7 +144,7 @@
     var wrap = tables[0].closest(".table-wrap") || tables[0];
     if (tables.length > 1) {
       // One panel filters every project table of the page: put it above the first table's heading.
-      box.querySelector("legend").textContent = "사업 표 거르기 (이 쪽의 사업 표 " + tables.length + "개에 함께 적용)";
+      box.querySelector("legend").textContent = "사업 표 필터 (이 페이지의 사업 표 " + tables.length + "개에 함께 적용)";
       for (var h = wrap.previousElementSibling; h; h = h.previousElementSibling) { if (/^H[23]$/.test(h.tagName)) { wrap = h; break; } }
     }
     wrap.parentNode.insertBefore(form, wrap);

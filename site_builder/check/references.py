@@ -16,7 +16,7 @@ def problem_at(source: SourceFile, loc: Path_, field: str, message: str, expecte
     return Problem(source.display, line, col, field, message, expected, found)
 
 
-_KOREAN = {"strategy": "전략 노드", "units": "부서", "project_groups": "사업 묶음", "irregularities": "불규칙 기록"}
+_KOREAN = {"strategy": "전략 노드", "units": "부서", "project_groups": "사업 묶음", "irregularities": "원문 오류·불일치 기록"}
 
 
 def _duplicates(source: SourceFile, items: Iterable[tuple[str, Path_]], what: str) -> list[Problem]:

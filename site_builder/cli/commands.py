@@ -161,7 +161,7 @@ def make_parser() -> argparse.ArgumentParser:
         ("schema", cmd_schema, "데이터 파일의 JSON Schema를 씁니다"),
         ("import", cmd_import, "계획 문서(텍스트)에서 YAML 초안을 만듭니다"),
         ("new", cmd_new, "새 계획·부서·사업의 YAML 틀을 만듭니다"),
-        ("purge", cmd_purge, "글 하나를 변경 이력(사업 쪽, 최근 변경, feed.xml)에서 가립니다 (site.yaml에 지문만 적음)"),
+        ("purge", cmd_purge, "글 하나를 변경 이력(사업 페이지, 최근 변경, feed.xml)에서 가립니다 (site.yaml에 지문만 적음)"),
     ]
     for name, func, help_text in commands:
         p = sub.add_parser(name, help=help_text, description=help_text)
@@ -184,7 +184,7 @@ def _configure(name: str, p: argparse.ArgumentParser) -> None:
         p.add_argument("--site-dir", type=Path, default=Path("site"), help="누리집을 만들 폴더 (기본: site)")
         p.add_argument("--build-dir", type=Path, default=None, help="중간 Markdown을 쓸 폴더 (기본: build)")
         p.add_argument("--shard", metavar="I/N", help="N개 조각 중 I번째 조각만 만듭니다 (기관 단위, 예: 1/2); assemble로 합칩니다")
-        p.add_argument("--only-org", action="append", metavar="기관", help="이 기관의 쪽만 조각으로 만듭니다 (여러 번 쓸 수 있음)")
+        p.add_argument("--only-org", action="append", metavar="기관", help="이 기관의 페이지만 조각으로 만듭니다 (여러 번 쓸 수 있음)")
     if name == "assemble":
         p.add_argument("shards", type=Path, nargs="+", help="build --shard 로 만든 조각 폴더들")
         p.add_argument("--site-dir", type=Path, default=Path("site"), help="합친 누리집을 만들 폴더 (기본: site)")

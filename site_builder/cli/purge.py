@@ -126,6 +126,6 @@ def _write(path: Path, entry: PurgedText) -> int:
 def _report(path: Path, entry: PurgedText) -> None:
     """What was done, what it hides, and what it does not."""
     print(f"{path}의 history_purge에 지문을 더했습니다 (정규화한 글 {entry.length}자, SHA-256 {entry.sha256[:12]}…). 글 자체는 적지 않았습니다.")
-    print("다음 빌드부터 변경 이력(사업 쪽 「변경 이력」, 최근 변경, feed.xml)에서 이 글이 든 제목·항목은 내용 없이 나옵니다.")
+    print("다음 빌드부터 변경 이력(사업 페이지 「변경 이력」, 최근 변경, feed.xml)에서 이 글이 든 제목·항목은 내용 없이 나옵니다.")
     print("주의: git 기록에는 옛 글이 그대로 남아 있습니다. 저장소가 공개되어 있으면 직원 안내서의 "
           "「git 기록에서도 지우기」(git filter-repo --replace-text)를 따르세요.")

@@ -8,7 +8,7 @@ from typing import Any
 import yaml
 
 from ..model.portal import Portal
-from ..plan.portal_pages import nav_entries
+from ..plan.portal_pages import STAFF_FOLDER, nav_entries, staff_entries
 from ..render.markdown import escape_html as escape
 
 # MkDocs' theme templates print config values without escaping (`{{ config.site_name }}`, our footer partial),
@@ -35,6 +35,19 @@ def _nav(portal: Portal) -> list[Any]:
     return [{"홈": "index.md"}, {"계획": plans}] + fixed
 
 
+def _staff(root: Path) -> dict[str, Any]:
+    """What the theme needs for staff pages: their source paths (the staff guide folder and the registered ones) and the staff menu."""
+    guide = sorted(f"{STAFF_FOLDER}{p.name}" for p in (root / "content" / STAFF_FOLDER).glob("*.md"))
+    menu = staff_entries()
+    pages = list(dict.fromkeys(guide + [path for _, path in menu]))
+    return {"pages": pages, "menu": [{"title": title, "url": _page_url(path)} for title, path in menu]}
+
+
+def _page_url(path: str) -> str:
+    """Site-relative directory URL of a docs page (`guide/index.md` → `guide/`)."""
+    return path.removesuffix("index.md") if path.endswith("index.md") else path.removesuffix(".md") + "/"
+
+
 def config_text(portal: Portal, root: Path, relaxed: bool = False) -> str:
     """YAML text of the per-build config; absolute paths let the build directory live anywhere.
 
@@ -52,7 +65,7 @@ def config_text(portal: Portal, root: Path, relaxed: bool = False) -> str:
         "extra": {"furniture": {
             "operator": escape(site.operator), "phone": escape(site.operator_phone) or None, "license": site.license,
             "links": [{"title": escape(link.title), "url": escape(link.url)} for link in site.footer_links],
-        }},
+        }, "staff": _staff(root)},
     }
     if site.description:
         config["site_description"] = escape(site.description)

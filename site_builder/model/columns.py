@@ -16,6 +16,6 @@ COLUMNS: list[tuple[str, str]] = [
     ("budget_won", "예산(원, 정수). 예산 내역이 있으면 그 합계, 없으면 원문 소요예산. 비예산은 0"),
     ("stated_budget_won", "원문 소요예산(원, 정수). 밝히지 않았으면 빈 칸"),
     ("non_budget", "비예산 사업이면 `예`"),
-    ("url", "사업 쪽 주소 (사이트 기준 상대 경로)"),
+    ("url", "사업 페이지 주소 (사이트 기준 상대 경로)"),
 ]
 NUMERIC = {"year", "budget_won", "stated_budget_won"}  # every other column is text, codes included (`001` stays `001`)

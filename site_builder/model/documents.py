@@ -70,7 +70,7 @@ class Project(Strict):
     effects: Block | None = Field(None, title="기대효과", description="기대효과.")
     sections: list[Block] = Field(default_factory=list, title="그 밖의 내용", description="그 밖의 블록 (원문 제목 그대로).")
     source: SourceRef | None = Field(None, description="원문 위치.")
-    irregularities: list[Irregularity] = Field(default_factory=list, title="원문 불규칙 기록", description="이 사업의 원문 불규칙.")
+    irregularities: list[Irregularity] = Field(default_factory=list, title="원문 오류·불일치 기록", description="이 사업의 원문 오류·불일치 기록.")
     withheld: Withholding | None = Field(None, description="사업 전체 비공개. 번호·부서·전략·구분만 남고 제목은 `비공개 (제9조제1항제N호)`로 바뀌며 금액은 합계에서 빠집니다.")
     withheld_fields: list[FieldWithholding] = Field(default_factory=list, description="공개하지 않을 항목들. 그 자리에 `비공개 (제9조제1항제N호)`가 나옵니다.")
 
@@ -169,7 +169,7 @@ class Plan(Strict):
     project_groups: list[ProjectGroup] = Field(default_factory=list, description="사업 묶음.")
     catalogues: list[Catalogue] = Field(default_factory=list, description="선언된 목록 (예: 65개 실천사업).")
     sections: list[Block] = Field(default_factory=list, description="그 밖의 장 (일반현황, 성과평가 …), 원문 제목 그대로.")
-    irregularities: list[Irregularity] = Field(default_factory=list, description="원문 불규칙 기록.")
+    irregularities: list[Irregularity] = Field(default_factory=list, description="원문 오류·불일치 기록.")
     acknowledged: list[str] = Field(default_factory=list, description="확인한 점검 결과 식별자 (`--strict`에서 오류로 보지 않음).")
     acknowledged_personal_data: list[str] = Field(
         default_factory=list,
@@ -231,7 +231,7 @@ class SiteConfig(Strict):
     )
     history_purge: list[PurgedText] = Field(
         default_factory=list,
-        description=("변경 이력(사업 쪽, 최근 변경, `feed.xml`)에서 가릴 글의 지문. 이 글이 든 제목·항목은 내용 없이 나옵니다. "
+        description=("변경 이력(사업 페이지, 최근 변경, `feed.xml`)에서 가릴 글의 지문. 이 글이 든 제목·항목은 내용 없이 나옵니다. "
                      "손으로 적지 말고 `site-builder purge`로 더하세요 (글 자체는 저장소에 적히지 않습니다)."),
     )
 

@@ -147,7 +147,8 @@ class Table(Strict):
 class Withholding(Strict):
     """Why a project, block or field is not published (정보공개법 제9조제1항 각 호)."""
 
-    ground: Whole = Field(..., ge=1, le=8, description="비공개 근거: 「공공기관의 정보공개에 관한 법률」 제9조제1항의 호 번호 (1–8). 쪽에는 `비공개 (제9조제1항제N호)`로 나옵니다.")
+    ground: Whole = Field(..., ge=1, le=8, description=(
+        "비공개 근거: 「공공기관의 정보공개에 관한 법률」 제9조제1항의 호 번호 (1–8). 페이지에는 `비공개 (제9조제1항제N호)`로 나옵니다."))
     reason: str | None = Field(None, description="내부 메모 (비공개 결정 사유). 사이트·검색·내려받기 어디에도 나오지 않습니다.")
 
 

@@ -155,7 +155,7 @@ def portal_pages(portal: Portal, history: History | None = None) -> list[Page]:
         pages.append(Page(f"{org_id}/index.md", "org.md.j2", bundles[0].org.name, home, {"org": bundles[0].org, "bundles": bundles}))
     for bundle in portal.plans:
         pages += plan_pages(bundle)
-    pages.append(registered("reference/data-format.md", home, {}))
+    pages.append(registered("reference/data-format.md", home + [Crumb("직원 안내서", "guide/index.md")], {}))
     history = history or History()
     _add_years_and_history(pages, portal, history)
     live = {f"{b.key}/{p.id}" for b in portal.plans for p in b.projects}

@@ -13,6 +13,7 @@ class PortalPage:
     title: str
     template: str | None = None
     nav: bool = True  # in the sidebar's fixed entries (after the plans), in this registry's order
+    staff: bool = False  # a page for staff (guide, data format): in the staff menu of staff pages, never in the public sidebar
     stub: str = ""  # what a shard writes in its place (assemble builds the real page); "" = the title as a heading
 
 
@@ -25,9 +26,11 @@ PORTAL_PAGES: tuple[PortalPage, ...] = (
     PortalPage("changes.md", "최근 변경", "changes.md.j2"),
     PortalPage("about.md", "정보공개 안내"),
     PortalPage("accessibility.md", "웹 접근성"),
-    PortalPage("guide/index.md", "직원 안내서"),
-    PortalPage("reference/data-format.md", "데이터 형식 안내", "reference.md.j2"),
+    PortalPage("guide/index.md", "직원 안내서", staff=True),
+    PortalPage("reference/data-format.md", "데이터 형식 안내", "reference.md.j2", staff=True),
 )
+# The hand-written staff guide: every page of content/guide/ is a staff page (its index is registered above).
+STAFF_FOLDER = "guide/"
 _BY_PATH = {page.path: page for page in PORTAL_PAGES}
 
 
@@ -42,5 +45,11 @@ def stand_ins() -> dict[str, str | bytes]:
 
 
 def nav_entries() -> list[tuple[str, str]]:
-    """(title, path) of the sidebar's fixed entries after the plans."""
-    return [(p.title, p.path) for p in PORTAL_PAGES if p.nav]
+    """(title, path) of the public sidebar's fixed entries after the plans (no staff page)."""
+    return [(p.title, p.path) for p in PORTAL_PAGES if p.nav and not p.staff]
+
+
+def staff_entries() -> list[tuple[str, str]]:
+    """(title, path) of the staff menu shown on staff pages, in this registry's order."""
+    return [(p.title, p.path) for p in PORTAL_PAGES if p.staff]
+

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..model import Irregularity, Kpi, KpiTarget, Project
+from ..model import Irregularity, Kpi, KpiTarget, Project, StrategyNode
 from ..model.portal import (
     PlanBundle,
     bundle_node,
@@ -58,6 +58,28 @@ def kpi_cells(kpi: Kpi, columns: list[tuple[int, KpiTarget]]) -> list[KpiTarget 
     return [own.get(year) for year, _ in columns]
 
 
+def linked_levels(bundle: PlanBundle) -> list[str]:
+    """Names of the strategy levels the plan's projects are linked to, top first (what the document sorts them by)."""
+    depth = {n.id: d for n, d, _ in bundle.nodes()}
+    used = sorted({depth[p.strategy] for p in bundle.projects if p.strategy in depth})
+    return [bundle.plan.levels[d].name for d in used if d < len(bundle.plan.levels)]
+
+
+def nearest_with_projects(bundle: PlanBundle, parents: list[StrategyNode]) -> tuple[StrategyNode, str] | None:
+    """The closest ancestor that has projects, with its level name (None when no ancestor has any)."""
+    for depth in range(len(parents) - 1, -1, -1):
+        if node_projects(bundle, parents[depth]):
+            level = bundle.plan.levels[depth].name if depth < len(bundle.plan.levels) else ""
+            return parents[depth], level
+    return None
+
+
+def siblings(bundle: PlanBundle, node: StrategyNode, parents: list[StrategyNode]) -> list[StrategyNode]:
+    """The other nodes under the same parent (the other top nodes for a top node), in the document's order."""
+    pool = parents[-1].children if parents else bundle.plan.strategy
+    return [n for n in pool if n.id != node.id]
+
+
 def chart_maker() -> Any:
     """A chart maker that numbers its charts so ids stay unique on a page."""
     count = {"n": 0}
@@ -80,4 +102,5 @@ def template_helpers() -> dict[str, Any]:
         "by_funding": by_funding, "by_category": by_category,
         "finding_kind": lambda k: KIND_NAMES.get(k, k), "reference_markdown": reference_markdown,
         "kpi_columns": kpi_columns, "kpi_cells": kpi_cells,
+        "linked_levels": linked_levels, "nearest_with_projects": nearest_with_projects, "siblings": siblings,
     }

@@ -28,22 +28,33 @@ from .bullets import Item, parse_bullets
 from .describe import page_description
 from .helpers import chart_maker
 from .tables import RegionLabels
+from .text import DASHES, heading_text, note_html, quotation_marks, shown, split_doubled
 
 _DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # libyaml when present: same text, a tenth of the time
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|])")
 
 
 def escape_html(value: Any) -> str:
-    """Escape text for HTML (used inside the raw HTML blocks of pages)."""
-    return html.escape("" if value is None else str(value), quote=True)
+    """Escape text for HTML (used inside the raw HTML blocks of pages), as the site shows it (`text.shown`)."""
+    return html.escape(shown("" if value is None else str(value)), quote=True)
 
 
 def escape_md(value: Any) -> str:
     """Escape text for Markdown inline context (headings, link text) and for HTML."""
-    text = "" if value is None else str(value)
+    text = shown("" if value is None else str(value))
     # `<`, `>` and `&` have no Markdown backslash escape, so they become entities.
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     return _MD_SPECIAL.sub(r"\\\1", text)
+
+
+def escape_note_md(value: Any) -> str:
+    """A staff note (recorded irregularity) for a Markdown line: its `인용` shown as ‘인용’, then escaped."""
+    return escape_md(quotation_marks("" if value is None else str(value)))
+
+
+def heading_md(value: Any) -> str:
+    """A block heading for a Markdown heading line: `< 사업목표 >` reads `사업목표` (the data keeps the brackets)."""
+    return escape_md(heading_text("" if value is None else str(value)))
 
 
 def money(won: int | None, unit: str) -> str:
@@ -57,13 +68,19 @@ def bullet_html(text: str | None) -> str:
 
 
 def _items_html(items: list[Item]) -> str:
-    """One list level: marker (escaped), text (escaped, `**굵게**` kept bold), then the children's list."""
+    """One list level: marker (escaped), text (escaped, `**굵게**` kept bold), then the children's list.
+
+    A text export's `- ` in front of the document's own marker (`- ◆`) is not shown twice: the document's marker
+    stands alone. A dash alone is only a bullet, hidden from screen readers (the list already says "목록 항목").
+    """
     parts = ['<ul class="doc-list">']
     for it in items:
         parts.append("<li>")
-        if it.marker:
-            parts.append(f'<span class="doc-marker">{escape_html(it.marker)}</span> ')
-        parts.append(tables.escape_with_strong(it.text))
+        marker, text = split_doubled(it.marker, it.text)
+        if marker:
+            hidden = ' aria-hidden="true"' if marker in DASHES else ""
+            parts.append(f'<span class="doc-marker"{hidden}>{escape_html(marker)}</span> ')
+        parts.append(tables.escape_with_strong(shown(text)))
         if it.children:
             parts.append(_items_html(it.children))
         parts.append("</li>")
@@ -168,7 +185,7 @@ def make_environment() -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters.update(h=escape_html, md=escape_md)
+    env.filters.update(h=escape_html, md=escape_md, note=note_html, note_md=escape_note_md, heading=heading_md, heading_text=heading_text)
     env.tests["budgeted"] = lambda p: bool(project_total(p))
     env.globals.update(
         money=money, bullet_html=bullet_html, withheld_section=withheld_section,
