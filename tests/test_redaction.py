@@ -155,7 +155,7 @@ def test_download_totals_equal_page_totals_and_leave_withheld_amounts_out(repo: 
     rows = list(csv.DictReader(io.StringIO(site["downloads/demo-org-2024-projects.csv"])))
     assert sum(int(r["budget_won"]) for r in rows) == plan_total(bundle) == plan_total(raw) - 8_642_000 - 9_754_000
     budget_page = site["demo-org/2024/budget/index.html"]
-    assert f"{money(plan_total(bundle), '천원')} 천원" in budget_page
+    assert f"{money(plan_total(bundle), '천원')}천원" in budget_page
     assert "비공개 사업·예산 2건" in budget_page and "전체 비공개 1건" in budget_page
 
 
