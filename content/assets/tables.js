@@ -273,6 +273,56 @@
     Array.prototype.forEach.call(document.querySelectorAll("a.headerlink"), function (a) { a.setAttribute("tabindex", "-1"); });
   }
 
+  var rowFilters = 0;
+
+  function rowFilter(table) {
+    // Lists such as the data-quality findings: one list per row attribute named in data-row-filters (kind, status),
+    // its entries taken from the rows (data-kind + data-kind-name); the choice is kept in the address (?kind=&status=).
+    var fields = JSON.parse(table.getAttribute("data-row-filters") || "{}"), rows = Array.prototype.slice.call(table.tBodies[0].rows);
+    var form = el("form", { "class": "table-filters row-filters", "aria-label": table.getAttribute("data-caption") + " 거르기" });
+    var box = el("fieldset"), status = el("p", { "class": "filter-status", role: "status", "aria-live": "polite" }), p = params();
+    box.appendChild(el("legend", {}, table.getAttribute("data-caption") + " 거르기"));
+    Object.keys(fields).forEach(function (key) {
+      var seen = {}, items = [];
+      rows.forEach(function (r) {
+        var v = r.getAttribute("data-" + key);
+        if (v && !seen[v]) { seen[v] = 1; items.push([v, r.getAttribute("data-" + key + "-name") || v]); }
+      });
+      var wrap = select(key, fields[key], items, seen);
+      if (!wrap) return;
+      var list = wrap.querySelector("select");
+      list.id = "filter-" + key + "-" + (++rowFilters);  // two filtered tables on a page: ids stay unique
+      wrap.querySelector("label").setAttribute("for", list.id);
+      if (seen[p.get(key)]) {
+        list.value = p.get(key);
+        var folded = table.closest("details");
+        if (folded) folded.open = true;  // a kind chosen in the address (the summary's links) shows its rows
+      }
+      box.appendChild(wrap);
+    });
+    if (!box.querySelector("select")) return;
+    form.appendChild(box);
+    form.appendChild(status);
+    var wrapBox = table.closest(".table-wrap") || table;
+    wrapBox.parentNode.insertBefore(form, wrapBox);
+    var run = function () {
+      var q = params(), shown = 0;
+      rows.forEach(function (r) {
+        var ok = Object.keys(fields).every(function (k) { var c = form.elements[k]; return !c || !c.value || r.getAttribute("data-" + k) === c.value; });
+        r.hidden = !ok;
+        shown += ok ? 1 : 0;
+      });
+      Object.keys(fields).forEach(function (k) { var c = form.elements[k]; if (c && c.value) q.set(k, c.value); else if (c) q.delete(k); });
+      var noun = table.getAttribute("data-noun") || "건", base = table.getAttribute("data-caption");
+      table.caption.textContent = shown === rows.length ? base + " (" + rows.length + noun + ")" : base + ": 고른 조건에 맞는 " + shown + noun + " / 전체 " + rows.length + noun;
+      status.textContent = shown === rows.length ? "모두 " + rows.length + noun + "을 보여 줍니다." : rows.length + noun + " 가운데 " + shown + noun + "을 보여 줍니다.";
+      saveParams(q);
+    };
+    form.addEventListener("change", run);
+    form.addEventListener("submit", function (e) { e.preventDefault(); run(); });
+    run();
+  }
+
   function init() {
     focusableScrollBoxes();
     quietPermalinks();
@@ -281,6 +331,7 @@
     tables.forEach(setupSort);
     var filterable = tables.filter(function (t) { return t.hasAttribute("data-filterable"); });
     if (filterable.length) buildPanel(filterable);
+    Array.prototype.forEach.call(document.querySelectorAll("table[data-row-filters]"), rowFilter);
     scrollHints();
   }
 

@@ -12,7 +12,7 @@ from tests.browser.conftest import Site, data_portal, page_types
 
 TYPES = page_types(data_portal())
 TABLE_PAGES = ["all-projects", "plan", "node", "unit"]
-CARD_PAGES = ["all-projects", "plan", "node", "unit", "home", "changes"]
+CARD_PAGES = ["all-projects", "plan", "node", "unit", "home", "changes", "quality"]
 
 
 @pytest.fixture
@@ -162,3 +162,31 @@ def test_numbers_do_not_break_inside(phone: Any, site: Site) -> None:
     times = phone.locator("table.changes time")
     if times.count():
         assert times.first.evaluate("t => t.getBoundingClientRect().height < 1.6 * parseFloat(getComputedStyle(t).lineHeight || 20)")
+
+
+def test_quality_page_is_a_summary_with_folded_lists_on_a_phone(phone: Any, site: Site) -> None:
+    phone.goto(site.at(TYPES["quality"]))
+    assert phone.evaluate("document.documentElement.scrollHeight") < 8000
+    counts = phone.locator("table.kinds td[data-label='자동 점검']").all_inner_texts()
+    assert sum(int(c.rstrip("건")) for c in counts) == phone.locator("table.findings tbody tr").count()
+    assert "확인함" in phone.inner_text(".quality-terms") and "불규칙" in phone.inner_text(".quality-terms")
+
+
+def test_quality_kind_link_opens_and_filters_the_list(page: Any, site: Site) -> None:
+    page.goto(site.at(TYPES["quality"]))
+    link = page.locator("table.kinds td[data-label='자동 점검'] a").first
+    kind = link.get_attribute("href").split("kind=")[1].split("#")[0]
+    link.click()
+    page.wait_for_load_state()
+    shown = page.locator("table.findings tbody tr:not([hidden])")
+    assert page.locator("table.findings").is_visible() and shown.count() > 0
+    assert set(shown.evaluate_all("rs => rs.map(r => r.dataset.kind)")) == {kind}
+    assert f"/ 전체 {page.locator('table.findings tbody tr').count()}건" in page.inner_text("table.findings caption")
+
+
+def test_quality_findings_link_to_their_project(page: Any, site: Site) -> None:
+    page.goto(site.at(TYPES["quality"]))
+    rows = page.locator("table.findings tbody tr").evaluate_all(
+        "rs => rs.map(r => [r.querySelector('code').textContent, r.querySelector('td[data-label=\"관련 쪽\"] a')?.getAttribute('href') || ''])")
+    about_project = [(i, href) for i, href in rows if i.startswith(("formula:", "budget-sum:"))]
+    assert about_project and all("/projects/" in href for _, href in about_project)
