@@ -38,7 +38,7 @@ def test_xlsx_keeps_text_as_text() -> None:
     names = [c for c, _ in downloads.COLUMNS]
     rows = [{c: text for c in names} | {"year": 2024, "budget_won": i} for i, text in enumerate(t for t in TRICKY if "\x01" not in t)]
     sheet = load_workbook(io.BytesIO(downloads.to_xlsx(rows)))["사업"]
-    assert [c.value for c in sheet[1]] == names
+    assert [c.value for c in sheet[1]] == [downloads.HEADINGS[c] for c in names]
     for row, cells in zip(rows, sheet.iter_rows(min_row=2), strict=True):
         title = cells[names.index("title")]
         assert (_ooxml_text(title.value or ""), title.number_format) == (row["title"], "@")

@@ -12,7 +12,7 @@ from tests.browser.conftest import Site, data_portal, page_types
 
 TYPES = page_types(data_portal())
 TABLE_PAGES = ["all-projects", "plan", "node", "unit"]
-CARD_PAGES = ["all-projects", "plan", "node", "unit", "home", "changes", "quality"]
+CARD_PAGES = ["all-projects", "plan", "node", "unit", "home", "changes", "quality", "downloads"]
 
 
 @pytest.fixture
