@@ -78,6 +78,13 @@ def kind_summary(findings: list[Finding], rows: list[tuple[Project | None, Irreg
     return [(k, KIND_NAMES.get(k, k), KIND_HELP.get(k, ""), auto, recorded) for k, (auto, recorded) in ordered]
 
 
+def project_titles(bundle: PlanBundle | None) -> dict[str, str]:
+    """Project title (spaces normalised) → page path: reproduced source tables link the cells naming a project."""
+    if bundle is None:
+        return {}
+    return {" ".join(p.title.split()): project_path(bundle, p.id) for p in bundle.projects}
+
+
 def kpi_columns(kpis: list[Kpi]) -> list[tuple[int, KpiTarget]]:
     """The years of a KPI table in order, each with the first target given for it (its label and kind head the column)."""
     first: dict[int, KpiTarget] = {}
@@ -116,5 +123,5 @@ def template_helpers() -> dict[str, Any]:
         "by_node_rows": lambda b, d: [(n.title, won) for n, won, _ in by_node(b, d)],
         "by_funding": by_funding, "by_category": by_category,
         "finding_kind": lambda k: KIND_NAMES.get(k, k), "reference_markdown": reference_markdown,
-        "kpi_columns": kpi_columns, "kpi_cells": kpi_cells, "finding_subject": finding_subject, "subject": subject, "kind_summary": kind_summary,
+        "kpi_columns": kpi_columns, "kpi_cells": kpi_cells, "finding_subject": finding_subject, "subject": subject, "project_titles": project_titles, "kind_summary": kind_summary,
     }

@@ -204,3 +204,13 @@ def test_choosing_a_plan_limits_the_unit_and_strategy_lists(page: Any, site: Sit
     if page.locator("#filter-unit").count():
         units = page.eval_on_selector_all("#filter-unit option:not([disabled])", "os => os.map(o => o.value).filter(Boolean)")
         assert units and all(v.startswith(bundle.key + ":") for v in units)
+
+
+def test_catalogue_names_link_to_the_project_pages(page: Any, site: Site) -> None:
+    bundle = next((b for b in sorted(site.portal.plans, key=lambda b: b.key) if any(e.project for c in b.plan.catalogues for e in c.entries)), None)
+    if bundle is None:
+        pytest.skip("no catalogue of projects in the data")
+    page.goto(site.at(f"{bundle.key}/"))
+    links = page.locator("table.catalogue tbody th a")
+    assert links.count() == sum(1 for c in bundle.plan.catalogues for e in c.entries if e.project)
+    assert all("/projects/" in h for h in links.evaluate_all("ls => ls.map(l => l.href)"))
