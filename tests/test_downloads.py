@@ -14,8 +14,9 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from site_builder.model.columns import HEADINGS
 from site_builder.model.money import UNIT_FACTORS
-from site_builder.outputs.downloads import COLUMNS, neutralise, to_csv, to_xlsx
+from site_builder.outputs.downloads import COLUMNS, neutralise, page_address, project_rows, to_csv, to_xlsx
 from site_builder.pipeline.run import check, generate
 
 FIXTURE = Path(__file__).parent / "fixtures" / "data"
@@ -36,8 +37,12 @@ def built(request: pytest.FixtureRequest) -> tuple[object, dict[str, str | bytes
     return portal, generate(portal)
 
 
+NAMES = {heading: name for name, heading in HEADINGS.items()}
+
+
 def _csv_rows(data: bytes) -> list[dict[str, str]]:
-    return list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
+    """The rows of a CSV download, keyed by the machine names (the file's first line holds the Korean headings)."""
+    return [{NAMES[k]: v for k, v in row.items()} for row in csv.DictReader(io.StringIO(data.decode("utf-8-sig")))]
 
 
 @pytest.mark.parametrize("text", ["=1+1", "+SUM(A1)", "-2+3", "@cmd", "\t=x", "=HYPERLINK(\"http://x\")"])
@@ -59,7 +64,7 @@ def test_xlsx_keeps_formula_text_as_text_and_codes_as_text() -> None:
         sheet = z.read("xl/worksheets/sheet1.xml").decode()
     assert "<f>" not in sheet
     ws = openpyxl.load_workbook(io.BytesIO(data))["사업"]
-    header = [c.value for c in ws[1]]
+    header = [NAMES[c.value] for c in ws[1]]
     row = {h: c for h, c in zip(header, ws[2], strict=True)}
     assert row["title"].value == "=1+1" and row["title"].data_type == "s"
     assert row["project_id"].value == "001" and row["number"].value == "01"
@@ -81,6 +86,10 @@ def test_file_set_and_encodings(built: tuple[object, dict[str, str | bytes]]) ->
     assert excel[3:] == plain
     dictionary = json.loads(files["downloads/columns.json"])
     assert [d["column"] for d in dictionary] == [c for c, _ in COLUMNS] == list(_csv_rows(plain)[0].keys())
+    first = plain.decode().splitlines()[0].split(",")
+    assert first == [d["heading"] for d in dictionary] and first[5] == "사업명"  # Korean headings for spreadsheet readers
+    assert list(json.loads(files["downloads/all-projects.json"])[0]) == [c for c, _ in COLUMNS]  # machine names in JSON
+    assert files["downloads/columns.csv"].decode("utf-8-sig").splitlines()[0] == "column,열 이름,설명"  # type: ignore[union-attr]
 
 
 def test_xlsx_and_json_hold_the_same_rows_as_csv(built: tuple[object, dict[str, str | bytes]]) -> None:
@@ -109,7 +118,7 @@ def test_totals_from_downloads_equal_the_totals_on_the_pages(built: tuple[object
     for bundle in portal.plans:  # type: ignore[attr-defined]
         unit = bundle.plan.money_unit
         overview = str(files[f"{bundle.key}/index.md"])
-        shown = re.search(r'예산 합계\(계산\)</span> <span class="summary-value">([\d,.]+) ' + unit, overview)
+        shown = re.search(r'예산 합계\(계산\)</span> <span class="summary-value">([\d,.]+)' + unit, overview)
         assert shown, bundle.key
         assert _won(shown.group(1), unit) == by_plan[bundle.key], bundle.key
         budget = str(files[f"{bundle.key}/budget.md"])
@@ -119,3 +128,12 @@ def test_totals_from_downloads_equal_the_totals_on_the_pages(built: tuple[object
                 assert _won(amount, unit) == by_unit[(bundle.key, name)], (bundle.key, name)
         plan_csv = _csv_rows(files[f"downloads/{bundle.org.id}-{bundle.plan.year}-projects.csv"])  # type: ignore[arg-type]
         assert sum(int(r["budget_won"]) for r in plan_csv) == by_plan[bundle.key]
+
+
+def test_urls_are_absolute_when_the_public_address_is_known(built: tuple[object, dict[str, str | bytes]]) -> None:
+    portal, _ = built
+    bundle = portal.plans[0]  # type: ignore[attr-defined]
+    relative = project_rows(bundle)[0]["url"]
+    assert not relative.startswith("http")
+    assert project_rows(bundle, "https://plans.example.go.kr/")[0]["url"] == "https://plans.example.go.kr/" + relative
+    assert page_address("https://plans.example.go.kr", "a/") == "https://plans.example.go.kr/a/"

@@ -39,7 +39,7 @@ def test_xlsx_keeps_text_as_text() -> None:
     names = [c for c, _ in downloads.COLUMNS]
     rows = [{c: text for c in names} | {"year": 2024, "budget_won": i} for i, text in enumerate(t for t in TRICKY if "\x01" not in t)]
     sheet = load_workbook(io.BytesIO(downloads.to_xlsx(rows)))["사업"]
-    assert [c.value for c in sheet[1]] == names
+    assert [c.value for c in sheet[1]] == [downloads.HEADINGS[c] for c in names]
     for row, cells in zip(rows, sheet.iter_rows(min_row=2), strict=True):
         title = cells[names.index("title")]
         assert (_ooxml_text(title.value or ""), title.number_format) == (row["title"], "@")
@@ -147,10 +147,13 @@ OLD_PROJECT_ROWS = (  # the row loop of `project_table` before it became code
     '<tbody>{% for b, p in rows %}{% set total = domain.project_total(p) %}{% set u = b.unit_by_id.get(p.unit) %}{% set n = bundle_node(b, p.strategy) %}'
     '{% set d = row_data(b, p) %}<tr data-plan="{{ d.plan|h }}" data-unit="{{ d.unit|h }}" data-node="{{ d.node|h }}" data-budget="{{ d.budget }}" '
     'data-start="{{ d.start }}" data-end="{{ d.end }}"><th scope="row"><a href="{{ page_href(page, project_path(b, p.id)) }}">{{ p.title|h }}</a></th>'
-    '{% if show_plan %}<td>{{ b.org.name|h }} {{ b.plan.year }}</td>{% endif %}<td data-sort="{{ natural_key(p.number)|h }}">{{ (p.number or "")|h }}</td>'
-    '<td>{{ (u.name if u else "")|h }}</td><td>{{ (n.title if n else "")|h }}</td><td class="num" data-sort="{{ total if total is not none else -1 }}">'
+    '{% if "plan" in columns %}<td data-label="계획">{{ b.org.name|h }} {{ b.plan.year }}</td>{% endif %}'
+    '<td data-label="번호" data-sort="{{ natural_key(p.number)|h }}">{{ (p.number or "")|h }}</td>'
+    '{% if "unit" in columns %}<td data-label="부서">{{ (u.name if u else "")|h }}</td>{% endif %}'
+    '{% if "node" in columns %}<td data-label="전략">{{ (n.title if n else "")|h }}</td>{% endif %}'
+    '<td class="num" data-label="예산({{ unit }})" data-sort="{{ total if total is not none else -1 }}">'
     '{% if total is not none %}{{ money(total, unit) }}{% elif domain.is_non_budget(p) %}비예산{% else %}-{% endif %}</td>'
-    '<td data-sort="{{ d.start }}">{{ (project_period(p) or "")|h }}</td></tr>{% endfor %}</tbody>'
+    '<td data-label="사업기간" data-sort="{{ d.start }}">{{ (project_period(p) or "")|h }}</td></tr>{% endfor %}</tbody>'
 )
 
 
@@ -167,5 +170,6 @@ def test_project_rows_match_the_old_template(show_plan: bool) -> None:
         odd = [Project(id=f"p{i}", title=text or "x", number=text or None, unit=text or None, strategy=text or None) for i, text in enumerate(TRICKY)]
         for projects in (bundle.projects, odd):
             rows = [(bundle, p) for p in projects]
-            expected = env.from_string(OLD_PROJECT_ROWS).render(rows=rows, page=page, show_plan=show_plan, unit="천원")
-            assert expected == f"<tbody>{render.project_rows_html(rows, page, show_plan, '천원')}</tbody>"
+            columns = ["plan", "unit", "node"] if show_plan else ["unit", "node"]
+            expected = env.from_string(OLD_PROJECT_ROWS).render(rows=rows, page=page, columns=columns, unit="천원")
+            assert expected == f"<tbody>{render.project_rows_html(rows, page, columns, '천원')}</tbody>"

@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from site_builder.model import Project, Withholding
+from site_builder.model.columns import HEADINGS
 from site_builder.model.portal import plan_total, project_total
 from site_builder.pipeline.run import Paths, build, check, generate
 from site_builder.publish.redaction import lineage_marks, notice, redact_bundle, redact_portal, redact_project
@@ -120,6 +121,12 @@ def site(repo: Path) -> dict[str, str]:
     return _site_texts(out)
 
 
+def _csv_rows(text: str) -> list[dict[str, str]]:
+    """A CSV download's rows keyed by machine names (its first line holds the Korean headings)."""
+    names = {heading: name for name, heading in HEADINGS.items()}
+    return [{names[k]: v for k, v in row.items()} for row in csv.DictReader(io.StringIO(text))]
+
+
 def test_no_withheld_text_in_any_built_file(site: dict[str, str]) -> None:
     kinds = {name.rsplit(".", 1)[-1] for name in site}
     assert {"html", "json", "csv", "xlsx", "xml"} <= kinds
@@ -140,7 +147,7 @@ def test_notice_stands_where_the_content_was(site: dict[str, str]) -> None:
 
 
 def test_withheld_projects_stay_listed_with_their_notice(site: dict[str, str]) -> None:
-    rows = list(csv.DictReader(io.StringIO(site["downloads/demo-org-2024-projects.csv"])))
+    rows = _csv_rows(site["downloads/demo-org-2024-projects.csv"])
     by_id = {r["project_id"]: r for r in rows}
     assert by_id["s1"]["title"] == notice(2) and by_id["s1"]["number"] == "9" and by_id["s1"]["unit"] == "가팀"
     assert by_id["s1"]["budget_won"] == "0" and by_id["s2"]["budget_won"] == "0"
@@ -152,10 +159,10 @@ def test_download_totals_equal_page_totals_and_leave_withheld_amounts_out(repo: 
     assert portal is not None
     raw = portal.plans[0]
     bundle = redact_bundle(raw)
-    rows = list(csv.DictReader(io.StringIO(site["downloads/demo-org-2024-projects.csv"])))
+    rows = _csv_rows(site["downloads/demo-org-2024-projects.csv"])
     assert sum(int(r["budget_won"]) for r in rows) == plan_total(bundle) == plan_total(raw) - 8_642_000 - 9_754_000
     budget_page = site["demo-org/2024/budget/index.html"]
-    assert f"{money(plan_total(bundle), '천원')} 천원" in budget_page
+    assert f"{money(plan_total(bundle), '천원')}천원" in budget_page
     assert "비공개 사업·예산 2건" in budget_page and "전체 비공개 1건" in budget_page
 
 

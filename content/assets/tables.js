@@ -88,6 +88,14 @@
     return true;
   }
 
+  function caption(table, shown, total) {
+    // The caption counts what the table shows: "전체 사업 (79건, …)" or, filtered, "… 조건에 맞는 사업 0건 / 전체 79건".
+    var cap = table.caption, base = table.getAttribute("data-caption"), unit = table.getAttribute("data-money-unit");
+    if (!cap || base === null) return;
+    cap.textContent = shown === total ? base + " (" + total + "건, 금액 단위: " + unit + ")"
+      : base + ": 검색 조건에 맞는 사업 " + shown + "건 / 전체 " + total + "건 (금액 단위: " + unit + ")";
+  }
+
   function apply(form, tables, status) {
     var f = {}, p = params(), shown = 0, total = 0;
     FIELDS.forEach(function (k) {
@@ -96,15 +104,18 @@
       if (f[k]) p.set(k, f[k]); else p.delete(k);
     });
     tables.forEach(function (t) {
-      var factor = Number(t.getAttribute("data-money-factor") || "1");
-      Array.prototype.forEach.call(t.tBodies[0].rows, function (r) {
+      var factor = Number(t.getAttribute("data-money-factor") || "1"), mine = 0, rows = t.tBodies[0].rows;
+      Array.prototype.forEach.call(rows, function (r) {
         var ok = matches(r, f, factor);
         r.hidden = !ok;
-        total += 1;
-        shown += ok ? 1 : 0;
+        mine += ok ? 1 : 0;
       });
+      caption(t, mine, rows.length);
+      total += rows.length;
+      shown += mine;
     });
-    status.textContent = total === shown ? "모든 사업 " + total + "건을 보여 줍니다." : total + "건 가운데 " + shown + "건을 보여 줍니다.";
+    status.textContent = total === shown ? "모든 사업 " + total + "건을 보여 줍니다."
+      : total + "건 가운데 " + shown + "건을 보여 줍니다." + (shown ? "" : " 조건에 맞는 사업이 없습니다. 조건을 바꾸거나 ‘조건 지우기’를 누르세요.");
     saveParams(p);
   }
 
@@ -123,6 +134,34 @@
     });
   }
 
+  var NAMES = { plan: "계획", unit: "부서", node: "전략", min: "예산 최소", max: "예산 최대", month: "진행 중인 달" };
+  var CHECKS = { min: /^\d+(\.\d+)?$/, max: /^\d+(\.\d+)?$/, month: /^\d{4}-(0[1-9]|1[0-2])$/ };
+
+  function resolve(value, ids) {
+    // A hand-typed value: the id itself, or the one id of the page that ends in ":" + value (`t02` → `기관/2024:t02`).
+    if (ids.indexOf(value) >= 0) return value;
+    var ends = ids.filter(function (id) { return id.slice(id.indexOf(":") + 1) === value; });
+    return ends.length === 1 ? ends[0] : null;
+  }
+
+  function fromAddress(form, box, facets, rows, problems) {
+    // Conditions from the address (a shared or hand-edited link): a known one applies, an unknown one is named.
+    var p = params(), known = { plan: present(rows, "plan"), unit: present(rows, "unit"), node: present(rows, "node", true) }, wrong = [];
+    FIELDS.forEach(function (k) {
+      var value = (p.get(k) || "").trim(), got = value;
+      if (!value) return;
+      if (known[k]) got = resolve(value, Object.keys(known[k]));
+      else if (!CHECKS[k].test(value)) got = null;
+      if (got === null) { wrong.push(NAMES[k] + " ‘" + value + "’"); return; }
+      if (!form.elements[k]) box.appendChild(el("input", { type: "hidden", name: k, value: got }));  // a list left out for having one entry
+      else form.elements[k].value = got;
+    });
+    if (wrong.length) {
+      problems.textContent = "주소의 조건 " + wrong.join(", ") + "을(를) 찾지 못했습니다. 이 조건은 빼고 보여 줍니다.";
+      problems.hidden = false;
+    }
+  }
+
   function buildPanel(tables) {
     var rows = rowsOf(tables), facets = facetsOf(tables), unit = tables[0].getAttribute("data-money-unit") || "";
     var form = el("form", { "class": "table-filters", "aria-label": "사업 표 필터" });
@@ -139,8 +178,10 @@
     form.appendChild(box);
     var status = el("p", { "class": "filter-status", role: "status", "aria-live": "polite" });
     form.appendChild(status);
-    var p = params();
-    FIELDS.forEach(function (k) { if (form.elements[k] && p.get(k)) form.elements[k].value = p.get(k); });
+    var problems = el("p", { "class": "filter-problem", role: "alert" });
+    problems.hidden = true;
+    form.appendChild(problems);
+    fromAddress(form, box, facets, rows, problems);
     var wrap = tables[0].closest(".table-wrap") || tables[0];
     if (tables.length > 1) {
       // One panel filters every project table of the page: put it above the first table's heading.
@@ -154,14 +195,27 @@
     form.addEventListener("input", function () { apply(form, tables, status); });
     form.addEventListener("change", function () { apply(form, tables, status); });
     form.addEventListener("submit", function (e) { e.preventDefault(); apply(form, tables, status); });
-    reset.addEventListener("click", function () { form.reset(); FIELDS.forEach(function (k) { if (form.elements[k]) form.elements[k].value = ""; }); apply(form, tables, status); });
+    reset.addEventListener("click", function () { problems.hidden = true; form.reset(); FIELDS.forEach(function (k) { if (form.elements[k]) form.elements[k].value = ""; }); apply(form, tables, status); });
     apply(form, tables, status);
+  }
+
+  function sortButtons(heads) {
+    // Tablesort makes each header a tab stop that sorts on Enter only; a button inside it is announced as a button
+    // and sorts on Enter and Space (its click reaches the header's handler). aria-sort stays on the header cell.
+    Array.prototype.forEach.call(heads, function (th) {
+      if (th.getAttribute("data-sort-method") === "none") return;
+      th.removeAttribute("tabindex");
+      var b = el("button", { type: "button", "class": "sort-button" });
+      while (th.firstChild) b.appendChild(th.firstChild);
+      th.appendChild(b);
+    });
   }
 
   function setupSort(table, index) {
     if (typeof window.Tablesort !== "function") return;
     var sorter = new window.Tablesort(table);
     var heads = table.tHead ? table.tHead.rows[table.tHead.rows.length - 1].cells : [];
+    sortButtons(heads);
     table.addEventListener("afterSort", function () {
       var p = params();
       for (var c = 0; c < heads.length; c++) {
@@ -189,12 +243,96 @@
     });
   }
 
+  function cardRoles(table) {
+    // On phones a `cards` table is drawn with display:block (site.css); explicit roles keep it a table to screen readers.
+    var role = function (e, r) { if (!e.hasAttribute("role")) e.setAttribute("role", r); };
+    role(table, "table");
+    Array.prototype.forEach.call(table.querySelectorAll("thead, tbody, tfoot"), function (g) { role(g, "rowgroup"); });
+    Array.prototype.forEach.call(table.rows, function (r) {
+      role(r, "row");
+      Array.prototype.forEach.call(r.cells, function (c) {
+        role(c, c.tagName === "TD" ? "cell" : (c.getAttribute("scope") === "row" ? "rowheader" : "columnheader"));
+      });
+    });
+  }
+
+  function scrollHints() {
+    // A table wider than its box says so above the box; the hint goes when the box is wide enough (resize, phone cards).
+    Array.prototype.forEach.call(document.querySelectorAll(".table-wrap"), function (box) {
+      var hint = el("p", { "class": "scroll-hint" }, "표가 화면보다 넓습니다. 표를 옆으로 밀면(키보드: 표를 누르고 → 키) 나머지 열이 보입니다.");
+      box.parentNode.insertBefore(hint, box);
+      var update = function () { hint.hidden = box.scrollWidth <= box.clientWidth + 1; };
+      update();
+      if (window.ResizeObserver) new window.ResizeObserver(update).observe(box);
+      else window.addEventListener("resize", update);
+    });
+  }
+
+  function quietPermalinks() {
+    // The ¶ link after every heading is for copying an address with the mouse, not a stop for every Tab press.
+    Array.prototype.forEach.call(document.querySelectorAll("a.headerlink"), function (a) { a.setAttribute("tabindex", "-1"); });
+  }
+
+  var rowFilters = 0;
+
+  function rowFilter(table) {
+    // Lists such as the data-quality findings: one list per row attribute named in data-row-filters (kind, status),
+    // its entries taken from the rows (data-kind + data-kind-name); the choice is kept in the address (?kind=&status=).
+    var fields = JSON.parse(table.getAttribute("data-row-filters") || "{}"), rows = Array.prototype.slice.call(table.tBodies[0].rows);
+    var form = el("form", { "class": "table-filters row-filters", "aria-label": table.getAttribute("data-caption") + " 필터" });
+    var box = el("fieldset"), status = el("p", { "class": "filter-status", role: "status", "aria-live": "polite" }), p = params();
+    box.appendChild(el("legend", {}, table.getAttribute("data-caption") + " 필터"));
+    Object.keys(fields).forEach(function (key) {
+      var seen = {}, items = [];
+      rows.forEach(function (r) {
+        var v = r.getAttribute("data-" + key);
+        if (v && !seen[v]) { seen[v] = 1; items.push([v, r.getAttribute("data-" + key + "-name") || v]); }
+      });
+      var wrap = select(key, fields[key], items, seen);
+      if (!wrap) return;
+      var list = wrap.querySelector("select");
+      list.id = "filter-" + key + "-" + (++rowFilters);  // two filtered tables on a page: ids stay unique
+      wrap.querySelector("label").setAttribute("for", list.id);
+      if (seen[p.get(key)]) {
+        list.value = p.get(key);
+        var folded = table.closest("details");
+        if (folded) folded.open = true;  // a kind chosen in the address (the summary's links) shows its rows
+      }
+      box.appendChild(wrap);
+    });
+    if (!box.querySelector("select")) return;
+    form.appendChild(box);
+    form.appendChild(status);
+    var wrapBox = table.closest(".table-wrap") || table;
+    wrapBox.parentNode.insertBefore(form, wrapBox);
+    var run = function () {
+      var q = params(), shown = 0;
+      rows.forEach(function (r) {
+        var ok = Object.keys(fields).every(function (k) { var c = form.elements[k]; return !c || !c.value || r.getAttribute("data-" + k) === c.value; });
+        r.hidden = !ok;
+        shown += ok ? 1 : 0;
+      });
+      Object.keys(fields).forEach(function (k) { var c = form.elements[k]; if (c && c.value) q.set(k, c.value); else if (c) q.delete(k); });
+      var noun = table.getAttribute("data-noun") || "건", base = table.getAttribute("data-caption");
+      table.caption.textContent = shown === rows.length ? base + " (" + rows.length + noun + ")" : base + ": 고른 조건에 맞는 " + shown + noun + " / 전체 " + rows.length + noun;
+      status.textContent = shown === rows.length ? "모두 " + rows.length + noun + "을 보여 줍니다." : rows.length + noun + " 가운데 " + shown + noun + "을 보여 줍니다.";
+      saveParams(q);
+    };
+    form.addEventListener("change", run);
+    form.addEventListener("submit", function (e) { e.preventDefault(); run(); });
+    run();
+  }
+
   function init() {
     focusableScrollBoxes();
+    quietPermalinks();
+    Array.prototype.forEach.call(document.querySelectorAll("table.cards"), cardRoles);
     var tables = Array.prototype.slice.call(document.querySelectorAll("table.sortable"));
     tables.forEach(setupSort);
     var filterable = tables.filter(function (t) { return t.hasAttribute("data-filterable"); });
     if (filterable.length) buildPanel(filterable);
+    Array.prototype.forEach.call(document.querySelectorAll("table[data-row-filters]"), rowFilter);
+    scrollHints();
   }
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init); else init();

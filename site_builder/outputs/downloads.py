@@ -14,7 +14,7 @@ import pydantic_core
 import xlsxwriter
 from pydantic_core import PydanticSerializationError
 
-from ..model.columns import COLUMNS, NUMERIC
+from ..model.columns import COLUMNS, HEADINGS, NUMERIC
 from ..model.portal import PlanBundle, Portal, bundle_node, is_non_budget, project_period, project_total, stated_budget
 from ..plan.pages import project_url
 
@@ -29,8 +29,13 @@ def neutralise(value: Any) -> Any:
     return value
 
 
-def project_rows(bundle: PlanBundle) -> list[dict[str, Any]]:
-    """One flat row per project of a plan."""
+def page_address(site_url: str | None, path: str) -> str:
+    """A page's address in the downloads: absolute under the public address when there is one, else relative to the site root."""
+    return site_url.rstrip("/") + "/" + path if site_url else path
+
+
+def project_rows(bundle: PlanBundle, site_url: str | None = None) -> list[dict[str, Any]]:
+    """One flat row per project of a plan (`url` absolute when the site's public address is known)."""
     units = {u.id: u.name for u in bundle.plan.units}
     rows = []
     for p in bundle.projects:
@@ -40,16 +45,16 @@ def project_rows(bundle: PlanBundle) -> list[dict[str, Any]]:
             "project_id": p.id, "number": p.number or "", "title": p.title, "unit": units.get(p.unit or "", ""),
             "strategy_id": p.strategy or "", "strategy": node.title if node else "", "period": project_period(p) or "",
             "budget_won": project_total(p) or 0, "stated_budget_won": stated_budget(p) if stated_budget(p) is not None else "",
-            "non_budget": "예" if is_non_budget(p) else "", "url": project_url(bundle.key, p.id),
+            "non_budget": "예" if is_non_budget(p) else "", "url": page_address(site_url, project_url(bundle.key, p.id)),
         })
     return rows
 
 
 def to_csv(rows: list[dict[str, Any]], bom: bool = False) -> bytes:
-    """CSV bytes (UTF-8; with BOM for Excel), formula-like cells neutralised."""
+    """CSV bytes (UTF-8; with BOM for Excel) under Korean headings, formula-like cells neutralised."""
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=[c for c, _ in COLUMNS], lineterminator="\r\n")
-    writer.writeheader()
+    writer.writerow(HEADINGS)
     for row in rows:
         writer.writerow({k: neutralise(v) for k, v in row.items()})
     return (("\ufeff" if bom else "") + buffer.getvalue()).encode("utf-8")
@@ -113,15 +118,15 @@ def to_xlsx(rows: list[dict[str, Any]]) -> bytes:
     wb = xlsxwriter.Workbook(buffer, options)
     wb.set_properties({"author": "site-builder", "created": FIXED_TIME})  # fixed time: same data → same bytes
     names = [c for c, _ in COLUMNS]
-    _fill(wb, "사업", names, [[_sheet_value(c, row.get(c)) for c in names] for row in rows], {i for i, c in enumerate(names) if c in NUMERIC})
-    _fill(wb, "열 설명", ["column", "설명"], [list(c) for c in COLUMNS], set())
+    _fill(wb, "사업", [HEADINGS[c] for c in names], [[_sheet_value(c, row.get(c)) for c in names] for row in rows], {i for i, c in enumerate(names) if c in NUMERIC})
+    _fill(wb, "열 설명", ["열 이름", "column", "설명"], [[HEADINGS[c], c, d] for c, d in COLUMNS], set())
     wb.close()
     return buffer.getvalue()
 
 
 def dictionary_json() -> bytes:
     """The data dictionary as JSON: column name, meaning and type."""
-    doc = [{"column": c, "description": d, "type": "integer" if c in NUMERIC else "string"} for c, d in COLUMNS]
+    doc = [{"column": c, "heading": HEADINGS[c], "description": d, "type": "integer" if c in NUMERIC else "string"} for c, d in COLUMNS]
     return (json.dumps(doc, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
 
 
@@ -134,8 +139,8 @@ def dictionary_csv() -> bytes:
     """The data dictionary: every column of the project tables with its meaning."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(["column", "설명"])
-    writer.writerows(COLUMNS)
+    writer.writerow(["column", "열 이름", "설명"])
+    writer.writerows([c, HEADINGS[c], d] for c, d in COLUMNS)
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
@@ -195,7 +200,7 @@ def download_files(portal: Portal) -> dict[str, str | bytes]:
     files = _dictionary()
     all_rows: list[dict[str, Any]] = []
     for bundle in portal.plans:
-        rows = project_rows(bundle)
+        rows = project_rows(bundle, portal.site.site_url)
         all_rows += rows
         base = plan_base(bundle.key)
         files.update({f"{base}-projects{f.ending}": f.write(rows) for f in ROW_FORMATS})

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..model.columns import COLUMNS, NUMERIC
+from ..model.columns import COLUMNS, HEADINGS, NUMERIC
 from ..model.portal import Portal
 from .pages import Crumb, Page, registered
 
@@ -18,6 +18,6 @@ def citizen_pages(portal: Portal) -> list[Page]:
     ]
 
 
-def _columns() -> list[tuple[str, str, str]]:
-    """(column, meaning, type) rows of the data dictionary."""
-    return [(name, text, "정수" if name in NUMERIC else "글자") for name, text in COLUMNS]
+def _columns() -> list[tuple[str, str, str, str]]:
+    """(column, Korean heading, meaning, type) rows of the data dictionary."""
+    return [(name, HEADINGS[name], text, "정수" if name in NUMERIC else "글자") for name, text in COLUMNS]

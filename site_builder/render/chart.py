@@ -16,7 +16,7 @@ def _bar(i: int, label: str, won: int, top: int, unit: str) -> str:
     """One row: the label, then the bar with its value."""
     y = i * (_LABEL_H + _BAR + _GAP)
     width = max(1, round((_WIDTH - _VALUE) * won / top)) if top else 1
-    value = f"{format_in_unit(won, unit)} {unit}"
+    value = f"{format_in_unit(won, unit)}{unit}"
     short = label if len(label) <= 30 else label[:29] + "…"
     return (
         f'<g><text x="0" y="{y + 13}" class="chart-label">{html.escape(short)}</text>'
@@ -40,8 +40,8 @@ def summary(title: str, rows: list[tuple[str, int]], unit: str) -> str:
     label, won = max(rows, key=lambda r: r[1])
     total = sum(w for _, w in rows)
     share = round(100 * won / total) if total else 0
-    top = f"{label}{subject_particle(label)} {format_in_unit(won, unit)} {unit}({share}%)"
-    return f"{title}: {len(rows)}개 항목 합계 {format_in_unit(total, unit)} {unit} 가운데 {top}로 가장 큽니다."
+    top = f"{label}{subject_particle(label)} {format_in_unit(won, unit)}{unit}({share}%)"
+    return f"{title}: {len(rows)}개 항목 합계 {format_in_unit(total, unit)}{unit} 가운데 {top}로 가장 큽니다."
 
 
 def bar_chart(title: str, rows: list[tuple[str, int]], unit: str, chart_id: str) -> str:

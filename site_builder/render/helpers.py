@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..base.problem import Finding
 from ..model import Irregularity, Kpi, KpiTarget, Project, StrategyNode
 from ..model.portal import (
     PlanBundle,
@@ -20,12 +21,22 @@ from ..model.portal import (
     sum_total,
 )
 from ..model.schema import reference_markdown
+from ..plan.pages import node_path, project_path
 from .chart import bar_chart
 
 KIND_NAMES = {
     "typo": "오탈자", "title_variant": "제목 표기 차이", "count": "개수 불일치", "sum": "합계 불일치",
-    "formula": "산출식 불일치", "year": "연도 불일치", "layout": "표·배치", "missing": "누락",
-    "placeholder": "빈 틀", "duplicate": "중복", "other": "기타",
+    "formula": "산출식 불일치", "year": "연도 불일치", "layout": "표·쪽 배치 어긋남", "missing": "빠진 내용",
+    "placeholder": "채우지 않은 칸", "duplicate": "중복", "other": "기타",
+}
+# What each kind means, in plain words (the data-quality page's summary).
+KIND_HELP = {
+    "typo": "글자나 띄어쓰기가 잘못 찍힌 곳", "title_variant": "같은 사업·과제의 제목이 원문의 곳마다 조금씩 다르게 적힌 것",
+    "count": "원문이 밝힌 개수와 실제로 실린 항목 수가 다른 것", "sum": "세부 금액을 더한 값과 원문의 합계가 다른 것",
+    "formula": "산출 근거의 곱셈 결과와 적힌 금액이 다른 것", "year": "계획 연도와 다른 연도가 적힌 곳",
+    "layout": "표의 칸이나 쪽 배치가 원문에서 어긋나 있는 곳", "missing": "있어야 할 내용이 원문에 없는 곳",
+    "placeholder": "원문에 양식만 있고 내용을 채우지 않은 칸", "duplicate": "같은 내용이 원문에 두 번 실린 곳",
+    "other": "그 밖에 원문을 옮기며 알아 둔 점",
 }
 
 
@@ -39,6 +50,39 @@ def irregularities(bundle: PlanBundle) -> list[tuple[Project | None, Irregularit
     rows: list[tuple[Project | None, Irregularity]] = [(None, r) for r in bundle.plan.irregularities]
     rows += [(p, r) for p in bundle.projects for r in p.irregularities]
     return rows
+
+
+def finding_subject(bundle: PlanBundle, finding_id: str) -> tuple[str, str] | None:
+    """(page path, title) of the project or strategy node a finding is about, read from its id (`formula:<project>:3`)."""
+    parts = finding_id.split(":")
+    return subject(bundle, parts[1]) if len(parts) > 1 else None
+
+
+def subject(bundle: PlanBundle, key: str) -> tuple[str, str] | None:
+    """(page path, title) of the project or strategy node with this id, None for neither."""
+    project = bundle.project_by_id.get(key)
+    if project is not None:
+        return project_path(bundle, key), project.title
+    node = bundle.node_by_id.get(key)
+    return (node_path(bundle, key), node.title) if node is not None else None
+
+
+def kind_summary(findings: list[Finding], rows: list[tuple[Project | None, Irregularity]]) -> list[tuple[str, str, str, int, int]]:
+    """(kind, name, meaning, automatic findings, recorded irregularities) for every kind present, most frequent first."""
+    counts: dict[str, list[int]] = {}
+    for f in findings:
+        counts.setdefault(f.kind, [0, 0])[0] += 1
+    for _, r in rows:
+        counts.setdefault(r.kind, [0, 0])[1] += 1
+    ordered = sorted(counts.items(), key=lambda kv: (-sum(kv[1]), list(KIND_NAMES).index(kv[0]) if kv[0] in KIND_NAMES else 99))
+    return [(k, KIND_NAMES.get(k, k), KIND_HELP.get(k, ""), auto, recorded) for k, (auto, recorded) in ordered]
+
+
+def project_titles(bundle: PlanBundle | None) -> dict[str, str]:
+    """Project title (spaces normalised) → page path: reproduced source tables link the cells naming a project."""
+    if bundle is None:
+        return {}
+    return {" ".join(p.title.split()): project_path(bundle, p.id) for p in bundle.projects}
 
 
 def kpi_columns(kpis: list[Kpi]) -> list[tuple[int, KpiTarget]]:
@@ -103,4 +147,5 @@ def template_helpers() -> dict[str, Any]:
         "finding_kind": lambda k: KIND_NAMES.get(k, k), "reference_markdown": reference_markdown,
         "kpi_columns": kpi_columns, "kpi_cells": kpi_cells,
         "linked_levels": linked_levels, "nearest_with_projects": nearest_with_projects, "siblings": siblings,
+        "finding_subject": finding_subject, "subject": subject, "project_titles": project_titles, "kind_summary": kind_summary,
     }

@@ -88,25 +88,41 @@ def _items_html(items: list[Item]) -> str:
     return "".join(parts)
 
 
-def project_rows_html(rows: list[tuple[PlanBundle, Project]], page: Page, show_plan: bool, unit: str) -> str:
-    """The `<tr>`s of a project table (the rows of `project_table`), as code: thousands of rows per portal."""
-    return "".join(_project_row(bundle, project, page, show_plan, unit) for bundle, project in rows)
+def project_rows_html(rows: list[tuple[PlanBundle, Project]], page: Page, columns: list[str], unit: str) -> str:
+    """The `<tr>`s of a project table (the rows of `project_table`), as code: thousands of rows per portal.
+
+    `columns` are the optional columns shown (`tables.project_columns`: plan, unit, node).
+    """
+    return "".join(_project_row(bundle, project, page, columns, unit) for bundle, project in rows)
 
 
-def _project_row(b: PlanBundle, p: Project, page: Page, show_plan: bool, unit: str) -> str:
-    """One row: `data-*` for filtering, linked title, [plan,] number, unit, strategy node, budget, period."""
-    total = project_total(p)
-    u = b.unit_by_id.get(p.unit) if p.unit is not None else None
+def _optional_cell(b: PlanBundle, p: Project, column: str) -> str:
+    """The text of an optional column (plan, unit or strategy node) for one project."""
+    if column == "plan":
+        return f"{b.org.name} {b.plan.year}"
+    if column == "unit":
+        u = b.unit_by_id.get(p.unit) if p.unit is not None else None
+        return u.name if u else ""
     n = bundle_node(b, p.strategy)
+    return n.title if n else ""
+
+
+def _project_row(b: PlanBundle, p: Project, page: Page, columns: list[str], unit: str) -> str:
+    """One row: `data-*` for filtering, linked title, number, the optional columns, budget, period.
+
+    Each data cell carries its column's name (`data-label`): on phones the rows are shown as cards (site.css).
+    """
+    total = project_total(p)
     d = tables.row_data(b, p)
     h = escape_html
     amount = money(total, unit) if total is not None else ("비예산" if is_non_budget(p) else "-")
-    plan = f"<td>{h(b.org.name)} {b.plan.year}</td>" if show_plan else ""
+    cell = {c: f'<td data-label="{tables.OPTIONAL_COLUMNS[c]}">{h(_optional_cell(b, p, c))}</td>' for c in columns}
+    number = f'<td data-label="번호" data-sort="{h(tables.natural_key(p.number))}">{h(p.number or "")}</td>'
     return (f'<tr data-plan="{h(d["plan"])}" data-unit="{h(d["unit"])}" data-node="{h(d["node"])}" data-budget="{d["budget"]}" '
             f'data-start="{d["start"]}" data-end="{d["end"]}"><th scope="row"><a href="{page_href(page, project_path(b, p.id))}">{h(p.title)}</a></th>'
-            f'{plan}<td data-sort="{h(tables.natural_key(p.number))}">{h(p.number or "")}</td><td>{h(u.name if u else "")}</td>'
-            f'<td>{h(n.title if n else "")}</td><td class="num" data-sort="{total if total is not None else -1}">{amount}</td>'
-            f'<td data-sort="{d["start"]}">{h(project_period(p) or "")}</td></tr>')
+            f'{cell.get("plan", "")}{number}{cell.get("unit", "")}{cell.get("node", "")}'
+            f'<td class="num" data-label="예산({unit})" data-sort="{total if total is not None else -1}">{amount}</td>'
+            f'<td data-label="사업기간" data-sort="{d["start"]}">{h(project_period(p) or "")}</td></tr>')
 
 
 def withheld_section(project: Any, name: str, label: str) -> str:
@@ -117,10 +133,24 @@ def withheld_section(project: Any, name: str, label: str) -> str:
     return f'## {escape_md(label)}\n\n<p class="withheld">{escape_html(redaction_mod.notice(ground))}</p>\n\n'
 
 
+# Pages whose tables need the width: Material hides these sidebars for them (front matter `hide`), so at 1280 px a
+# project table's budget and period columns fit beside its name. The all-projects table also gives up the navigation.
+WIDE_PAGES: dict[str, tuple[str, ...]] = {
+    "all_projects.md.j2": ("navigation", "toc"), "plan.md.j2": ("toc",), "node.md.j2": ("toc",),
+    "unit.md.j2": ("toc",), "changes.md.j2": ("toc",), "quality.md.j2": ("toc",),
+}
+
+
+def _hidden_sidebars(template: str) -> str:
+    """The front matter entry hiding Material's sidebars on a table page ('' for other pages)."""
+    hide = WIDE_PAGES.get(template)
+    return "hide:\n" + "".join(f"- {name}\n" for name in hide) if hide else ""
+
+
 def _front_matter(page: Page, site: Any) -> str:
     """YAML front matter: title, breadcrumbs and page furniture for the theme."""
     # The theme prints these values into HTML as they are, so they are escaped here.
-    out = ["---\n", _yaml_entry("title", escape_html(page.title))]
+    out = ["---\n", _yaml_entry("title", escape_html(page.title)), _hidden_sidebars(page.template)]
     if page.crumbs:
         out.append("breadcrumbs:\n")
         out += [_yaml_crumb(escape_html(c.title), page_href(page, c.path)) for c in page.crumbs]

@@ -9,7 +9,7 @@ from typing import Any
 
 from ..model import Project
 from ..model.money import UNIT_FACTORS
-from ..model.portal import PlanBundle, is_non_budget, project_period, project_total, sort_projects
+from ..model.portal import PlanBundle, bundle_node, is_non_budget, project_period, project_total, sort_projects
 
 _START = re.compile(r"(\d{4})\s*[.년]\s*(\d{1,2})")
 _END = re.compile(r"~\s*(?:(\d{4})\s*[.년]\s*)?(\d{1,2})")
@@ -109,7 +109,30 @@ class RegionLabels:
         return label if self.seen[label] == 1 else f"{label} ({self.seen[label]})"
 
 
+# The optional columns of a project table, in order, with their header words.
+OPTIONAL_COLUMNS = {"plan": "계획", "unit": "부서", "node": "전략"}
+
+
+def _column_values(rows: list[tuple[PlanBundle, Project]], column: str) -> set[str]:
+    """The distinct non-empty values of one optional column over the rows."""
+    if column == "plan":
+        return {b.key for b, _ in rows}
+    if column == "unit":
+        return {qualified(b, p.unit) for b, p in rows if p.unit and p.unit in b.unit_by_id}
+    return {qualified(b, p.strategy) for b, p in rows if p.strategy and bundle_node(b, p.strategy)}
+
+
+def project_columns(rows: list[tuple[PlanBundle, Project]], show_plan: bool, hide: tuple[str, ...] = ()) -> list[str]:
+    """The optional columns a project table shows: not those the page names already (`hide`), none always empty.
+
+    The plan column is shown only on tables that mix plans (`show_plan`); a column with no value in any row says
+    nothing and only takes width from the budget and period.
+    """
+    wanted = [c for c in OPTIONAL_COLUMNS if c not in hide and (c != "plan" or show_plan)]
+    return [c for c in wanted if _column_values(rows, c)]
+
+
 def template_helpers() -> dict[str, Any]:
     """What the table macros call."""
-    return {"unit_factor": unit_factor, "with_bundle": with_bundle,
-            "table_facets": table_facets, "all_rows": all_rows}
+    return {"unit_factor": unit_factor, "with_bundle": with_bundle, "table_facets": table_facets,
+            "all_rows": all_rows, "project_columns": project_columns, "optional_columns": OPTIONAL_COLUMNS}

@@ -125,15 +125,73 @@ def test_phone_layout_has_no_page_level_sideways_scroll(phone: Any, site: Site, 
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
 
 
-def test_phone_table_scrolls_in_its_box_with_first_column_visible(phone: Any, site: Site) -> None:
-    phone.goto(site.at("projects/"))
-    wrap = phone.locator(".table-wrap").first
+def test_tablet_table_scrolls_in_its_box_with_first_column_visible(browser: Any, site: Site) -> None:
+    context = browser.new_context(viewport={"width": 760, "height": 900}, locale="ko-KR")  # phones get cards instead
+    tablet = context.new_page()
+    tablet.goto(site.at("projects/"))
+    wrap = tablet.locator(".table-wrap").first
     assert wrap.evaluate("w => w.scrollWidth > w.clientWidth")
     wrap.evaluate("w => { w.scrollLeft = w.scrollWidth; }")
-    phone.wait_for_timeout(50)
+    tablet.wait_for_timeout(50)
     left = wrap.evaluate("w => w.getBoundingClientRect().left")
-    first = phone.locator("table.projects tbody tr th").first.evaluate("c => c.getBoundingClientRect().left")
+    first = tablet.locator("table.projects tbody tr th").first.evaluate("c => c.getBoundingClientRect().left")
+    context.close()
     assert abs(first - left) < 2  # sticky first column
+
+
+def test_phone_table_rows_are_cards_with_money_and_period(phone: Any, site: Site) -> None:
+    phone.goto(site.at("projects/"))
+    row = phone.locator(ROWS).first
+    for label in ("예산", "사업기간"):
+        cell = row.locator(f"td[data-label^='{label}']")
+        box = cell.bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= 390
+        assert label in cell.evaluate("c => getComputedStyle(c, '::before').content")
+
+
+def _caption(page: Any) -> str:
+    return page.locator("table.projects caption").first.inner_text()
+
+
+def test_caption_follows_the_filter(page: Any, site: Site) -> None:
+    total = sum(len(b.projects) for b in site.portal.plans)
+    page.goto(site.at("projects/"))
+    assert _caption(page) == f"전체 사업 ({total}건, 금액 단위: 천원)"
+    bundle = sorted(site.portal.plans, key=lambda b: b.key)[0]
+    page.select_option("#filter-plan", bundle.key)
+    assert f"검색 조건에 맞는 사업 {len(bundle.projects)}건 / 전체 {total}건" in _caption(page)
+    page.fill("#filter-min", "999999999")
+    assert f"검색 조건에 맞는 사업 0건 / 전체 {total}건" in _caption(page)
+    assert "조건에 맞는 사업이 없습니다" in page.inner_text(".filter-status")
+    page.click(".filter-reset")
+    assert _caption(page) == f"전체 사업 ({total}건, 금액 단위: 천원)"
+
+
+def test_unknown_filter_in_the_address_is_named(page: Any, site: Site) -> None:
+    page.goto(site.at("projects/?unit=t99&month=2024-13"))
+    problem = page.locator(".filter-problem")
+    assert problem.is_visible()
+    assert "부서 ‘t99’" in problem.inner_text() and "진행 중인 달 ‘2024-13’" in problem.inner_text()
+    assert "못했습니다" in problem.inner_text()
+    assert len(_visible(page, "data-plan")) == page.locator(ROWS).count()
+
+
+def test_hand_typed_unit_id_applies(page: Any, site: Site) -> None:
+    bundle = next(b for b in sorted(site.portal.plans, key=lambda b: b.key) if b.plan.units)
+    unit = next(u for u in bundle.plan.units if any(p.unit == u.id for p in bundle.projects))
+    if sum(unit.id in [u.id for u in b.plan.units] for b in site.portal.plans) > 1:
+        pytest.skip("the unit id is used by two plans")
+    page.goto(site.at(f"projects/?unit={unit.id}"))
+    assert page.locator(".filter-problem").is_hidden()
+    assert set(_visible(page, "data-unit")) == {f"{bundle.key}:{unit.id}"}
+    assert page.input_value("#filter-unit") == f"{bundle.key}:{unit.id}"
+
+
+def test_url_filter_applies_on_a_page_without_that_list(page: Any, site: Site) -> None:
+    bundle = next(b for b in sorted(site.portal.plans, key=lambda b: b.key) if b.plan.units)
+    unit = next(u for u in bundle.plan.units if any(p.unit == u.id for p in bundle.projects))
+    page.goto(site.at(f"{bundle.key}/units/{unit.id}/?unit=nobody"))
+    assert "부서 ‘nobody’" in page.inner_text(".filter-problem")
 
 
 def test_choosing_a_plan_limits_the_unit_and_strategy_lists(page: Any, site: Site) -> None:
@@ -146,3 +204,13 @@ def test_choosing_a_plan_limits_the_unit_and_strategy_lists(page: Any, site: Sit
     if page.locator("#filter-unit").count():
         units = page.eval_on_selector_all("#filter-unit option:not([disabled])", "os => os.map(o => o.value).filter(Boolean)")
         assert units and all(v.startswith(bundle.key + ":") for v in units)
+
+
+def test_catalogue_names_link_to_the_project_pages(page: Any, site: Site) -> None:
+    bundle = next((b for b in sorted(site.portal.plans, key=lambda b: b.key) if any(e.project for c in b.plan.catalogues for e in c.entries)), None)
+    if bundle is None:
+        pytest.skip("no catalogue of projects in the data")
+    page.goto(site.at(f"{bundle.key}/"))
+    links = page.locator("table.catalogue tbody th a")
+    assert links.count() == sum(1 for c in bundle.plan.catalogues for e in c.entries if e.project)
+    assert all("/projects/" in h for h in links.evaluate_all("ls => ls.map(l => l.href)"))
