@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import html
 import re
 import shutil
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 
@@ -19,7 +21,7 @@ def _data(tmp: Path, site_url: str | None) -> Path:
     shutil.copytree(FIXTURE_DATA, data)
     if site_url:
         site = data / "site.yaml"
-        site.write_text(f"site_url: {site_url}\n" + site.read_text(encoding="utf-8"), encoding="utf-8")
+        site.write_text(f"site_url: {site_url}\nfeedback: {{url: 'mailto:ask@example.go.kr'}}\n" + site.read_text(encoding="utf-8"), encoding="utf-8")
     return data
 
 
@@ -75,3 +77,33 @@ def test_every_page_points_feed_readers_at_the_change_feed(published: Path) -> N
         assert re.search(r'<link rel="alternate" type="application/atom\+xml" title="[^"]+: 최근 변경" href="[./]*feed\.xml">',
                          path.read_text(encoding="utf-8")), path
     assert "변경 소식 받아보기" in (published / "changes/index.html").read_text(encoding="utf-8")
+
+
+def test_project_pages_offer_a_prefilled_way_to_ask(published: Path) -> None:
+    page = (published / "demo-org/2024/projects/p2/index.html").read_text(encoding="utf-8")
+    link = re.search(r'<p class="feedback">[^<]*<a href="([^"]+)">묻기·오류 신고</a>', page)
+    assert link, "no feedback link on a project page"
+    href = html.unescape(link.group(1))
+    assert href.startswith("mailto:ask@example.go.kr?subject=") and quote("[둘째 사업] 묻기·오류 신고") in href
+    assert quote(f"페이지: {SITE_URL}demo-org/2024/projects/p2/") in href
+    assert 'class="feedback"' not in (published / "demo-org/2024/index.html").read_text(encoding="utf-8")  # projects only
+
+
+def test_feedback_targets_fill_in_title_and_address() -> None:
+    from site_builder.model import SiteConfig
+    from site_builder.plan.pages import Page
+    from site_builder.render.feedback import feedback_link
+
+    page = Page("o/2024/projects/p1.md", "project.md.j2", "돌봄 & 사업", [], {"project": object()})
+    site = SiteConfig(title="t", operator="o", site_url="https://x.go.kr/", feedback={"url": "https://issues.example/new?title={title}&body={url}"})
+    assert feedback_link(page, site) == "https://issues.example/new?title=%EB%8F%8C%EB%B4%84%20%26%20%EC%82%AC%EC%97%85&body=https%3A%2F%2Fx.go.kr%2Fo%2F2024%2Fprojects%2Fp1%2F"
+    assert feedback_link(page, SiteConfig(title="t", operator="o")) == ""
+
+
+def test_extensions_say_so_and_whole_numbers_can_be_dialled() -> None:
+    from site_builder.render.helpers import phone_html, phone_text
+
+    assert phone_text("4032", None) == "내선 4032" and phone_text("4032", "063-280-4000") == "내선 4032 (대표 063-280-4000)"
+    assert phone_html("4032", "063-280-4000") == '내선 4032 (대표 <a href="tel:0632804000">063-280-4000</a>)'
+    assert phone_html("043)533-8897, 532-8897", None) == '<a href="tel:0435338897">043)533-8897, 532-8897</a>'
+    assert phone_html("<b>", None) == "&lt;b&gt;"

@@ -134,6 +134,8 @@ def _special_message(kind: str, ctx: dict[str, Any], value: Any, error: Any) -> 
         return "항목이 너무 적습니다", f"최소 {ctx.get('min_length')}개", f"{ctx.get('actual_length')}개"
     if kind == "value_error" and _tag(error) == "url":
         return "쓸 수 없는 주소입니다", "`https://…`, `mailto:…`, `tel:…` 또는 사이트 안 경로", _found(value)
+    if kind == "value_error" and _tag(error) == "phone":
+        return "자리 표시용 번호로 보입니다 (0으로만 된 자리가 있음)", "실제 전화번호 (모르면 이 항목을 지우세요)", _found(value)
     if kind == "value_error" and _tag(error) == "money_range":
         return "금액이 허용 범위를 벗어났습니다 (음수이거나 10조원을 넘습니다)", "0원 이상 10조원 이하", _found(value)
     if kind == "value_error" and _tag(error) == "range":

@@ -28,6 +28,7 @@ from .parts import (
     TitleVariant,
     Whole,
     Withholding,
+    check_phone,
     check_site_url,
     check_url,
 )
@@ -189,7 +190,9 @@ class Organisation(Strict):
     homepage: str | None = Field(None, description="누리집 주소.")
 
     _homepage_is_link = field_validator("homepage")(check_url)
-    phone: str | None = Field(None, description="대표 전화.")
+    phone: str | None = Field(None, description="대표 전화 (예: `063-280-4000`). 내선만 적힌 담당자 전화 옆에 함께 보여 줍니다.")
+
+    _phone_is_real = field_validator("phone")(check_phone)
 
 
 class FooterLink(Strict):
@@ -197,6 +200,16 @@ class FooterLink(Strict):
 
     title: str = Field(..., description="링크 글.")
     url: str = Field(..., description="주소. `https://…`, `mailto:…`, `tel:…` 또는 사이트 안 경로 (`javascript:` 등은 쓸 수 없음).")
+
+    _url_is_link = field_validator("url")(check_url)
+
+
+class Feedback(Strict):
+    """Where citizens ask about a project or report a wrong number."""
+
+    url: str = Field(..., description=("`mailto:…` (제목과 본문에 사업명·페이지 주소를 채워 엽니다) 또는 `https://…` 주소 (국민신문고, 정보공개 청구, "
+                                         "이슈 트래커 등). https 주소 안의 `{title}`·`{url}`은 사업명과 페이지 주소로 바뀝니다."))
+    label: str = Field("묻기·오류 신고", description="링크 글.")
 
     _url_is_link = field_validator("url")(check_url)
 
@@ -215,7 +228,10 @@ class SiteConfig(Strict):
     title: str = Field(..., description="사이트 이름.")
     description: str | None = Field(None, description="사이트 설명.")
     operator: str = Field(..., description="운영 기관.")
-    operator_phone: str | None = Field(None, description="운영 기관 전화.")
+    operator_phone: str | None = Field(None, description="운영 기관 대표 전화 (예: `063-280-4000`). `063-000-0000` 같은 자리 표시용 번호는 쓸 수 없습니다.")
+
+    _operator_phone_is_real = field_validator("operator_phone")(check_phone)
+    feedback: Feedback | None = Field(None, description="사업 페이지마다 붙는 「묻기·오류 신고」 링크의 목적지. 없으면 링크를 싣지 않습니다.")
     site_url: str | None = Field(None, description="공개 주소 (예: `https://plans.example.go.kr/`).")
 
     _site_url_is_link = field_validator("site_url")(check_site_url)

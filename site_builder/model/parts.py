@@ -92,6 +92,17 @@ def check_site_url(value: str | None) -> str | None:
     return value
 
 
+# A group of zeros (`063-000-0000`, `0000`) is a number nobody filled in: published, it sends citizens nowhere.
+PLACEHOLDER_PHONE = re.compile(r"(?<![0-9])0{3,}(?![0-9])")
+
+
+def check_phone(value: str | None) -> str | None:
+    """A published phone number that is not a placeholder."""
+    if value is not None and PLACEHOLDER_PHONE.search(value):
+        raise ValueError(f"phone:{value}")
+    return value
+
+
 class Strict(BaseModel):
     """Base for all data models: unknown fields are errors."""
 

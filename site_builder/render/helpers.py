@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+import re
 from typing import Any
 
 from ..base.problem import Finding
@@ -135,10 +137,38 @@ def chart_maker() -> Any:
     return chart
 
 
+_EXTENSION = re.compile(r"^[0-9]{3,5}$")  # `4032`: an extension, which no one outside can dial alone
+
+
+def phone_text(phone: str | None, main: str | None) -> str:
+    """`내선 4032 (대표 063-280-4000)`, `내선 4032` when the body's main number is not known, or the number as written."""
+    if not phone:
+        return ""
+    if _EXTENSION.match(phone.strip()):
+        return f"내선 {phone.strip()}" + (f" (대표 {main})" if main else "")
+    return phone
+
+
+def phone_html(phone: str | None, main: str | None) -> str:
+    """`phone_text` as HTML: numbers one can dial are `tel:` links (escaped text throughout)."""
+    if not phone:
+        return ""
+    if _EXTENSION.match(phone.strip()):
+        dial = f' (대표 {_tel(main)})' if main else ""
+        return f"내선 {html.escape(phone.strip())}{dial}"
+    return _tel(phone)
+
+
+def _tel(number: str) -> str:
+    """A `tel:` link when the text holds a whole number (9 digits or more), else the escaped text."""
+    digits = re.sub(r"[^0-9]", "", number.split(",")[0])
+    return f'<a href="tel:{digits}">{html.escape(number)}</a>' if len(digits) >= 9 else html.escape(number)
+
+
 def template_helpers() -> dict[str, Any]:
     """Everything the templates may call."""
     return {
-        "bundle_node": bundle_node, "project_title": project_title, "project_period": project_period,
+        "phone_html": phone_html, "bundle_node": bundle_node, "project_title": project_title, "project_period": project_period,
         "sort_projects": sort_projects, "percent": percent, "irregularities": irregularities,
         "sum_total": sum_total, "plan_total": plan_total, "node_projects": node_projects,
         "by_unit_rows": lambda b: [(name, won) for name, won, _ in by_unit(b)],

@@ -26,6 +26,7 @@ from ..publish import redaction as redaction_mod
 from . import helpers, tables
 from .bullets import Item, parse_bullets
 from .describe import page_description
+from .feedback import feedback_link
 from .helpers import chart_maker
 from .tables import RegionLabels
 from .text import DASHES, heading_text, note_html, quotation_marks, shown, split_doubled
@@ -156,12 +157,15 @@ def _front_matter(page: Page, site: Any) -> str:
         out += [_yaml_crumb(escape_html(c.title), page_href(page, c.path)) for c in page.crumbs]
     if description := page_description(page):  # Material prints it as <meta name="description">; main.html as og:description
         out.append(_yaml_entry("description", escape_html(description)))
+    if ask := feedback_link(page, site):  # theme/main.html shows it in the page's footer box
+        out += [_yaml_entry("ask", escape_html(ask)), _yaml_entry("ask_label", escape_html(site.feedback.label))]
     if page_feed_path(page):  # the page's own change feed sits beside it (outputs/feed.py)
         out.append(_yaml_entry("feed", FEED_NAME))
     if page.department:
         out.append(_yaml_entry("department", escape_html(page.department)))
     if page.phone:
-        out.append(_yaml_entry("phone", escape_html(page.phone)))
+        bundle = page.context.get("bundle")
+        out.append(_yaml_entry("phone", escape_html(helpers.phone_text(page.phone, bundle.org.phone if bundle else None))))
     if page.context.get("updated"):
         out.append(_yaml_entry("updated", str(page.context["updated"])))  # YYYY-MM-DD from git (site_builder/git/lastmod.py)
     out.append("---\n\n")
