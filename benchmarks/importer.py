@@ -28,10 +28,10 @@ sys.path.insert(0, str(ROOT))
 
 from site_builder.importer.audit import won  # noqa: E402
 from site_builder.importer.command import document_text  # noqa: E402
-from site_builder.importer.document import DocumentError  # noqa: E402
 from site_builder.importer.lines import squeeze  # noqa: E402
 from site_builder.importer.link import walk  # noqa: E402
 from site_builder.importer.stages import Imported, import_text  # noqa: E402
+from site_builder.load.document import DocumentError  # noqa: E402
 from site_builder.model import Project  # noqa: E402
 from site_builder.model.portal import project_total  # noqa: E402
 

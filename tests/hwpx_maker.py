@@ -6,7 +6,7 @@ import xml.etree.ElementTree as ET
 import zipfile
 from pathlib import Path
 
-from site_builder.importer.document import Document, Paragraph, Table
+from site_builder.load.document import Document, Paragraph, Table
 
 NS = {
     "hs": "http://www.hancom.co.kr/hwpml/2011/section",

@@ -16,9 +16,9 @@ from pathlib import Path
 import olefile
 import pytest
 
-from site_builder.importer.document import Cell, Document, DocumentError, Paragraph, Table, read_document, read_text_file, to_text
-from site_builder.importer.document.hwp5 import build_tree, check_file_header, fill_colour, para_text, paragraph_blocks, parse_records
-from site_builder.importer.document.hwpx import brush_colour
+from site_builder.load.document import Cell, Document, DocumentError, Paragraph, Table, read_document, read_text_file, to_text
+from site_builder.load.document.hwp5 import build_tree, check_file_header, fill_colour, para_text, paragraph_blocks, parse_records
+from site_builder.load.document.hwpx import brush_colour
 from tests.hwpx_maker import make_hwpx
 
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "hwp"

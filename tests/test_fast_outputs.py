@@ -69,7 +69,7 @@ def test_front_matter_is_what_yaml_dump_gives(title: str) -> None:
                 {"updated": "2024-01-02"}, department=title, phone="4031")
     meta = {"title": render.escape_html(title),
             "breadcrumbs": [{"title": render.escape_html(c.title), "url": render.page_href(page, c.path)} for c in page.crumbs],
-            "feed": "feed.xml", **({"department": render.escape_html(title)} if title else {}), "phone": "4031", "updated": "2024-01-02"}
+            "feed": "feed.xml", **({"department": render.escape_html(title)} if title else {}), "phone": "내선 4031", "updated": "2024-01-02"}
     expected = "---\n" + yaml.dump(meta, Dumper=render._DUMPER, allow_unicode=True, sort_keys=False) + "---\n\n"
     assert render._front_matter(page, None) == expected
 

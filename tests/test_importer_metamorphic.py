@@ -11,9 +11,9 @@ from typing import Any
 import pytest
 
 from site_builder.importer.command import document_text
-from site_builder.importer.document import Cell, Paragraph, Table
 from site_builder.importer.link import walk
 from site_builder.importer.stages import Imported, import_text
+from site_builder.load.document import Cell, Paragraph, Table
 from site_builder.model import Project
 from site_builder.model.portal import project_total
 from tests.hwpx_maker import make_hwpx

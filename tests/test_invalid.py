@@ -49,6 +49,8 @@ NO_CASE = {
     "사이트 설정 파일이 없습니다": "site.yaml deleted (a case can only write a file)",
     "같은 앵커(&)가 두 번 있습니다": "unreachable while anchors are refused: kept for PyYAML's message",
     "값이 올바르지 않습니다": "the fallback for a validation error without a Korean wording",
+    "원문 파일이 너무 큽니다 (최대": "an official file over 30 MB (tests/test_originals.py)",
+    "원문 파일이 아니거나 데이터 폴더 밖을 가리킵니다": "a link in documents/ (tests/test_originals.py)",
     "같은 기준일의 진행 상황이 다른 파일에도 있습니다:": "two report files on one date (tests/test_progress.py)",
     "파일을 읽을 수 없습니다": "a file without read permission (tests/test_filesystem_faults.py)",
 }

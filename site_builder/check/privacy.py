@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from ..base.problem import Problem
+from ..load.document import DocumentError, read_document, to_text
 from ..load.source import DataSet, Path_, SourceFile
 from .identifiers import find_identifiers, fold, may_hold_identifiers
 from .validation import breadcrumb
@@ -155,7 +156,20 @@ def personal_data_problems(data: DataSet) -> list[Problem]:
             problems += scan_file(files.org, site_ack, domains)
         for source in [files.plan, *files.projects, *files.progress]:
             problems += scan_file(source, plan_ack, domains)
+        problems += [p for path in files.documents for p in scan_document(path, files.plan.display.rsplit("/", 1)[0], plan_ack, domains)]
     return problems
+
+
+def scan_document(path: Path, folder: str, acknowledged: set[str], domains: set[str]) -> list[Problem]:
+    """An official file is published beside its plan: its text (HWP/HWPX read as the importer reads it) passes the same gate."""
+    shown = f"{folder}/documents/{path.name}"
+    try:
+        text = to_text(read_document(path)) if path.suffix.lower() != ".pdf" else ""  # no PDF text reader: see the staff guide
+    except DocumentError as exc:
+        return [Problem(shown, 1, 1, "", "원문 파일을 열 수 없습니다", "열리는 HWP·HWPX·텍스트 파일", str(exc)[:120])]
+    expected = "이 값을 가린 원문 파일로 바꾸기 (공개해도 되는 값이면 `acknowledged_personal_data`에 그대로 추가)"
+    return [Problem(shown, number, hit.offset + 1, "", f"원문 파일에 개인정보로 보이는 값이 있습니다: {KIND_NAMES[hit.kind]}", expected, mask(hit.value))
+            for number, line in enumerate(text.splitlines(), 1) for hit in find_personal_data(line, domains) if hit.value not in acknowledged]
 
 
 def content_problems(content_dir: Path, acknowledged: set[str], domains: set[str]) -> list[Problem]:

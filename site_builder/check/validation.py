@@ -200,4 +200,4 @@ def _validate_plan(files: Any) -> tuple[PlanBundle | None, list[Problem]]:
     declared = files.stems | {str(f.data.get("id")) for f in files.projects if isinstance(f.data, dict)}
     reports.sort(key=lambda pair: (pair[0].as_of, pair[1].path.name))  # oldest first: the last entry is the current state
     return PlanBundle(org, plan, [p for p, _ in pairs], files.plan, files.org, [s for _, s in pairs], declared,
-                      [r for r, _ in reports], [s for _, s in reports]), problems
+                      [r for r, _ in reports], [s for _, s in reports], files.documents), problems

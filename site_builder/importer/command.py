@@ -9,7 +9,7 @@ from pathlib import Path
 import yaml
 
 from ..base.problem import shield_commands
-from .document import DocumentError, read_document, to_text
+from ..load.document import DocumentError, read_document, to_text
 from .overrides import OVERRIDES_FILE
 from .report import report
 from .sanitise import TooLarge

@@ -297,6 +297,7 @@ class PlanFiles:
     projects: list[SourceFile]
     stems: set[str] = field(default_factory=set)  # every project file name, even ones that did not load
     progress: list[SourceFile] = field(default_factory=list)  # progress reports (progress/*.yaml), oldest file name first
+    documents: list[Path] = field(default_factory=list)  # the official files (documents/*.hwp|hwpx|pdf|txt), by name
 
 
 @dataclass
@@ -374,6 +375,29 @@ def _unread_yml(year_dir: Path, root: Path, here_only: bool = False) -> list[Pro
     return [Problem(_rel(p, root), 1, 1, "", "확장자가 .yml인 파일은 읽지 않습니다 (파일 이름을 .yaml로 바꾸세요)", f"{p.stem}.yaml", p.name) for p in found]
 
 
+DOCUMENT_TYPES = {".hwp": "HWP", ".hwpx": "HWPX", ".pdf": "PDF", ".txt": "텍스트"}
+MAX_DOCUMENT_BYTES = 30 * 1024 * 1024  # an official plan with its tables and images; beyond this it is not a plan
+
+
+def _documents(folder: Path, root: Path, inside: Path, problems: list[Problem]) -> list[Path]:
+    """A plan's official files (`documents/`): known types, inside data/, within the size limit; the rest are problems."""
+    found = []
+    for path in sorted(folder.iterdir()) if folder.is_dir() else []:
+        shown, size = _rel(path, root), path.stat().st_size if path.is_file() else 0
+        if path.name.startswith(".") or path.is_dir():
+            continue
+        if not path.resolve().is_relative_to(inside) or not path.is_file():
+            problems.append(Problem(shown, 1, 1, "", "원문 파일이 아니거나 데이터 폴더 밖을 가리킵니다", "documents/ 안의 파일", path.name))
+        elif path.suffix.lower() not in DOCUMENT_TYPES:
+            problems.append(Problem(shown, 1, 1, "", "원문 파일로 싣지 않는 형식입니다", "HWP·HWPX·PDF·텍스트(.txt)", path.suffix or path.name))
+        elif size > MAX_DOCUMENT_BYTES:
+            problems.append(Problem(shown, 1, 1, "", f"원문 파일이 너무 큽니다 (최대 {MAX_DOCUMENT_BYTES // (1024 * 1024)}MB)",
+                                    f"{MAX_DOCUMENT_BYTES:,}바이트 이하", f"{size:,}바이트"))
+        else:
+            found.append(path)
+    return found
+
+
 def _name_collisions(paths: list[Path], root: Path) -> list[Problem]:
     """Project files whose names differ only in case or character width (`p1.yaml`, `P1.yaml`, `ｐ1.yaml`)."""
     seen: dict[str, Path] = {}
@@ -408,5 +432,6 @@ def _load_org(org_dir: Path, root: Path, read: Any, problems: list[Problem], wit
         problems.extend(_unread_yml(year_dir / "progress", root, here_only=True))
         if files:
             files.progress = [r for r in reports if r is not None]
+            files.documents = _documents(year_dir / "documents", root, root.resolve(), problems) if with_projects else []
         out.append((files, paths if with_projects else []))  # read even without a plan: their errors are shown too
     return out

@@ -114,6 +114,7 @@ class SourceRef(Strict):
 
     document: str | None = Field(None, description="원문 파일 이름 (생략하면 계획의 원문).")
     lines: str = Field(..., pattern=r"^\d+(-\d+)?$", description="원문 줄 번호. `251` 또는 `251-254`.")
+    page: Whole | None = Field(None, ge=1, description="원문의 인쇄 쪽 번호 (알 때만). PDF 원문 파일이면 그 쪽으로 바로 열립니다.")
 
     @field_validator("lines")
     @classmethod

@@ -12,6 +12,7 @@ from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_EVEN, Decimal
 from functools import cached_property
+from pathlib import Path
 from typing import TypeVar
 
 from ..load.source import SourceFile
@@ -36,6 +37,7 @@ class PlanBundle:
     declared_ids: set[str] = field(default_factory=set)
     reports: list[ProgressReport] = field(default_factory=list)  # progress reports, oldest as-of date first
     report_files: list[SourceFile] = field(default_factory=list)  # the file of each report, in the same order
+    documents: list[Path] = field(default_factory=list)  # the plan's official files (data/<org>/<year>/documents/)
 
     @cached_property
     def progress(self) -> dict[str, list[tuple[ProgressReport, ProjectProgress]]]:

@@ -26,6 +26,7 @@ from ..outputs.vendor import vendor_files
 from ..plan.extrapages import citizen_pages
 from ..plan.pages import Page, portal_pages
 from ..publish.echoes import withheld_echoes
+from ..publish.originals import original_files
 from ..publish.redaction import redact_portal
 from ..render.markdown import SideJob, rendering
 from ..write.tree import place_problems, publishing, recover_dir, remove_stale, replace_dir, write_tree
@@ -193,6 +194,8 @@ def _generate(portal: Portal, pages: list[Page], history: History, side: Sequenc
         live = {f"{b.key}/{p.id}" for b in portal.plans for p in b.projects}
         others["feed.xml"] = atom_feed(history, portal.site.title, portal.site.site_url, live)
         others.update(page_feeds(pages, history, portal.site.title, portal.site.site_url, live))  # beside each plan, unit, project
+        for page in (p for p in pages if p.template == "plan.md.j2"):  # a plan's official files go where its pages go
+            others.update(original_files(page.context["bundle"], portal.site))
         files = rendered()
     files.update(others)
     return files

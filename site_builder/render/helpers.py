@@ -7,7 +7,7 @@ import re
 from typing import Any
 
 from ..base.problem import Finding
-from ..model import Irregularity, Kpi, KpiTarget, Project, StrategyNode
+from ..model import Irregularity, Kpi, KpiTarget, Project, SiteConfig, SourceRef, StrategyNode
 from ..model.portal import (
     PlanBundle,
     bundle_node,
@@ -23,7 +23,8 @@ from ..model.portal import (
     sum_total,
 )
 from ..model.schema import reference_markdown
-from ..plan.pages import node_path, project_path
+from ..plan.pages import Page, node_path, project_path
+from ..publish.originals import plan_originals
 from .chart import bar_chart
 
 KIND_NAMES = {
@@ -165,10 +166,26 @@ def _tel(number: str) -> str:
     return f'<a href="tel:{digits}">{html.escape(number)}</a>' if len(digits) >= 9 else html.escape(number)
 
 
+def file_size(size: int) -> str:
+    """`1.2MB`, `340KB`: how big a download is before one taps it on a phone."""
+    return f"{size / (1024 * 1024):.1f}MB" if size >= 1024 * 1024 else f"{max(1, round(size / 1024))}KB"
+
+
+def source_ref(bundle: PlanBundle, site: SiteConfig, page: Page, ref: SourceRef) -> str:
+    """`원문 위치: 1836-1935줄` as a Markdown paragraph, with a link to the published official file it cites."""
+    published = [o for o in plan_originals(bundle, site) if o.path]
+    cited = next((o for o in published if o.name == ref.document), None) or next((o for o in published if o.kind == "텍스트"), None)
+    cited = cited or (published[0] if published else None)
+    link = f" · [원문 파일에서 보기]({page.link(cited.path)}{f'#page={ref.page}' if ref.page and cited.kind == 'PDF' else ''})" if cited else ""
+    where = f"{ref.page}쪽, " if ref.page else ""
+    return f"원문 위치: {where}{ref.lines}줄{link}\n{{: .source-ref }}"
+
+
 def template_helpers() -> dict[str, Any]:
     """Everything the templates may call."""
     return {
-        "phone_html": phone_html, "bundle_node": bundle_node, "project_title": project_title, "project_period": project_period,
+        "phone_html": phone_html, "source_ref": source_ref, "plan_originals": plan_originals, "file_size": file_size,
+        "bundle_node": bundle_node, "project_title": project_title, "project_period": project_period,
         "sort_projects": sort_projects, "percent": percent, "irregularities": irregularities,
         "sum_total": sum_total, "plan_total": plan_total, "node_projects": node_projects,
         "by_unit_rows": lambda b: [(name, won) for name, won, _ in by_unit(b)],
