@@ -61,3 +61,22 @@ def test_format_in_unit_has_no_float_error():
 )
 def test_formula_value(basis, won):
     assert formula_value(basis) == won
+
+
+def test_headline_amounts_read_in_eok_from_1eok_up_with_the_exact_figure() -> None:
+    from site_builder.render.helpers import amount_text
+
+    assert amount_text(1_158_165_000, "천원") == "11.6억원 (1,158,165천원)"
+    assert amount_text(470_000_000, "백만원") == "4.7억원 (470백만원)"
+    assert amount_text(99_999_000, "천원") == "99,999천원" and amount_text(None, "천원") == "-"
+    assert amount_text(125_000_000, "천원") == "1.3억원 (125,000천원)"  # half up, as people round
+
+
+def test_a_total_says_how_many_projects_it_leaves_out() -> None:
+    from site_builder.model import Project
+    from site_builder.render.helpers import total_text
+
+    stated = Project(id="a", title="a", budget={"lines": [{"amount": "200,000천원"}]})
+    unstated, non_budget = Project(id="b", title="b"), Project(id="c", title="c", stated_budget="비예산")
+    assert total_text([stated, unstated, non_budget], "천원") == "2.0억원 (200,000천원) (금액 미기재 1건 제외)"
+    assert total_text([stated, non_budget], "천원") == "2.0억원 (200,000천원)"

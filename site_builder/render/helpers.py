@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import html
 import re
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from ..base.problem import Finding
 from ..model import Irregularity, Kpi, KpiTarget, Project, SiteConfig, SourceRef, StrategyNode
+from ..model.money import format_in_unit
 from ..model.portal import (
     PlanBundle,
     bundle_node,
@@ -15,10 +17,12 @@ from ..model.portal import (
     by_funding,
     by_node,
     by_unit,
+    is_non_budget,
     node_projects,
     plan_total,
     project_period,
     project_title,
+    project_total,
     sort_projects,
     sum_total,
 )
@@ -166,6 +170,29 @@ def _tel(number: str) -> str:
     return f'<a href="tel:{digits}">{html.escape(number)}</a>' if len(digits) >= 9 else html.escape(number)
 
 
+EOK = 100_000_000  # 1억원
+
+
+def amount_text(won: int | None, unit: str) -> str:
+    """One reading rule for headline amounts: `11.6억원 (1,158,165천원)` from 1억원 up, else `31,600천원` as the plan prints it.
+
+    Tables and downloads keep the exact figure in the plan's unit (sortable, summable); this is for sentences and cards.
+    """
+    if won is None:
+        return "-"
+    exact = f"{format_in_unit(won, unit)}{unit}"
+    if won < EOK:
+        return exact
+    eok = (Decimal(won) / EOK).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    return f"{eok:,}억원 ({exact})"
+
+
+def total_text(projects: list[Project], unit: str) -> str:
+    """`amount_text` of the projects' total, saying how many projects it leaves out for lack of a stated amount."""
+    missing = sum(1 for p in projects if p.withheld is None and project_total(p) is None and not is_non_budget(p))
+    return amount_text(sum_total(projects), unit) + (f" (금액 미기재 {missing}건 제외)" if missing else "")
+
+
 def file_size(size: int) -> str:
     """`1.2MB`, `340KB`: how big a download is before one taps it on a phone."""
     return f"{size / (1024 * 1024):.1f}MB" if size >= 1024 * 1024 else f"{max(1, round(size / 1024))}KB"
@@ -184,7 +211,7 @@ def source_ref(bundle: PlanBundle, site: SiteConfig, page: Page, ref: SourceRef)
 def template_helpers() -> dict[str, Any]:
     """Everything the templates may call."""
     return {
-        "phone_html": phone_html, "source_ref": source_ref, "plan_originals": plan_originals, "file_size": file_size,
+        "amount_text": amount_text, "total_text": total_text, "phone_html": phone_html, "source_ref": source_ref, "plan_originals": plan_originals, "file_size": file_size,
         "bundle_node": bundle_node, "project_title": project_title, "project_period": project_period,
         "sort_projects": sort_projects, "percent": percent, "irregularities": irregularities,
         "sum_total": sum_total, "plan_total": plan_total, "node_projects": node_projects,
