@@ -89,3 +89,12 @@ def test_make_demo_builds_the_examples_into_site_demo() -> None:
     assert "demo:" in makefile and "--data examples/data --site-dir site-demo" in makefile
     assert "/site-demo/" in (ROOT / ".gitignore").read_text(encoding="utf-8").splitlines()
     assert "make demo" in (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def test_every_demo_file_points_its_editor_at_the_committed_schema() -> None:
+    kinds = {"site.yaml": "site", "org.yaml": "organisation", "plan.yaml": "plan"}
+    for path in sorted(DEMO_DATA.rglob("*.yaml")):
+        kind = kinds.get(path.name, {"projects": "project", "progress": "progress"}.get(path.parent.name, ""))
+        first = path.read_text(encoding="utf-8").splitlines()[0]
+        assert first.startswith("# yaml-language-server: $schema="), path
+        assert (path.parent / first.split("=", 1)[1]).resolve() == (ROOT / "schema" / f"{kind}.schema.json").resolve(), path
