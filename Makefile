@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: site test setup lint golden serve clean bench bench-search bench-import
+.PHONY: site demo test setup lint golden serve clean bench bench-search bench-import
 
 $(STAMP): requirements.lock pyproject.toml package-lock.json
 	$(PYTHON) -m venv $(VENV)
@@ -18,6 +18,10 @@ setup: $(STAMP)
 site: $(STAMP)
 	$(PY) -m site_builder validate --quiet
 	$(PY) -m site_builder build
+
+demo: $(STAMP)  ## the fictional demo organisation of examples/data (two years, quarterly progress) → site-demo/
+	$(PY) -m site_builder validate --quiet --data examples/data
+	$(PY) -m site_builder build --data examples/data --site-dir site-demo --build-dir build/demo
 
 test: $(STAMP)
 	$(PY) -m ruff check site_builder tests
@@ -42,4 +46,4 @@ bench-import: $(STAMP)  ## importer: seconds, text kept, share structured and st
 	$(PY) benchmarks/importer.py
 
 clean:
-	rm -rf build site
+	rm -rf build site site-demo

@@ -16,6 +16,7 @@ from site_builder.cli.commands import main
 
 TESTS = Path(__file__).parent
 FIXTURE_DATA = TESTS / "fixtures" / "data"
+DEMO_DATA = TESTS.parent / "examples" / "data"  # the fictional demo portal (`make demo`): two years, quarterly progress
 ROOT = TESTS.parent
 
 

@@ -71,7 +71,8 @@ def test_unknown_command_is_a_usage_error():
 def test_schema_writes_files(tmp_path: Path):
     result = run_cli("schema", "--out", str(tmp_path))
     assert result.code == 0
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["organisation.schema.json", "plan.schema.json", "progress.schema.json", "project.schema.json", "site.schema.json"]
+    written = ["organisation.schema.json", "plan-document.schema.json", "plan.schema.json", "progress.schema.json", "project.schema.json", "site.schema.json"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == written
 
 
 def test_a_killed_worker_is_reported_in_korean(monkeypatch: pytest.MonkeyPatch, data_copy: Path, tmp_path: Path) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from site_builder.pipeline.run import check
@@ -62,3 +63,37 @@ def test_withheld_projects_and_amounts_leave_the_reports(data_copy: Path) -> Non
     assert portal is not None
     report = redact_bundle(portal.plans[0]).reports[0]
     assert set(report.projects) == {"p1"} and report.projects["p1"].executed is None and report.projects["p1"].status == "추진 중"
+
+
+def test_what_a_report_says_about_a_withheld_field_stays_out_of_every_download(data_copy: Path) -> None:
+    from site_builder.pipeline.run import generate
+
+    _write(data_copy, "q2.yaml", """as_of: 2024-06-30
+projects:
+  p1:
+    status: 추진 중
+    executed: 3,900천원
+    executed_by_source: [{source: 도비, amount: "3,900천원"}]
+    over_budget_reason: SPENDMARK 자재비 상승
+    done: [계획 수립]
+  p3:
+    status: 추진 중
+    kpi_results: [{indicator: 참여율, value: KPIMARK 41%}]
+""")
+    for name, field in (("p1", "budget"), ("p3", "kpis")):
+        path = data_copy / f"demo-org/2024/projects/{name}.yaml"
+        path.write_text(path.read_text(encoding="utf-8") + f"withheld_fields:\n  - {{field: {field}, ground: 5}}\n", encoding="utf-8")
+    p1 = data_copy / "demo-org/2024/projects/p1.yaml"
+    p1.write_text(p1.read_text(encoding="utf-8").replace("withheld_fields:\n", "withheld_fields:\n  - {field: schedule, ground: 5}\n"), encoding="utf-8")
+    checked = check(data_copy)
+    assert checked.portal is not None, [p.format() for p in checked.problems]
+    entries = redact_bundle(checked.portal.plans[0]).reports[0].projects
+    assert (entries["p1"].executed, entries["p1"].executed_by_source, entries["p1"].over_budget_reason, entries["p1"].done) == (None, [], None, [])
+    assert entries["p1"].status == "추진 중" and entries["p3"].kpi_results == [] and entries["p3"].status == "추진 중"
+    files = generate(checked.portal)
+    downloads = {name: data for name, data in files.items() if name.startswith("downloads/")}
+    leaks = [(name, mark) for name, data in downloads.items() for mark in ("SPENDMARK", "KPIMARK", "3900000", "3,900")
+             if mark in (data.decode("utf-8", "replace") if isinstance(data, bytes) else data)]
+    assert leaks == []
+    published = json.loads(downloads["downloads/demo-org-2024.json"])["progress"][0]["projects"]
+    assert published["p1"]["done"] == [] and published["p1"]["status"] == "추진 중"  # finished items name the withheld schedule

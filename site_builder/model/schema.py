@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from . import schema_models
+from .published import SCHEMA_FILE, document_schema_text
 
 FILE_NAMES = {
     "site": "data/site.yaml",
@@ -85,8 +86,9 @@ def schemas() -> dict[str, dict[str, Any]]:
 
 
 def schema_texts() -> dict[str, str]:
-    """File name → JSON text of each schema (stable key order, trailing newline)."""
-    return {f"{kind}.schema.json": json.dumps(s, ensure_ascii=False, indent=2) + "\n" for kind, s in schemas().items()}
+    """File name → JSON text of each schema (stable key order, trailing newline): the data files' and the published plan document's."""
+    texts = {f"{kind}.schema.json": json.dumps(s, ensure_ascii=False, indent=2) + "\n" for kind, s in schemas().items()}
+    return texts | {SCHEMA_FILE: document_schema_text()}
 
 
 def write_schemas(directory: Path) -> list[Path]:

@@ -14,9 +14,11 @@ import pydantic_core
 import xlsxwriter
 from pydantic_core import PydanticSerializationError
 
-from ..model.columns import COLUMNS, HEADINGS, NUMERIC
+from ..model.columns import COLUMNS, DECIMAL, HEADINGS, KPI_COLUMNS, KPI_HEADINGS, NUMERIC, column_type
 from ..model.portal import PlanBundle, Portal, bundle_node, is_non_budget, project_period, project_total, stated_budget
+from ..model.published import FORMAT_VERSION, SCHEMA_FILE, document_schema_text
 from ..plan.pages import project_url
+from .progress_rows import kpi_rows, progress_values
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 FIXED_TIME = datetime.datetime(2024, 1, 1)  # workbook properties and zip entries: same data → same bytes
@@ -45,33 +47,45 @@ def project_rows(bundle: PlanBundle, site_url: str | None = None) -> list[dict[s
             "project_id": p.id, "number": p.number or "", "title": p.title, "unit": units.get(p.unit or "", ""),
             "strategy_id": p.strategy or "", "strategy": node.title if node else "", "period": project_period(p) or "",
             "budget_won": project_total(p) or 0, "stated_budget_won": stated_budget(p) if stated_budget(p) is not None else "",
-            "non_budget": "예" if is_non_budget(p) else "", "url": page_address(site_url, project_url(bundle.key, p.id)),
+            "non_budget": "예" if is_non_budget(p) else "", **progress_values(bundle, p),
+            "url": page_address(site_url, project_url(bundle.key, p.id)),
         })
     return rows
 
 
-def to_csv(rows: list[dict[str, Any]], bom: bool = False) -> bytes:
-    """CSV bytes (UTF-8; with BOM for Excel) under Korean headings, formula-like cells neutralised."""
+def to_csv(rows: list[dict[str, Any]], bom: bool = False, columns: list[tuple[str, str]] = COLUMNS, headings: dict[str, str] = HEADINGS) -> bytes:
+    """CSV bytes (UTF-8; with BOM for Excel) under Korean headings, formula-like cells neutralised (project rows unless told)."""
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=[c for c, _ in COLUMNS], lineterminator="\r\n")
-    writer.writerow(HEADINGS)
+    writer = csv.DictWriter(buffer, fieldnames=[c for c, _ in columns], lineterminator="\r\n")
+    writer.writerow(headings)
     for row in rows:
         writer.writerow({k: neutralise(v) for k, v in row.items()})
     return (("\ufeff" if bom else "") + buffer.getvalue()).encode("utf-8")
 
 
-def plan_json(bundle: PlanBundle) -> bytes:
-    """The plan, its organisation and every project as JSON (money kept as original text)."""
+def schema_address(site_url: str | None) -> str:
+    """Where the plan document's JSON Schema is published: absolute under the public address, else beside the plan JSON."""
+    return page_address(site_url, f"downloads/{SCHEMA_FILE}") if site_url else SCHEMA_FILE
+
+
+def plan_json(bundle: PlanBundle, site_url: str | None = None) -> bytes:
+    """The plan document: its schema and format version, the plan, its organisation, every project and progress report (money kept as original text)."""
     try:  # pydantic writes each model's JSON in Rust: the same text as json.dumps(model_dump(mode="json"), indent=1)
         org = bundle.org.model_dump_json(by_alias=True, exclude={"schema_ref"}, indent=1)
         plan = bundle.plan.model_dump_json(by_alias=True, exclude={"schema_ref"}, indent=1)
         projects = [p.model_dump_json(by_alias=True, exclude={"schema_ref", "contacts"}, indent=1) for p in bundle.projects]
         reports = [r.model_dump_json(by_alias=True, exclude={"schema_ref"}, indent=1) for r in bundle.reports]
     except PydanticSerializationError:  # text json.dumps would still write (and encoding then refuses, as before)
-        return _plan_json_python(bundle)
-    text = (f'{{\n "organisation": {org.replace(chr(10), chr(10) + " ")},\n "plan": {plan.replace(chr(10), chr(10) + " ")},\n'
+        return _plan_json_python(bundle, site_url)
+    head = json.dumps(_head(site_url), ensure_ascii=False, indent=1)[:-2]  # `{` and its keys, without the closing line
+    text = (f'{head},\n "organisation": {org.replace(chr(10), chr(10) + " ")},\n "plan": {plan.replace(chr(10), chr(10) + " ")},\n'
             f' "projects": {_nested(projects)},\n "progress": {_nested(reports)}\n}}')
     return (text + "\n").encode("utf-8")
+
+
+def _head(site_url: str | None) -> dict[str, str]:
+    """The first keys of the plan document: where its schema is and which version of the format it follows."""
+    return {"$schema": schema_address(site_url), "format_version": FORMAT_VERSION}
 
 
 def _nested(items: list[str]) -> str:
@@ -79,9 +93,10 @@ def _nested(items: list[str]) -> str:
     return "[\n  " + ",\n  ".join(p.replace("\n", "\n  ") for p in items) + "\n ]" if items else "[]"
 
 
-def _plan_json_python(bundle: PlanBundle) -> bytes:
+def _plan_json_python(bundle: PlanBundle, site_url: str | None = None) -> bytes:
     """`plan_json` through the standard library (the reference the fast path matches)."""
     doc = {
+        **_head(site_url),
         "organisation": bundle.org.model_dump(mode="json", by_alias=True, exclude={"schema_ref"}),
         "plan": bundle.plan.model_dump(mode="json", by_alias=True, exclude={"schema_ref"}),
         "projects": [p.model_dump(mode="json", by_alias=True, exclude={"schema_ref", "contacts"}) for p in bundle.projects],
@@ -92,7 +107,7 @@ def _plan_json_python(bundle: PlanBundle) -> bytes:
 
 def _sheet_value(column: str, value: Any) -> Any:
     """A cell value: numbers only in numeric columns, everything else text."""
-    if column in NUMERIC and isinstance(value, int):
+    if column in NUMERIC | DECIMAL and isinstance(value, int | float) and not isinstance(value, bool):
         return value
     return "" if value is None else str(value)
 
@@ -106,7 +121,7 @@ def _fill(wb: xlsxwriter.Workbook, title: str, header: list[str], rows: list[lis
     for r, row in enumerate(rows, 1):
         ws.write_row(r, 0, row, text)  # strings stay strings: the workbook is opened with every string conversion off
         for c in numeric:
-            if isinstance(row[c], int):
+            if isinstance(row[c], int | float):
                 ws.write_number(r, c, row[c])  # a number cell without the text format (same row: allowed in constant memory)
 
 
@@ -118,15 +133,16 @@ def to_xlsx(rows: list[dict[str, Any]]) -> bytes:
     wb = xlsxwriter.Workbook(buffer, options)
     wb.set_properties({"author": "site-builder", "created": FIXED_TIME})  # fixed time: same data → same bytes
     names = [c for c, _ in COLUMNS]
-    _fill(wb, "사업", [HEADINGS[c] for c in names], [[_sheet_value(c, row.get(c)) for c in names] for row in rows], {i for i, c in enumerate(names) if c in NUMERIC})
+    _fill(wb, "사업", [HEADINGS[c] for c in names], [[_sheet_value(c, row.get(c)) for c in names] for row in rows],
+          {i for i, c in enumerate(names) if c in NUMERIC | DECIMAL})
     _fill(wb, "열 설명", ["열 이름", "column", "설명"], [[HEADINGS[c], c, d] for c, d in COLUMNS], set())
     wb.close()
     return buffer.getvalue()
 
 
-def dictionary_json() -> bytes:
-    """The data dictionary as JSON: column name, meaning and type."""
-    doc = [{"column": c, "heading": HEADINGS[c], "description": d, "type": "integer" if c in NUMERIC else "string"} for c, d in COLUMNS]
+def dictionary_json(columns: list[tuple[str, str]] = COLUMNS, headings: dict[str, str] = HEADINGS) -> bytes:
+    """The data dictionary as JSON: column name, Korean heading, meaning and type (of the project rows unless told)."""
+    doc = [{"column": c, "heading": headings[c], "description": d, "type": column_type(c)} for c, d in columns]
     return (json.dumps(doc, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
 
 
@@ -135,12 +151,12 @@ def rows_json(rows: list[dict[str, Any]]) -> bytes:
     return pydantic_core.to_json(rows, indent=1) + b"\n"  # the text of json.dumps(ensure_ascii=False, indent=1), written in Rust
 
 
-def dictionary_csv() -> bytes:
-    """The data dictionary: every column of the project tables with its meaning."""
+def dictionary_csv(columns: list[tuple[str, str]] = COLUMNS, headings: dict[str, str] = HEADINGS) -> bytes:
+    """The data dictionary: every column of the project tables (or of `columns`) with its meaning."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(["column", "열 이름", "설명"])
-    writer.writerows([c, HEADINGS[c], d] for c, d in COLUMNS)
+    writer.writerows([c, headings[c], d] for c, d in columns)
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
@@ -173,6 +189,8 @@ ROW_FORMATS: tuple[RowFormat, ...] = (
 )
 PORTAL_ROWS = "downloads/all-projects"  # + a format's ending: every plan's rows
 ROWS_JSON = "-projects.json"  # a plan's rows as JSON (assemble reads them from the shards)
+KPIS = "-kpis"  # after `downloads/<org>-<year>`: a plan's KPI rows (.csv, -excel.csv, .json)
+KPI_DICTIONARY = "downloads/kpi-columns"  # + .csv / .json: the KPI rows' data dictionary
 
 
 def plan_base(key: str) -> str:
@@ -186,8 +204,17 @@ def portal_downloads(rows: list[dict[str, Any]]) -> dict[str, str | bytes]:
 
 
 def _dictionary() -> dict[str, str | bytes]:
-    """The data dictionary files."""
-    return {"downloads/columns.csv": dictionary_csv(), "downloads/columns.json": dictionary_json()}
+    """The data dictionary files (project rows and KPI rows) and the JSON Schema of the plan document."""
+    return {"downloads/columns.csv": dictionary_csv(), "downloads/columns.json": dictionary_json(),
+            KPI_DICTIONARY + ".csv": dictionary_csv(KPI_COLUMNS, KPI_HEADINGS), KPI_DICTIONARY + ".json": dictionary_json(KPI_COLUMNS, KPI_HEADINGS),
+            f"downloads/{SCHEMA_FILE}": document_schema_text()}
+
+
+def kpi_files(bundle: PlanBundle) -> dict[str, str | bytes]:
+    """A plan's KPI rows (`downloads/<org>-<year>-kpis`): CSV, Excel CSV and JSON."""
+    rows, base = kpi_rows(bundle), plan_base(bundle.key) + KPIS
+    return {f"{base}.csv": to_csv(rows, False, KPI_COLUMNS, KPI_HEADINGS), f"{base}-excel.csv": to_csv(rows, True, KPI_COLUMNS, KPI_HEADINGS),
+            f"{base}.json": rows_json(rows)}
 
 
 def _portal_rows(rows: list[dict[str, Any]]) -> dict[str, str | bytes]:
@@ -204,5 +231,6 @@ def download_files(portal: Portal) -> dict[str, str | bytes]:
         all_rows += rows
         base = plan_base(bundle.key)
         files.update({f"{base}-projects{f.ending}": f.write(rows) for f in ROW_FORMATS})
-        files[f"{base}.json"] = plan_json(bundle)
+        files[f"{base}.json"] = plan_json(bundle, portal.site.site_url)
+        files.update(kpi_files(bundle))
     return files | _portal_rows(all_rows)

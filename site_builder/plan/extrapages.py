@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..model.columns import COLUMNS, HEADINGS, NUMERIC
+from ..model.columns import COLUMNS, HEADINGS, KPI_COLUMNS, KPI_HEADINGS, TYPE_NAMES, column_type
 from ..model.portal import Portal
 from .pages import Crumb, Page, registered
 
@@ -14,10 +14,10 @@ def citizen_pages(portal: Portal) -> list[Page]:
     return [
         registered("projects.md", home, {"bundles": bundles}),
         registered("search.md", home, {"bundles": bundles}),
-        registered("downloads.md", home, {"bundles": bundles, "columns": _columns()}),
+        registered("downloads.md", home, {"bundles": bundles, "columns": _columns(), "kpi_columns": _columns(KPI_COLUMNS, KPI_HEADINGS)}),
     ]
 
 
-def _columns() -> list[tuple[str, str, str, str]]:
-    """(column, Korean heading, meaning, type) rows of the data dictionary."""
-    return [(name, HEADINGS[name], text, "정수" if name in NUMERIC else "글자") for name, text in COLUMNS]
+def _columns(columns: list[tuple[str, str]] = COLUMNS, headings: dict[str, str] = HEADINGS) -> list[tuple[str, str, str, str]]:
+    """(column, Korean heading, meaning, type) rows of a data dictionary (the project rows' unless told)."""
+    return [(name, headings[name], text, TYPE_NAMES[column_type(name)]) for name, text in columns]

@@ -18,7 +18,7 @@ from pydantic import BaseModel
 
 from ..model import Block, Catalogue, FieldWithholding, Irregularity, Overview, Plan, Project, StrategyNode, Withholding
 from ..model.portal import PlanBundle, Portal
-from ..model.progress import ProgressReport
+from ..model.progress import ProgressReport, ProjectProgress
 
 NOTICE = "비공개 (제9조제1항제{ground}호)"
 M = TypeVar("M")
@@ -163,15 +163,26 @@ def redact_bundle(bundle: PlanBundle) -> PlanBundle:
     """One plan with its withheld projects and fields removed."""
     withheld = {p.id: p.withheld.ground for p in bundle.projects if p.withheld}
     projects = [redact_project(p) for p in bundle.projects]
-    money = {p.id for p in bundle.projects if "budget" in field_grounds(p)}
-    reports = [_redact_report(r, set(withheld), money) for r in bundle.reports] if withheld or money else bundle.reports
+    hidden = {p.id: _report_fields(p) for p in bundle.projects if _report_fields(p)}
+    reports = [_redact_report(r, set(withheld), hidden) for r in bundle.reports] if withheld or hidden else bundle.reports
     return dataclasses.replace(bundle, plan=_redact_plan(bundle.plan, withheld), projects=projects, reports=reports)
 
 
-def _redact_report(report: ProgressReport, whole: set[str], money: set[str]) -> ProgressReport:
-    """A progress report without the entries of withheld projects, nor spending where the budget is withheld."""
-    entries = {pid: e.model_copy(update={"executed": None, "executed_by_source": []}) if pid in money else e
-               for pid, e in report.projects.items() if pid not in whole}
+# What a progress entry says about a project field: withheld with that field (spending tells the budget, the reason for
+# overspending quotes amounts, results tell the indicators, finished items name the schedule's activities).
+_REPORT_FIELDS = {"budget": ("executed", "executed_by_source", "over_budget_reason"), "kpis": ("kpi_results",), "schedule": ("done",)}
+
+
+def _report_fields(project: Project) -> dict[str, object]:
+    """The progress entry fields to empty for this project's withheld fields (nothing when none is withheld)."""
+    grounds = field_grounds(project)
+    return {name: ProjectProgress.model_fields[name].get_default(call_default_factory=True)
+            for field, names in _REPORT_FIELDS.items() if field in grounds for name in names}
+
+
+def _redact_report(report: ProgressReport, whole: set[str], hidden: dict[str, dict[str, object]]) -> ProgressReport:
+    """A progress report without the entries of withheld projects, nor what an entry says about a withheld field."""
+    entries = {pid: e.model_copy(update=hidden[pid]) if pid in hidden else e for pid, e in report.projects.items() if pid not in whole}
     return report.model_copy(update={"projects": entries})
 
 

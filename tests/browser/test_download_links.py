@@ -17,7 +17,7 @@ def test_plan_and_downloads_pages_link_working_files(page: Any, site: Site) -> N
     for bundle in site.portal.plans:
         page.goto(site.at(f"{bundle.key}/"))
         links = _links(page, "#downloads ~ ul a[href*='downloads/']")
-        assert len([u for u in links if "/downloads/" in u and u.rsplit(".", 1)[-1] in {"csv", "xlsx", "json"}]) == 5, links
+        assert len([u for u in links if "/downloads/" in u and u.rsplit(".", 1)[-1] in {"csv", "xlsx", "json"}]) == 9, links  # rows ×4, KPI results ×3, plan JSON, its schema
         seen.update(links)
     page.goto(site.at("downloads/"))
     seen.update(u for u in _links(page, "table.downloads a") if not u.endswith("/"))
