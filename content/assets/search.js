@@ -234,8 +234,9 @@
   var title = document.title;
   var cache = {}, rows = {}, meta = null, ranked = [], shown = 0, seq = 0, marks = "", pieceMarks = "";
   // For tests and benchmarks/search.py: ms from a query's start (Enter, end of typing, page load) to its results
-  // painted, the same as times since the page's navigation, and the index bytes fetched.
-  window.siteSearch = { timings: [], shownAt: [], bytes: 0, warm: false };
+  // painted, the same as times since the page's navigation, the index bytes fetched and the fetches under way
+  // (snippets come after the results are painted: their bytes count once `pending` is 0).
+  window.siteSearch = { timings: [], shownAt: [], bytes: 0, pending: 0, warm: false };
 
   var CODE = new Int8Array(128);  // character code → digit of ALPHABET
   for (var a = 0; a < ALPHABET.length; a++) CODE[ALPHABET.charCodeAt(a)] = a;
@@ -243,13 +244,21 @@
   function load(rel) {
     if (!cache[rel]) {
       var v = meta ? "?v=" + meta.version : "";
+      var done = false;
+      function settle() { if (!done) { done = true; window.siteSearch.pending--; } }
+      window.siteSearch.pending++;
       cache[rel] = fetch(base + rel + v).then(function (r) {
         if (!r.ok) throw new Error(rel + " " + r.status);
         return r.arrayBuffer();
       }).then(function (buf) {
         window.siteSearch.bytes += buf.byteLength;
+        settle();
         return JSON.parse(new TextDecoder().decode(buf));
-      }).catch(function (e) { delete cache[rel]; throw e; });  // a phone that lost its network may try again
+      }).catch(function (e) {  // a phone that lost its network may try again
+        settle();
+        delete cache[rel];
+        throw e;
+      });
     }
     return cache[rel];
   }
@@ -600,9 +609,10 @@
     offer("다른 낱말:", others || []);
   }
 
-  function run() {
+  // Searches for what is in the box; `typing`: while one types, the suggestions stay open.
+  function run(typing) {
     var q = input.value.trim(), mine = ++seq, t0 = performance.now();
-    closeSuggest();
+    if (typing !== true) closeSuggest();
     saveState(q);
     var initial = q.split(/\s+/).some(function (w) { return isInitials(w) && w.length >= 3; });
     if (!tokens(q).length && !initial) {
@@ -748,7 +758,7 @@
 
   var timer = null, suggestTimer = null;
   input.addEventListener("input", function () {
-    clearTimeout(timer); timer = setTimeout(run, 150);
+    clearTimeout(timer); timer = setTimeout(function () { run(true); }, 150);
     clearTimeout(suggestTimer); suggestTimer = setTimeout(showSuggest, 60);
   });
   input.addEventListener("keydown", function (e) {
