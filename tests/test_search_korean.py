@@ -147,9 +147,9 @@ def test_term_scores_add_up_over_documents() -> None:
     terms: dict[str, int] = {}
     postings([Doc("project", "돌봄 체계", "a/", 0, text={2: ["돌봄 체계"], 0: ["돌봄"]}),
               Doc("project", "사업", "b/", 0, text={0: ["돌봄을 위해"]})], terms)
-    assert terms["돌봄"] == 3 and terms["돌봄을"] == 1 and terms["체계"] == 3
+    assert terms["돌봄"] == 10 and terms["돌봄을"] == 1 and terms["체계"] == 10  # a title's word weighs 10, the body's 1
     files = term_files(terms)
-    assert json.loads(files[f"{INDEX_DIR}/c/{pair_number('돌봄')}.json"]) == [["돌봄", 3], ["돌봄을", 1]]
+    assert json.loads(files[f"{INDEX_DIR}/c/{pair_number('돌봄')}.json"]) == [["돌봄", 10], ["돌봄을", 1]]
 
 
 # The text functions of search.js, run in node (module.exports when there is no page).
@@ -170,7 +170,7 @@ JS_CASES: list[tuple[str, Any]] = [
     ('K.begins("돌봄체계", "ㄷㅂㅊ")', True),
     ('K.begins("돌봄", "돌보")', True),  # the last syllable still being composed
     ('K.begins("돌봄", "돌부")', False),
-    ('K.suggest([["돌봄체계", 5], ["돌봄", 20], ["돌봄을", 3], ["도비", 30], ["답변율", 1]], "ㄷㅂ", 5)', ["도비", "돌봄", "돌봄체계", "답변율"]),
+    ('K.suggest([["돌봄체계", 5], ["돌봄", 20], ["돌봄을", 3], ["도비", 25], ["답변율", 1]], "ㄷㅂ", 5)', ["돌봄", "도비", "돌봄체계", "답변율"]),  # 돌봄: 20 + 3 + 5 > 25
     ('K.suggest([["돌봄", 2], ["돌봄을", 3]], "ㄷㅂ", 5)', ["돌봄"]),  # 돌봄을 counts for 돌봄
     ('K.corrections([["돌봄", 20], ["돌봄체계", 5], ["도봄", 9]], "돌봉", 3)', ["돌봄"]),
     ('K.corrections([["선거", 5]], "선가", 3)', ["선거"]),

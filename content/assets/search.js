@@ -144,7 +144,8 @@
   }
 
   // The terms of one term file that begin as typed, ranked: a whole word as long as what was typed first (ㄷㅂ →
-  // 돌봄 before 돌봄체계), then by score. A word whose stem is in the list too (돌봄을) adds its score to the stem.
+  // 돌봄 before 돌봄체계), then by score. A word whose stem is in the list too (돌봄을) adds its score to the stem,
+  // and a word counts the scores of the longer words it begins (돌봄 those of 돌봄체계, 돌봄서비스…): what it finds.
   function suggest(terms, typed, limit) {
     var found = {}, order = [];
     terms.forEach(function (ts) {
@@ -157,9 +158,14 @@
       if (stem) { found[stem] += found[w]; return false; }
       return true;
     });
-    var n = Array.from(typed).length;
+    var n = Array.from(typed).length, family = {};
+    kept.sort();  // the words a word begins follow it
+    kept.forEach(function (w, i) {
+      family[w] = found[w];
+      for (var j = i + 1; j < kept.length && kept[j].lastIndexOf(w, 0) === 0; j++) family[w] += found[kept[j]];
+    });
     return kept.sort(function (a, b) {
-      return (Array.from(b).length === n) - (Array.from(a).length === n) || found[b] - found[a] || (a < b ? -1 : a > b ? 1 : 0);
+      return (Array.from(b).length === n) - (Array.from(a).length === n) || family[b] - family[a] || (a < b ? -1 : a > b ? 1 : 0);
     }).slice(0, limit);
   }
 

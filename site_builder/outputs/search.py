@@ -264,7 +264,7 @@ def plan_docs(bundle: PlanBundle, p: int) -> list[Doc]:
     return docs
 
 
-TERM_WEIGHT = {TITLE: 3, META: 2, BODY: 1}  # a term's score: the sum over documents of its best field's weight
+TERM_WEIGHT = {TITLE: 10, META: 2, BODY: 1}  # a term's score: the sum over documents of its best field's weight (titles name things)
 
 
 def postings(docs: list[Doc], terms: dict[str, int] | None = None) -> dict[str, dict[int, int]]:
