@@ -29,7 +29,7 @@ from ..model.money import format_in_unit
 from ..model.portal import PlanBundle, Portal, by_category, by_funding, by_unit, is_non_budget, node_projects, plan_total, project_total, sum_total
 from ..plan.pages import project_url
 from ..plan.plan_pages import PLAN_PAGES
-from .hangul import is_syllables, pair_number, stems
+from .hangul import pair_number, stems
 
 INDEX_DIR = "search/data"
 CHUNK = 8  # documents per detail chunk (~1.5 KB), for results whose rows did not come with the shards
@@ -48,8 +48,10 @@ ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_"
 TITLE, META, BODY = 2, 1, 0
 _WORD = re.compile(r"[\uac00-\ud7a3\u4e00-\u9fff]+|[a-z0-9]+(?:\.[0-9]+)?")
 _THOUSANDS = re.compile(r"(?<=\d),(?=\d{3})")
-# Words and line breaks in order: two words with no line break between them are neighbours (`아동 돌봄`).
-_WORD_OR_BREAK = re.compile(_WORD.pattern + r"|\n")
+# Neighbours: a word's last syllable, what parts it from the next word (no line break, nothing a word is made of),
+# and that word's first syllable, read ahead so the next pair can start there (`아동 돌봄 지원`: 동·돌, 봄·지).
+_NEIGHBOURS = re.compile(r"([\uac00-\ud7a3])[^\uac00-\ud7a3\u4e00-\u9fffa-z0-9\n]+(?=([\uac00-\ud7a3]))")
+_TERM = re.compile(r"[\uac00-\ud7a3]{2,}")  # a word of the term files: two Hangul syllables or more
 _SHORT = re.compile(r"\W*\d{0,3}\W*")  # a text without a word in it, or a bare item number
 HANGUL = re.compile(r"[\uac00-\ud7a3\u4e00-\u9fff]")
 # A key's score by class (`Searcher._word_scores`), for a key that does not start the query word and for one that does.
@@ -77,16 +79,8 @@ def words_and_neighbours(text: str) -> tuple[set[str], set[str]]:
     The space keeps them apart from the bigram `동돌` of one word, and shard_of (the first two characters) puts the
     two in one shard, so a phrase also written as one word (`아동돌봄`) costs no extra fetch.
     """
-    words, pairs, last = set(), set(), ""
-    for word in _WORD_OR_BREAK.findall(normalise(text)):
-        if word == "\n":
-            last = ""
-            continue
-        words.add(word)
-        if last and is_syllables(word[0]):
-            pairs.add(last[-1] + word[0] + " ")
-        last = word if is_syllables(word[-1]) else ""
-    return words, pairs
+    text = normalise(text)
+    return set(_WORD.findall(text)), {a + b + " " for a, b in _NEIGHBOURS.findall(text)}
 
 
 def is_neighbour_key(key: str) -> bool:
@@ -281,14 +275,14 @@ def postings(docs: list[Doc], terms: dict[str, int] | None = None) -> dict[str, 
     for n, doc in enumerate(docs):
         best: dict[str, int] = {}
         weights: dict[str, int] = {}
-        for weight, texts in doc.text.items():
+        for weight, texts in sorted(doc.text.items()):  # lightest field first: a heavier one's term weight overwrites
             words, pairs = words_and_neighbours("\n".join(texts))  # a newline joins no words, nor neighbours
             for pair in pairs:
                 if best.get(pair, -1) < weight * 2:
                     best[pair] = weight * 2
+            if terms is not None:
+                weights.update(dict.fromkeys(words, TERM_WEIGHT[weight]))
             for word in words:
-                if terms is not None and weights.get(word, -1) < TERM_WEIGHT[weight]:
-                    weights[word] = TERM_WEIGHT[weight]
                 keys = keys_of.get(word)
                 if keys is None:
                     keys = keys_of[word] = [(key, int(start)) for key, start in word_keys(word)]
@@ -298,7 +292,7 @@ def postings(docs: list[Doc], terms: dict[str, int] | None = None) -> dict[str, 
                         best[key] = cls
         if terms is not None:
             for word, w in weights.items():
-                if len(word) > 1 and is_syllables(word):
+                if _TERM.fullmatch(word):
                     terms[word] = terms.get(word, 0) + w
         for key, cls in best.items():
             row = index.get(key)
