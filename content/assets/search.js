@@ -298,9 +298,15 @@
       var hangul = HANGUL.test(w) && w.length > 1;
       var keys = wordKeys(w).map(function (k) { return [k[0], !hangul, k[1]]; });
       var stem = null, forms = hangul ? stems(w) : [];
-      for (var i = 0; i < forms.length && !stem; i++) if (rank([{ keys: keys, need: forms[i].length - 1 }], shards, null).length) stem = forms[i];
+      for (var i = 0; i < forms.length && !stem; i++) if (matches(keys.slice(0, forms[i].length - 1), shards)) stem = forms[i];
       return { keys: keys, need: stem ? stem.length - 1 : keys.length, word: w, stem: stem || w };
     });
+  }
+
+  // Whether some document has all these keys: a single key is there or not; more are ranked (rarely: a long stem).
+  function matches(keys, shards) {
+    if (keys.length === 1) return shards[keys[0][0]].k[keys[0][0]] !== undefined;
+    return rank([{ keys: keys, need: keys.length }], shards, null).length > 0;
   }
 
   // Documents matching every word (each its first `need` keys), those matching more words as typed first, then by
@@ -563,10 +569,11 @@
     var next = ranked.slice(shown, shown + PAGE);
     return details(Array.from(next)).then(function (got) {
       if (mine !== seq) return;
-      got.forEach(function (r) {
-        var li = item(r[0], r[1]);
-        list.appendChild(li);
-        fillSnippet(li, r[0]);
+      var items = got.map(function (r) { var li = item(r[0], r[1]); list.appendChild(li); return [li, r[0]]; });
+      // Snippets are asked for once the results are painted (the frame after next): their fetches and parsing never
+      // hold up the list a person waits for.
+      requestAnimationFrame(function () {
+        setTimeout(function () { items.forEach(function (x) { if (mine === seq) fillSnippet(x[0], x[1]); }); }, 0);
       });
       shown += next.length;
       more.hidden = shown >= ranked.length;
