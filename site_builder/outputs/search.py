@@ -26,9 +26,10 @@ from typing import Any
 
 from ..model import Project, StrategyNode
 from ..model.money import format_in_unit
-from ..model.portal import PlanBundle, Portal, is_non_budget, project_total
+from ..model.portal import PlanBundle, Portal, by_category, by_funding, by_unit, is_non_budget, node_projects, plan_total, project_total, sum_total
 from ..plan.pages import project_url
 from ..plan.plan_pages import PLAN_PAGES
+from .hangul import pair_number, stems
 
 INDEX_DIR = "search/data"
 CHUNK = 8  # documents per detail chunk (~1.5 KB), for results whose rows did not come with the shards
@@ -42,10 +43,16 @@ PAGE = 10  # results on search.js's first page
 # Bytes of rows a shard carries at most for phrases (Hangul words of 3+ syllables, `예산을`) whose first page is not
 # among their keys' best documents: such a query's first page is then on screen after one round of fetches too.
 PHRASE_MAX = 32_000
+TEXT_MAX = 4_000  # bytes of a document's text kept for result snippets (t/<document>.json): a page's ten stay ~25 KB
 ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_"
 TITLE, META, BODY = 2, 1, 0
 _WORD = re.compile(r"[\uac00-\ud7a3\u4e00-\u9fff]+|[a-z0-9]+(?:\.[0-9]+)?")
 _THOUSANDS = re.compile(r"(?<=\d),(?=\d{3})")
+# Neighbours: a word's last syllable, what parts it from the next word (no line break, nothing a word is made of),
+# and that word's first syllable, read ahead so the next pair can start there (`아동 돌봄 지원`: 동·돌, 봄·지).
+_NEIGHBOURS = re.compile(r"([\uac00-\ud7a3])[^\uac00-\ud7a3\u4e00-\u9fffa-z0-9\n]+(?=([\uac00-\ud7a3]))")
+_TERM = re.compile(r"[\uac00-\ud7a3]{2,}")  # a word of the term files: two Hangul syllables or more
+_SHORT = re.compile(r"\W*\d{0,3}\W*")  # a text without a word in it, or a bare item number
 HANGUL = re.compile(r"[\uac00-\ud7a3\u4e00-\u9fff]")
 # A key's score by class (`Searcher._word_scores`), for a key that does not start the query word and for one that does.
 _SCORES = {start: [1 + 4 * (c >> 1) * (c >> 1) + (c & 1 if start else 0) for c in range(8)] for start in (False, True)}
@@ -62,6 +69,23 @@ def normalise(text: str) -> str:
 def tokens(text: str) -> list[str]:
     """Words of a text: runs of Hangul/Hanja, or Latin letters and digits."""
     return _WORD.findall(normalise(text))
+
+
+def words_and_neighbours(text: str) -> tuple[set[str], set[str]]:
+    """The words of a text (`tokens`) and the keys of Hangul words next to each other (`아동 돌봄` → `동돌 `).
+
+    A neighbour key is the last syllable, the first syllable of the next word, a space; a line break parts neighbours.
+    The index has no positions; these let a quoted phrase (`"아동 돌봄"`) ask for its words side by side, in order.
+    The space keeps them apart from the bigram `동돌` of one word, and shard_of (the first two characters) puts the
+    two in one shard, so a phrase also written as one word (`아동돌봄`) costs no extra fetch.
+    """
+    text = normalise(text)
+    return set(_WORD.findall(text)), {a + b + " " for a, b in _NEIGHBOURS.findall(text)}
+
+
+def is_neighbour_key(key: str) -> bool:
+    """Whether a key is one of `words_and_neighbours`' keys (they end in a space; no word does)."""
+    return key.endswith(" ")
 
 
 def word_keys(word: str) -> Iterator[tuple[str, bool]]:
@@ -146,6 +170,18 @@ class Doc:
         """The compact record stored in a detail chunk."""
         return [self.kind, self.title, self.url, self.unit, self.budget, self.node, self.number]
 
+    def snippet_text(self) -> str:
+        """The text a result's snippet is cut from, at most TEXT_MAX bytes.
+
+        Meta fields the result line does not show (a plan's total), then the body; each text once, white space
+        folded, no bare numbers of three digits or fewer (item numbers: `· 1 ·` tells nothing).
+        """
+        shown = {self.unit, self.node, self.budget}
+        texts = [t for t in self.text.get(META, []) if t not in shown] + self.text.get(BODY, [])
+        parts = dict.fromkeys(" ".join(t.split()) for t in texts)
+        kept = [t for t in parts if t and not _SHORT.fullmatch(t)]
+        return " · ".join(kept).encode()[:TEXT_MAX].decode(errors="ignore")
+
 
 def _budget_text(project: Project, unit: str) -> str:
     """`31,600 천원`, `비예산` or ''."""
@@ -153,6 +189,17 @@ def _budget_text(project: Project, unit: str) -> str:
     if total is not None:
         return f"{format_in_unit(total, unit)} {unit}"
     return "비예산" if is_non_budget(project) else ""
+
+
+def _amount(won: int, unit: str) -> list[str]:
+    """A total as the pages print it (`1,158,165 천원`), so a number copied from a page finds the page; none for 0."""
+    return [f"{format_in_unit(won, unit)} {unit}"] if won else []
+
+
+def _plan_totals(bundle: PlanBundle) -> list[str]:
+    """The totals the plan and budget pages print: by funding source and by 세목 (the plan's own total is its meta)."""
+    unit = bundle.plan.money_unit
+    return [text for _, won in [*by_funding(bundle), *by_category(bundle)] for text in _amount(won, unit)]
 
 
 def _dump(model: Any, exclude: set[str]) -> Any:
@@ -172,9 +219,10 @@ def _node_docs(bundle: PlanBundle, p: int, node_idx: dict[str, int]) -> list[Doc
     docs = []
     for node, depth, parents in bundle.nodes():
         level = bundle.plan.levels[depth].name if depth < len(bundle.plan.levels) else ""
+        total = _amount(sum_total(node_projects(bundle, node)), bundle.plan.money_unit)
         docs.append(Doc(_kind("node"), node.title, PLAN_PAGES["node"].url(bundle.key, node.id), p, unit=level, number=node.code or "",
                         node=" › ".join(x.title for x in parents), facet=(-1, node_idx[node.id]),
-                        text={TITLE: [node.title, node.code or ""], META: [level] + [x.title for x in parents],
+                        text={TITLE: [node.title, node.code or ""], META: [level, *total] + [x.title for x in parents],
                               BODY: list(strings(_dump(node, {"children", "title"})))}))
     return docs
 
@@ -198,27 +246,43 @@ def plan_docs(bundle: PlanBundle, p: int) -> list[Doc]:
     units = {u.id: i for i, u in enumerate(plan.units)}
     title = f"{plan.year}년 {plan.title}"
     docs = [Doc(_kind("plan"), title, PLAN_PAGES["plan"].url(bundle.key), p, unit=bundle.org.name,
-                text={TITLE: [title], META: [bundle.org.name, plan.subtitle or ""],
-                      BODY: list(strings(_dump(plan, {"strategy", "units", "project_groups", "catalogues", "irregularities", "levels", "title", "source_documents"})))})]
+                text={TITLE: [title], META: [bundle.org.name, plan.subtitle or "", *_amount(plan_total(bundle), plan.money_unit)],
+                      BODY: list(strings(_dump(plan, {"strategy", "units", "project_groups", "catalogues", "irregularities", "levels", "title", "source_documents"})))
+                      + _plan_totals(bundle)})]
     docs += _node_docs(bundle, p, node_idx)
+    unit_totals = [won for _, won, _ in by_unit(bundle)]  # in the plan's unit order ("부서 미지정" last)
     docs += [Doc(_kind("unit"), u.name, PLAN_PAGES["unit"].url(bundle.key, u.id), p, unit=bundle.org.name, facet=(i, -1),
-                 text={TITLE: [u.name], META: [bundle.org.name], BODY: list(strings(_dump(u, {"name"})))}) for i, u in enumerate(plan.units)]
+                 text={TITLE: [u.name], META: [bundle.org.name, *_amount(unit_totals[i], plan.money_unit)],
+                       BODY: list(strings(_dump(u, {"name"})))}) for i, u in enumerate(plan.units)]
     docs += [_project_doc(bundle, p, pr, units, nodes, node_idx) for pr in bundle.projects]
     return docs
 
 
-def postings(docs: list[Doc]) -> dict[str, dict[int, int]]:
+TERM_WEIGHT = {TITLE: 10, META: 2, BODY: 1}  # a term's score: the sum over documents of its best field's weight (titles name things)
+
+
+def postings(docs: list[Doc], terms: dict[str, int] | None = None) -> dict[str, dict[int, int]]:
     """Map each key to {document number → best class}; class = field weight × 2 + (1 if the key starts a word).
 
-    Every Hangul word of three or more syllables in the text maps to {}: a phrase, not a key, whose first page's rows
+    Neighbouring words give a key too (`words_and_neighbours`). Every Hangul word of three or more syllables in the
+    text maps to {}: a phrase, not a key, whose first page's rows
     the shards carry (`_phrase_rows`); kept in the postings so a merged index (shards.merge_indexes) has them too.
+    `terms`, when given, receives the score of every Hangul word of two syllables or more (`TERM_WEIGHT`), for
+    the suggestions of initial consonants and the corrections of typing errors (`term_files`).
     """
     index: dict[str, dict[int, int]] = {}
     keys_of: dict[str, list[tuple[str, int]]] = {}  # word → its keys; words repeat a lot across documents
     for n, doc in enumerate(docs):
         best: dict[str, int] = {}
-        for weight, texts in doc.text.items():
-            for word in set(tokens("\n".join(texts))):  # a newline joins no words, so this tokenises each text
+        weights: dict[str, int] = {}
+        for weight, texts in sorted(doc.text.items()):  # lightest field first: a heavier one's term weight overwrites
+            words, pairs = words_and_neighbours("\n".join(texts))  # a newline joins no words, nor neighbours
+            for pair in pairs:
+                if best.get(pair, -1) < weight * 2:
+                    best[pair] = weight * 2
+            if terms is not None:
+                weights.update(dict.fromkeys(words, TERM_WEIGHT[weight]))
+            for word in words:
                 keys = keys_of.get(word)
                 if keys is None:
                     keys = keys_of[word] = [(key, int(start)) for key, start in word_keys(word)]
@@ -226,6 +290,10 @@ def postings(docs: list[Doc]) -> dict[str, dict[int, int]]:
                     cls = weight * 2 + start
                     if best.get(key, -1) < cls:
                         best[key] = cls
+        if terms is not None:
+            for word, w in weights.items():
+                if _TERM.fullmatch(word):
+                    terms[word] = terms.get(word, 0) + w
         for key, cls in best.items():
             row = index.get(key)
             if row is None:
@@ -261,7 +329,8 @@ def best_docs(row: dict[int, int], k: int = TOP) -> list[int]:
 def _shards(index: dict[str, dict[int, int]], rows: list[bytes]) -> list[bytes]:
     """Shard files: postings grouped into a power-of-two number of shards near SHARD_TARGET bytes, each with the rows of its keys' best documents."""
     encoded = {key: encode([n * 8 + c for n, c in sorted(row.items())]) for key, row in index.items()}
-    best = {key: best_docs(row, len(row) if len(row) <= RARE and HANGUL.match(key) else TOP) for key, row in index.items() if row}
+    best = {key: best_docs(row, len(row) if len(row) <= RARE and HANGUL.match(key) else TOP) for key, row in index.items()
+            if row and not is_neighbour_key(key)}  # a phrase's neighbours only narrow its words' results: no rows of their own
     size = sum(len(k.encode()) + len(v) + 6 + sum(len(rows[d]) + 8 for d in best.get(k, ())) for k, v in encoded.items())
     count = 1
     while size / count > SHARD_TARGET:
@@ -270,7 +339,7 @@ def _shards(index: dict[str, dict[int, int]], rows: list[bytes]) -> list[bytes]:
     keys: list[dict[str, str]] = [{} for _ in range(count)]
     for key, value in encoded.items():
         keys[shard_of(key, count)][key] = value
-    carried = [_carried(sorted((key for key in k if index[key]), key=lambda key: (-len(index[key]), key)), best, rows) for k in keys]
+    carried = [_carried(sorted((key for key in k if key in best), key=lambda key: (-len(index[key]), key)), best, rows) for k in keys]
     _phrase_rows(index, carried, rows)
     return [_shard_json(k, sorted(found, key=str), rows) for k, found in zip(keys, carried, strict=True)]
 
@@ -338,6 +407,24 @@ def phrase_best(index: dict[str, dict[int, int]], phrase: str, k: int = PAGE, ca
     return best
 
 
+def phrase_page(index: dict[str, dict[int, int]], phrase: str, cache: dict[str, tuple[set[int], set[int]]]) -> list[int]:
+    """About the first page of the one-word query `phrase`: its `phrase_best`, then its stem's best others.
+
+    The stem: when a particle or ending comes off (`예산을` → `예산`, searcher.Searcher.word_scores). The stem's part
+    ignores the word's further keys that some of its documents have, so it can differ a little from the browser's
+    order; a document it misses costs that query a detail chunk, nothing worse.
+    """
+    best = phrase_best(index, phrase, PAGE, cache)
+    if len(best) == PAGE:
+        return best
+    for stem in stems(phrase):
+        keys = [key for key, _ in word_keys(stem)]
+        if all(index.get(key) for key in keys):
+            more = phrase_best(index, stem, 2 * PAGE, cache) if len(stem) > 2 else best_docs(index[stem], 2 * PAGE)
+            return best + [d for d in more if d not in best][: PAGE - len(best)]
+    return best
+
+
 def phrases(index: dict[str, dict[int, int]]) -> list[str]:
     """The text's Hangul words of three or more syllables (`예산을`) and every three syllables inside them (`추진비` of 업무추진비), shortest first."""
     words = [w for w, row in index.items() if not row]
@@ -356,7 +443,7 @@ def _phrase_rows(index: dict[str, dict[int, int]], carried: list[set[int]], rows
         have = set().union(*(carried[s] for s in shards))
         if have.issuperset(index.get(rarest, ())):
             continue  # every document the phrase can match rides along already (a rare key carries all its rows)
-        missing = [d for d in phrase_best(index, phrase, PAGE, cache) if d not in have]
+        missing = [d for d in phrase_page(index, phrase, cache) if d not in have]
         target = shard_of(rarest, count)
         more = sum(len(rows[d]) + 8 for d in missing)
         if missing and extra[target] + more <= PHRASE_MAX:
@@ -375,9 +462,26 @@ def shard_postings(shard: bytes) -> dict[str, str]:
     return dict(json.loads(shard)["k"])
 
 
+def term_files(terms: dict[str, int], base: str = INDEX_DIR) -> dict[str, bytes]:
+    """`c/<n>.json`: the words whose first two initial consonants are pair `n` (hangul.pair_number), best score first.
+
+    All 19 × 19 files are written, empty ones too, so the browser never asks for a file that is not there. Each
+    word carries its summed score, so assemble can add up the shards' files (shards.merge_indexes).
+    """
+    pairs: list[list[tuple[str, int]]] = [[] for _ in range(19 * 19)]
+    for word, score in terms.items():
+        if (n := pair_number(word)) >= 0:
+            pairs[n].append((word, score))
+    return {f"{base}/c/{n}.json": _json([[w, sc] for w, sc in sorted(words, key=lambda ws: (-ws[1], ws[0]))]) for n, words in enumerate(pairs)}
+
+
 def layout(index: dict[str, dict[int, int]], rows: list[list[Any]], plans: list[dict[str, Any]], facets: list[bytes],
-           chunk: int = CHUNK, base: str = INDEX_DIR) -> dict[str, bytes]:
-    """Every file of an index from its parts (shards.merge_indexes uses it too, so a merged index is byte-identical)."""
+           chunk: int = CHUNK, base: str = INDEX_DIR, texts: list[str] | None = None, terms: dict[str, int] | None = None) -> dict[str, bytes]:
+    """Every file of an index from its parts (shards.merge_indexes uses it too, so a merged index is byte-identical).
+
+    `texts`: each document's snippet text, one `t/<document>.json` each (fetched for the ten results on screen only);
+    `terms`: word scores for the `c/` files (`term_files`).
+    """
     encoded = [_json(row) for row in rows]
     shards = _shards(index, encoded)
     files = {f"{base}/s/{i}.json": shard for i, shard in enumerate(shards)}
@@ -385,6 +489,9 @@ def layout(index: dict[str, dict[int, int]], rows: list[list[Any]], plans: list[
         files[f"{base}/d/{start // chunk}.json"] = b"[" + b",".join(encoded[start : start + chunk]) + b"]"
     for p, facet in enumerate(facets):
         files[f"{base}/p/{p}.json"] = facet
+    for d, text in enumerate(texts or []):
+        files[f"{base}/t/{d}.json"] = _json(text)
+    files.update(term_files(terms or {}, base))
     version = hashlib.sha256(b"".join(files[k] for k in sorted(files))).hexdigest()[:12]
     files[f"{base}/meta.json"] = _json({"version": version, "shards": len(shards), "chunk": chunk, "docs": len(rows), "plans": plans})
     return files
@@ -400,6 +507,8 @@ def index_files(portal: Portal, base: str = INDEX_DIR) -> dict[str, bytes]:
                       "title": bundle.plan.title, "start": len(docs), "end": len(docs) + len(mine), "url": f"{bundle.key}/"})
         facets.append(_json(_plan_facets(bundle, mine)))
         docs += mine
-    return layout(postings(docs), [d.row() for d in docs], plans, facets, CHUNK, base)
+    terms: dict[str, int] = {}
+    index = postings(docs, terms)
+    return layout(index, [d.row() for d in docs], plans, facets, CHUNK, base, [d.snippet_text() for d in docs], terms)
 
 

@@ -1,11 +1,36 @@
-"""Search in Python over the built index files, as content/assets/search.js searches (for tests and benchmarks; keep the two in step)."""
+"""Search in Python over the built index files, as content/assets/search.js searches (for tests and benchmarks; keep the two in step).
+
+What only the browser does on top (keyboard mode, initial consonants, typing errors) turns a query into another
+query; the ranking of that query is this one.
+"""
 
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
+from .hangul import stems
 from .search import HANGUL, INDEX_DIR, decode, shard_of, tokens, word_keys
+
+# A quoted phrase: straight or curly double quotes (what phones type).
+PHRASE = re.compile(r"[\"“”]([^\"“”]+)[\"“”]")
+
+
+def score(cls: int, start: bool) -> int:
+    """A key's score in a document from its class (field weight × 2 + starts a word), as search.js `rank`."""
+    return 1 + 4 * (cls >> 1) * (cls >> 1) + (cls & 1 if start else 0)
+
+
+def phrase_pairs(query: str) -> list[tuple[str, str]]:
+    """Each pair of neighbouring Hangul words inside quotes: (bigram if written as one word, neighbour key)."""
+    pairs = []
+    for phrase in PHRASE.findall(query):
+        words = tokens(phrase)
+        for a, b in zip(words, words[1:], strict=False):
+            if HANGUL.match(a[-1]) and HANGUL.match(b[0]):
+                pairs.append((a[-1] + b[0], a[-1] + b[0] + " "))
+    return pairs
 
 
 class Searcher:
@@ -17,6 +42,7 @@ class Searcher:
         self.meta = json.loads(self.fetch("meta.json"))
         self.fetched: set[str] = set()
         self.rows: dict[int, list[Any]] = {}  # result rows that came with the shards
+        self.loose = False  # the last query's phrase had no documents with its words side by side: all words, anywhere
 
     def fetch(self, rel: str) -> bytes:
         """One index file (remembered, like the browser's cache)."""
@@ -39,23 +65,62 @@ class Searcher:
                     hits[v >> 3] = max(hits.get(v >> 3, -1), v & 7)
         return hits
 
-    def _word_scores(self, word: str) -> dict[int, int]:
-        """Documents matching every key of one query word, with a score."""
+    def _scores(self, keys: list[tuple[str, bool]], prefix: bool) -> dict[int, int]:
+        """Documents having every key, with the sum of their keys' scores."""
         scores: dict[int, int] | None = None
-        hangul = bool(HANGUL.match(word)) and len(word) > 1
-        for key, start in word_keys(word):
-            hits = self._key_hits(key, prefix=not hangul)
-            now = {d: (1 + 4 * (c >> 1) * (c >> 1) + (c & 1 if start else 0)) for d, c in hits.items()}
+        for key, start in keys:
+            now = {d: score(c, start) for d, c in self._key_hits(key, prefix).items()}
             scores = now if scores is None else {d: s + now[d] for d, s in scores.items() if d in now}
         return scores or {}
 
+    def word_scores(self, word: str) -> tuple[dict[int, int], set[int] | None]:
+        """Documents matching one query word, with a score, and those that match it as typed (None: all of them).
+
+        A word with a particle or ending (`돌봄을`) also matches its stem (`돌봄`): the longest ending whose stem still
+        finds documents is taken off. The stem's keys are the first of the word's, so no other shard is fetched; the
+        word's other keys add their score where present, and documents that have them all match the form as typed.
+        """
+        keys = list(word_keys(word))
+        if not (HANGUL.match(word) and len(word) > 1):
+            return self._scores(keys, prefix=True), None
+        for stem in stems(word):
+            base = self._scores(keys[: len(stem) - 1], prefix=False)
+            if base:
+                rest = keys[len(stem) - 1 :]
+                exact = set(self._scores(rest, prefix=False)) & set(base)
+                for key, start in rest:
+                    for d, c in self._key_hits(key, prefix=False).items():
+                        if d in base:
+                            base[d] += score(c, start)
+                return base, exact
+        return self._scores(keys, prefix=False), None
+
+    def _adjacent(self, query: str, docs: set[int]) -> set[int]:
+        """The documents with each quoted pair of words side by side (neighbour key, or one word: the bigram)."""
+        for joined, neighbour in phrase_pairs(query):
+            docs = docs & (set(self._key_hits(joined, prefix=False)) | set(self._key_hits(neighbour, prefix=False)))
+        return docs
+
     def ranked(self, query: str) -> list[int]:
-        """Documents having every key of the query, best first, ties in document order."""
+        """Documents matching every word of the query: those matching more words as typed first, then by score, then in document order.
+
+        In a quoted phrase (`"아동 돌봄"`) the words must also stand side by side, in order; when no document has
+        them so, every document with the words is a result (`loose`).
+        """
         total: dict[int, int] | None = None
+        typed: dict[int, int] = {}
         for word in tokens(query):
-            scores = self._word_scores(word)
+            scores, exact = self.word_scores(word)
             total = scores if total is None else {d: s + scores[d] for d, s in total.items() if d in scores}
-        return [d for d, _ in sorted((total or {}).items(), key=lambda kv: (-kv[1], kv[0]))]
+            for d in scores if exact is None else exact:
+                typed[d] = typed.get(d, 0) + 1
+        total = total or {}
+        self.loose = False
+        if phrase_pairs(query):
+            near = self._adjacent(query, set(total))
+            self.loose = not near
+            total = total if self.loose else {d: s for d, s in total.items() if d in near}
+        return [d for d, _ in sorted(total.items(), key=lambda kv: (-typed.get(kv[0], 0), -kv[1], kv[0]))]
 
     def row(self, d: int) -> list[Any]:
         """The result row of a document: from the shards already fetched, else from its detail chunk."""

@@ -16,6 +16,7 @@ def merge_indexes(indexes: list[dict[str, bytes]], base: str = INDEX_DIR) -> dic
     plans = sorted((plan["key"], s, p) for s, meta in enumerate(metas) for p, plan in enumerate(meta["plans"]))
     new_number: list[dict[int, int]] = [{} for _ in indexes]
     rows: list[Any] = []
+    texts: list[str] = []
     out_plans, facets = [], []
     for _, s, p_old in plans:
         plan, chunk = dict(metas[s]["plans"][p_old]), metas[s]["chunk"]
@@ -23,6 +24,7 @@ def merge_indexes(indexes: list[dict[str, bytes]], base: str = INDEX_DIR) -> dic
         for n in range(plan["start"], plan["end"]):
             new_number[s][n] = len(rows)
             rows.append(json.loads(indexes[s][f"{base}/d/{n // chunk}.json"])[n % chunk])
+            texts.append(json.loads(indexes[s][f"{base}/t/{n}.json"]))
         out_plans.append(plan | {"start": start, "end": len(rows)})
         facets.append(indexes[s][f"{base}/p/{p_old}.json"])
     postings: dict[str, dict[int, int]] = {}
@@ -32,12 +34,18 @@ def merge_indexes(indexes: list[dict[str, bytes]], base: str = INDEX_DIR) -> dic
                 row = postings.setdefault(key, {})
                 for v in decode(value):
                     row[new_number[s][v >> 3]] = v & 7
-    return _index_files(postings, rows, out_plans, facets, metas[0]["chunk"] if metas else 8, base)
+    return layout(postings, rows, out_plans, facets, metas[0]["chunk"] if metas else 8, base, texts, _merged_terms(indexes, base))
 
 
-def _index_files(postings: dict[str, dict[int, int]], rows: list[Any], plans: list[Any], facets: list[bytes], chunk: int, base: str) -> dict[str, bytes]:
-    """The files of an index, laid out exactly as `search.index_files` lays them out."""
-    return layout(postings, rows, plans, facets, chunk, base)
+def _merged_terms(indexes: list[dict[str, bytes]], base: str) -> dict[str, int]:
+    """Word scores of every shard's term files, added up (a score is a sum over documents)."""
+    terms: dict[str, int] = {}
+    for files in indexes:
+        for path, content in files.items():
+            if path.startswith(f"{base}/c/"):
+                for word, score in json.loads(content):
+                    terms[word] = terms.get(word, 0) + score
+    return terms
 
 
 def merged_files(shards: list[Path], manifests: list[dict[str, Any]]) -> dict[str, str | bytes]:
