@@ -76,6 +76,27 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     server.server_close()
 
 
+def _serve(folder: Path) -> tuple[socketserver.ThreadingTCPServer, str]:
+    """Serve a built site on a free port of 127.0.0.1 in a daemon thread; (server, base URL)."""
+    server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(folder)))
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_address[1]}/"
+
+
+@pytest.fixture(scope="session")
+def progress_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    """The fixture portal (tests/fixtures/data, with its progress reports) built and served: the real plans have none."""
+    need(CHROMIUM.exists(), f"{CHROMIUM} is missing (apt-get install chromium fonts-noto-cjk)")
+    tmp = tmp_path_factory.mktemp("progress-site")
+    checked, output = build(Paths(ROOT, data=ROOT / "tests" / "fixtures" / "data", build=tmp / "build"), tmp / "site")
+    assert checked.portal is not None and not checked.problems, (checked.problems[:3], output[-500:])
+    server, url = _serve(tmp / "site")
+    yield Site(tmp / "site", url, checked.portal)
+    server.shutdown()
+    server.server_close()
+
+
 @pytest.fixture(scope="session")
 def browser(site: Site) -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
