@@ -71,7 +71,8 @@ def test_project_page_shows_state_history_done_marks_and_kpi_results() -> None:
     assert history.index("2024-03-31") < history.index("2024-06-30")
     assert '계획 수립 <span class="done-mark" aria-hidden="true">✓</span><span class="sr-only">(마침)</span>' in p1
     assert '<th scope="row">실행</th>' in p1  # not done: no mark
-    assert "<td>2024년</td><td>50%</td><td>62% (2024-06-30 기준, 상반기 실적)</td><td>목표 달성</td>" in p3
+    assert ('<td data-label="연도">2024년</td><td data-label="목표">50%</td><td data-label="실적">62% (2024-06-30 기준, 상반기 실적)</td>'
+            '<td data-label="판단">목표 달성</td>') in p3
 
 
 def test_several_years_compare_budget_by_node_and_kpis_and_link_projects() -> None:

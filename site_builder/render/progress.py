@@ -146,7 +146,7 @@ def _spending_group(i: int, row: Spending, top: int, unit: str) -> str:
     budget_w, spent_w = max(1, round(row.budget * scale)), max(1, round(row.executed * scale)) if row.executed else 1
     short = row.label if len(row.label) <= 30 else row.label[:29] + "…"
     budget_text = f"예산 {format_in_unit(row.budget, unit)}{unit}"
-    spent_text = f"집행 {format_in_unit(row.executed, unit)}{unit} ({pct_text(row.rate)})"
+    spent_text = f"집행 {format_in_unit(row.executed, unit)}{unit} ({pct_text(row.rate)})" if row.reported else "집행액 보고 없음"
     return (f'<g><text x="0" y="{y + 13}" class="chart-label">{_esc(short)}</text>'
             f'<rect x="0" y="{y + _LABEL}" width="{budget_w}" height="{_BAR}" fill="#c9d8ec" stroke="#1f5fa8" class="bar-budget"></rect>'
             f'<text x="{budget_w + 6}" y="{y + _LABEL + 11}" class="chart-value">{_esc(budget_text)}</text>'
