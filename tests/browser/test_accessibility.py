@@ -51,6 +51,13 @@ def test_axe_on_pages_with_progress_at_phone_width(phone: Any, progress_site: Si
     assert _axe(phone) == []
 
 
+def test_axe_on_the_years_comparison(page: Any, years_site: Site) -> None:
+    page.goto(years_site.at("town/2024/"))
+    assert page.locator("table.years-budget").count() == 1 and page.locator("table.years-kpis").count() == 1
+    assert page.locator(".no-progress").count() == 1
+    assert _axe(page) == []
+
+
 @pytest.mark.parametrize("kind", sorted(TYPES))
 def test_page_furniture(page: Any, site: Site, kind: str) -> None:
     page.goto(site.at(TYPES[kind]))
