@@ -53,7 +53,7 @@ PAYLOADS = [
 SKIP = {"id", "strategy", "group", "project", "continues", "refs", "kind", "lines", "$schema", "license", "amount", "stated_budget",
         "money_unit", "acknowledged", "year", "marks", "share_pct", "declared_count", "declared_total", "merged_with_previous",
         "mark_outside", "show_person_names", "url", "site_url", "homepage", "field", "ground", "email_domains",
-        "acknowledged_personal_data", "withheld", "withheld_fields"}
+        "acknowledged_personal_data", "withheld", "withheld_fields", "status", "executed", "done"}
 
 # Control characters, direction overrides and invisible characters are a data error of their own (tests/invalid/68, 88–90);
 # here they would only make most examples stop at validation, so arbitrary text leaves them out (tabs and line breaks are payloads).
@@ -68,7 +68,27 @@ def mutate_files(files: dict[str, Any], text: Any) -> dict[str, Any]:
     def tagged(rel: str) -> Any:
         return lambda loc: f"가{zlib.crc32(repr((rel, loc)).encode()):08x}나" + text((rel, *loc))
 
-    return {rel: mutate(data, tagged(rel)) for rel, data in files.items()}
+    mutated = {rel: mutate(data, tagged(rel)) for rel, data in files.items()}
+    return _relink_done(files, mutated)
+
+
+def _relink_done(files: dict[str, Any], mutated: dict[str, Any]) -> dict[str, Any]:
+    """A progress report names schedule rows (`done`) and KPIs exactly: give it their mutated names (those stay tested)."""
+    renamed: dict[tuple[str, str], dict[str, str]] = {}
+    for rel, data in files.items():
+        if "/projects/" in rel and isinstance(data, dict):
+            pairs = zip(data.get("schedule", {}).get("rows", []), mutated[rel].get("schedule", {}).get("rows", []), strict=True)
+            names = {old["label"]: new["label"] for old, new in pairs if old.get("label")}
+            names.update({old["indicator"]: new["indicator"] for old, new in zip(data.get("kpis", []), mutated[rel].get("kpis", []), strict=True)})
+            renamed[(rel.split("/projects/")[0], data["id"])] = names
+    for rel, data in mutated.items():
+        if "/progress/" in rel:
+            for project_id, entry in data["projects"].items():
+                names = renamed.get((rel.split("/progress/")[0], project_id), {})
+                entry["done"] = [names.get(item, item) for item in entry.get("done", [])]
+                for result in entry.get("kpi_results", []):
+                    result["indicator"] = names.get(result["indicator"], result["indicator"])
+    return mutated
 
 
 def _fixture() -> dict[str, Any]:
@@ -78,6 +98,8 @@ def _fixture() -> dict[str, Any]:
 def _is_text(loc: tuple[Any, ...]) -> bool:
     key = next((k for k in reversed(loc) if isinstance(k, str)), "")
     if key in SKIP:
+        return False
+    if key == "indicator" and "kpi_results" in loc:  # a progress report names a project's KPI by its exact name
         return False
     if key == "unit":  # a project's unit and a schedule's unit are references/enums; a KPI's unit is text
         return len(loc) > 1 and loc[-2] != "schedule"

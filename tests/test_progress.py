@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
+
+import pytest
 
 from site_builder.pipeline.run import check
 from site_builder.publish.redaction import redact_bundle
@@ -20,6 +23,12 @@ title: 2024년 상반기 실적
 projects:
   p1: {status: 지연, progress_pct: 40, executed: 900천원, delay_reason: 업체 선정이 늦어짐}
 """
+
+
+@pytest.fixture(autouse=True)
+def _no_fixture_reports(data_copy: Path) -> None:
+    """These tests write their own reports: the fixture portal's (shown on the golden pages) are taken away first."""
+    shutil.rmtree(data_copy / PROGRESS, ignore_errors=True)
 
 
 def _write(data: Path, name: str, text: str) -> None:

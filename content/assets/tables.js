@@ -1,11 +1,13 @@
 /* Project tables: sorting by tablesort (installed from npm, copied into assets/vendor) and filters.
  * Progressive enhancement: without JavaScript the tables are complete and pre-sorted.
- * The filter and sort state lives in the URL query (?plan=&unit=&node=&min=&max=&month=&sort=)
+ * The filter and sort state lives in the URL query (?plan=&unit=&node=&status=&min=&max=&month=&sort=)
  * so a filtered view can be shared. Row data comes from data-* attributes written at build time
  * (site_builder/render/tables.py). */
 (function () {
   "use strict";
-  var FIELDS = ["plan", "unit", "node", "min", "max", "month"];
+  var FIELDS = ["plan", "unit", "node", "status", "min", "max", "month"];
+  // The 상태 filter offers the statuses of the table's rows (data-status), in the data format's order.
+  var STATUSES = ["예정", "추진 중", "완료", "지연", "보류", "취소", "보고 없음"].map(function (s) { return [s, s]; });
 
   function params() { return new URLSearchParams(window.location.search); }
 
@@ -78,6 +80,7 @@
     if (f.plan && d("plan") !== f.plan) return false;
     if (f.unit && d("unit") !== f.unit) return false;
     if (f.node && d("node").split(" ").indexOf(f.node) < 0) return false;
+    if (f.status && d("status") !== f.status) return false;
     if (f.min || f.max) {
       if (d("budget") === "") return false;
       var won = Number(d("budget"));
@@ -134,7 +137,7 @@
     });
   }
 
-  var NAMES = { plan: "계획", unit: "부서", node: "전략", min: "예산 최소", max: "예산 최대", month: "진행 중인 달" };
+  var NAMES = { plan: "계획", unit: "부서", node: "전략", status: "상태", min: "예산 최소", max: "예산 최대", month: "진행 중인 달" };
   var CHECKS = { min: /^\d+(\.\d+)?$/, max: /^\d+(\.\d+)?$/, month: /^\d{4}-(0[1-9]|1[0-2])$/ };
 
   function resolve(value, ids) {
@@ -146,7 +149,8 @@
 
   function fromAddress(form, box, facets, rows, problems) {
     // Conditions from the address (a shared or hand-edited link): a known one applies, an unknown one is named.
-    var p = params(), known = { plan: present(rows, "plan"), unit: present(rows, "unit"), node: present(rows, "node", true) }, wrong = [];
+    var p = params(), wrong = [];
+    var known = { plan: present(rows, "plan"), unit: present(rows, "unit"), node: present(rows, "node", true), status: present(rows, "status") };
     FIELDS.forEach(function (k) {
       var value = (p.get(k) || "").trim(), got = value;
       if (!value) return;
@@ -170,6 +174,7 @@
     [select("plan", "계획", facets.plans, present(rows, "plan")),
      select("unit", "부서", facets.units, present(rows, "unit")),
      select("node", "전략", facets.nodes, present(rows, "node", true)),
+     select("status", "상태", STATUSES, present(rows, "status")),
      input("min", "예산 최소(" + unit + ")", "number", { min: "0", step: "any", inputmode: "decimal" }),
      input("max", "예산 최대(" + unit + ")", "number", { min: "0", step: "any", inputmode: "decimal" }),
      input("month", "진행 중인 달", "month", { placeholder: "2024-05" })].forEach(function (w) { if (w) box.appendChild(w); });

@@ -23,7 +23,7 @@ from ..outputs.feed import FEED_NAME, page_feed_path
 from ..plan.pages import Page, node_path, page_url, project_page, project_path, unit_path
 from ..plan.plan_pages import PLAN_PAGES
 from ..publish import redaction as redaction_mod
-from . import helpers, tables
+from . import helpers, progress, tables
 from .bullets import Item, parse_bullets
 from .describe import page_description
 from .feedback import feedback_link
@@ -89,12 +89,20 @@ def _items_html(items: list[Item]) -> str:
     return "".join(parts)
 
 
-def project_rows_html(rows: list[tuple[PlanBundle, Project]], page: Page, columns: list[str], unit: str) -> str:
+def project_rows_html(rows: list[tuple[PlanBundle, Project]], page: Page, columns: list[str], unit: str, with_progress: bool = False) -> str:
     """The `<tr>`s of a project table (the rows of `project_table`), as code: thousands of rows per portal.
 
-    `columns` are the optional columns shown (`tables.project_columns`: plan, unit, node).
+    `columns` are the optional columns shown (`tables.project_columns`: plan, unit, node); `with_progress`: the 상태 and
+    집행률 columns follow the period (`tables.progress_columns`).
     """
-    return "".join(_project_row(bundle, project, page, columns, unit) for bundle, project in rows)
+    return "".join(_project_row(bundle, project, page, columns, unit, with_progress) for bundle, project in rows)
+
+
+def _progress_cells(b: PlanBundle, p: Project) -> str:
+    """The 상태 cell (its word in a badge, sorted in the data format's order) and the 집행률 cell."""
+    status, rate = progress.status_of(b, p.id), progress.project_rate(b, p)
+    return (f'<td data-label="상태" data-sort="{progress.status_order(status)}">{progress.status_badge(status)}</td>'
+            f'<td class="num" data-label="집행률" data-sort="{rate if rate is not None else -1}">{progress.pct_text(rate)}</td>')
 
 
 def _optional_cell(b: PlanBundle, p: Project, column: str) -> str:
@@ -108,8 +116,8 @@ def _optional_cell(b: PlanBundle, p: Project, column: str) -> str:
     return n.title if n else ""
 
 
-def _project_row(b: PlanBundle, p: Project, page: Page, columns: list[str], unit: str) -> str:
-    """One row: `data-*` for filtering, linked title, number, the optional columns, budget, period.
+def _project_row(b: PlanBundle, p: Project, page: Page, columns: list[str], unit: str, with_progress: bool) -> str:
+    """One row: `data-*` for filtering, linked title, number, the optional columns, budget, period (then status, 집행률).
 
     Each data cell carries its column's name (`data-label`): on phones the rows are shown as cards (site.css).
     """
@@ -117,13 +125,15 @@ def _project_row(b: PlanBundle, p: Project, page: Page, columns: list[str], unit
     d = tables.row_data(b, p)
     h = escape_html
     amount = money(total, unit) if total is not None else ("비예산" if is_non_budget(p) else "-")
+    status = f' data-status="{h(progress.status_of(b, p.id))}"' if with_progress else ""
     cell = {c: f'<td data-label="{tables.OPTIONAL_COLUMNS[c]}">{h(_optional_cell(b, p, c))}</td>' for c in columns}
     number = f'<td data-label="번호" data-sort="{h(tables.natural_key(p.number))}">{h(p.number or "")}</td>'
     return (f'<tr data-plan="{h(d["plan"])}" data-unit="{h(d["unit"])}" data-node="{h(d["node"])}" data-budget="{d["budget"]}" '
-            f'data-start="{d["start"]}" data-end="{d["end"]}"><th scope="row"><a href="{page_href(page, project_path(b, p.id))}">{h(p.title)}</a></th>'
+            f'data-start="{d["start"]}" data-end="{d["end"]}"{status}><th scope="row"><a href="{page_href(page, project_path(b, p.id))}">{h(p.title)}</a></th>'
             f'{cell.get("plan", "")}{number}{cell.get("unit", "")}{cell.get("node", "")}'
             f'<td class="num" data-label="예산({unit})" data-sort="{total if total is not None else -1}">{amount}</td>'
-            f'<td data-label="사업기간" data-sort="{d["start"]}">{h(project_period(p) or "")}</td></tr>')
+            f'<td data-label="사업기간" data-sort="{d["start"]}">{h(project_period(p) or "")}</td>'
+            f'{_progress_cells(b, p) if with_progress else ""}</tr>')
 
 
 def withheld_section(project: Any, name: str, label: str) -> str:
@@ -226,7 +236,7 @@ def make_environment() -> jinja2.Environment:
         project_rows_html=project_rows_html, domain=domain, row_formats=ROW_FORMATS, portal_rows=PORTAL_ROWS, redaction=redaction_mod,
         node_path=node_path, project_path=project_path, project_page=project_page, unit_path=unit_path, page_href=page_href,
         plan_page=lambda kind, key: PLAN_PAGES[kind].path(key),
-        **helpers.template_helpers(), **tables.template_helpers(),
+        **helpers.template_helpers(), **tables.template_helpers(), **progress.template_helpers(),
     )
     return env
 

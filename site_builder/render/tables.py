@@ -132,7 +132,16 @@ def project_columns(rows: list[tuple[PlanBundle, Project]], show_plan: bool, hid
     return [c for c in wanted if _column_values(rows, c)]
 
 
+def progress_columns(rows: list[tuple[PlanBundle, Project]]) -> bool:
+    """Whether a project table shows the 상태 and 집행률 columns: only when a plan of its rows has progress reports.
+
+    A table of plans without any would show `보고 없음` in every row.
+    """
+    return any(bundle.reports for bundle, _ in rows)
+
+
 def template_helpers() -> dict[str, Any]:
     """What the table macros call."""
     return {"unit_factor": unit_factor, "with_bundle": with_bundle, "table_facets": table_facets,
-            "all_rows": all_rows, "project_columns": project_columns, "optional_columns": OPTIONAL_COLUMNS}
+            "all_rows": all_rows, "project_columns": project_columns, "optional_columns": OPTIONAL_COLUMNS,
+            "progress_columns": progress_columns}

@@ -76,6 +76,38 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     server.server_close()
 
 
+def _serve(folder: Path) -> tuple[socketserver.ThreadingTCPServer, str]:
+    """Serve a built site on a free port of 127.0.0.1 in a daemon thread; (server, base URL)."""
+    server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(folder)))
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_address[1]}/"
+
+
+def _built(tmp_path_factory: pytest.TempPathFactory, data: Path) -> Iterator[Site]:
+    """A portal of test data built with the real content and theme, served while the session lasts."""
+    need(CHROMIUM.exists(), f"{CHROMIUM} is missing (apt-get install chromium fonts-noto-cjk)")
+    tmp = tmp_path_factory.mktemp("fixture-site")
+    checked, output = build(Paths(ROOT, data=data, build=tmp / "build"), tmp / "site")
+    assert checked.portal is not None and not checked.problems, (checked.problems[:3], output[-500:])
+    server, url = _serve(tmp / "site")
+    yield Site(tmp / "site", url, checked.portal)
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="session")
+def progress_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    """The fixture portal (tests/fixtures/data, with its progress reports): the real plans have none."""
+    yield from _built(tmp_path_factory, ROOT / "tests" / "fixtures" / "data")
+
+
+@pytest.fixture(scope="session")
+def years_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    """The portal of one organisation with two years (tests/fixtures_multiyear)."""
+    yield from _built(tmp_path_factory, ROOT / "tests" / "fixtures_multiyear" / "data")
+
+
 @pytest.fixture(scope="session")
 def browser(site: Site) -> Iterator[Any]:
     from playwright.sync_api import sync_playwright

@@ -31,6 +31,33 @@ def test_axe_on_phone_width(phone: Any, site: Site, kind: str) -> None:
     assert _axe(phone) == []
 
 
+# Pages with progress: the real plans have no reports, so these come from the fixture portal (tests/fixtures/data).
+PROGRESS = {"plan": "demo-org/2024/", "project": "demo-org/2024/projects/p1/", "project-kpis": "demo-org/2024/projects/p3/",
+            "all-projects": "projects/", "unit": "demo-org/2024/units/team-a/"}
+
+
+@pytest.mark.parametrize("kind", sorted(PROGRESS))
+def test_axe_on_pages_with_progress(page: Any, progress_site: Site, kind: str) -> None:
+    page.goto(progress_site.at(PROGRESS[kind]))
+    page.wait_for_load_state("networkidle")
+    assert page.locator(".status").count() > 0  # the page shows progress
+    assert _axe(page) == []
+
+
+@pytest.mark.parametrize("kind", ["plan", "project"])
+def test_axe_on_pages_with_progress_at_phone_width(phone: Any, progress_site: Site, kind: str) -> None:
+    phone.goto(progress_site.at(PROGRESS[kind]))
+    assert phone.locator(".status").count() > 0
+    assert _axe(phone) == []
+
+
+def test_axe_on_the_years_comparison(page: Any, years_site: Site) -> None:
+    page.goto(years_site.at("town/2024/"))
+    assert page.locator("table.years-budget").count() == 1 and page.locator("table.years-kpis").count() == 1
+    assert page.locator(".no-progress").count() == 1
+    assert _axe(page) == []
+
+
 @pytest.mark.parametrize("kind", sorted(TYPES))
 def test_page_furniture(page: Any, site: Site, kind: str) -> None:
     page.goto(site.at(TYPES[kind]))
