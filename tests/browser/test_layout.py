@@ -191,3 +191,17 @@ def test_quality_findings_link_to_their_project(page: Any, site: Site) -> None:
     about_project = [(kind, href) for kind, href in rows if kind in ("formula", "sum")]
     assert page.locator("table.findings code").count() == 0  # internal ids (`formula:t04-04:1`) are for staff (validate), not shown
     assert about_project and all("/projects/" in href for _, href in about_project)
+
+
+def test_a_units_document_lines_are_framed_as_quoted_source(page: Any, site: Site) -> None:
+    page.goto(site.at(TYPES["unit"]))
+    framed = page.locator(".unit-source")
+    assert framed.count() == 1 and "원문의 이 부서 장 머리에 실린 글" in framed.inner_text()
+    assert page.locator("article > .doc-list, .md-content__inner > .doc-list").count() == 0  # no loose lines between the tables
+    assert "원문 파일에서 보기" in page.inner_text(".source-ref")
+
+
+def test_finding_messages_are_not_a_bold_column(page: Any, site: Site) -> None:
+    page.goto(site.at(TYPES["quality"]))
+    weights = page.locator("table.findings tbody th").evaluate_all("hs => hs.map(h => getComputedStyle(h).fontWeight)")
+    assert weights and set(weights) == {"400"}
