@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 from site_builder.pipeline.run import Paths, check, generate
@@ -60,7 +61,8 @@ def test_changed_project_rewrites_its_page_only_among_projects(data_copy: Path, 
 
 def test_removed_project_page_is_deleted(data_copy: Path, tmp_path: Path) -> None:
     docs = tmp_path / "docs"
-    source = data_copy / "demo-org/2024/projects/p3.yaml"  # nothing else refers to p3
+    source = data_copy / "demo-org/2024/projects/p3.yaml"  # nothing else refers to p3 once its progress reports go too
+    shutil.rmtree(data_copy / "demo-org/2024/progress")
     page = docs / source.parent.parent.parent.name / source.parent.parent.name / "projects" / f"{source.stem}.md"
     _regenerate(data_copy, docs)
     assert page.exists()

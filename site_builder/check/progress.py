@@ -24,12 +24,15 @@ def progress_problems(bundles: list[PlanBundle]) -> list[Problem]:
 def _plan_problems(bundle: PlanBundle) -> Iterator[Problem]:
     """One plan's reports: each against the plan, and no two entries for one project on one date."""
     projects = {p.id: p for p in bundle.projects}
+    doubled = {i for i in projects if sum(1 for p in bundle.projects if p.id == i) > 1} if len(projects) < len(bundle.projects) else set()
     seen: dict[tuple[str, str], str] = {}
     for report, source in zip(bundle.reports, bundle.report_files, strict=True):
         if report.as_of.year < bundle.plan.year:
             yield problem_at(source, ("as_of",), "as_of", "기준일이 계획 연도보다 앞섭니다", f"{bundle.plan.year}-01-01 이후", str(report.as_of))
         for project_id, entry in report.projects.items():
             where = ("projects", project_id)
+            if project_id in doubled or (project_id not in projects and project_id in bundle.declared_ids):
+                continue  # its own file did not validate, or its id is doubled: that error is shown, this one would only repeat it
             if project_id not in projects:
                 known = ", ".join(sorted(projects)[:12])
                 yield problem_at(source, where, f"projects.{project_id}", "계획에 없는 사업입니다", f"이 계획의 사업 id ({known} …)", f"`{project_id}`")

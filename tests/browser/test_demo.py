@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from site_builder.pipeline.run import Paths, build
-from tests.browser.conftest import ARGS, AXE, CHROMIUM, ROOT, _Quiet, need
+from tests.browser.conftest import AXE, CHROMIUM, ROOT, _Quiet, need
 from tests.conftest import DEMO_DATA
 
 PAGES = {
@@ -43,13 +43,9 @@ def demo_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
-def demo_browser(demo_url: str) -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield b
-        b.close()
+def demo_browser(browser: Any, demo_url: str) -> Any:
+    """The session's browser: a second Playwright in the same process refuses to start while the first runs."""
+    return browser
 
 
 def _violations(browser: Any, url: str, width: int) -> list[dict[str, Any]]:
