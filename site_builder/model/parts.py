@@ -103,6 +103,13 @@ def check_phone(value: str | None) -> str | None:
     return value
 
 
+def refuse_bool(value: Any) -> Any:
+    """Pydantic hook for Decimal fields: refuse `true`/`false`, which Decimal would read as 1 and 0."""
+    if isinstance(value, bool):
+        raise PydanticCustomError("decimal_type", "Decimal input should be a number")
+    return value
+
+
 class Strict(BaseModel):
     """Base for all data models: unknown fields are errors."""
 
@@ -204,13 +211,7 @@ class FundingShare(Strict):
     share_pct: Decimal | None = Field(None, ge=0, le=100, description="비율(%).")
     amount: MoneyField | None = Field(None, description="금액.")
 
-    @field_validator("share_pct", mode="before")
-    @classmethod
-    def _not_bool(cls, value: Any) -> Any:
-        """Refuse `true`/`false` (Decimal would read them as 1 and 0)."""
-        if isinstance(value, bool):
-            raise PydanticCustomError("decimal_type", "Decimal input should be a number")
-        return value
+    _share_is_a_number = field_validator("share_pct", mode="before")(refuse_bool)
 
 
 class Budget(Strict):

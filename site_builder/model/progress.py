@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Literal
 
 from pydantic import Field, field_validator
-from pydantic_core import PydanticCustomError
 
-from .parts import Id, MoneyField, Strict
+from .parts import Id, MoneyField, Strict, refuse_bool
 
 STATUSES = ("예정", "추진 중", "완료", "지연", "보류", "취소")
 Status = Literal["예정", "추진 중", "완료", "지연", "보류", "취소"]
@@ -48,13 +47,7 @@ class ProjectProgress(Strict):
     summary: str | None = Field(None, description="추진 실적 한두 문장 (시민이 읽는 글).")
     delay_reason: str | None = Field(None, description="지연·보류·취소의 까닭.")
 
-    @field_validator("progress_pct", mode="before")
-    @classmethod
-    def _not_bool(cls, value: Any) -> Any:
-        """Refuse `true`/`false` (Decimal would read them as 1 and 0)."""
-        if isinstance(value, bool):
-            raise PydanticCustomError("decimal_type", "Decimal input should be a number")
-        return value
+    _progress_is_a_number = field_validator("progress_pct", mode="before")(refuse_bool)
 
 
 class ProgressReport(Strict):
