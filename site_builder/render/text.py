@@ -51,9 +51,13 @@ def split_doubled(marker: str, text: str) -> tuple[str, str]:
     return marker, text
 
 
+# Checked first: almost no text holds a private-use character, and `translate` walks every character of every text.
+_HAS_PRIVATE_USE = re.compile("[\ue000-\uf8ff\U000f0000-\U0010ffff]")
+
+
 def glyphs(text: str) -> str:
     """The text with the known Hancom private-use numbers replaced by their standard Unicode numbers."""
-    return text.translate(_PUA_TABLE)
+    return text.translate(_PUA_TABLE) if _HAS_PRIVATE_USE.search(text) else text
 
 
 def heading_text(text: str) -> str:
@@ -74,7 +78,7 @@ def note_html(text: str | None) -> str:
 
 def shown(text: str) -> str:
     """Official text as the site shows it: known private-use numbers mapped, the document's year apostrophe drawn."""
-    return apostrophes(glyphs(text))
+    return apostrophes(glyphs(text)) if "`" in text or _HAS_PRIVATE_USE.search(text) else text
 
 
 def apostrophes(text: str) -> str:
