@@ -5,6 +5,7 @@ Each report is already a valid ProgressReport (types, statuses, percentages); th
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator
 
 from ..base.problem import Problem
@@ -24,7 +25,7 @@ def progress_problems(bundles: list[PlanBundle]) -> list[Problem]:
 def _plan_problems(bundle: PlanBundle) -> Iterator[Problem]:
     """One plan's reports: each against the plan, and no two entries for one project on one date."""
     projects = {p.id: p for p in bundle.projects}
-    doubled = {i for i in projects if sum(1 for p in bundle.projects if p.id == i) > 1} if len(projects) < len(bundle.projects) else set()
+    doubled = {i for i, n in Counter(p.id for p in bundle.projects).items() if n > 1}
     seen: dict[tuple[str, str], str] = {}
     for report, source in zip(bundle.reports, bundle.report_files, strict=True):
         if report.as_of.year < bundle.plan.year:

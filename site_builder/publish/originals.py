@@ -37,24 +37,41 @@ class Original:
 
 def plan_originals(bundle: PlanBundle, site: SiteConfig) -> list[Original]:
     """Every official file of a (redacted) plan, with where it is published or why it is not."""
-    return [_original(bundle, site, path)[0] for path in bundle.documents]
+    return [original for original, _ in _originals(bundle, site)]
 
 
 def original_files(bundle: PlanBundle, site: SiteConfig) -> dict[str, bytes]:
     """The bytes of each published official file, by site path."""
-    return {original.path: content for path in bundle.documents for original, content in [_original(bundle, site, path)] if original.path}
+    return {original.path: content for original, content in _originals(bundle, site) if original.path}
 
 
-def _original(bundle: PlanBundle, site: SiteConfig, path: Path) -> tuple[Original, bytes]:
+# The plan page, every 원문 citation and the file writer all ask about the same plan: its files are read, masked
+# and judged once per plan (the newest plan asked about is kept, as redaction keeps its newest portal).
+_LAST: list[tuple[PlanBundle, SiteConfig, list[tuple[Original, bytes]]]] = []
+
+
+def _originals(bundle: PlanBundle, site: SiteConfig) -> list[tuple[Original, bytes]]:
+    """Each official file's entry and published bytes, worked out once per plan."""
+    if not bundle.documents:
+        return []
+    if _LAST and _LAST[0][0] is bundle and _LAST[0][1] is site:
+        return _LAST[0][2]
+    withholds = _withholds(bundle)
+    names = () if site.show_person_names else _names(bundle)
+    found = [_original(bundle.key, path, withholds, names) for path in bundle.documents]
+    _LAST[:] = [(bundle, site, found)]
+    return found
+
+
+def _original(plan_key: str, path: Path, withholds: bool, names: tuple[str, ...]) -> tuple[Original, bytes]:
     """One file: its entry and its published bytes (empty when left out)."""
     kind, size = DOCUMENT_TYPES[path.suffix.lower()], path.stat().st_size
-    if _withholds(bundle):
+    if withholds:
         return Original(path.name, kind, size, reason=WITHHELD), b""
-    names = () if site.show_person_names else _names(bundle)
     content, note = _published(path, names)
     if content is None:
         return Original(path.name, kind, size, reason=NAMED), b""
-    return Original(path.name, kind, len(content), f"{bundle.key}/documents/{path.name}", note), content
+    return Original(path.name, kind, len(content), f"{plan_key}/documents/{path.name}", note), content
 
 
 def _published(path: Path, names: tuple[str, ...]) -> tuple[bytes | None, str]:
