@@ -84,14 +84,14 @@ def cmd_build(args: argparse.Namespace) -> int:
     if args.shard or args.only_org:
         checked = _build_shard(args, paths)
     else:
-        checked, _ = build(paths, args.site_dir, args.strict)
+        checked, _ = build(paths, args.site_dir, args.strict, args.full)
     _print_result(checked, "text", show_findings=False)
     if checked.problems:
         print(f"오류 {len(checked.problems)}건: 사이트를 만들지 않았습니다 (이전 사이트는 그대로입니다).", file=sys.stderr)
         return 1
     _print_site_url_notice(checked, "text", args.data)
     print(_summary(checked))
-    print(f"사이트를 만들었습니다: {args.site_dir}/")
+    print("\n".join(checked.notes + [f"사이트를 만들었습니다: {args.site_dir}/"]))
     print("미리 보기: site-builder serve  (또는: python -m http.server -d site 8000 → http://127.0.0.1:8000/)")
     return 0
 
@@ -185,6 +185,7 @@ def _configure(name: str, p: argparse.ArgumentParser) -> None:
         p.add_argument("--build-dir", type=Path, default=None, help="중간 Markdown을 쓸 폴더 (기본: build)")
         p.add_argument("--shard", metavar="I/N", help="N개 조각 중 I번째 조각만 만듭니다 (기관 단위, 예: 1/2); assemble로 합칩니다")
         p.add_argument("--only-org", action="append", metavar="기관", help="이 기관의 페이지만 조각으로 만듭니다 (여러 번 쓸 수 있음)")
+        p.add_argument("--full", action="store_true", help="빌드 캐시를 쓰지 않고 모든 페이지를 다시 만듭니다 (기본: 바뀐 페이지만)")
     if name == "assemble":
         p.add_argument("shards", type=Path, nargs="+", help="build --shard 로 만든 조각 폴더들")
         p.add_argument("--site-dir", type=Path, default=Path("site"), help="합친 누리집을 만들 폴더 (기본: site)")

@@ -11,12 +11,15 @@ ends with that tag's closing tag, has as many openings as closings and asks for 
 A large site is also built by several MkDocs processes at once (engine/seam.py): the process given
 `SITE_BUILDER_PART=i/n` renders only the i-th of n consecutive runs of the pages and marks the others
 excluded (MkDocs then neither converts nor writes them, and links to them are only notes, not warnings).
+An incremental build (engine/incremental.py) marks excluded, the same way, every file of the docs tree that is
+not listed in the file named by `SITE_BUILDER_ONLY`: those are taken from the previous site.
 
 MkDocs loads this file by path (`hooks:` in build/mkdocs.yml, see engine/config.py); it imports nothing from MkDocs.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from typing import Any
@@ -28,6 +31,7 @@ _START = re.compile(r"<(" + "|".join(BLOCK_TAGS) + r")[\s>]")
 _PLACEHOLDER = re.compile(r"(<p>)?" + TOKEN + r"(\d+)x(?:</p>)?")
 _blocks: dict[str, list[str]] = {}  # page source path → its blocks, between the two hooks
 PART_ENV = "SITE_BUILDER_PART"
+ONLY_ENV = "SITE_BUILDER_ONLY"  # an incremental build (engine/incremental.py): a JSON file listing the docs files to render
 PAGE_COST = 8_000  # a page's fixed cost (theme, writing) in bytes of Markdown: evens out the parts' seconds
 
 
@@ -94,6 +98,8 @@ def part_bounds(weights: list[int], part: int, parts: int) -> tuple[int, int]:
 
 def on_files(files: Any, config: Any, **kwargs: Any) -> Any:
     """MkDocs event: in a part build, mark the pages of the other parts excluded (consecutive runs keep the sitemap order)."""
+    if os.environ.get(ONLY_ENV):
+        return _only_listed(files, config, os.environ[ONLY_ENV])
     spec = os.environ.get(PART_ENV)
     if not spec:
         return files
@@ -102,5 +108,16 @@ def on_files(files: Any, config: Any, **kwargs: Any) -> Any:
     start, end = part_bounds([os.path.getsize(f.abs_src_path) + PAGE_COST for f in pages], part - 1, parts)
     for i, file in enumerate(pages):
         if not start <= i < end:
+            file.inclusion = type(file.inclusion).EXCLUDED
+    return files
+
+
+def _only_listed(files: Any, config: Any, listing: str) -> Any:
+    """Mark excluded every docs-tree file (page or static) not listed: an incremental build renders and copies only those."""
+    with open(listing, encoding="utf-8") as handle:
+        wanted = set(json.load(handle))
+    docs = os.path.abspath(config["docs_dir"])
+    for file in files:
+        if file.src_dir and os.path.abspath(file.src_dir) == docs and file.src_uri not in wanted:  # theme files are always copied
             file.inclusion = type(file.inclusion).EXCLUDED
     return files

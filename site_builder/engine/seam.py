@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import filecmp
+import json
 import os
 import shutil
 import subprocess
@@ -12,7 +13,8 @@ from pathlib import Path
 from ..base.problem import shield_commands
 from ..base.workers import configured_jobs  # SITE_BUILDER_JOBS: the same switch as every worker pool of the build
 from ..write.tree import fresh_dir
-from .hooks import PART_ENV
+from .hooks import ONLY_ENV, PART_ENV
+from .incremental import link_previous
 from .sitemap import append_sitemap
 
 # A fixed build date keeps sitemap.xml and every page byte-identical between builds of the same data.
@@ -33,15 +35,30 @@ def build_epoch() -> int:
     return int(tool_env()["SOURCE_DATE_EPOCH"])
 
 
-def build_beside(config: Path, text: str, site_dir: Path) -> tuple[Path | None, str]:
-    """Write the per-build config, run MkDocs into a fresh folder beside `site_dir` (the swap is a rename); None when it fails."""
+def build_beside(config: Path, text: str, site_dir: Path, only: list[str] | None = None) -> tuple[Path | None, str]:
+    """Write the per-build config, run MkDocs into a fresh folder beside `site_dir` (the swap is a rename); None when it fails.
+
+    `only`: an incremental build (engine/incremental.py): MkDocs renders these docs files, the rest comes from `site_dir`.
+    """
     config.write_text(text, encoding="utf-8")
     tmp = fresh_dir(site_dir.resolve().parent, f".{site_dir.name}-tmp-")  # per site name: never another site's build
-    ok, output = build_site(config, tmp)
+    ok, output = build_site(config, tmp) if only is None else _build_only(config, tmp, only) if only else (True, "")
     if ok:
+        if only is not None:
+            link_previous(site_dir, tmp)
         return tmp, output
     shutil.rmtree(tmp, ignore_errors=True)
     return None, output
+
+
+def _build_only(config: Path, site_dir: Path, only: list[str]) -> tuple[bool, str]:
+    """One MkDocs process that renders and copies only the listed docs files (the others are marked excluded)."""
+    listing = config.with_name("only.json")
+    listing.write_text(json.dumps(only, ensure_ascii=False), encoding="utf-8")
+    try:
+        return _run(config, site_dir, {ONLY_ENV: str(listing)})
+    finally:
+        listing.unlink(missing_ok=True)
 
 
 def build_site(config: Path, site_dir: Path, parts: int | None = None) -> tuple[bool, str]:

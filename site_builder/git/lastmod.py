@@ -81,18 +81,18 @@ def _plan_dates(bundle: PlanBundle, dates: dict[str, str], resolve: _Resolver) -
     return max([plan, *own.values()]), own
 
 
-def stamp(pages: list[Any], portal: Portal) -> None:
+def stamp(pages: list[Any], portal: Portal) -> dict[str, str]:
     """Put `updated` (newest date among the data files the page comes from) into each page's context when known.
 
     A project page comes from its file and its plan file, a plan's pages from all its files, portal-wide pages from
-    every plan's files; each plan's dates are worked out once, not once per page.
+    every plan's files; each plan's dates are worked out once, not once per page. Returns every data file's date.
     """
     folders = {b.plan_file.path.resolve().parent.parent.parent for b in portal.plans}
     dates: dict[str, str] = {}
     for folder in sorted(folders):
         dates.update(file_dates(folder))
     if not dates:
-        return
+        return dates
     resolve = _Resolver()
     plans = {id(b): _plan_dates(b, dates, resolve) for b in portal.plans}
     everything = max((newest for newest, _ in plans.values()), default="")
@@ -106,3 +106,4 @@ def stamp(pages: list[Any], portal: Portal) -> None:
             updated = plans[id(bundle)][1].get(project.id) or _newest([bundle.plan_file.path], dates, resolve)
         if updated:
             page.context["updated"] = updated
+    return dates

@@ -13,14 +13,14 @@ from ..base.workers import background
 from ..check.findings import portal_findings
 from ..check.privacy import content_problems, personal_data_problems
 from ..check.validation import validate
-from ..engine import seam
+from ..engine import incremental, seam
 from ..engine.config import config_text
 from ..git import lastmod
 from ..git.history import History, load_history
 from ..load.source import PARALLEL_MIN_FILES, load_data
 from ..model.portal import Portal
 from ..outputs.downloads import download_files
-from ..outputs.feed import atom_feed, page_feeds
+from ..outputs.feed import atom_feed, page_feed_path, page_feeds
 from ..outputs.search import index_files
 from ..outputs.vendor import vendor_files
 from ..plan.extrapages import citizen_pages
@@ -29,6 +29,7 @@ from ..publish.echoes import withheld_echoes
 from ..publish.originals import original_files
 from ..publish.redaction import redact_portal
 from ..render.markdown import SideJob, rendering
+from ..render.reuse import PageReuse
 from ..write.tree import place_problems, publishing, recover_dir, remove_stale, replace_dir, write_tree
 
 
@@ -65,6 +66,11 @@ class Paths:
         """The per-build MkDocs configuration (inherits mkdocs.yml)."""
         return self.build_dir / "mkdocs.yml"
 
+    @property
+    def cache_dir(self) -> Path:
+        """What the last build was made from, for the next build to redo only what changed (engine/incremental.py)."""
+        return self.build_dir / "cache"
+
 
 @dataclass
 class Checked:
@@ -73,6 +79,7 @@ class Checked:
     portal: Portal | None
     problems: list[Problem] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # how the build went (a full or an incremental build, and why)
 
 
 @contextmanager
@@ -129,6 +136,7 @@ class Options:
 
     strict: bool = False
     orgs: frozenset[str] | None = None  # a shard: only these organisations' project files, history and pages
+    reuse: PageReuse | None = None  # `build`: pages whose inputs did not change are kept from the last build
 
     def keeps(self, page: Page) -> bool:
         """Whether the run renders this page (a shard: only the pages under its organisations' folders)."""
@@ -159,7 +167,7 @@ def prepare(paths: Paths, options: Options) -> Prepared:
         owned = None if options.orgs is None else options.orgs.__contains__
         history = load_history(paths.data_dir, checked.portal, owned)  # empty without git or in a shallow clone
         portal = checked.portal if options.orgs is None else checked.portal.only(options.orgs)
-        return Prepared(checked, generate(portal, history, options.keeps), history)
+        return Prepared(checked, generate(portal, history, options.keeps, reuse=options.reuse), history)
 
 
 def _content_problems(paths: Paths, portal: Portal) -> list[Problem]:
@@ -169,31 +177,40 @@ def _content_problems(paths: Paths, portal: Portal) -> list[Problem]:
 
 
 def generate(portal: Portal, history: History | None = None, keep: Callable[[Page], bool] | None = None, published: bool = False,
-             side: Sequence[SideJob] = (index_files, download_files)) -> dict[str, str | bytes]:
+             side: Sequence[SideJob] = (index_files, download_files), reuse: PageReuse | None = None) -> dict[str, str | bytes]:
     """Every generated file of the docs tree (pages, `side` outputs, change feed), in memory.
 
-    `keep`: only the pages it keeps (a shard, an assembly); `published`: the portal is already redacted (an assembly).
+    `keep`: only the pages it keeps (a shard, an assembly); `published`: the portal is already redacted (an assembly);
+    `reuse`: pages (and their feeds) whose inputs did not change since the last build are left out and listed in `reuse.kept`.
     """
     history = history or History()
     with _paused_gc():
+        fingerprinted = portal
         portal = portal if published else redact_portal(portal)  # from here on nothing marked 비공개 exists
         pages = portal_pages(portal, history) + citizen_pages(portal)
         pages = pages if keep is None else [p for p in pages if keep(p)]
-        lastmod.stamp(pages, portal)  # dates from the data's git history; none without git
+        dates = lastmod.stamp(pages, portal)  # dates from the data's git history; none without git
+        if reuse is not None:
+            stamped = {p.path: str(p.context.get("updated", "")) for p in pages} | {f: "" for p in pages if (f := page_feed_path(p))}
+            reuse.plan(fingerprinted, history, dates, stamped)
     gc.freeze()  # the data is kept as is from here: collections (and forked workers) leave it alone
     try:
-        return _generate(portal, pages, history, side)
+        return _generate(portal, pages, history, side, reuse.kept if reuse else set())
     finally:
         gc.unfreeze()
 
 
-def _generate(portal: Portal, pages: list[Page], history: History, side: Sequence[SideJob]) -> dict[str, str | bytes]:
-    """Render pages (in workers for big portals) while the side outputs (downloads, search index) and the feed are made."""
-    with rendering(portal, pages, side=side) as rendered:  # in worker processes for big portals
+def _generate(portal: Portal, pages: list[Page], history: History, side: Sequence[SideJob], kept: set[str]) -> dict[str, str | bytes]:
+    """Render pages (in workers for big portals) while the side outputs (downloads, search index) and the feed are made.
+
+    Pages and feeds in `kept` are neither made nor returned: the docs tree holds them from the last build.
+    """
+    with rendering(portal, [p for p in pages if p.path not in kept], side=side) as rendered:  # in worker processes for big portals
         others: dict[str, str | bytes] = dict(vendor_files())
         live = {f"{b.key}/{p.id}" for b in portal.plans for p in b.projects}
         others["feed.xml"] = atom_feed(history, portal.site.title, portal.site.site_url, live)
-        others.update(page_feeds(pages, history, portal.site.title, portal.site.site_url, live))  # beside each plan, unit, project
+        feeding = [p for p in pages if page_feed_path(p) not in kept]  # beside each plan, unit, project
+        others.update(page_feeds(feeding, history, portal.site.title, portal.site.site_url, live))
         for page in (p for p in pages if p.template == "plan.md.j2"):  # a plan's official files go where its pages go
             others.update(original_files(page.context["bundle"], portal.site))
         files = rendered()
@@ -201,15 +218,19 @@ def _generate(portal: Portal, pages: list[Page], history: History, side: Sequenc
     return files
 
 
-def build(paths: Paths, site_dir: Path, strict: bool = False) -> tuple[Checked, str]:
-    """Validate, render and build the site; the old `site_dir` stays unless everything succeeds."""
-    prepared = prepare(paths, Options(strict))
+def build(paths: Paths, site_dir: Path, strict: bool = False, full: bool = False) -> tuple[Checked, str]:
+    """Validate, render and build the site; the old `site_dir` stays unless everything succeeds.
+
+    Only what changed since the last build is rendered again (engine/incremental.py); `full` renders everything.
+    """
+    reuse = PageReuse(paths.cache_dir, paths.docs_dir, fresh=full)
+    prepared = prepare(paths, Options(strict, reuse=reuse))
     checked = prepared.checked
     if prepared.files is None:
         return checked, ""
     assert checked.portal is not None  # files exist only for a valid portal
     portal, files = checked.portal, prepared.files
-    return checked, publish_safely(paths, site_dir, checked, lambda: _publish(paths, site_dir, files, checked, portal))
+    return checked, publish_safely(paths, site_dir, checked, lambda: _publish(paths, site_dir, files, checked, portal, reuse))
 
 
 def publish_safely(paths: Paths, site_dir: Path, checked: Checked, publish: Callable[[], str]) -> str:
@@ -230,22 +251,30 @@ def publish_safely(paths: Paths, site_dir: Path, checked: Checked, publish: Call
         return ""
 
 
-def _publish(paths: Paths, site_dir: Path, files: dict[str, str | bytes], checked: Checked, portal: Portal) -> str:
-    """Write the docs tree, run MkDocs into a fresh folder and swap it in (the caller holds the lock)."""
+def _publish(paths: Paths, site_dir: Path, files: dict[str, str | bytes], checked: Checked, portal: Portal, reuse: PageReuse) -> str:
+    """Write the docs tree, run MkDocs (on the changed files only, when it can) into a fresh folder and swap it in (the caller holds the lock)."""
     site_dir.parent.mkdir(parents=True, exist_ok=True)
     recover_dir(site_dir)  # a build killed mid-swap left the old site at .site.old
     prefix = f".{site_dir.name}-tmp-"  # per site name: never touches another site's build in the same folder
     remove_stale(site_dir.parent, prefix)
-    write_tree(files, [paths.content_dir], paths.docs_dir)
-    tmp, output = run_mkdocs(paths, config_text(redact_portal(portal), paths.root), checked, site_dir)
+    write_tree(files, [paths.content_dir], paths.docs_dir, reuse.kept)
+    reuse.remember()
+    config = config_text(redact_portal(portal), paths.root)
+    key, docs = incremental.engine_key(config, paths.root, seam.tool_env()["SOURCE_DATE_EPOCH"]), incremental.tree_state(paths.docs_dir)
+    full = incremental.Update(None, "모든 페이지를 다시 만들었습니다 (--full)") if reuse.fresh else None
+    update = full or incremental.plan_update(paths.cache_dir, key, docs, site_dir)
+    tmp, output = run_mkdocs(paths, config, checked, site_dir, update.changed)
     if tmp is not None:
+        incremental.forget(paths.cache_dir)  # between the swap and the new record, no record at all
         replace_dir(tmp, site_dir)
+        incremental.remember(paths.cache_dir, key, docs, site_dir)
+        checked.notes.append(update.note)
     return output
 
 
-def run_mkdocs(paths: Paths, config: str, checked: Checked, site_dir: Path) -> tuple[Path | None, str]:
-    """MkDocs with this config into a fresh folder beside `site_dir`; None (and a problem in `checked`) when it fails."""
-    tmp, output = seam.build_beside(paths.config, config, site_dir)
+def run_mkdocs(paths: Paths, config: str, checked: Checked, site_dir: Path, only: list[str] | None = None) -> tuple[Path | None, str]:
+    """MkDocs with this config into a fresh folder beside `site_dir` (`only`: just these docs files); None (and a problem) when it fails."""
+    tmp, output = seam.build_beside(paths.config, config, site_dir, only)
     if tmp is None:
         checked.problems.append(Problem(str(paths.config), 1, 1, "", "사이트 생성(MkDocs)이 실패했습니다", "경고 없는 빌드", tool_failure(output)))
     return tmp, output

@@ -97,7 +97,7 @@ def _update(path: Path, content: bytes, made: set[str]) -> bool:
     return True
 
 
-def _prune(target: Path, wanted: dict[str, bytes]) -> list[str]:
+def _prune(target: Path, wanted: dict[str, bytes] | set[str]) -> list[str]:
     """Delete files that are no longer generated, then folders left empty (walked bottom-up, children first)."""
     removed = []
     top = os.fspath(target)
@@ -113,8 +113,8 @@ def _prune(target: Path, wanted: dict[str, bytes]) -> list[str]:
     return sorted(removed)
 
 
-def write_tree(files: dict[str, str | bytes], static_dirs: list[Path], target: Path) -> Written:
-    """Update `target` in place to hold exactly the content files plus `files`; only changed files are written."""
+def write_tree(files: dict[str, str | bytes], static_dirs: list[Path], target: Path, kept: set[str] | frozenset[str] = frozenset()) -> Written:
+    """Update `target` in place to hold exactly the content files plus `files` and `kept` (files already there); only changed files are written."""
     wanted = desired_files(files, static_dirs)
     target.mkdir(parents=True, exist_ok=True)
     done = Written()
@@ -122,7 +122,7 @@ def write_tree(files: dict[str, str | bytes], static_dirs: list[Path], target: P
     for rel in sorted(wanted):
         if _update(target / rel, wanted[rel], made):
             done.changed.append(rel)
-    done.removed = _prune(target, wanted)
+    done.removed = _prune(target, wanted.keys() | kept)
     return done
 
 
