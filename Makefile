@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: site demo test setup lint golden serve clean bench bench-search bench-import
+.PHONY: site demo test setup lint golden serve clean bench bench-peers-setup bench-search bench-import
 
 $(STAMP): requirements.lock pyproject.toml package-lock.json
 	$(PYTHON) -m venv $(VENV)
@@ -35,9 +35,17 @@ serve: $(STAMP)
 	$(PY) -m site_builder serve
 
 SIZES ?= 100,1000,10000
+PEERS ?= all
+PEERS_VENV ?= .venv-peers
 
-bench: $(STAMP)  ## build benchmark: synthetic portals of 100, 1,000, 10,000 projects (make bench SIZES=100,1000 for fewer)
-	$(PY) benchmarks/run.py --sizes $(SIZES)
+bench: $(STAMP)  ## build benchmark: synthetic portals of 100, 1,000, 10,000 projects (make bench SIZES=100,1000 for fewer); Hugo and Zensical on the same Markdown where installed (make bench-peers-setup; PEERS=none: without)
+	$(PY) benchmarks/run.py --sizes $(SIZES) --peers $(PEERS) --zensical $(PEERS_VENV)/bin/zensical
+
+bench-peers-setup:  ## Zensical into its own venv (never the project's: its Markdown stack differs); Hugo is Debian's: apt-get install hugo
+	$(PYTHON) -m venv $(PEERS_VENV)
+	$(PEERS_VENV)/bin/python -m pip install --quiet --disable-pip-version-check zensical
+	$(PEERS_VENV)/bin/zensical --version
+	@command -v hugo >/dev/null && hugo version || echo "hugo is not installed: apt-get install hugo (its column says so until then)"
 
 bench-search: $(STAMP)  ## search index size and query latency on a synthetic 10,000-project portal
 	$(PY) benchmarks/search.py

@@ -4,9 +4,11 @@
 For each N (default 100, 1,000, 10,000) a fresh process generates a portal (benchmarks/portal.py), runs
 `site_builder.pipeline.build` on it (validate → Markdown → downloads → search index → `mkdocs build
 --strict` → site swap) and then a plain `mkdocs build` of the same generated Markdown, so our overhead
-is a ratio measured in the same run. Nothing is asserted; targets are printed beside the table.
+is a ratio measured in the same run. Then peer generators build the same Markdown (benchmarks/peers.py: Hugo with a
+minimal layout, Zensical with our config), each with its column and the ratio of our total to it. Nothing is
+asserted; targets are printed beside the table.
 
-    .venv/bin/python benchmarks/run.py [--sizes 100,1000,10000] [--repeat 2] [--keep /tmp/bench]
+    .venv/bin/python benchmarks/run.py [--sizes 100,1000,10000] [--repeat 2] [--keep /tmp/bench] [--peers none|hugo|zensical|all]
 """
 
 from __future__ import annotations
@@ -19,11 +21,14 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from benchmarks import peers as peer_sites  # noqa: E402  (after the path: run as a script)
 
 QUERIES = ["봉사", "자원봉사센터", "돌봄", "예산을", "ESG", "청렴", "인권", "만족도 조사", "사회서비스", "교육", "운영", "사업"]
 COLUMNS = [("N", "n", "{:,}"), ("data s", "data_s", "{:.1f}"), ("gen s", "gen_s", "{:.1f}"), ("mkdocs s", "mkdocs_s", "{:.1f}"),
@@ -102,7 +107,8 @@ def site_numbers(site: Path) -> dict[str, float]:
             "site_mb": total / 2**20, "search_kb": statistics.median(transfers) / 1024}
 
 
-def measure(n: int, work: Path) -> dict[str, Any]:
+def measure(n: int, work: Path, peers: list[str] | None = None, zensical: str = peer_sites.ZENSICAL,
+            timeout: float = peer_sites.TIMEOUT_S) -> dict[str, Any]:
     """Everything for one size, in this process (the parent runs each size in a fresh process)."""
     from benchmarks.portal import generate
 
@@ -115,17 +121,46 @@ def measure(n: int, work: Path) -> dict[str, Any]:
     row["ratio"] = row["total_s"] / row["plain_s"]
     row["ours_pct"] = 100 * (row["total_s"] - row["mkdocs_s"]) / row["total_s"]
     row.update(site_numbers(work / "site"))
+    # Last, so that no peer's files or memory are in our numbers; one after the other, each in its own process.
+    row["peers"] = peer_sites.measure_peers(work, peers or [], zensical, timeout)
     return row
 
 
-def table(rows: list[dict[str, Any]]) -> str:
-    """The rows as one aligned text table."""
-    cells = [[h for h, _, _ in COLUMNS]] + [[fmt.format(r[k]) for _, k, fmt in COLUMNS] for r in rows]
-    widths = [max(len(c[i]) for c in cells) for i in range(len(COLUMNS))]
+Cell = Callable[[dict[str, Any]], str]
+
+
+def _number(key: str, fmt: str) -> Cell:
+    """The cell of a number of the row."""
+    return lambda row: fmt.format(row[key])
+
+
+def _peer_seconds(peer: str) -> Cell:
+    """The `<peer> s` cell."""
+    return lambda row: peer_sites.peer_cell(row.get("peers", {}).get(peer))
+
+
+def _peer_ratio(peer: str) -> Cell:
+    """The `÷<peer>` cell."""
+    return lambda row: peer_sites.ratio_cell(row["total_s"], row.get("peers", {}).get(peer))
+
+
+def columns(peers: list[str]) -> list[tuple[str, Cell]]:
+    """Headings and cell makers: COLUMNS, with `<peer> s` then `÷<peer>` for each peer asked for after `ratio`."""
+    cols = [(h, _number(k, fmt)) for h, k, fmt in COLUMNS]
+    at = [h for h, _ in cols].index("ratio") + 1
+    added = [(f"{p} s", _peer_seconds(p)) for p in peers] + [(f"÷{p}", _peer_ratio(p)) for p in peers]
+    return cols[:at] + added + cols[at:]
+
+
+def table(rows: list[dict[str, Any]], peers: list[str] | None = None) -> str:
+    """The rows as one aligned text table (with --peers none, the table of old)."""
+    cols = columns(peers or [])
+    cells = [[h for h, _ in cols]] + [[cell(r) for _, cell in cols] for r in rows]
+    widths = [max(len(c[i]) for c in cells) for i in range(len(cols))]
     return "\n".join("  ".join(c.rjust(w) for c, w in zip(line, widths, strict=True)) for line in cells)
 
 
-def notes(rows: list[dict[str, Any]]) -> list[str]:
+def notes(rows: list[dict[str, Any]], peers: list[str] | None = None) -> list[str]:
     """The targets of issue 7 next to what was measured."""
     by_n = {r["n"]: r for r in rows}
     out = ["columns: data = writing the synthetic YAML (not part of the build); gen = everything of ours in the build (validate,",
@@ -134,20 +169,31 @@ def notes(rows: list[dict[str, Any]]) -> list[str]:
            "ratio = total/plain; mkdocs = MkDocs as we run it (raw-HTML blocks skip Python-Markdown, one process per core);",
            "ours % = (total − MkDocs) / total; med/max KB = page HTML; 1st search KB = median bytes a first query fetches.",
            "targets: 10k total ≤ 90 s · ours ≤ 10 % · t(10k)/t(1k) ≤ 11 · median page ≤ 40 KB · peak RSS ≤ 1,536 MB"]
+    if peers:
+        out += ["peers (benchmarks/peers.py, same generated Markdown, run after our build, one at a time, each timed alone):",
+                "hugo s = Debian's `hugo --quiet`, no theme, a layout printing title and .Content, raw HTML kept, all cores;",
+                "zensical s = `zensical build --clean` with our mkdocs.yml less its hooks (Material theme and our overrides);",
+                "÷peer = total / peer s (below 1: our whole build is faster than the peer); – = not run, with the reason.",
+                "target: 10k: total ≤ 0.3 × plain mkdocs"]
+    if 10000 in by_n:
+        out.append(f"10k: total/plain = {by_n[10000]['ratio']:.2f} (target ≤ 0.3)")
     if 1000 in by_n and 10000 in by_n:
         out.append(f"t(10k)/t(1k) = {by_n[10000]['total_s'] / by_n[1000]['total_s']:.1f}")
+    for r in rows:
+        out += peer_sites.describe(r["n"], r.get("peers", {}))
     return out
 
 
-def fastest(n: int, repeat: int, base: Path) -> dict[str, Any]:
+def fastest(n: int, repeat: int, base: Path, peer_args: list[str] | None = None) -> dict[str, Any]:
     """Measure size `n` `repeat` times, each in a fresh process and folder; the row of the fastest build (machines share cores)."""
     rows = []
     for r in range(max(1, repeat)):
         work = base / (f"n{n}" if r == 0 else f"n{n}-{r + 1}")
-        cmd = [sys.executable, __file__, "--one", str(n), "--work", str(work)]
+        cmd = [sys.executable, __file__, "--one", str(n), "--work", str(work), *(peer_args or [])]
         result = subprocess.run(cmd, check=True, capture_output=True, text=True, cwd=ROOT)
         rows.append(json.loads(result.stdout.strip().splitlines()[-1]))
-        print(f"measured N={n:,}: {rows[-1]['total_s']:.1f} s", file=sys.stderr)
+        done = ", ".join(f"{p} {peer_sites.peer_cell(v)}" for p, v in rows[-1]["peers"].items())
+        print(f"measured N={n:,}: {rows[-1]['total_s']:.1f} s{'; ' + done if done else ''}", file=sys.stderr)
     return min(rows, key=lambda row: row["total_s"])
 
 
@@ -157,16 +203,24 @@ def main() -> int:
     parser.add_argument("--sizes", default="100,1000,10000", help="comma-separated project counts")
     parser.add_argument("--keep", type=Path, help="keep the generated data and sites under this folder")
     parser.add_argument("--repeat", type=int, default=1, help="build each size this many times (fresh folders) and keep the fastest")
+    parser.add_argument("--peers", default="all", help="peer generators on the same Markdown: none, hugo, zensical or all (default)")
+    parser.add_argument("--zensical", default=peer_sites.ZENSICAL, help="zensical executable (default: .venv-peers of make bench-peers-setup; env BENCH_ZENSICAL)")
+    parser.add_argument("--peer-timeout", type=float, default=peer_sites.TIMEOUT_S, help="seconds before a peer's build is killed")
     parser.add_argument("--one", type=int, help=argparse.SUPPRESS)  # internal: measure one size, print JSON
     parser.add_argument("--work", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    try:
+        peers = peer_sites.parse_peers(args.peers)
+    except ValueError as exc:
+        parser.error(str(exc))
     if args.one:
-        print(json.dumps(measure(args.one, args.work)))
+        print(json.dumps(measure(args.one, args.work, peers, args.zensical, args.peer_timeout)))
         return 0
+    peer_args = ["--peers", ",".join(peers) or "none", "--zensical", args.zensical, "--peer-timeout", str(args.peer_timeout)]
     with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
-        rows = [fastest(n, args.repeat, args.keep or Path(tmp)) for n in [int(s) for s in args.sizes.split(",")]]
-    print(table(rows))
-    print("\n".join(notes(rows)))
+        rows = [fastest(n, args.repeat, args.keep or Path(tmp), peer_args) for n in [int(s) for s in args.sizes.split(",")]]
+    print(table(rows, peers))
+    print("\n".join(notes(rows, peers)))
     return 0
 
 
