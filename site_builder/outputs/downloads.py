@@ -18,6 +18,7 @@ from ..model.columns import COLUMNS, DECIMAL, HEADINGS, KPI_COLUMNS, KPI_HEADING
 from ..model.portal import PlanBundle, Portal, bundle_node, is_non_budget, project_period, project_total, stated_budget
 from ..model.published import FORMAT_VERSION, SCHEMA_FILE, document_schema_text
 from ..plan.pages import project_url
+from .memo import PlanMemo
 from .progress_rows import kpi_rows, progress_values
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -222,15 +223,26 @@ def _portal_rows(rows: list[dict[str, Any]]) -> dict[str, str | bytes]:
     return {f"{PORTAL_ROWS}{f.ending}": f.write(rows) for f in ROW_FORMATS}
 
 
-def download_files(portal: Portal) -> dict[str, str | bytes]:
-    """Every download file, keyed by its path in the docs tree."""
+def download_files(portal: Portal, memo: PlanMemo | None = None) -> dict[str, str | bytes]:
+    """Every download file, keyed by its path in the docs tree (`memo`: unchanged plans' files from the last build)."""
     files = _dictionary()
     all_rows: list[dict[str, Any]] = []
     for bundle in portal.plans:
-        rows = project_rows(bundle, portal.site.site_url)
+        made = memo.recall("downloads", bundle.key) if memo else None
+        if made is None:
+            made = _plan_downloads(bundle, portal.site.site_url)
+            if memo:
+                memo.store("downloads", bundle.key, made)
+        rows, plan_files = made
         all_rows += rows
-        base = plan_base(bundle.key)
-        files.update({f"{base}-projects{f.ending}": f.write(rows) for f in ROW_FORMATS})
-        files[f"{base}.json"] = plan_json(bundle, portal.site.site_url)
-        files.update(kpi_files(bundle))
+        files.update(plan_files)
     return files | _portal_rows(all_rows)
+
+
+def _plan_downloads(bundle: PlanBundle, site_url: str | None) -> tuple[list[dict[str, Any]], dict[str, str | bytes]]:
+    """A plan's project rows and its own download files (rows in every format, plan JSON, KPI files)."""
+    rows = project_rows(bundle, site_url)
+    base = plan_base(bundle.key)
+    files: dict[str, str | bytes] = {f"{base}-projects{f.ending}": f.write(rows) for f in ROW_FORMATS}
+    files[f"{base}.json"] = plan_json(bundle, site_url)
+    return rows, files | kpi_files(bundle)

@@ -30,6 +30,7 @@ from ..model.portal import PlanBundle, Portal, by_category, by_funding, by_unit,
 from ..plan.pages import project_url
 from ..plan.plan_pages import PLAN_PAGES
 from .hangul import pair_number, stems
+from .memo import PlanMemo
 
 INDEX_DIR = "search/data"
 CHUNK = 8  # documents per detail chunk (~1.5 KB), for results whose rows did not come with the shards
@@ -270,6 +271,14 @@ def postings(docs: list[Doc], terms: dict[str, int] | None = None) -> dict[str, 
     `terms`, when given, receives the score of every Hangul word of two syllables or more (`TERM_WEIGHT`), for
     the suggestions of initial consonants and the corrections of typing errors (`term_files`).
     """
+    index, long_words = _doc_postings(docs, terms)
+    for word in long_words:  # never a key itself: keys are syllable pairs, single syllables or Latin words
+        index[word] = {}
+    return index
+
+
+def _doc_postings(docs: list[Doc], terms: dict[str, int] | None) -> tuple[dict[str, dict[int, int]], list[str]]:
+    """The postings of these documents (numbered from 0) and their Hangul words of three syllables or more, in order of appearance."""
     index: dict[str, dict[int, int]] = {}
     keys_of: dict[str, list[tuple[str, int]]] = {}  # word → its keys; words repeat a lot across documents
     for n, doc in enumerate(docs):
@@ -300,10 +309,7 @@ def postings(docs: list[Doc], terms: dict[str, int] | None = None) -> dict[str, 
                 index[key] = {n: cls}
             else:
                 row[n] = cls
-    for word in keys_of:  # never a key itself: keys are syllable pairs, single syllables or Latin words
-        if len(word) > 2 and HANGUL.match(word):
-            index[word] = {}
-    return index
+    return index, [word for word in keys_of if len(word) > 2 and HANGUL.match(word)]
 
 
 def _json(value: Any) -> bytes:
@@ -497,18 +503,52 @@ def layout(index: dict[str, dict[int, int]], rows: list[list[Any]], plans: list[
     return files
 
 
-def index_files(portal: Portal, base: str = INDEX_DIR) -> dict[str, bytes]:
-    """Every file of the search index, keyed by its path in the docs tree."""
-    docs: list[Doc] = []
-    plans, facets = [], []
+def index_files(portal: Portal, base: str = INDEX_DIR, memo: PlanMemo | None = None) -> dict[str, bytes]:
+    """Every file of the search index, keyed by its path in the docs tree (`memo`: unchanged plans' parts from the last build)."""
+    parts, plans = [], []
+    start = 0
     for p, bundle in enumerate(sorted(portal.plans, key=lambda b: b.key)):
-        mine = plan_docs(bundle, p)
+        part = memo.recall("search", bundle.key, str(p)) if memo else None  # a plan's number is in its documents' facets
+        if part is None:
+            part = _plan_part(bundle, p)
+            if memo:
+                memo.store("search", bundle.key, part, str(p))
         plans.append({"key": bundle.key, "org": bundle.org.id, "orgName": bundle.org.name, "year": bundle.plan.year,
-                      "title": bundle.plan.title, "start": len(docs), "end": len(docs) + len(mine), "url": f"{bundle.key}/"})
-        facets.append(_json(_plan_facets(bundle, mine)))
-        docs += mine
+                      "title": bundle.plan.title, "start": start, "end": start + len(part[0]), "url": f"{bundle.key}/"})
+        start += len(part[0])
+        parts.append(part)
+    return _joined(parts, plans, base)
+
+
+PlanPart = tuple[list[list[Any]], list[str], bytes, dict[str, dict[int, int]], list[str], dict[str, int]]
+
+
+def _plan_part(bundle: PlanBundle, p: int) -> PlanPart:
+    """A plan's share of the index: result rows, snippet texts, facets, postings (numbered from 0), long words, term scores."""
+    docs = plan_docs(bundle, p)
     terms: dict[str, int] = {}
-    index = postings(docs, terms)
-    return layout(index, [d.row() for d in docs], plans, facets, CHUNK, base, [d.snippet_text() for d in docs], terms)
+    index, long_words = _doc_postings(docs, terms)
+    return [d.row() for d in docs], [d.snippet_text() for d in docs], _json(_plan_facets(bundle, docs)), index, long_words, terms
 
 
+def _joined(parts: list[PlanPart], plans: list[dict[str, Any]], base: str) -> dict[str, bytes]:
+    """The index of every plan's part, as `postings` over all documents would make it (same keys in the same order)."""
+    index: dict[str, dict[int, int]] = {}
+    terms: dict[str, int] = {}
+    rows: list[list[Any]] = []
+    texts: list[str] = []
+    for part_rows, part_texts, _, part_index, _, part_terms in parts:
+        offset = len(rows)
+        for key, row in part_index.items():
+            shifted = {n + offset: cls for n, cls in row.items()} if offset else row
+            if key in index:
+                index[key].update(shifted)
+            else:
+                index[key] = shifted
+        for word, score in part_terms.items():
+            terms[word] = terms.get(word, 0) + score
+        rows += part_rows
+        texts += part_texts
+    for word in dict.fromkeys(w for part in parts for w in part[4]):  # as `postings`: after every key
+        index[word] = {}
+    return layout(index, rows, plans, [part[2] for part in parts], CHUNK, base, texts, terms)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import gc
 from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import contextmanager
@@ -193,6 +194,8 @@ def generate(portal: Portal, history: History | None = None, keep: Callable[[Pag
         if reuse is not None:
             stamped = {p.path: str(p.context.get("updated", "")) for p in pages} | {f: "" for p in pages if (f := page_feed_path(p))}
             reuse.plan(fingerprinted, history, dates, stamped)
+        if reuse is not None and reuse.memo is not None:  # unchanged plans' index parts and downloads from the last build
+            side = [functools.partial(job, memo=reuse.memo) if job in (index_files, download_files) else job for job in side]
     gc.freeze()  # the data is kept as is from here: collections (and forked workers) leave it alone
     try:
         return _generate(portal, pages, history, side, reuse.kept if reuse else set())

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from ..git.history import History
 from ..model.portal import Portal
+from ..outputs.memo import PlanMemo
 
 PACKAGE = Path(__file__).resolve().parent.parent  # site_builder/: templates and code
 CACHE_VERSION = 1
@@ -105,6 +106,8 @@ class PageReuse:
     fresh: bool = False  # `build --full`: nothing is kept (the keys are still recorded)
     keys: dict[str, str] = field(default_factory=dict)  # page or feed path → this build's key (under an organisation's folder)
     kept: set[str] = field(default_factory=set)
+    memo: PlanMemo | None = None  # the search-index and download parts of plans that did not change
+
 
     def plan(self, portal: Portal, history: History, dates: dict[str, str], paths: Mapping[str, str]) -> None:
         """Key every path under an organisation's folder and keep those whose key and file are as the last build left them.
@@ -112,6 +115,8 @@ class PageReuse:
         `paths`: page or feed path → what else its file shows (a page's date: an organisation's overview shows the portal's newest).
         """
         prints = fingerprints(portal, history, dates)
+        plans = {b.key: hashlib.sha256(f"{prints[b.org.id]}\0{b.key}".encode()).hexdigest() for b in portal.plans}
+        self.memo = PlanMemo(self.cache / "plans", plans, self.fresh)
         for path, extra in paths.items():
             org = path.split("/", 1)[0]
             if "/" in path and org in prints:
