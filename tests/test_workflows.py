@@ -194,3 +194,15 @@ def test_gitlab_format_is_a_code_quality_report(broken: Path) -> None:
 def test_gitlab_format_on_valid_data_is_empty_json(data_copy: Path) -> None:
     result = run_cli("validate", "--data", str(data_copy), "--format", "gitlab")
     assert result.code == 0 and json.loads(result.out) == []
+
+
+def test_publish_restores_the_build_cache_before_building() -> None:
+    """The incremental build needs the last build/ and site/ (engine/incremental.py); the key changes with the code."""
+    flow = next(load(p) for p in WORKFLOWS if "push" in triggers(load(p)))
+    steps = flow["jobs"]["build"]["steps"]
+    at = next(i for i, s in enumerate(steps) if s.get("uses", "").startswith("actions/cache@"))
+    cache = steps[at]["with"]
+    assert cache["path"].split() == ["build", "site"]
+    assert "hashFiles(" in cache["key"] and "site_builder/**" in cache["key"] and "github.sha" in cache["key"]
+    assert cache["key"].rsplit("-", 1)[0] + "-" in cache["restore-keys"]
+    assert at < next(i for i, s in enumerate(steps) if s.get("run") == "make site")

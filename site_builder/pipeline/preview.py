@@ -8,6 +8,7 @@ from pathlib import Path
 
 from ..engine import seam
 from ..engine.config import config_text
+from ..render.reuse import PageReuse
 from ..write.tree import write_tree
 from .run import Options, Paths, prepare
 
@@ -21,14 +22,16 @@ def _snapshot(dirs: list[Path]) -> tuple[tuple[str, float], ...]:
 
 def regenerate(paths: Paths) -> bool:
     """Validate and rewrite the docs tree; on errors print them and keep the last good pages."""
-    prepared = prepare(paths, Options())  # the pipeline `build` runs, git history included
+    reuse = PageReuse(paths.cache_dir, paths.docs_dir)  # pages of organisations the edit did not touch stay as they are
+    prepared = prepare(paths, Options(reuse=reuse))  # the pipeline `build` runs, git history included
     checked = prepared.checked
     for problem in checked.problems:
         print(problem.format(), file=sys.stderr)
     if checked.portal is None or prepared.files is None:
         print(f"오류 {len(checked.problems)}건: 미리 보기는 마지막으로 성공한 내용을 보여 줍니다.", file=sys.stderr)
         return False
-    written = write_tree(prepared.files, [paths.content_dir], paths.docs_dir)
+    written = write_tree(prepared.files, [paths.content_dir], paths.docs_dir, reuse.kept)
+    reuse.remember()
     config = config_text(checked.portal, paths.root)
     if not paths.config.exists() or paths.config.read_text(encoding="utf-8") != config:  # an unchanged config is not touched
         paths.config.write_text(config, encoding="utf-8")
