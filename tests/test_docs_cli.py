@@ -73,3 +73,15 @@ def test_error_example_is_real_output(tmp_path: Path) -> None:
     assert result.code == 1
     actual = [_shape(line) for line in result.err.strip().splitlines()]
     assert actual == [_shape(line) for line in expected.strip().splitlines()], "update the example in content/guide/errors.md"
+
+
+def _options() -> list[tuple[str, str]]:
+    """(subcommand, --option) for every long option of every subcommand."""
+    subs = make_parser()._subparsers._group_actions[0].choices  # type: ignore[union-attr]
+    return sorted({(name, o) for name, sub in subs.items() for a in sub._actions for o in a.option_strings if o.startswith("--") and o != "--help"})
+
+
+@pytest.mark.parametrize(("name", "option"), _options())
+def test_every_option_is_in_the_readme_command_table(name: str, option: str) -> None:
+    rows = [line for line in (ROOT / "README.md").read_text(encoding="utf-8").splitlines() if line.startswith(f"| `{name}` |")]
+    assert rows and f"`{option}" in rows[0], f"README.md's command table does not list `{name} {option}`"
