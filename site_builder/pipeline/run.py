@@ -186,21 +186,25 @@ def generate(portal: Portal, history: History | None = None, keep: Callable[[Pag
     """
     history = history or History()
     with _paused_gc():
-        fingerprinted = portal
-        portal = portal if published else redact_portal(portal)  # from here on nothing marked 비공개 exists
-        pages = portal_pages(portal, history) + citizen_pages(portal)
+        published_portal = portal if published else redact_portal(portal)  # from here on nothing marked 비공개 exists
+        pages = portal_pages(published_portal, history) + citizen_pages(published_portal)
         pages = pages if keep is None else [p for p in pages if keep(p)]
-        dates = lastmod.stamp(pages, portal)  # dates from the data's git history; none without git
-        if reuse is not None:
-            stamped = {p.path: str(p.context.get("updated", "")) for p in pages} | {f: "" for p in pages if (f := page_feed_path(p))}
-            reuse.plan(fingerprinted, history, dates, stamped)
-        if reuse is not None and reuse.memo is not None:  # unchanged plans' index parts and downloads from the last build
-            side = [functools.partial(job, memo=reuse.memo) if job in (index_files, download_files) else job for job in side]
+        dates = lastmod.stamp(pages, published_portal)  # dates from the data's git history; none without git
+        if reuse is not None:  # keyed by the data as read (its files), not as published
+            side = _reusing(reuse, portal, history, dates, pages, side)
     gc.freeze()  # the data is kept as is from here: collections (and forked workers) leave it alone
     try:
-        return _generate(portal, pages, history, side, reuse.kept if reuse else set())
+        return _generate(published_portal, pages, history, side, reuse.kept if reuse else set())
     finally:
         gc.unfreeze()
+
+
+def _reusing(reuse: PageReuse, portal: Portal, history: History, dates: dict[str, str], pages: list[Page],
+             side: Sequence[SideJob]) -> list[SideJob]:
+    """Decide what the last build left that this one keeps; the side jobs that can take unchanged plans' parts get them."""
+    stamped = {p.path: str(p.context.get("updated", "")) for p in pages} | {f: "" for p in pages if (f := page_feed_path(p))}
+    reuse.plan(portal, history, dates, stamped)
+    return [functools.partial(job, memo=reuse.memo) if job in (index_files, download_files) else job for job in side]
 
 
 def _generate(portal: Portal, pages: list[Page], history: History, side: Sequence[SideJob], kept: set[str]) -> dict[str, str | bytes]:
