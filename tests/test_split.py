@@ -29,6 +29,7 @@ from tests.conftest import FIXTURE_DATA, ROOT
 from tests.test_links import broken_links
 
 SMALL = 5  # the threshold in these tests: the portal below has 9 projects
+THRESHOLD = portal_pages.PORTAL_TABLE_MAX_ROWS  # the real one, read before any test lowers it
 PLANS = ["demo-org/2023", "demo-org/2024", "other-org/2024"]  # key order: the index's, the pager's
 NAMES = {heading: name for name, heading in HEADINGS.items()}
 
@@ -184,7 +185,7 @@ def test_at_one_row_fewer_nothing_is_split(portal: Portal, files: dict[str, str 
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(portal_pages, "PORTAL_TABLE_MAX_ROWS", portal.project_count() + 1)
         below = generate(portal)
-        mp.setattr(portal_pages, "PORTAL_TABLE_MAX_ROWS", 2_000)
+        mp.setattr(portal_pages, "PORTAL_TABLE_MAX_ROWS", THRESHOLD)
         assert generate(portal) == below  # the real threshold: the same files
         mp.setattr(portal_pages, "PORTAL_TABLE_MAX_ROWS", portal.project_count())
         assert generate(portal) == files  # at the threshold itself: split

@@ -7,10 +7,14 @@ from dataclasses import dataclass
 # From this many projects on, the portal-wide pages and files that grow with every project are split by plan
 # (organisation and year): the all-projects table becomes an index of one table page per plan, and the all-projects
 # XLSX (which cannot be streamed) gives way to the per-plan XLSX files; the portal-wide CSV and JSON stay whole.
-# Why 2,000: a table row weighs ~620 bytes of HTML (6.2 MB at 10,000 rows), so the page stays near 1.2 MB and
-# 2,000 rows × 8 cells (~20,000 elements, each a card on a phone) where a phone still sorts and filters it without a
-# stall; one page of 10,000 rows was the slowest page MkDocs converts (seconds, on one core, at the end of a part),
-# while each plan's page (~50 rows) costs what any other page does. Below it nothing changes.
+# Below it nothing changes: one table keeps filtering across every plan (all delayed projects at once).
+# Why 2,000 (measured at 10,000 projects, docs/performance.md): a table row is ~670 bytes of HTML, so the page stays
+# near 1.5 MB (7.6 MB at 10,000 rows). On a phone (chromium at 390 px, CPU slowed 4×, a busy 2-core host) a table is
+# ready in ~5 ms a row and sorts in ~3 ms a row: 2,000 rows ~10 s and ~6 s, 10,000 rows ~43 s and ~27 s, a plan's
+# own page (~50 rows) 1.4 s and 0.5 s. 2,000 bounds a phone's wait there at ~10 s while portals of up to ~40 plans
+# of 50 projects keep the one table (lower it if phones matter more than the cross-plan view). MkDocs is not what
+# limits it (the raw-HTML hooks convert even the 6 MB page in 0.1 s, 2 s without them); the all-projects XLSX takes
+# ~0.2 s per 1,000 rows and is the one download a spreadsheet must open whole.
 PORTAL_TABLE_MAX_ROWS = 2_000
 
 
