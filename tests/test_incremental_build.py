@@ -13,6 +13,7 @@ import pytest
 
 from site_builder.engine import incremental
 from site_builder.pipeline.run import Checked, Paths, build
+from site_builder.plan import portal_pages
 from site_builder.render import markdown, reuse
 from tests.conftest import DEMO_DATA, FIXTURE_DATA, ROOT, git
 
@@ -189,3 +190,21 @@ def test_code_changes_key_every_page_anew(monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setattr(reuse, "_CODE", [])
     monkeypatch.setattr(reuse, "CACHE_VERSION", reuse.CACHE_VERSION + 1)
     assert reuse.code_digest() != before
+
+
+def test_a_new_project_updates_every_plan_of_a_split_table(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """Split big portals (plan/portal_pages.py): each plan's table page names the portal's project count, so adding one
+    project anywhere changes every organisation's table page, and reuse must see it."""
+    monkeypatch.setattr(portal_pages, "PORTAL_TABLE_MAX_ROWS", 5)
+    work = tmp_path / "work"
+    shutil.copytree(FIXTURE_DATA, work / "data")
+    shutil.copytree(DEMO_DATA / "demo-city", work / "data/demo-city")
+    _build(work)
+    added = work / "data/demo-org/2024/projects/p4.yaml"
+    added.write_text("id: p4\ntitle: 넷째 사업\nunit: team-b\nstrategy: task1-2\n", encoding="utf-8")
+    _build(work)
+    fresh = tmp_path / "fresh"
+    shutil.copytree(work / "data", fresh / "data")
+    _build(fresh)
+    assert _tree(work / "site") == _tree(fresh / "site")
+    assert (work / "site/demo-city/2025/all-projects/index.html").is_file()

@@ -301,3 +301,40 @@ def test_assemble_names_an_unreadable_data_file(two_orgs: Path, shard_sites: lis
     checked, _ = assemble(Paths(ROOT, data=two_orgs, build=tmp_path / "b"), shard_sites, tmp_path / "site")
     assert any("demo-org/org.yaml: 데이터 파일을 읽을 수 없습니다" in (p.found + p.message) for p in checked.problems)
     assert not (tmp_path / "site").exists()
+
+
+@pytest.fixture(scope="module")
+def split_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Three plans of two organisations under git, with a public address (a sitemap), to be built with the split threshold lowered."""
+    from tests.test_split import split_portal
+
+    data = split_portal(tmp_path_factory.mktemp("split-shards") / "data")
+    site = data / "site.yaml"
+    site.write_text(site.read_text(encoding="utf-8") + "site_url: https://plans.example.go.kr/\n", encoding="utf-8")
+    _history(data)
+    return data
+
+
+def test_a_split_portal_assembles_byte_for_byte_as_the_whole_build(split_data: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each plan's table page is built by its organisation's shard, linking to plans of the other shard; the index by assemble."""
+    from site_builder.plan import portal_pages
+
+    monkeypatch.setattr(portal_pages, "PORTAL_TABLE_MAX_ROWS", 5)  # 9 projects (the deleted organisation's are gone)
+    root = split_data.parent
+    shards = []
+    for i in (1, 2):
+        checked, output = build_shard(Paths(ROOT, data=split_data, build=root / f"b{i}"), root / f"s{i}", [], spec=f"{i}/2")
+        assert not checked.problems, (checked.problems, output)
+        shards.append(root / f"s{i}")
+    assert (root / "s1" / "demo-org" / "2024" / "all-projects" / "index.html").is_file()  # the organisation's shard renders it
+    assert not (root / "s1" / "projects").is_dir() or "계획별 사업 표" not in (root / "s1" / "projects" / "index.html").read_text(encoding="utf-8")
+    checked, output = assemble(Paths(ROOT, data=split_data, build=root / "ba"), shards, root / "assembled")
+    assert not checked.problems, (checked.problems, output)
+    checked, output = build(Paths(ROOT, data=split_data, build=root / "bw"), root / "whole")
+    assert not checked.problems, (checked.problems, output)
+    whole, assembled = root / "whole", root / "assembled"
+    assert _files(whole) == _files(assembled)
+    assert [f for f in sorted(_files(whole)) if not filecmp.cmp(whole / f, assembled / f, shallow=False)] == []
+    assert "계획별 사업 표" in (assembled / "projects" / "index.html").read_text(encoding="utf-8")
+    assert not (assembled / "downloads" / "all-projects.xlsx").exists() and (assembled / "downloads" / "all-projects.csv").is_file()
+    assert "other-org/2024/all-projects/" in (assembled / "sitemap.xml").read_text(encoding="utf-8")

@@ -328,7 +328,55 @@
     run();
   }
 
+  // The plan index of a split all-projects table (table.plan-index, hundreds of plans in a big portal): a box keeps the
+  // plans whose row has every word typed (기관·연도·계획 이름); the words stay in the address (?q=) like other conditions.
+  function planFinder(table) {
+    var rows = Array.prototype.slice.call(table.tBodies[0].rows), text = rows.map(function (r) { return r.textContent.toLowerCase(); });
+    var form = el("form", { "class": "table-filters plan-finder", role: "search", "aria-label": "계획 찾기" });
+    var box = el("fieldset"), field = el("div", { "class": "filter-field" });
+    var status = el("p", { "class": "filter-status", role: "status", "aria-live": "polite" });
+    var input = el("input", { id: "filter-q", name: "q", type: "search", placeholder: "예: 기관 이름, 2024" });
+    box.appendChild(el("legend", {}, "계획 찾기"));
+    field.appendChild(el("label", { "for": "filter-q" }, "기관·연도·계획 이름"));
+    field.appendChild(input);
+    box.appendChild(field);
+    form.appendChild(box);
+    form.appendChild(status);
+    input.value = params().get("q") || "";
+    var run = function () {
+      var words = input.value.toLowerCase().split(/\s+/).filter(Boolean), shown = 0, q = params();
+      rows.forEach(function (r, i) {
+        var ok = words.every(function (w) { return text[i].indexOf(w) >= 0; });
+        r.hidden = !ok;
+        shown += ok ? 1 : 0;
+      });
+      status.textContent = shown === rows.length ? "모든 계획 " + rows.length + "개를 보여 줍니다." : rows.length + "개 계획 가운데 " + shown + "개를 보여 줍니다.";
+      if (input.value.trim()) q.set("q", input.value.trim()); else q.delete("q");
+      saveParams(q);
+    };
+    form.addEventListener("input", run);
+    form.addEventListener("submit", function (e) { e.preventDefault(); run(); });
+    var wrap = table.closest(".table-wrap") || table;
+    wrap.parentNode.insertBefore(form, wrap);
+    run();
+  }
+
+  // A big portal's all-projects table is split into one page per plan (table.plan-index lists them): an address
+  // shared before the split (projects/?plan=기관/연도&status=…) opens that plan's page with the other conditions.
+  function followPlan() {
+    var p = params(), plan = p.get("plan");
+    var rows = document.querySelectorAll("table.plan-index tbody tr[data-plan]");
+    var row = Array.prototype.filter.call(rows, function (r) { return r.getAttribute("data-plan") === plan; })[0];
+    var link = row && row.querySelector("a[href]");
+    if (!link) return false;
+    p.delete("plan");
+    var q = p.toString();
+    window.location.replace(link.href + (q ? "?" + q : ""));
+    return true;
+  }
+
   function init() {
+    if (followPlan()) return;
     focusableScrollBoxes();
     quietPermalinks();
     Array.prototype.forEach.call(document.querySelectorAll("table.cards"), cardRoles);
@@ -337,6 +385,7 @@
     var filterable = tables.filter(function (t) { return t.hasAttribute("data-filterable"); });
     if (filterable.length) buildPanel(filterable);
     Array.prototype.forEach.call(document.querySelectorAll("table[data-row-filters]"), rowFilter);
+    Array.prototype.forEach.call(document.querySelectorAll("table.plan-index"), planFinder);
     scrollHints();
   }
 

@@ -115,16 +115,45 @@ def walk_nodes(nodes: list[StrategyNode], depth: int, parents: list[StrategyNode
         yield from walk_nodes(node.children, depth + 1, parents + [node])
 
 
+@dataclass(frozen=True)
+class PlanOutline:
+    """What every build knows of a plan, a shard of other organisations' plans too (org.yaml, plan.yaml, project file names)."""
+
+    key: str
+    org_name: str
+    year: int
+    title: str
+    projects: int
+
+    @classmethod
+    def of(cls, bundle: PlanBundle) -> PlanOutline:
+        """The outline of a plan (a shard knows other organisations' projects by their file names only)."""
+        count = max(len(bundle.projects), len(bundle.declared_ids))
+        return cls(bundle.key, bundle.org.name, bundle.plan.year, bundle.plan.title, count)
+
+
 @dataclass
 class Portal:
     """The whole validated data set."""
 
     site: SiteConfig
     plans: list[PlanBundle]
+    # A part of a portal (a shard's own plans): every plan of the whole portal. None: `plans` are the whole portal.
+    outline: tuple[PlanOutline, ...] | None = None
 
     def only(self, orgs: Collection[str]) -> Portal:
-        """The portal with just these organisations' plans (a shard's own)."""
-        return Portal(self.site, [b for b in self.plans if b.org.id in orgs])
+        """The portal with just these organisations' plans (a shard's own), knowing the whole portal's outline."""
+        return Portal(self.site, [b for b in self.plans if b.org.id in orgs], self.whole())
+
+    def whole(self) -> tuple[PlanOutline, ...]:
+        """Every plan of the whole portal, by key (a shard's portal: other organisations' plans too)."""
+        if self.outline is not None:
+            return self.outline
+        return tuple(sorted((PlanOutline.of(b) for b in self.plans), key=lambda o: o.key))
+
+    def project_count(self) -> int:
+        """How many projects the whole portal has: the rows of its all-projects table and downloads."""
+        return sum(o.projects for o in self.whole())
 
 
 def project_period(project: Project) -> str | None:

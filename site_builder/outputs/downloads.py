@@ -18,6 +18,7 @@ from ..model.columns import COLUMNS, DECIMAL, HEADINGS, KPI_COLUMNS, KPI_HEADING
 from ..model.portal import PlanBundle, Portal, bundle_node, is_non_budget, project_period, project_total, stated_budget
 from ..model.published import FORMAT_VERSION, SCHEMA_FILE, document_schema_text
 from ..plan.pages import project_url
+from ..plan.portal_pages import splits
 from .memo import PlanMemo
 from .progress_rows import kpi_rows, progress_values
 
@@ -177,6 +178,7 @@ class RowFormat:
     about: str  # what the downloads page says about the format
     download: bool  # the link downloads the file (a JSON file opens in the browser)
     write: Callable[[list[dict[str, Any]]], bytes]
+    streamed: bool = True  # written row after row: kept for every plan at once at any size (XLSX: per plan only from PORTAL_TABLE_MAX_ROWS on)
 
 
 # Templates (downloads page, all-projects page, each plan page) list their links from this registry; a new format is one entry.
@@ -184,7 +186,7 @@ ROW_FORMATS: tuple[RowFormat, ...] = (
     RowFormat(".csv", "CSV", "사업 목록 CSV (UTF-8)", "CSV", "**CSV (UTF-8)**: 프로그램에서 읽기 좋은 기본 형식입니다.", True, to_csv),
     RowFormat("-excel.csv", "엑셀용 CSV", "엑셀용 CSV (BOM)", "엑셀용 CSV", "**엑셀용 CSV**: 앞에 BOM을 붙여 엑셀에서 한글이 깨지지 않습니다.", True, to_excel_csv),
     RowFormat(".xlsx", "XLSX", "XLSX", "XLSX", "**XLSX**: 엑셀 통합문서입니다. 번호·식별자는 글자 칸이라 `001`이 `1`로 바뀌지 않습니다. 두 번째 시트에 열 설명이 있습니다.",
-              True, to_xlsx),
+              True, to_xlsx, streamed=False),
     RowFormat(".json", "JSON", "JSON", "사업 목록 JSON", "**JSON**: 사업 목록(열은 CSV와 같음). 계획 전체 JSON은 원문 구조(전략 체계, 예산 내역 등)를 모두 담습니다.",
               False, rows_json),
 )
@@ -197,6 +199,11 @@ KPI_DICTIONARY = "downloads/kpi-columns"  # + .csv / .json: the KPI rows' data d
 def plan_base(key: str) -> str:
     """`downloads/<org>-<year>`: where a plan's downloads start (`<org>/<year>` is the plan's key)."""
     return "downloads/" + key.replace("/", "-")
+
+
+def portal_formats(rows: int) -> tuple[RowFormat, ...]:
+    """The formats of the portal-wide rows (`all-projects.*`) of a portal of this many projects: from PORTAL_TABLE_MAX_ROWS on, no XLSX."""
+    return ROW_FORMATS if not splits(rows) else tuple(f for f in ROW_FORMATS if f.streamed)
 
 
 def portal_downloads(rows: list[dict[str, Any]]) -> dict[str, str | bytes]:
@@ -219,8 +226,8 @@ def kpi_files(bundle: PlanBundle) -> dict[str, str | bytes]:
 
 
 def _portal_rows(rows: list[dict[str, Any]]) -> dict[str, str | bytes]:
-    """Every plan's rows in every row format."""
-    return {f"{PORTAL_ROWS}{f.ending}": f.write(rows) for f in ROW_FORMATS}
+    """Every plan's rows in each portal-wide format (a big portal's XLSX is per plan only)."""
+    return {f"{PORTAL_ROWS}{f.ending}": f.write(rows) for f in portal_formats(len(rows))}
 
 
 def download_files(portal: Portal, memo: PlanMemo | None = None) -> dict[str, str | bytes]:
@@ -236,7 +243,7 @@ def download_files(portal: Portal, memo: PlanMemo | None = None) -> dict[str, st
         rows, plan_files = made
         all_rows += rows
         files.update(plan_files)
-    return files | _portal_rows(all_rows)
+    return files | (_portal_rows(all_rows) if portal.outline is None else {})  # a shard's part: assemble writes every plan's
 
 
 def _plan_downloads(bundle: PlanBundle, site_url: str | None) -> tuple[list[dict[str, Any]], dict[str, str | bytes]]:

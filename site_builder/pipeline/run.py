@@ -30,7 +30,7 @@ from ..publish.echoes import withheld_echoes
 from ..publish.originals import original_files
 from ..publish.redaction import redact_portal
 from ..render.markdown import SideJob, rendering
-from ..render.reuse import PageReuse
+from ..render.reuse import PageReuse, page_facts
 from ..write.tree import place_problems, publishing, recover_dir, remove_stale, replace_dir, write_tree
 
 
@@ -202,7 +202,7 @@ def generate(portal: Portal, history: History | None = None, keep: Callable[[Pag
 def _reusing(reuse: PageReuse, portal: Portal, history: History, dates: dict[str, str], pages: list[Page],
              side: Sequence[SideJob]) -> list[SideJob]:
     """Decide what the last build left that this one keeps; the side jobs that can take unchanged plans' parts get them."""
-    stamped = {p.path: str(p.context.get("updated", "")) for p in pages} | {f: "" for p in pages if (f := page_feed_path(p))}
+    stamped = {p.path: page_facts(p.context) for p in pages} | {f: "" for p in pages if (f := page_feed_path(p))}
     reuse.plan(portal, history, dates, stamped)
     return [functools.partial(job, memo=reuse.memo) if job in (index_files, download_files) else job for job in side]
 

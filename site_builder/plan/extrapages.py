@@ -1,21 +1,49 @@
-"""Portal-wide pages for citizens: the all-projects table, the search page and the downloads page."""
+"""Portal-wide pages for citizens: the all-projects table (split by plan in big portals), the search page and the downloads page."""
 
 from __future__ import annotations
 
 from ..model.columns import COLUMNS, HEADINGS, KPI_COLUMNS, KPI_HEADINGS, TYPE_NAMES, column_type
-from ..model.portal import Portal
+from ..model.portal import PlanBundle, PlanOutline, Portal
 from .pages import Crumb, Page, registered
+from .portal_pages import portal_page, splits
+
+HOME = [Crumb("홈", "index.md")]
 
 
 def citizen_pages(portal: Portal) -> list[Page]:
-    """Pages that span every plan (stable paths: /projects/, /search/, /downloads/)."""
-    home = [Crumb("홈", "index.md")]
+    """Pages that span every plan (stable paths: /projects/, /search/, /downloads/), with each plan's table page in a big portal."""
     bundles = sorted(portal.plans, key=lambda b: b.key)
-    return [
-        registered("projects.md", home, {"bundles": bundles}),
-        registered("search.md", home, {"bundles": bundles}),
-        registered("downloads.md", home, {"bundles": bundles, "columns": _columns(), "kpi_columns": _columns(KPI_COLUMNS, KPI_HEADINGS)}),
+    rows = portal.project_count()
+    split = portal_page("projects.md").split if splits(rows) else None
+    pages = [
+        registered("projects.md", HOME, {"bundles": bundles, "rows": rows, "part": split.path if split else None}, split=split is not None),
+        registered("search.md", HOME, {"bundles": bundles}),
+        registered("downloads.md", HOME, {"bundles": bundles, "columns": _columns(), "kpi_columns": _columns(KPI_COLUMNS, KPI_HEADINGS),
+                                          "rows": rows, "split": split is not None}),
     ]
+    return pages + (plan_table_pages(portal, bundles, rows) if split else [])
+
+
+def plan_table_pages(portal: Portal, bundles: list[PlanBundle], rows: int) -> list[Page]:
+    """Each plan's part of the split all-projects table (`<org>/<year>/all-projects.md`), with the way back and to the plans beside it."""
+    index = portal_page("projects.md")
+    assert index.split is not None
+    outline = portal.whole()  # a shard's pages link to other organisations' plans too
+    where = {o.key: i for i, o in enumerate(outline)}
+    crumbs = HOME + [Crumb(index.title, index.path)]
+    pages = []
+    for bundle in bundles:
+        i = where[bundle.key]
+        beside = [("이전", "prev", outline[i - 1] if i else None), ("다음", "next", outline[i + 1] if i + 1 < len(outline) else None)]
+        neighbours = [(word, rel, o, index.split.path(o.key)) for word, rel, o in beside if o is not None]
+        context = {"bundle": bundle, "neighbours": neighbours, "index": index.path, "rows_total": rows, "position": (i + 1, len(outline))}
+        pages.append(Page(index.split.path(bundle.key), index.split.part, plan_table_title(outline[i]), crumbs, context))
+    return pages
+
+
+def plan_table_title(plan: PlanOutline) -> str:
+    """`시험군 2024년 사업 표`: the title of a plan's part of the split all-projects table."""
+    return f"{plan.org_name} {plan.year}년 사업 표"
 
 
 def _columns(columns: list[tuple[str, str]] = COLUMNS, headings: dict[str, str] = HEADINGS) -> list[tuple[str, str, str, str]]:

@@ -139,11 +139,12 @@ def _add_years_and_history(pages: list[Page], portal: Portal, history: History) 
             page.context.update(other_years=related.get(key, []), project_changes=history.of(key))
 
 
-def registered(path: str, crumbs: list[Crumb], context: dict[str, Any], title: str | None = None) -> Page:
-    """A portal-wide page as `portal_pages.PORTAL_PAGES` declares it (template, title unless given)."""
+def registered(path: str, crumbs: list[Crumb], context: dict[str, Any], title: str | None = None, split: bool = False) -> Page:
+    """A portal-wide page as `portal_pages.PORTAL_PAGES` declares it (template, title unless given; `split`: its index template)."""
     kind = portal_page(path)
     assert kind.template is not None, path  # hand-written pages are not rendered
-    return Page(path, kind.template, title or kind.title, crumbs, context)
+    template = kind.split.index if split and kind.split else kind.template
+    return Page(path, template, title or kind.title, crumbs, context)
 
 
 def portal_pages(portal: Portal, history: History | None = None) -> list[Page]:

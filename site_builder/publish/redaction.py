@@ -190,7 +190,7 @@ def redact_portal(portal: Portal) -> Portal:
     """The portal as it may be published: every page, index and download is made from this."""
     if _LAST and _LAST[0][0] is portal and _LAST[0][2] == _shape(portal):  # a build asks twice (pages, then the nav)
         return _LAST[0][1]
-    redacted = Portal(portal.site, [redact_bundle(b) for b in portal.plans])
+    redacted = Portal(portal.site, [redact_bundle(b) for b in portal.plans], portal.outline)
     _LAST[:] = [(portal, redacted, _shape(portal))]
     return redacted
 

@@ -18,7 +18,7 @@ from ..model import Project
 from ..model import portal as domain
 from ..model.money import format_in_unit
 from ..model.portal import PlanBundle, Portal, bundle_node, is_non_budget, project_period, project_total
-from ..outputs.downloads import PORTAL_ROWS, ROW_FORMATS
+from ..outputs.downloads import PORTAL_ROWS, ROW_FORMATS, portal_formats
 from ..outputs.feed import FEED_NAME, page_feed_path
 from ..plan.pages import Page, node_path, page_url, project_page, project_path, unit_path
 from ..plan.plan_pages import PLAN_PAGES
@@ -147,7 +147,8 @@ def withheld_section(project: Any, name: str, label: str) -> str:
 # Pages whose tables need the width: Material hides these sidebars for them (front matter `hide`), so at 1280 px a
 # project table's budget and period columns fit beside its name. The all-projects table also gives up the navigation.
 WIDE_PAGES: dict[str, tuple[str, ...]] = {
-    "all_projects.md.j2": ("navigation", "toc"), "plan.md.j2": ("toc",), "node.md.j2": ("toc",),
+    "all_projects.md.j2": ("navigation", "toc"), "projects_index.md.j2": ("navigation", "toc"), "plan_table.md.j2": ("navigation", "toc"),
+    "plan.md.j2": ("toc",), "node.md.j2": ("toc",),
     "unit.md.j2": ("toc",), "changes.md.j2": ("toc",), "quality.md.j2": ("toc",),
 }
 
@@ -233,7 +234,7 @@ def make_environment() -> jinja2.Environment:
     env.tests["budgeted"] = lambda p: bool(project_total(p))
     env.globals.update(
         money=money, bullet_html=bullet_html, withheld_section=withheld_section,
-        project_rows_html=project_rows_html, domain=domain, row_formats=ROW_FORMATS, portal_rows=PORTAL_ROWS, redaction=redaction_mod,
+        project_rows_html=project_rows_html, domain=domain, row_formats=ROW_FORMATS, portal_formats=portal_formats, portal_rows=PORTAL_ROWS, redaction=redaction_mod,
         node_path=node_path, project_path=project_path, project_page=project_page, unit_path=unit_path, page_href=page_href,
         plan_page=lambda kind, key: PLAN_PAGES[kind].path(key),
         **helpers.template_helpers(), **tables.template_helpers(), **progress.template_helpers(),

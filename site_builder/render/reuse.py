@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..git.history import History
-from ..model.portal import Portal
+from ..model.portal import PlanOutline, Portal
 from ..outputs.memo import PlanMemo
 
 PACKAGE = Path(__file__).resolve().parent.parent  # site_builder/: templates and code
@@ -95,6 +95,23 @@ def fingerprints(portal: Portal, history: History, dates: dict[str, str]) -> dic
         own[org] = digest.hexdigest()
     groups = _groups(portal)
     return {org: hashlib.sha256((shared + "".join(own[o] for o in sorted(groups[org]))).encode()).hexdigest() for org in folders}
+
+
+def page_facts(context: Mapping[str, object]) -> str:
+    """What a page shows beyond its organisation's data, as text for its key: its plain context values and plan outlines.
+
+    A page's date can be the portal's newest (an organisation's overview); a plan's part of the split all-projects
+    table names the portal's project count and the plans beside it (other organisations'). The data objects
+    (bundle, project …) are covered by the fingerprint and left out here.
+    """
+    return repr(sorted((k, v) for k, v in context.items() if _plain(v)))
+
+
+def _plain(value: object) -> bool:
+    """Plain text, numbers, plan outlines, or tuples and lists of them (never the big data objects)."""
+    if value is None or isinstance(value, (str, int, float, PlanOutline)):
+        return True
+    return isinstance(value, (tuple, list)) and all(_plain(v) for v in value)
 
 
 @dataclass

@@ -14,7 +14,7 @@ from ..git.history import recent_json
 from ..model.portal import Portal
 from ..outputs.downloads import PORTAL_ROWS
 from ..pipeline import run as pl
-from ..plan.portal_pages import stand_ins
+from ..plan.portal_pages import plan_parts, splits, stand_ins
 from ..publish.redaction import redact_portal
 from ..write.tree import replace_dir, write_tree
 
@@ -73,12 +73,17 @@ def data_fingerprint(data_dir: Path) -> str:
 
 
 def stubs(portal: Portal, orgs: list[str]) -> dict[str, str | bytes]:
-    """Placeholder pages for the navigation targets of other shards' organisations (discarded when assembling)."""
+    """Placeholder pages for the navigation targets of other shards' organisations (discarded when assembling).
+
+    In a portal split by plan (`splits`), each plan's table page too: the pages beside it link to it.
+    """
+    parts = plan_parts() if splits(portal.project_count()) else []
     stubs: dict[str, str | bytes] = {}
     for bundle in portal.plans:
         if bundle.org.id not in orgs:
             stubs[f"{bundle.org.id}/index.md"] = f"# {bundle.org.id}\n"
             stubs[f"{bundle.key}/index.md"] = f"# {bundle.key}\n"
+            stubs.update({split.path(bundle.key): f"# {split.path(bundle.key)}\n" for split in parts})
     return stubs
 
 
