@@ -6,7 +6,7 @@ import functools
 import html
 import posixpath
 import re
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, MutableMapping, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -219,9 +219,21 @@ def _relative_url(target: str, base: str) -> str:
     return rel + "/" if rel else "./"
 
 
+class _Environment(jinja2.Environment):
+    """Jinja2's environment with plain-dict template globals (ours never change once the environment is made)."""
+
+    def make_globals(self, d: MutableMapping[str, Any] | None) -> MutableMapping[str, Any]:
+        """The environment's globals and the template's own in one dict.
+
+        Jinja's ChainMap is copied key by key in Python into every page's context and every include's (~0.1 s at
+        2,000 projects); a dict is copied in C.
+        """
+        return {**self.globals, **(d or {})}
+
+
 def make_environment() -> jinja2.Environment:
     """The Jinja2 environment with the escaping filters and helpers."""
-    env = jinja2.Environment(
+    env = _Environment(
         loader=jinja2.PackageLoader("site_builder.render", "templates"),
         autoescape=False,  # Markdown output: every data value goes through `h` or `md` explicitly
         undefined=jinja2.StrictUndefined,
