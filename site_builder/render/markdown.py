@@ -35,9 +35,21 @@ _DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # libyaml when present:
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|])")
 
 
+# Escaped texts by text: pages repeat names, titles and cells (358,000 calls for 18,500 texts at 2,000 projects).
+_ESCAPED: dict[str, str] = {}
+_ESCAPED_MAX = 1 << 18  # bounded: `serve` renders again and again
+
+
 def escape_html(value: Any) -> str:
     """Escape text for HTML (used inside the raw HTML blocks of pages), as the site shows it (`text.shown`)."""
-    return html.escape(shown("" if value is None else str(value)), quote=True)
+    if type(value) is not str:  # only exact strings are remembered: `True` and `1` are equal keys with other texts
+        value = "" if value is None else str(value)
+    escaped = _ESCAPED.get(value)
+    if escaped is None:
+        if len(_ESCAPED) >= _ESCAPED_MAX:
+            _ESCAPED.clear()
+        escaped = _ESCAPED[value] = html.escape(shown(value), quote=True)
+    return escaped
 
 
 def escape_md(value: Any) -> str:
