@@ -107,7 +107,8 @@ def project_rows_html(rows: list[tuple[PlanBundle, Project]], page: Page, column
     `columns` are the optional columns shown (`tables.project_columns`: plan, unit, node); `with_progress`: the 상태 and
     집행률 columns follow the period (`tables.progress_columns`).
     """
-    return "".join(_project_row(bundle, project, page, columns, unit, with_progress) for bundle, project in rows)
+    shown = tuple(columns)
+    return "".join(_project_row(bundle, project, page, shown, unit, with_progress) for bundle, project in rows)
 
 
 def _progress_cells(b: PlanBundle, p: Project) -> str:
@@ -128,11 +129,36 @@ def _optional_cell(b: PlanBundle, p: Project, column: str) -> str:
     return n.title if n else ""
 
 
-def _project_row(b: PlanBundle, p: Project, page: Page, columns: list[str], unit: str, with_progress: bool) -> str:
+def _project_row(b: PlanBundle, p: Project, page: Page, columns: tuple[str, ...], unit: str, with_progress: bool) -> str:
     """One row: `data-*` for filtering, linked title, number, the optional columns, budget, period (then status, 집행률).
 
     Each data cell carries its column's name (`data-label`): on phones the rows are shown as cards (site.css).
     """
+    before, after = _row_parts(b, p, columns, unit, with_progress)
+    return f"{before}{page_href(page, project_path(b, p.id))}{after}"
+
+
+# A project's row is the same in every table with the same columns (its plan's page, each strategy level above it,
+# its unit's page, the all-projects page) but for the link: the parts around it are made once. Keyed by the objects'
+# ids, each kept with its row so a reused id never matches; bounded, as `serve` renders again and again.
+_ROWS: dict[tuple[int, int, tuple[str, ...], str, bool], tuple[PlanBundle, Project, tuple[str, str]]] = {}
+_ROWS_MAX = 1 << 14
+
+
+def _row_parts(b: PlanBundle, p: Project, columns: tuple[str, ...], unit: str, with_progress: bool) -> tuple[str, str]:
+    """A project's row before and after its link's address, remembered."""
+    key = (id(b), id(p), columns, unit, with_progress)
+    known = _ROWS.get(key)
+    if known is not None and known[0] is b and known[1] is p:
+        return known[2]
+    if len(_ROWS) >= _ROWS_MAX:
+        _ROWS.clear()
+    parts = _ROWS[key] = (b, p, _row_html(b, p, columns, unit, with_progress))
+    return parts[2]
+
+
+def _row_html(b: PlanBundle, p: Project, columns: tuple[str, ...], unit: str, with_progress: bool) -> tuple[str, str]:
+    """A project's row, before and after its link's address (which depends on the page)."""
     total = project_total(p)
     d = tables.row_data(b, p)
     h = escape_html
@@ -141,7 +167,8 @@ def _project_row(b: PlanBundle, p: Project, page: Page, columns: list[str], unit
     cell = {c: f'<td data-label="{tables.OPTIONAL_COLUMNS[c]}">{h(_optional_cell(b, p, c))}</td>' for c in columns}
     number = f'<td data-label="번호" data-sort="{h(tables.natural_key(p.number))}">{h(p.number or "")}</td>'
     return (f'<tr data-plan="{h(d["plan"])}" data-unit="{h(d["unit"])}" data-node="{h(d["node"])}" data-budget="{d["budget"]}" '
-            f'data-start="{d["start"]}" data-end="{d["end"]}"{status}><th scope="row"><a href="{page_href(page, project_path(b, p.id))}">{h(p.title)}</a></th>'
+            f'data-start="{d["start"]}" data-end="{d["end"]}"{status}><th scope="row"><a href="',
+            f'">{h(p.title)}</a></th>'
             f'{cell.get("plan", "")}{number}{cell.get("unit", "")}{cell.get("node", "")}'
             f'<td class="num" data-label="예산({unit})" data-sort="{total if total is not None else -1}">{amount}</td>'
             f'<td data-label="사업기간" data-sort="{d["start"]}">{h(project_period(p) or "")}</td>'
