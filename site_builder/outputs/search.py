@@ -357,7 +357,8 @@ def _prefix_hits(index: dict[str, dict[int, int]], count: int) -> dict[str, dict
     hits = {}
     for i, key in enumerate(latin):
         shard, row = shard_of(key, count), dict(index[key])
-        for longer in latin[i + 1 :]:
+        for j in range(i + 1, len(latin)):  # by index: a slice would copy the rest of the list for every key
+            longer = latin[j]
             if not longer.startswith(key):
                 break  # sorted: the keys it begins follow it
             if shard_of(longer, count) == shard:
