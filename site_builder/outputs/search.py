@@ -20,6 +20,7 @@ import json
 import operator
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -282,35 +283,48 @@ def _doc_postings(docs: list[Doc], terms: dict[str, int] | None) -> tuple[dict[s
     """The postings of these documents (numbered from 0) and their Hangul words of three syllables or more, in order of appearance."""
     index: dict[str, dict[int, int]] = {}
     keys_of: dict[str, list[tuple[str, int]]] = {}  # word → its keys; words repeat a lot across documents
+    term_words: set[str] = set()  # the words that are terms (`_TERM`), matched once per word, not once per document
+    counts: dict[int, Counter[str]] = {weight: Counter() for weight in TERM_WEIGHT}  # documents where a term's heaviest field is this
     for n, doc in enumerate(docs):
         best: dict[str, int] = {}
-        weights: dict[str, int] = {}
-        for weight, texts in sorted(doc.text.items()):  # lightest field first: a heavier one's term weight overwrites
+        found: list[tuple[int, set[str]]] = []
+        for weight, texts in sorted(doc.text.items()):  # lightest field first: a heavier one's class overwrites
             words, pairs = words_and_neighbours("\n".join(texts))  # a newline joins no words, nor neighbours
             for pair in pairs:
                 if best.get(pair, -1) < weight * 2:
                     best[pair] = weight * 2
-            if terms is not None:
-                weights.update(dict.fromkeys(words, TERM_WEIGHT[weight]))
             for word in words:
                 keys = keys_of.get(word)
                 if keys is None:
                     keys = keys_of[word] = [(key, int(start)) for key, start in word_keys(word)]
+                    if _TERM.fullmatch(word):
+                        term_words.add(word)
                 for key, start in keys:
                     cls = weight * 2 + start
                     if best.get(key, -1) < cls:
                         best[key] = cls
+            found.append((weight, words & term_words))
         if terms is not None:
-            for word, w in weights.items():
-                if _TERM.fullmatch(word):
-                    terms[word] = terms.get(word, 0) + w
+            _count_terms(found, counts)
         for key, cls in best.items():
             row = index.get(key)
             if row is None:
                 index[key] = {n: cls}
             else:
                 row[n] = cls
+    if terms is not None:
+        for weight, counted in counts.items():
+            for word, documents in counted.items():
+                terms[word] = terms.get(word, 0) + documents * TERM_WEIGHT[weight]
     return index, [word for word in keys_of if len(word) > 2 and HANGUL.match(word)]
+
+
+def _count_terms(found: list[tuple[int, set[str]]], counts: dict[int, Counter[str]]) -> None:
+    """Count one document's terms (each field's, lightest first) under the weight of the heaviest field that has them."""
+    seen: set[str] = set()
+    for weight, words in reversed(found):
+        counts[weight].update(words - seen)
+        seen |= words
 
 
 def _json(value: Any) -> bytes:
