@@ -6,7 +6,7 @@ import functools
 import html
 import posixpath
 import re
-from collections.abc import Callable, Iterator, Mapping, MutableMapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, MutableMapping, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -14,7 +14,7 @@ import jinja2
 import yaml
 
 from ..base.workers import can_fork, configured_jobs, forked, inherited
-from ..model import Project
+from ..model import Project, ScheduleRow
 from ..model import portal as domain
 from ..model.money import format_in_unit
 from ..model.portal import PlanBundle, Portal, bundle_node, is_non_budget, project_period, project_total
@@ -175,6 +175,34 @@ def _row_html(b: PlanBundle, p: Project, columns: tuple[str, ...], unit: str, wi
             f'{_progress_cells(b, p) if with_progress else ""}</tr>')
 
 
+def schedule_rows_html(rows: list[ScheduleRow], periods: Iterable[int], word: str, done: Collection[str]) -> str:
+    """The `<tr>`s of a 추진계획 grid, as code: a cell per month of every activity on every project page.
+
+    `periods`: the grid's period numbers; `word`: 월 or 분기; `done`: the activities a progress report lists as done.
+    The 구분 column and the 기간 밖 column are there when any row has one.
+    """
+    grouped, outside, numbers = any(r.group for r in rows), any(r.mark_outside for r in rows), list(periods)
+    return "".join(_schedule_row(r, numbers, word, r.label in done, grouped, outside) for r in rows)
+
+
+_DONE_MARK = ' <span class="done-mark" aria-hidden="true">✓</span><span class="sr-only">(마침)</span>'
+_OUTSIDE_MARK = '<span aria-hidden="true">■</span><span class="sr-only">기간 밖 표시</span>'
+
+
+def _schedule_row(r: ScheduleRow, periods: list[int], word: str, done: bool, grouped: bool, outside: bool) -> str:
+    """One activity: its 구분 and label (✓ when done), a cell per period (its text, or ■ when marked), the 기간 밖 cell."""
+    cells = [f"<td>{escape_html(r.group or '')}</td>" if grouped else "",
+             f'<th scope="row">{escape_html(r.label)}{_DONE_MARK if done else ""}</th>' if r.label else "<td></td>"]
+    if r.texts:
+        cells += [f'<td class="mark">{escape_html(r.texts[i] if i < len(r.texts) else "")}</td>' for i in range(len(periods))]
+    else:
+        cells += [f'<td class="mark"><span aria-hidden="true">■</span><span class="sr-only">{i}{word} 추진</span></td>' if i in r.marks
+                  else '<td class="mark"></td>' for i in periods]
+    if outside:
+        cells.append(f'<td class="mark">{_OUTSIDE_MARK if r.mark_outside else ""}</td>')
+    return "<tr>" + "".join(cells) + "</tr>"
+
+
 def withheld_section(project: Any, name: str, label: str) -> str:
     """The heading and notice standing in for a withheld field of a published project ('' when the field is published)."""
     ground = redaction_mod.field_grounds(project).get(name)
@@ -284,7 +312,7 @@ def make_environment() -> jinja2.Environment:
     env.tests["budgeted"] = lambda p: bool(project_total(p))
     env.globals.update(
         money=money, bullet_html=bullet_html, withheld_section=withheld_section,
-        project_rows_html=project_rows_html, domain=domain, row_formats=ROW_FORMATS, portal_rows=PORTAL_ROWS, redaction=redaction_mod,
+        project_rows_html=project_rows_html, schedule_rows_html=schedule_rows_html, domain=domain, row_formats=ROW_FORMATS, portal_rows=PORTAL_ROWS, redaction=redaction_mod,
         node_path=node_path, project_path=project_path, project_page=project_page, unit_path=unit_path, page_href=page_href,
         plan_page=lambda kind, key: PLAN_PAGES[kind].path(key),
         **helpers.template_helpers(), **tables.template_helpers(), **progress.template_helpers(),
