@@ -14,6 +14,7 @@ tokenise exactly like `tokens` below.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import heapq
 import json
@@ -282,7 +283,7 @@ def postings(docs: list[Doc], terms: dict[str, int] | None = None) -> dict[str, 
 def _doc_postings(docs: list[Doc], terms: dict[str, int] | None) -> tuple[dict[str, dict[int, int]], list[str]]:
     """The postings of these documents (numbered from 0) and their Hangul words of three syllables or more, in order of appearance."""
     index: dict[str, dict[int, int]] = {}
-    keys_of: dict[str, list[tuple[str, int]]] = {}  # word → its keys; words repeat a lot across documents
+    keys_of: dict[str, tuple[tuple[str, int], ...]] = {}  # word → its keys; words repeat a lot across documents
     term_words: set[str] = set()  # the words that are terms (`_TERM`), matched once per word, not once per document
     counts: dict[int, Counter[str]] = {weight: Counter() for weight in TERM_WEIGHT}  # documents where a term's heaviest field is this
     for n, doc in enumerate(docs):
@@ -296,8 +297,9 @@ def _doc_postings(docs: list[Doc], terms: dict[str, int] | None) -> tuple[dict[s
             for word in words:
                 keys = keys_of.get(word)
                 if keys is None:
-                    keys = keys_of[word] = [(key, int(start)) for key, start in word_keys(word)]
-                    if _TERM.fullmatch(word):
+                    keys, term = _word_info(word)
+                    keys_of[word] = keys
+                    if term:
                         term_words.add(word)
                 for key, start in keys:
                     cls = weight * 2 + start
@@ -317,6 +319,14 @@ def _doc_postings(docs: list[Doc], terms: dict[str, int] | None) -> tuple[dict[s
             for word, documents in counted.items():
                 terms[word] = terms.get(word, 0) + documents * TERM_WEIGHT[weight]
     return index, [word for word in keys_of if len(word) > 2 and HANGUL.match(word)]
+
+
+# Plans are indexed one by one (their parts are kept between builds), and most words recur in every plan: each
+# word's keys are worked out once per process, not once per plan (bounded, as `serve` indexes again and again).
+@functools.lru_cache(maxsize=1 << 18)
+def _word_info(word: str) -> tuple[tuple[tuple[str, int], ...], bool]:
+    """A word's index keys with 1 for the key that starts it (`word_keys`), and whether it is a term (`_TERM`)."""
+    return tuple((key, int(start)) for key, start in word_keys(word)), _TERM.fullmatch(word) is not None
 
 
 def _count_terms(found: list[tuple[int, set[str]]], counts: dict[int, Counter[str]]) -> None:
