@@ -566,11 +566,12 @@ def _joined(parts: list[PlanPart], plans: list[dict[str, Any]], base: str) -> di
     for part_rows, part_texts, _, part_index, _, part_terms in parts:
         offset = len(rows)
         for key, row in part_index.items():
-            shifted = {n + offset: cls for n, cls in row.items()} if offset else row
-            if key in index:
-                index[key].update(shifted)
-            else:
-                index[key] = shifted
+            known = index.get(key)
+            if known is None:
+                index[key] = {n + offset: cls for n, cls in row.items()} if offset else row
+            else:  # in place: a shifted copy to update from cost as much again (most rows hold a document or two)
+                for n, cls in row.items():
+                    known[n + offset] = cls
         for word, score in part_terms.items():
             terms[word] = terms.get(word, 0) + score
         rows += part_rows
