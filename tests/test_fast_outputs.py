@@ -15,7 +15,7 @@ import pytest
 import yaml
 from openpyxl import load_workbook
 
-from site_builder.model import Project
+from site_builder.model import Project, Schedule, ScheduleRow
 from site_builder.outputs import downloads
 from site_builder.pipeline.run import check
 from site_builder.plan.pages import Crumb, Page
@@ -173,3 +173,33 @@ def test_project_rows_match_the_old_template(show_plan: bool) -> None:
             columns = ["plan", "unit", "node"] if show_plan else ["unit", "node"]
             expected = env.from_string(OLD_PROJECT_ROWS).render(rows=rows, page=page, columns=columns, unit="천원")
             assert expected == f"<tbody>{render.project_rows_html(rows, page, columns, '천원')}</tbody>"
+
+
+OLD_SCHEDULE_ROWS = (  # the row loop of project.md.j2's 추진계획 grid before it became code
+    '<tbody>{% set grouped = s.rows | selectattr("group") | list %}{% for r in s.rows %}<tr>{% if grouped %}<td>{{ (r.group or "")|h }}</td>{% endif %}'
+    '{% if r.label %}<th scope="row">{{ r.label|h }}{% if r.label in done %} <span class="done-mark" aria-hidden="true">✓</span>'
+    '<span class="sr-only">(마침)</span>{% endif %}</th>{% else %}<td></td>{% endif %}{% for i in periods %}<td class="mark">{% if r.texts %}'
+    '{{ (r.texts[loop.index0] if loop.index0 < r.texts|length else "")|h }}{% elif i in r.marks %}<span aria-hidden="true">■</span>'
+    '<span class="sr-only">{{ i }}{{ word }} 추진</span>{% endif %}</td>{% endfor %}{% if s.rows | selectattr("mark_outside") | list %}'
+    '<td class="mark">{% if r.mark_outside %}<span aria-hidden="true">■</span><span class="sr-only">기간 밖 표시</span>{% endif %}</td>{% endif %}'
+    '</tr>{% endfor %}</tbody>'
+)
+
+
+def _schedules() -> list[Schedule]:
+    """The fixture's schedules, and grids of tricky rows: groups, texts shorter and longer than the periods, marks outside."""
+    portal = check(FIXTURE_DATA).portal
+    assert portal is not None
+    found = [p.schedule for b in portal.plans for p in b.projects if p.schedule]
+    odd = [ScheduleRow(group=text or None, label=text, marks=[1, 3, 12], mark_outside=i % 2 == 0, texts=[text] * (i % 5)) for i, text in enumerate(TRICKY)]
+    return found + [Schedule(rows=odd), Schedule(rows=odd[:3], unit="quarter", periods=[2, 3]), Schedule(rows=[ScheduleRow(label="x")])]
+
+
+@pytest.mark.parametrize("done", [set(), {"한글", "a & b <c> \"q\" 'x'"}])
+def test_schedule_rows_match_the_old_template(done: set[str]) -> None:
+    env = render.make_environment()
+    for s in _schedules():
+        periods = s.periods or range(1, (12 if s.unit == "month" else 4) + 1)
+        word = "월" if s.unit == "month" else "분기"
+        expected = env.from_string(OLD_SCHEDULE_ROWS).render(s=s, periods=periods, word=word, done=done)
+        assert expected == f"<tbody>{render.schedule_rows_html(s.rows, periods, word, done)}</tbody>"

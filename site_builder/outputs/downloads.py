@@ -57,12 +57,25 @@ def project_rows(bundle: PlanBundle, site_url: str | None = None) -> list[dict[s
 
 def to_csv(rows: list[dict[str, Any]], bom: bool = False, columns: list[tuple[str, str]] = COLUMNS, headings: dict[str, str] = HEADINGS) -> bytes:
     """CSV bytes (UTF-8; with BOM for Excel) under Korean headings, formula-like cells neutralised (project rows unless told)."""
+    return (("\ufeff" if bom else "") + csv_text(rows, columns, headings)).encode("utf-8")
+
+
+def csv_text(rows: list[dict[str, Any]], columns: list[tuple[str, str]] = COLUMNS, headings: dict[str, str] = HEADINGS) -> str:
+    """The text of `to_csv`, written from lists: csv.DictWriter's per-row dict work was most of its time."""
+    names = [c for c, _ in columns]
+    allowed = set(names)
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=[c for c, _ in columns], lineterminator="\r\n")
-    writer.writerow(headings)
-    for row in rows:
-        writer.writerow({k: neutralise(v) for k, v in row.items()})
-    return (("\ufeff" if bom else "") + buffer.getvalue()).encode("utf-8")
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(_cells(headings, names, allowed))
+    writer.writerows([[neutralise(v) for v in _cells(row, names, allowed)] for row in rows])
+    return buffer.getvalue()
+
+
+def _cells(row: dict[str, Any], names: list[str], allowed: set[str]) -> list[Any]:
+    """A row's values in column order, '' where it has none; a key that is no column fails, as csv.DictWriter does."""
+    if not row.keys() <= allowed:
+        raise ValueError("dict contains fields not in fieldnames: " + ", ".join(repr(k) for k in row.keys() - allowed))
+    return [row.get(name, "") for name in names]
 
 
 def schema_address(site_url: str | None) -> str:
@@ -221,8 +234,8 @@ def _dictionary() -> dict[str, str | bytes]:
 def kpi_files(bundle: PlanBundle) -> dict[str, str | bytes]:
     """A plan's KPI rows (`downloads/<org>-<year>-kpis`): CSV, Excel CSV and JSON."""
     rows, base = kpi_rows(bundle), plan_base(bundle.key) + KPIS
-    return {f"{base}.csv": to_csv(rows, False, KPI_COLUMNS, KPI_HEADINGS), f"{base}-excel.csv": to_csv(rows, True, KPI_COLUMNS, KPI_HEADINGS),
-            f"{base}.json": rows_json(rows)}
+    text = csv_text(rows, KPI_COLUMNS, KPI_HEADINGS)  # once: the Excel file is the same text after a BOM
+    return {f"{base}.csv": text.encode("utf-8"), f"{base}-excel.csv": ("\ufeff" + text).encode("utf-8"), f"{base}.json": rows_json(rows)}
 
 
 def _portal_rows(rows: list[dict[str, Any]]) -> dict[str, str | bytes]:

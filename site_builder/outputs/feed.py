@@ -69,22 +69,25 @@ def page_feed_path(page: Page) -> str | None:
 def page_feeds(pages: Iterable[Page], history: History, site_title: str, site_url: str | None, live: set[str]) -> dict[str, str]:
     """The feed of every plan, unit and project page among `pages`."""
     out = {}
+    by_plan: dict[str, list[str]] = {}  # every project file's key with history, by plan (deleted ones included)
+    for key in history.by_project:
+        by_plan.setdefault(key.rsplit("/", 1)[0], []).append(key)
     for page in pages:
         path = page_feed_path(page)
         if path is not None:
             feed = Feed(f"{page.title} 변경 소식", page_url(page.path), path, f"urn:site-builder:{path}")
-            out[path] = feed_text(feed, _changes_of(page, history), site_title, site_url, live)
+            out[path] = feed_text(feed, _changes_of(page, history, by_plan), site_title, site_url, live)
     return out
 
 
-def _changes_of(page: Page, history: History) -> list[Change]:
+def _changes_of(page: Page, history: History, by_plan: dict[str, list[str]]) -> list[Change]:
     """The changes a page's feed lists: its project's, its unit's projects', or its plan's (newest first)."""
     bundle: PlanBundle = page.context["bundle"]
     if (project := page.context.get("project")) is not None:
         keys = [f"{bundle.key}/{project.id}"]
     elif (unit := page.context.get("unit")) is not None:
         keys = [f"{bundle.key}/{p.id}" for p in bundle.projects if p.unit == unit.id]
-    else:  # the plan: every project file of it, deleted ones included
-        keys = [k for k in history.by_project if k.rsplit("/", 1)[0] == bundle.key]
+    else:  # the plan: every project file of it, deleted ones included (grouped once, not scanned per plan)
+        keys = by_plan.get(bundle.key, [])
     changes = [c for key in keys for c in history.of(key)]
     return sorted(changes, key=lambda c: (-c.when.timestamp(), c.key))[:PAGE_FEED_LIMIT]

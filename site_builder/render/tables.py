@@ -33,7 +33,7 @@ def parse_period(text: str | None) -> tuple[str, str] | None:
 def escape_with_strong(value: Any) -> str:
     """HTML-escaped text in which the source's `**굵게**` marks are shown bold (the data keeps them verbatim)."""
     text = html.escape("" if value is None else str(value), quote=True)
-    return _STRONG.sub(r"<strong>\1</strong>", text)
+    return _STRONG.sub(r"<strong>\1</strong>", text) if "**" in text else text  # most lines have no bold: no regex call
 
 
 def natural_key(text: str | None) -> str:
@@ -88,7 +88,23 @@ def table_facets(rows: list[tuple[PlanBundle, Project]]) -> str:
     seen: dict[str, PlanBundle] = {}
     for bundle, _ in rows:
         seen.setdefault(bundle.key, bundle)
-    return facets(list(seen.values()))
+    bundles = list(seen.values())
+    return _plan_facets(bundles[0]) if len(bundles) == 1 else facets(bundles)
+
+
+# Every project table of a plan's pages carries the same options (1,641 tables of 40 plans at 2,000 projects): made
+# once per bundle object, kept with it so a reused id never matches; bounded, as `serve` renders again and again.
+_FACETS: dict[int, tuple[PlanBundle, str]] = {}
+
+
+def _plan_facets(bundle: PlanBundle) -> str:
+    """`facets` of one plan, remembered."""
+    known = _FACETS.get(id(bundle))
+    if known is None or known[0] is not bundle:
+        if len(_FACETS) >= 4096:
+            _FACETS.clear()
+        known = _FACETS[id(bundle)] = (bundle, facets([bundle]))
+    return known[1]
 
 
 def all_rows(bundles: list[PlanBundle]) -> list[tuple[PlanBundle, Project]]:
