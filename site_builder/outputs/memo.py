@@ -8,6 +8,7 @@ fail to load, never run code), and it is fast. A part that cannot be read is mad
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import marshal
 import os
@@ -48,8 +49,12 @@ class PlanMemo:
             data = marshal.dumps((f"{key}\0{salt}", value))
         except ValueError:  # not plain data: made again next time
             return
-        self.folder.mkdir(parents=True, exist_ok=True)
         path = self._path(kind, plan)
         tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")  # workers write side by side: each its own file
-        tmp.write_bytes(data)
-        os.replace(tmp, path)
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            tmp.write_bytes(data)
+            os.replace(tmp, path)
+        except OSError:  # a cache that cannot be written (build/ taken by a file, a full disk) is only not kept
+            with contextlib.suppress(OSError):
+                tmp.unlink()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import gc
 from collections.abc import Callable, Collection, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -265,7 +265,8 @@ def _publish(paths: Paths, site_dir: Path, files: dict[str, str | bytes], checke
     prefix = f".{site_dir.name}-tmp-"  # per site name: never touches another site's build in the same folder
     remove_stale(site_dir.parent, prefix)
     write_tree(files, [paths.content_dir], paths.docs_dir, reuse.kept)
-    reuse.remember()
+    with suppress(OSError):  # a record that cannot be written only makes the next build redo more
+        reuse.remember()
     config = config_text(redact_portal(portal), paths.root)
     key, docs = incremental.engine_key(config, paths.root, seam.tool_env()["SOURCE_DATE_EPOCH"]), incremental.tree_state(paths.docs_dir)
     full = incremental.Update(None, "모든 페이지를 다시 만들었습니다 (--full)") if reuse.fresh else None
@@ -274,7 +275,8 @@ def _publish(paths: Paths, site_dir: Path, files: dict[str, str | bytes], checke
     if tmp is not None:
         incremental.forget(paths.cache_dir)  # between the swap and the new record, no record at all
         replace_dir(tmp, site_dir)
-        incremental.remember(paths.cache_dir, key, docs, site_dir)
+        with suppress(OSError):  # without a record the next build is a full one
+            incremental.remember(paths.cache_dir, key, docs, site_dir)
         checked.notes.append(update.note)
     return output
 
