@@ -20,7 +20,7 @@ import json
 import operator
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -488,36 +488,45 @@ def layout(index: dict[str, dict[int, int]], rows: list[list[Any]], plans: list[
     `texts`: each document's snippet text, one `t/<document>.json` each (fetched for the ten results on screen only);
     `terms`: word scores for the `c/` files (`term_files`).
     """
-    encoded = [_json(row) for row in rows]
+    return _layout(index, [_json(row) for row in rows], plans, facets, chunk, base, [_json(text) for text in texts or []], terms)
+
+
+def _layout(index: dict[str, dict[int, int]], encoded: list[bytes], plans: list[dict[str, Any]], facets: list[bytes],
+            chunk: int, base: str, texts: list[bytes], terms: dict[str, int] | None) -> dict[str, bytes]:
+    """`layout` of rows and texts already written as JSON (a row's or text's bytes take less memory than its objects)."""
     shards = _shards(index, encoded)
     files = {f"{base}/s/{i}.json": shard for i, shard in enumerate(shards)}
-    for start in range(0, len(rows), chunk):
+    for start in range(0, len(encoded), chunk):
         files[f"{base}/d/{start // chunk}.json"] = b"[" + b",".join(encoded[start : start + chunk]) + b"]"
     for p, facet in enumerate(facets):
         files[f"{base}/p/{p}.json"] = facet
-    for d, text in enumerate(texts or []):
-        files[f"{base}/t/{d}.json"] = _json(text)
+    for d, text in enumerate(texts):
+        files[f"{base}/t/{d}.json"] = text
     files.update(term_files(terms or {}, base))
     version = hashlib.sha256(b"".join(files[k] for k in sorted(files))).hexdigest()[:12]
-    files[f"{base}/meta.json"] = _json({"version": version, "shards": len(shards), "chunk": chunk, "docs": len(rows), "plans": plans})
+    files[f"{base}/meta.json"] = _json({"version": version, "shards": len(shards), "chunk": chunk, "docs": len(encoded), "plans": plans})
     return files
 
 
 def index_files(portal: Portal, base: str = INDEX_DIR, memo: PlanMemo | None = None) -> dict[str, bytes]:
     """Every file of the search index, keyed by its path in the docs tree (`memo`: unchanged plans' parts from the last build)."""
-    parts, plans = [], []
-    start = 0
-    for p, bundle in enumerate(sorted(portal.plans, key=lambda b: b.key)):
-        part = memo.recall("search", bundle.key, str(p)) if memo else None  # a plan's number is in its documents' facets
-        if part is None:
-            part = _plan_part(bundle, p)
-            if memo:
-                memo.store("search", bundle.key, part, str(p))
-        plans.append({"key": bundle.key, "org": bundle.org.id, "orgName": bundle.org.name, "year": bundle.plan.year,
-                      "title": bundle.plan.title, "start": start, "end": start + len(part[0]), "url": f"{bundle.key}/"})
-        start += len(part[0])
-        parts.append(part)
-    return _joined(parts, plans, base)
+    plans: list[dict[str, Any]] = []
+
+    def parts() -> Iterator[PlanPart]:
+        """Each plan's part, made (or recalled) only when the join asks for it: the parts never all sit in memory."""
+        start = 0
+        for p, bundle in enumerate(sorted(portal.plans, key=lambda b: b.key)):
+            part = memo.recall("search", bundle.key, str(p)) if memo else None  # a plan's number is in its documents' facets
+            if part is None:
+                part = _plan_part(bundle, p)
+                if memo:
+                    memo.store("search", bundle.key, part, str(p))
+            plans.append({"key": bundle.key, "org": bundle.org.id, "orgName": bundle.org.name, "year": bundle.plan.year,
+                          "title": bundle.plan.title, "start": start, "end": start + len(part[0]), "url": f"{bundle.key}/"})
+            start += len(part[0])
+            yield part
+
+    return _joined(parts(), plans, base)
 
 
 PlanPart = tuple[list[list[Any]], list[str], bytes, dict[str, dict[int, int]], list[str], dict[str, int]]
@@ -531,13 +540,19 @@ def _plan_part(bundle: PlanBundle, p: int) -> PlanPart:
     return [d.row() for d in docs], [d.snippet_text() for d in docs], _json(_plan_facets(bundle, docs)), index, long_words, terms
 
 
-def _joined(parts: list[PlanPart], plans: list[dict[str, Any]], base: str) -> dict[str, bytes]:
-    """The index of every plan's part, as `postings` over all documents would make it (same keys in the same order)."""
+def _joined(parts: Iterable[PlanPart], plans: list[dict[str, Any]], base: str) -> dict[str, bytes]:
+    """The index of every plan's part, as `postings` over all documents would make it (same keys in the same order).
+
+    Each part is merged in as it comes and dropped; its rows and texts are kept as JSON bytes. `plans` is complete
+    once `parts` is exhausted.
+    """
     index: dict[str, dict[int, int]] = {}
     terms: dict[str, int] = {}
-    rows: list[list[Any]] = []
-    texts: list[str] = []
-    for part_rows, part_texts, _, part_index, _, part_terms in parts:
+    rows: list[bytes] = []
+    texts: list[bytes] = []
+    facets: list[bytes] = []
+    long_words: dict[str, None] = {}
+    for part_rows, part_texts, facet, part_index, part_long, part_terms in parts:
         offset = len(rows)
         for key, row in part_index.items():
             shifted = {n + offset: cls for n, cls in row.items()} if offset else row
@@ -547,8 +562,10 @@ def _joined(parts: list[PlanPart], plans: list[dict[str, Any]], base: str) -> di
                 index[key] = shifted
         for word, score in part_terms.items():
             terms[word] = terms.get(word, 0) + score
-        rows += part_rows
-        texts += part_texts
-    for word in dict.fromkeys(w for part in parts for w in part[4]):  # as `postings`: after every key
+        rows += [_json(row) for row in part_rows]
+        texts += [_json(text) for text in part_texts]
+        facets.append(facet)
+        long_words.update(dict.fromkeys(part_long))
+    for word in long_words:  # as `postings`: after every key
         index[word] = {}
-    return layout(index, rows, plans, [part[2] for part in parts], CHUNK, base, texts, terms)
+    return _layout(index, rows, plans, facets, CHUNK, base, texts, terms)
