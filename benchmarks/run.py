@@ -14,9 +14,11 @@ asserted; targets are printed beside the table.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import resource
+import signal
 import statistics
 import subprocess
 import sys
@@ -64,6 +66,14 @@ def pss_kb(rollup: str) -> int:
     """Pss in kB from the text of /proc/<pid>/smaps_rollup: the process's own pages plus its share of pages shared with others."""
     for line in rollup.splitlines():
         if line.startswith("Pss:"):
+            return int(line.split()[1])
+    return 0
+
+
+def mem_available_kb() -> int:
+    """The machine's MemAvailable (kB)."""
+    for line in _read("/proc/meminfo").splitlines():
+        if line.startswith("MemAvailable:"):
             return int(line.split()[1])
     return 0
 
@@ -121,20 +131,31 @@ class TreeSampler(threading.Thread):
     thread in the build's own process would stop it forking its workers (base/workers.can_fork wants no other thread).
     """
 
-    def __init__(self, root: int, every: float = 0.2, timeline: bool = False, pss_every: int = 5) -> None:
+    def __init__(self, root: int, every: float = 0.2, timeline: bool = False, pss_every: int = 5, limit_mb: int = 0, floor_mb: int = 0) -> None:
         super().__init__(daemon=True)
         self.root, self.every, self.pss_every, self.peak_kb, self.peak_pss_kb, self.count = root, every, pss_every, 0, 0, 0
         self.samples: list[tuple[float, int, int, int]] | None = [] if timeline else None  # (seconds, RSS kB, processes, Pss kB or 0)
+        self.limit_kb, self.floor_kb, self.killed = limit_mb * 1024, floor_mb * 1024, ""
         self._stop_event = threading.Event()
 
     def sample(self) -> int:
-        """One sample: the tree's summed RSS now (kB), remembered in `peak_kb` (and every `pss_every`-th the Pss)."""
+        """One sample: the tree's summed RSS now (kB), remembered in `peak_kb` (and every `pss_every`-th the Pss).
+
+        With a limit, the whole tree is killed when its Pss passes `limit_mb` or the machine's MemAvailable falls
+        under `floor_mb` (a shared machine: other jobs must not meet the kernel's OOM killer).
+        """
         total, each = tree_rss_kb(self.root, os.getpid())
         self.peak_kb = max(self.peak_kb, total)
         pss = tree_pss_kb(self.root, os.getpid()) if self.count % self.pss_every == 0 else 0
         self.peak_pss_kb, self.count = max(self.peak_pss_kb, pss), self.count + 1
         if self.samples is not None:
             self.samples.append((time.monotonic(), total, len(each), pss))
+        available = mem_available_kb() if self.floor_kb else 0
+        if not self.killed and ((self.limit_kb and pss > self.limit_kb) or (self.floor_kb and available < self.floor_kb)):
+            self.killed = f"killed: tree Pss {pss // 1024} MB, MemAvailable {available // 1024} MB, processes {sorted(each)}"
+            for pid in sorted(each, reverse=True):
+                with contextlib.suppress(OSError):
+                    os.kill(pid, signal.SIGKILL)
         return total
 
     def run(self) -> None:
@@ -152,15 +173,22 @@ class TreeSampler(threading.Thread):
         return self.peak_kb
 
 
-def watch(root: int, timeline: Path | None = None) -> None:
+def watch(root: int, timeline: Path | None = None, limit_mb: int = 0, floor_mb: int = 0) -> None:
     """`--watch PID`: sample PID's tree until stdin closes, then print the peaks (RSS and Pss, kB) and, with `timeline`, write every sample."""
-    sampler = TreeSampler(root, timeline=timeline is not None)
+    sampler = TreeSampler(root, timeline=timeline is not None, limit_mb=limit_mb, floor_mb=floor_mb)
     sampler.start()
-    sys.stdin.read()
-    print(sampler.stop(), sampler.peak_pss_kb, flush=True)
+    if limit_mb or floor_mb:  # the build may be killed: then nobody closes stdin
+        while sampler.is_alive() and not sampler.killed:
+            time.sleep(0.5)
+    if not sampler.killed:
+        sys.stdin.read()
+    peak = sampler.stop()
     if timeline is not None and sampler.samples:
         start = sampler.samples[0][0]
-        timeline.write_text("".join(f"{t - start:.1f} {kb // 1024} {n} {pss // 1024}\n" for t, kb, n, pss in sampler.samples), encoding="utf-8")
+        lines = [f"{t - start:.1f} {kb // 1024} {n} {pss // 1024}\n" for t, kb, n, pss in sampler.samples]
+        timeline.write_text("".join(lines) + (sampler.killed + "\n" if sampler.killed else ""), encoding="utf-8")
+    with contextlib.suppress(BrokenPipeError):  # killed: nobody reads
+        print(peak, sampler.peak_pss_kb, flush=True)
 
 
 class TreePeak:
@@ -169,11 +197,12 @@ class TreePeak:
     A watcher process samples the tree (itself left out) and reports when its stdin closes.
     """
 
-    def __init__(self, timeline: Path | None = None) -> None:
-        self.timeline, self.mb, self.pss_mb = timeline, 0.0, 0.0
+    def __init__(self, timeline: Path | None = None, limit_mb: int = 0, floor_mb: int = 0) -> None:
+        self.timeline, self.mb, self.pss_mb, self.limit_mb, self.floor_mb = timeline, 0.0, 0.0, limit_mb, floor_mb
 
     def __enter__(self) -> TreePeak:
         extra = ["--timeline", str(self.timeline)] if self.timeline else []
+        extra += ["--limit-mb", str(self.limit_mb), "--floor-mb", str(self.floor_mb)] if self.limit_mb or self.floor_mb else []
         self._watcher = subprocess.Popen([sys.executable, __file__, "--watch", str(os.getpid()), *extra],
                                          stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
         return self
@@ -356,9 +385,11 @@ def main() -> int:
     parser.add_argument("--work", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--watch", type=int, help=argparse.SUPPRESS)  # internal: sample this pid's process tree (TreePeak)
     parser.add_argument("--timeline", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--limit-mb", type=int, default=0, help=argparse.SUPPRESS)
+    parser.add_argument("--floor-mb", type=int, default=0, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.watch:
-        watch(args.watch, args.timeline)
+        watch(args.watch, args.timeline, args.limit_mb, args.floor_mb)
         return 0
     try:
         peers = peer_sites.parse_peers(args.peers)

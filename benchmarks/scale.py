@@ -79,6 +79,8 @@ def main() -> int:
     parser.add_argument("data", type=Path)
     parser.add_argument("work", type=Path)
     parser.add_argument("--stages", action="store_true", help="a line with RSS at each stage boundary")
+    parser.add_argument("--limit-mb", type=int, default=0, help="kill the build when its process tree's Pss passes this")
+    parser.add_argument("--floor-mb", type=int, default=0, help="kill the build when the machine's MemAvailable falls under this")
     args = parser.parse_args()
     from site_builder.pipeline import run as pipeline
 
@@ -88,7 +90,7 @@ def main() -> int:
     if args.stages:
         stage_lines()
     load_before = os.getloadavg()
-    with TreePeak(args.work / "tree-rss.txt") as tree:
+    with TreePeak(args.work / "tree-rss.txt", args.limit_mb, args.floor_mb) as tree:
         _T0[0] = t0 = time.perf_counter()
         checked, output = pipeline.build(pipeline.Paths(ROOT, data=args.data, build=args.work / "build"), args.work / "site")
         seconds = time.perf_counter() - t0

@@ -51,3 +51,17 @@ def test_tree_rss_counts_children_and_the_peak_holds_while_they_ran() -> None:
         child.communicate("")
     assert peak.mb * 1024 >= own + 80 * 1024  # the child is gone, its memory is still in the peak
     assert peak.pss_mb * 1024 >= 80 * 1024 and bench.tree_pss_kb(os.getpid()) <= own * 2
+
+
+def test_a_tree_above_its_limit_is_killed(tmp_path) -> None:
+    code = ("import sys, time; from benchmarks import run as bench\n"
+            "with bench.TreePeak(bench.Path(sys.argv[1]), limit_mb=150) as peak:\n"
+            "    b = bytearray(400 * 2**20); b[::4096] = b'x' * len(b[::4096]); time.sleep(10)\n"
+            "print('survived')\n")
+    done = subprocess.run([sys.executable, "-c", code, str(tmp_path / "timeline")], capture_output=True, text=True, timeout=60, cwd=bench.ROOT)
+    assert done.returncode == -9 and "survived" not in done.stdout
+    for _ in range(50):  # the watcher writes its timeline after the kill
+        if (tmp_path / "timeline").is_file() and "killed" in (tmp_path / "timeline").read_text():
+            break
+        time.sleep(0.1)
+    assert "killed: tree Pss" in (tmp_path / "timeline").read_text()

@@ -52,7 +52,7 @@ def _in_fresh_process(code: str, *args: str) -> None:
 
 
 def streamed_files_equal_generated(data: str, out: str) -> None:
-    """generate_into with workers writes exactly generate's files, pages from the workers, not from this process."""
+    """generate_into with workers writes exactly generate's files, each by the process that made it."""
     from site_builder.pipeline import run as pipeline
     from site_builder.render import markdown
 
@@ -73,8 +73,9 @@ def streamed_files_equal_generated(data: str, out: str) -> None:
     writers = {rel: int(pid) for pid, rel in (line.split(" ", 1) for line in log.read_text(encoding="utf-8").splitlines())}
     pages = {writers[rel] for rel in expected if rel.endswith(".md")}
     downloads = {writers[rel] for rel in expected if rel.startswith("downloads/")}
-    assert pages and os.getpid() not in pages | downloads  # every page and download by a worker
-    assert writers["feed.xml"] == os.getpid()  # the feeds by this process, while the workers render
+    assert os.getpid() not in downloads and len(downloads) == 1  # the side jobs by the one worker (two jobs: it and this process)
+    assert pages <= downloads | {os.getpid()}  # pages by this process (from the back) and the worker (after its side jobs)
+    assert writers["feed.xml"] == os.getpid()  # the feeds by this process, while the worker works
     assert pipeline.generate_into(write, portal) == dict.fromkeys(expected, False)  # unchanged: nothing written again
 
 
@@ -109,3 +110,27 @@ def test_streaming_build_equals_one_process_build(tmp_path: Path) -> None:
     shutil.copytree(FIXTURE_DATA, tmp_path / "data")
     shutil.copytree(DEMO_DATA / "demo-city", tmp_path / "data/demo-city")
     _in_fresh_process("import sys; from tests.test_streaming import streaming_build_equals_one_process_build as t; t(sys.argv[1])", str(tmp_path))
+
+
+def test_this_process_renders_the_chunks_no_worker_started() -> None:
+    from concurrent.futures import Future
+
+    from site_builder.git.history import History
+    from site_builder.pipeline.run import check
+    from site_builder.plan.pages import portal_pages
+    from site_builder.publish.redaction import redact_portal
+    from site_builder.render import markdown
+
+    checked = check(FIXTURE_DATA)
+    assert checked.portal is not None
+    portal = redact_portal(checked.portal)
+    pages = portal_pages(portal, History())[:6]
+    started: Future[list[tuple[str, str]]] = Future()
+    started.set_running_or_notify_cancel()  # a worker has it
+    started.set_result([(p.path, "워커") for p in pages[:2]])
+    pending: list[Future[list[tuple[str, str]]]] = [Future(), Future()]
+    got = markdown._render_alongside([started, *pending], [(0, 2), (2, 4), (4, 6)], portal, pages, None)
+    assert list(got) == [p.path for p in pages]  # in page order, whoever rendered them
+    assert [got[p.path] == "워커" for p in pages] == [True, True, False, False, False, False]
+    assert got[pages[3].path] == markdown.render_page(markdown.make_environment(), pages[3], portal)
+    assert all(f.cancelled() for f in pending)

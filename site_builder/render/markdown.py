@@ -7,6 +7,7 @@ import html
 import posixpath
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import Future
 from contextlib import contextmanager
 from typing import Any
 
@@ -363,7 +364,26 @@ def _rendering(portal: Portal, pages: list[Page], side: Sequence[SideJob], write
     env = _environment()
     for name in env.list_templates():  # compiled once, before the fork, not once per worker
         env.get_template(name)
-    with forked(workers, (portal, pages, side, write)) as pool:
+    # One process fewer than jobs: this one renders too, from the last chunk back, while waiting (every forked worker
+    # would count the whole portal again in its memory, and dirty much of it).
+    with forked(workers - 1, (portal, pages, side, write)) as pool:
         jobs = [pool.submit(_side_job, i) for i in range(len(side))]  # queued first: the longest work starts at once
-        chunks = [pool.submit(_render_chunk, (i, min(i + _CHUNK, len(pages)))) for i in range(0, len(pages), _CHUNK)]
-        yield lambda: join(dict(pair for chunk in chunks for pair in chunk.result()), [m.result() for m in jobs])
+        spans = [(i, min(i + _CHUNK, len(pages))) for i in range(0, len(pages), _CHUNK)]
+        chunks = [pool.submit(_render_chunk, span) for span in spans]
+        yield lambda: join(_render_alongside(chunks, spans, portal, pages, write), [m.result() for m in jobs])
+
+
+def _render_alongside(chunks: list[Future[Any]], spans: list[tuple[int, int]], portal: Portal, pages: list[Page], write: Writer | None) -> dict[str, Any]:
+    """The chunks' pages in order, rendered by this process and the workers together.
+
+    This process takes the chunks from the back that no worker has started (the workers go from the front), then
+    waits for the rest.
+    """
+    env = _environment()
+    here: dict[int, list[tuple[str, Any]]] = {}
+    for i in range(len(chunks) - 1, -1, -1):
+        if not chunks[i].cancel():  # a worker has it (the ones before it too, or they are queued for a worker)
+            continue
+        rendered = ((page.path, render_page(env, page, portal)) for page in pages[spans[i][0]:spans[i][1]])
+        here[i] = list(rendered) if write is None else [(path, write(path, text)) for path, text in rendered]
+    return dict(pair for i, chunk in enumerate(chunks) for pair in (here[i] if i in here else chunk.result()))
