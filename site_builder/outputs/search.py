@@ -20,7 +20,9 @@ import json
 import operator
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator
+from array import array
+from collections import OrderedDict
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -332,7 +334,7 @@ def best_docs(row: dict[int, int], k: int = TOP) -> list[int]:
     return [v & 0xFFFFFFFF for v in chosen]
 
 
-def _shards(index: dict[str, dict[int, int]], rows: list[bytes]) -> list[bytes]:
+def _shards(index: Mapping[str, dict[int, int]], rows: list[bytes]) -> list[bytes]:
     """Shard files: postings grouped into a power-of-two number of shards near SHARD_TARGET bytes, each with the rows of its keys' best documents."""
     encoded = {key: encode([n * 8 + c for n, c in sorted(row.items())]) for key, row in index.items()}
     best = {key: best_docs(row, len(row) if len(row) <= RARE and HANGUL.match(key) else TOP) for key, row in index.items()
@@ -350,7 +352,7 @@ def _shards(index: dict[str, dict[int, int]], rows: list[bytes]) -> list[bytes]:
     return [_shard_json(k, sorted(found, key=str), rows) for k, found in zip(keys, carried, strict=True)]
 
 
-def _prefix_hits(index: dict[str, dict[int, int]], count: int) -> dict[str, dict[int, int]]:
+def _prefix_hits(index: Mapping[str, dict[int, int]], count: int) -> dict[str, dict[int, int]]:
     """{document → class} of each Latin key's query, which matches every key of its shard that begins with it (`31` → 31600)."""
     latin = sorted(key for key, row in index.items() if row and not HANGUL.match(key))
     hits = {}
@@ -392,7 +394,7 @@ def _having(docs: set[int], rows: list[dict[int, int]]) -> set[int]:
     return docs
 
 
-def phrase_best(index: dict[str, dict[int, int]], phrase: str, k: int = PAGE, cache: dict[str, tuple[set[int], set[int]]] | None = None) -> list[int]:
+def phrase_best(index: Mapping[str, dict[int, int]], phrase: str, k: int = PAGE, cache: dict[str, tuple[set[int], set[int]]] | None = None) -> list[int]:
     """The `k` documents the one-word query `phrase` ranks first (as `Searcher.ranked`): every key present, highest score, then lowest number.
 
     Only documents with a key in a title or the meta fields are scored one by one; the others score one a key, plus
@@ -413,7 +415,7 @@ def phrase_best(index: dict[str, dict[int, int]], phrase: str, k: int = PAGE, ca
     return best
 
 
-def phrase_page(index: dict[str, dict[int, int]], phrase: str, cache: dict[str, tuple[set[int], set[int]]]) -> list[int]:
+def phrase_page(index: Mapping[str, dict[int, int]], phrase: str, cache: dict[str, tuple[set[int], set[int]]]) -> list[int]:
     """About the first page of the one-word query `phrase`: its `phrase_best`, then its stem's best others.
 
     The stem: when a particle or ending comes off (`예산을` → `예산`, searcher.Searcher.word_scores). The stem's part
@@ -431,13 +433,13 @@ def phrase_page(index: dict[str, dict[int, int]], phrase: str, cache: dict[str, 
     return best
 
 
-def phrases(index: dict[str, dict[int, int]]) -> list[str]:
+def phrases(index: Mapping[str, dict[int, int]]) -> list[str]:
     """The text's Hangul words of three or more syllables (`예산을`) and every three syllables inside them (`추진비` of 업무추진비), shortest first."""
     words = [w for w, row in index.items() if not row]
     return sorted({*words, *(w[i : i + 3] for w in words for i in range(len(w) - 2))}, key=lambda p: (len(p), p))
 
 
-def _phrase_rows(index: dict[str, dict[int, int]], carried: list[set[int]], rows: list[bytes]) -> None:
+def _phrase_rows(index: Mapping[str, dict[int, int]], carried: list[set[int]], rows: list[bytes]) -> None:
     """Add to `carried` the rows a phrase's first page lacks, in the shard of its rarest key, up to PHRASE_MAX bytes a shard."""
     count = len(carried)
     extra = [0] * count
@@ -491,7 +493,7 @@ def layout(index: dict[str, dict[int, int]], rows: list[list[Any]], plans: list[
     return _layout(index, [_json(row) for row in rows], plans, facets, chunk, base, [_json(text) for text in texts or []], terms)
 
 
-def _layout(index: dict[str, dict[int, int]], encoded: list[bytes], plans: list[dict[str, Any]], facets: list[bytes],
+def _layout(index: Mapping[str, dict[int, int]], encoded: list[bytes], plans: list[dict[str, Any]], facets: list[bytes],
             chunk: int, base: str, texts: list[bytes], terms: dict[str, int] | None) -> dict[str, bytes]:
     """`layout` of rows and texts already written as JSON (a row's or text's bytes take less memory than its objects)."""
     shards = _shards(index, encoded)
@@ -546,7 +548,7 @@ def _joined(parts: Iterable[PlanPart], plans: list[dict[str, Any]], base: str) -
     Each part is merged in as it comes and dropped; its rows and texts are kept as JSON bytes. `plans` is complete
     once `parts` is exhausted.
     """
-    index: dict[str, dict[int, int]] = {}
+    index = _Packed()
     terms: dict[str, int] = {}
     rows: list[bytes] = []
     texts: list[bytes] = []
@@ -555,11 +557,7 @@ def _joined(parts: Iterable[PlanPart], plans: list[dict[str, Any]], base: str) -
     for part_rows, part_texts, facet, part_index, part_long, part_terms in parts:
         offset = len(rows)
         for key, row in part_index.items():
-            shifted = {n + offset: cls for n, cls in row.items()} if offset else row
-            if key in index:
-                index[key].update(shifted)
-            else:
-                index[key] = shifted
+            index.add(key, row, offset)
         for word, score in part_terms.items():
             terms[word] = terms.get(word, 0) + score
         rows += [_json(row) for row in part_rows]
@@ -567,5 +565,54 @@ def _joined(parts: Iterable[PlanPart], plans: list[dict[str, Any]], base: str) -
         facets.append(facet)
         long_words.update(dict.fromkeys(part_long))
     for word in long_words:  # as `postings`: after every key
-        index[word] = {}
+        index.empty(word)
     return _layout(index, rows, plans, facets, CHUNK, base, texts, terms)
+
+
+class _Packed(Mapping[str, dict[int, int]]):
+    """Postings kept packed (document × 8 + class, in document order, 4 bytes each), unpacked into a dict when asked for.
+
+    As a dict of dicts a posting takes ~65 bytes: at 100,000 projects ~46 million postings, 3 GB. The rows last
+    unpacked are kept, up to CACHED postings in all: the shards' phrase pass asks for the same common keys again and
+    again. Rows handed out are shared: callers never change them.
+    """
+
+    CACHED = 1_000_000
+
+    def __init__(self) -> None:
+        self._rows: dict[str, array[int]] = {}
+        self._recent: OrderedDict[str, dict[int, int]] = OrderedDict()
+        self._held = 0
+
+    def add(self, key: str, row: dict[int, int], offset: int) -> None:
+        """Append a plan's row of `key` (its documents numbered from `offset`, after every earlier plan's)."""
+        packed = self._rows.get(key)
+        if packed is None:
+            packed = self._rows[key] = array("i")
+        packed.extend((n + offset) << 3 | cls for n, cls in row.items())
+
+    def empty(self, key: str) -> None:
+        """`key` with no postings (a long word: `postings`)."""
+        self._rows[key] = array("i")
+
+    def __getitem__(self, key: str) -> dict[int, int]:
+        row = self._recent.get(key)
+        if row is not None:
+            self._recent.move_to_end(key)
+            return row
+        row = {value >> 3: value & 7 for value in self._rows[key]}
+        if len(row) <= self.CACHED:
+            self._recent[key] = row
+            self._held += len(row)
+            while self._held > self.CACHED:
+                self._held -= len(self._recent.popitem(last=False)[1])
+        return row
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._rows
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._rows)
+
+    def __len__(self) -> int:
+        return len(self._rows)
