@@ -129,7 +129,7 @@ def test_this_process_renders_the_chunks_no_worker_started() -> None:
     started.set_running_or_notify_cancel()  # a worker has it
     started.set_result([(p.path, "워커") for p in pages[:2]])
     pending: list[Future[list[tuple[str, str]]]] = [Future(), Future()]
-    got = markdown._render_alongside([started, *pending], [(0, 2), (2, 4), (4, 6)], portal, pages, None)
+    got = markdown._render_alongside({0: started, 1: pending[0], 2: pending[1]}, [(0, 2), (2, 4), (4, 6)], portal, pages, None)
     assert list(got) == [p.path for p in pages]  # in page order, whoever rendered them
     assert [got[p.path] == "워커" for p in pages] == [True, True, False, False, False, False]
     assert got[pages[3].path] == markdown.render_page(markdown.make_environment(), pages[3], portal)

@@ -293,7 +293,6 @@ def shed_sources(portal: Portal) -> None:
 
 def release_memory() -> None:
     """Give freed heap memory back to the system (glibc keeps it otherwise; elsewhere nothing happens)."""
-    gc.collect()
     if sys.platform.startswith("linux"):
         with contextlib.suppress(OSError, AttributeError):
             ctypes.CDLL(None).malloc_trim(0)
@@ -302,6 +301,7 @@ def release_memory() -> None:
 def _generate_and_publish(paths: Paths, site_dir: Path, checked: Checked, portal: Portal, history: History, reuse: PageReuse) -> str:
     """Generate every file straight into the docs tree, then publish (the caller holds the lock)."""
     streamed = generate_into(functools.partial(update_file, paths.docs_dir, made=set()), portal, history, reuse=reuse)
+    release_memory()  # what rendering here left (the big tables' text) is not kept through MkDocs
     return _publish(paths, site_dir, {}, checked, portal, reuse, streamed)
 
 

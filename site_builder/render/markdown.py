@@ -7,7 +7,6 @@ import html
 import posixpath
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from concurrent.futures import Future
 from contextlib import contextmanager
 from typing import Any
 
@@ -369,21 +368,26 @@ def _rendering(portal: Portal, pages: list[Page], side: Sequence[SideJob], write
     with forked(workers - 1, (portal, pages, side, write)) as pool:
         jobs = [pool.submit(_side_job, i) for i in range(len(side))]  # queued first: the longest work starts at once
         spans = [(i, min(i + _CHUNK, len(pages))) for i in range(0, len(pages), _CHUNK)]
-        chunks = [pool.submit(_render_chunk, span) for span in spans]
+        # Chunks with a portal-wide page (the all-projects table: megabytes of text) go to the workers first: what
+        # rendering leaves in a process's heap leaves with a worker, but would stay in this one through MkDocs.
+        order = sorted(range(len(spans)), key=lambda i: (all("/" in page.path for page in pages[spans[i][0]:spans[i][1]]), i))
+        chunks = dict.fromkeys(order)
+        for i in order:
+            chunks[i] = pool.submit(_render_chunk, spans[i])
         yield lambda: join(_render_alongside(chunks, spans, portal, pages, write), [m.result() for m in jobs])
 
 
-def _render_alongside(chunks: list[Future[Any]], spans: list[tuple[int, int]], portal: Portal, pages: list[Page], write: Writer | None) -> dict[str, Any]:
-    """The chunks' pages in order, rendered by this process and the workers together.
+def _render_alongside(chunks: dict[int, Any], spans: list[tuple[int, int]], portal: Portal, pages: list[Page], write: Writer | None) -> dict[str, Any]:
+    """The pages in order, rendered by this process and the workers together.
 
-    This process takes the chunks from the back that no worker has started (the workers go from the front), then
-    waits for the rest.
+    `chunks`: the future of each span, in the order the workers take them. This process takes the chunks from the
+    back that no worker has started, then waits for the rest.
     """
     env = _environment()
     here: dict[int, list[tuple[str, Any]]] = {}
-    for i in range(len(chunks) - 1, -1, -1):
+    for i in reversed(list(chunks)):
         if not chunks[i].cancel():  # a worker has it (the ones before it too, or they are queued for a worker)
             continue
         rendered = ((page.path, render_page(env, page, portal)) for page in pages[spans[i][0]:spans[i][1]])
         here[i] = list(rendered) if write is None else [(path, write(path, text)) for path, text in rendered]
-    return dict(pair for i, chunk in enumerate(chunks) for pair in (here[i] if i in here else chunk.result()))
+    return dict(pair for i in range(len(spans)) for pair in (here[i] if i in here else chunks[i].result()))
