@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import threading
 from pathlib import Path
 
 import pytest
@@ -30,10 +31,10 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     return paths.config, tmp / "site"
 
 
-@pytest.mark.parametrize("parts", [2, 3])
-def test_parts_join_into_the_same_site(built: tuple[Path, Path], parts: int, tmp_path: Path):
+@pytest.mark.parametrize(("parts", "jobs"), [(2, None), (3, None), (5, 2)])  # 5 parts, 2 at a time: more parts than cores
+def test_parts_join_into_the_same_site(built: tuple[Path, Path], parts: int, jobs: int | None, tmp_path: Path):
     config, whole = built
-    ok, output = mkdocs_seam.build_site(config, tmp_path / "site", parts)
+    ok, output = mkdocs_seam.build_site(config, tmp_path / "site", parts, jobs)
     assert ok, output
     assert _tree(tmp_path / "site") == _tree(whole)
     assert (whole / "sitemap.xml").read_text(encoding="utf-8").count("<url>") > 20
@@ -73,3 +74,40 @@ def test_jobs_setting_chooses_the_parts(built: tuple[Path, Path], monkeypatch: p
     assert mkdocs_seam.default_parts(config.parent / "docs") == 1
     monkeypatch.setenv("SITE_BUILDER_JOBS", "3")
     assert mkdocs_seam.default_parts(config.parent / "docs") == 3
+
+
+def test_big_sites_get_a_part_per_part_max_pages(built: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch):
+    config, _ = built
+    docs = config.parent / "docs"
+    pages = sum(1 for _ in docs.rglob("*.md"))
+    monkeypatch.setattr(mkdocs_seam, "PARALLEL_MIN_PAGES", 1)
+    monkeypatch.setattr(mkdocs_seam, "PART_MAX_PAGES", 10)
+    monkeypatch.setenv("SITE_BUILDER_JOBS", "1")  # one process at a time, but still no part above PART_MAX_PAGES
+    assert mkdocs_seam.default_parts(docs) == -(-pages // 10) > 2
+    monkeypatch.setenv("SITE_BUILDER_JOBS", "4")  # whole rounds of 4 parts at once
+    assert mkdocs_seam.default_parts(docs) == -(-pages // 40) * 4 >= -(-pages // 10)
+    monkeypatch.setattr(mkdocs_seam, "PART_MAX_PAGES", 10_000)
+    assert mkdocs_seam.default_parts(docs) == 4
+    monkeypatch.setenv("SITE_BUILDER_JOBS", "1")
+    assert mkdocs_seam.default_parts(docs) == 1
+
+
+def test_parts_run_at_most_jobs_at_once(built: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    config, whole = built
+    running, most, lock = [0], [0], threading.Lock()
+    real = mkdocs_seam._run
+
+    def counted(*args, **kwargs):
+        with lock:
+            running[0] += 1
+            most[0] = max(most[0], running[0])
+        try:
+            return real(*args, **kwargs)
+        finally:
+            with lock:
+                running[0] -= 1
+
+    monkeypatch.setattr(mkdocs_seam, "_run", counted)
+    ok, output = mkdocs_seam.build_site(config, tmp_path / "site", 4, 2)
+    assert ok, output
+    assert most[0] == 2 and _tree(tmp_path / "site") == _tree(whole)

@@ -22,6 +22,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import zlib
 from typing import Any
 
 # Python-Markdown's block-level elements that our templates start blocks with (a raw block must start with one).
@@ -30,6 +31,7 @@ TOKEN = "sbrawblock"  # placeholder word: plain letters and digits, which no Mar
 _START = re.compile(r"<(" + "|".join(BLOCK_TAGS) + r")[\s>]")
 _PLACEHOLDER = re.compile(r"(<p>)?" + TOKEN + r"(\d+)x(?:</p>)?")
 _blocks: dict[str, list[str]] = {}  # page source path → its blocks, between the two hooks
+_packed: dict[str, bytes] = {}  # page source path → its HTML, zlib-packed, from conversion until its template is rendered
 PART_ENV = "SITE_BUILDER_PART"
 ONLY_ENV = "SITE_BUILDER_ONLY"  # an incremental build (engine/incremental.py): a JSON file listing the docs files to render
 PAGE_COST = 8_000  # a page's fixed cost (theme, writing) in bytes of Markdown: evens out the parts' seconds
@@ -81,8 +83,29 @@ def on_page_markdown(markdown: str, page: Any, **kwargs: Any) -> str:
 
 
 def on_page_content(html: str, page: Any, **kwargs: Any) -> str:
-    """MkDocs event: put the page's raw-HTML blocks back after conversion."""
-    return restore_blocks(html, _blocks.pop(page.file.src_uri, []))
+    """MkDocs event: put the page's raw-HTML blocks back after conversion, and keep the page packed until it is written.
+
+    MkDocs converts every page before it writes any, so each page's Markdown and HTML would stay in memory until
+    the end (~30 KB a page: text with Hangul takes two bytes a character). The Markdown is read by nothing after
+    this; the HTML is kept zlib-packed (~5 KB) and unpacked just before the page's template is rendered.
+    """
+    page.markdown = ""
+    _packed[page.file.src_uri] = zlib.compress(restore_blocks(html, _blocks.pop(page.file.src_uri, [])).encode("utf-8", "surrogatepass"), 1)
+    return ""
+
+
+def on_page_context(context: Any, page: Any, **kwargs: Any) -> Any:
+    """MkDocs event, just before a page's template is rendered: its HTML unpacked again."""
+    packed = _packed.pop(page.file.src_uri, None)
+    if packed is not None:
+        page.content = zlib.decompress(packed).decode("utf-8", "surrogatepass")
+    return context
+
+
+def on_post_page(output: str, page: Any, **kwargs: Any) -> str:
+    """MkDocs event, once the page is rendered: its HTML is not needed any more."""
+    page.content = ""
+    return output
 
 
 def part_bounds(weights: list[int], part: int, parts: int) -> tuple[int, int]:
@@ -97,7 +120,12 @@ def part_bounds(weights: list[int], part: int, parts: int) -> tuple[int, int]:
 
 
 def on_files(files: Any, config: Any, **kwargs: Any) -> Any:
-    """MkDocs event: in a part build, mark the pages of the other parts excluded (consecutive runs keep the sitemap order)."""
+    """MkDocs event: in a part build, mark the pages and docs files of the other parts excluded.
+
+    Pages go to parts in consecutive runs (which keeps the sitemap's order); the docs tree's other files (search
+    index, downloads, feeds, content assets) are dealt out the same way by count, so each is copied by one part
+    only. Theme files are copied by every part (the join checks they are the same).
+    """
     if os.environ.get(ONLY_ENV):
         return _only_listed(files, config, os.environ[ONLY_ENV])
     spec = os.environ.get(PART_ENV)
@@ -107,6 +135,12 @@ def on_files(files: Any, config: Any, **kwargs: Any) -> Any:
     pages = files.documentation_pages()
     start, end = part_bounds([os.path.getsize(f.abs_src_path) + PAGE_COST for f in pages], part - 1, parts)
     for i, file in enumerate(pages):
+        if not start <= i < end:
+            file.inclusion = type(file.inclusion).EXCLUDED
+    docs = os.path.abspath(config["docs_dir"])
+    others = [f for f in files if not f.is_documentation_page() and f.src_dir and os.path.abspath(f.src_dir) == docs]
+    start, end = part_bounds([1] * len(others), part - 1, parts)
+    for i, file in enumerate(others):
         if not start <= i < end:
             file.inclusion = type(file.inclusion).EXCLUDED
     return files

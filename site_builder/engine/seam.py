@@ -8,6 +8,7 @@ import os
 import shutil
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from ..base.problem import shield_commands
@@ -15,14 +16,15 @@ from ..base.workers import configured_jobs  # SITE_BUILDER_JOBS: the same switch
 from ..write.tree import fresh_dir
 from .hooks import ONLY_ENV, PART_ENV
 from .incremental import link_previous
-from .sitemap import append_sitemap
+from .sitemap import join_sitemaps
 
 # A fixed build date keeps sitemap.xml and every page byte-identical between builds of the same data.
 FIXED_EPOCH = "1704067200"
 # MkDocs renders pages one after another; from this many pages a build runs one MkDocs process per core (at most
 # MAX_PARTS), each rendering a consecutive run of the pages (hooks.on_files), and joins their folders.
 PARALLEL_MIN_PAGES = 600
-MAX_PARTS = 4
+MAX_PARTS = 4  # MkDocs processes at once, at most
+PART_MAX_PAGES = 8_000  # pages of one part, at most: each MkDocs process holds its pages (~30 KB each) until it ends
 
 
 def tool_env() -> dict[str, str]:
@@ -61,19 +63,25 @@ def _build_only(config: Path, site_dir: Path, only: list[str]) -> tuple[bool, st
         listing.unlink(missing_ok=True)
 
 
-def build_site(config: Path, site_dir: Path, parts: int | None = None) -> tuple[bool, str]:
-    """Run `mkdocs build --strict` into `site_dir` (in `parts` processes, by default as many as pay off); return (ok, tool output)."""
+def build_site(config: Path, site_dir: Path, parts: int | None = None, jobs: int | None = None) -> tuple[bool, str]:
+    """Run `mkdocs build --strict` into `site_dir` (in `parts` processes, by default as many as pay off); return (ok, tool output).
+
+    At most `jobs` parts run at once (by default one per core, `configured_jobs`): a big site has more parts than
+    cores, so that no MkDocs process holds more than PART_MAX_PAGES pages.
+    """
     parts = parts or default_parts(config.parent / "docs")
     if parts == 1:
         return _run(config, site_dir, {})
+    jobs = max(1, min(parts, jobs or configured_jobs(MAX_PARTS)))
     dirs = [site_dir] + [site_dir.with_name(f"{site_dir.name}.part{i}") for i in range(2, parts + 1)]
-    running = [_start(config, d, {PART_ENV: f"{i}/{parts}"}) for i, d in enumerate(dirs, start=1)]
-    results = [_finish(process) for process in running]
-    output = "\n".join(dict.fromkeys(line for _, text in results for line in text.splitlines()))  # each part repeats shared warnings
     try:
+        with ThreadPoolExecutor(jobs) as pool:  # each thread starts one MkDocs process and waits for it
+            results = list(pool.map(lambda i: _run(config, dirs[i - 1], {PART_ENV: f"{i}/{parts}"}), range(1, parts + 1)))
+        output = "\n".join(dict.fromkeys(line for _, text in results for line in text.splitlines()))  # each part repeats shared warnings
         if all(ok for ok, _ in results):
             for part in dirs[1:]:
                 merge_part(part, site_dir)
+            join_sitemaps([part / "sitemap.xml" for part in dirs[1:]], site_dir / "sitemap.xml", build_epoch())
     finally:
         for part in dirs[1:]:
             shutil.rmtree(part, ignore_errors=True)
@@ -81,10 +89,19 @@ def build_site(config: Path, site_dir: Path, parts: int | None = None) -> tuple[
 
 
 def default_parts(docs: Path) -> int:
-    """How many MkDocs processes pay off for this docs tree: one per core (or SITE_BUILDER_JOBS) from PARALLEL_MIN_PAGES pages."""
-    if os.environ.get(PART_ENV) or sum(1 for _ in docs.rglob("*.md")) < PARALLEL_MIN_PAGES:
+    """How many MkDocs processes pay off for this docs tree.
+
+    From PARALLEL_MIN_PAGES pages one per core (or SITE_BUILDER_JOBS); more when a part would have more than
+    PART_MAX_PAGES pages (MkDocs keeps every page it renders in memory until it ends), as many as make whole rounds
+    of one per core; also with SITE_BUILDER_JOBS=1, where they run one after the other.
+    """
+    if os.environ.get(PART_ENV):
         return 1
-    return max(1, configured_jobs(MAX_PARTS))
+    pages = sum(name.endswith(".md") for _, _, names in os.walk(docs) for name in names)  # os.walk: pathlib takes seconds at 100,000 pages
+    if pages < PARALLEL_MIN_PAGES:
+        return 1
+    jobs = max(1, configured_jobs(MAX_PARTS))
+    return -(-max(jobs, -(-pages // PART_MAX_PAGES)) // jobs) * jobs  # a multiple of the jobs: no core waits alone for the last part
 
 
 def _command(config: Path, site_dir: Path) -> list[str]:
@@ -111,10 +128,17 @@ def _run(config: Path, site_dir: Path, extra: dict[str, str]) -> tuple[bool, str
 
 
 def merge_part(part: Path, site_dir: Path) -> None:
-    """Move a part's pages into the first part's folder; files both wrote (theme assets, 404) are the same, sitemaps are joined."""
-    for folder, _, names in os.walk(part):  # plain strings: pathlib's sorting and hashing cost seconds at 10,000 pages
+    """Move a part's files into the first part's folder; files both wrote (theme assets, 404) are the same; sitemaps are left (`join_sitemaps`)."""
+    for folder, dirs, names in os.walk(part):  # plain strings: pathlib's sorting and hashing cost seconds at 10,000 pages
         into = os.path.join(site_dir, os.path.relpath(folder, part))
         os.makedirs(into, exist_ok=True)
+        shared = []
+        for name in dirs:  # a folder only this part wrote (most pages are a folder with index.html) moves in one rename
+            if os.path.lexists(os.path.join(into, name)):
+                shared.append(name)
+            else:
+                os.replace(os.path.join(folder, name), os.path.join(into, name))
+        dirs[:] = shared
         for name in names:
             source, target = os.path.join(folder, name), os.path.join(into, name)
             if folder == str(part) and name in ("sitemap.xml", "sitemap.xml.gz"):
@@ -123,7 +147,6 @@ def merge_part(part: Path, site_dir: Path) -> None:
                 os.replace(source, target)
             elif not filecmp.cmp(source, target, shallow=False):
                 raise RuntimeError(f"MkDocs parts disagree on {target}")  # a bug in the split, never bad data
-    append_sitemap(part / "sitemap.xml", site_dir / "sitemap.xml", build_epoch())
 
 
 def serve(config: Path, address: str) -> subprocess.Popen[bytes]:

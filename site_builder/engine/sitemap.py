@@ -18,14 +18,14 @@ def write_sitemap(path: Path, text: str, epoch: int) -> None:
         gz.write(text.encode("utf-8"))
 
 
-def append_sitemap(part: Path, whole: Path, epoch: int) -> None:
-    """Append a later part's sitemap entries (parts are consecutive runs of MkDocs' page order) and gzip as MkDocs does."""
-    if not part.is_file() or not whole.is_file():
+def join_sitemaps(parts: list[Path], whole: Path, epoch: int) -> None:
+    """Append the entries of later parts' sitemaps to the first's (parts are consecutive runs of MkDocs' page order) and gzip as MkDocs does."""
+    if not whole.is_file():
         return
     head = whole.read_text(encoding="utf-8")
     end = head.rindex("</urlset>")
-    text = head[:end].rstrip("\n") + "".join(_URL.findall(part.read_text(encoding="utf-8"))) + "\n" + head[end:]
-    write_sitemap(whole, text, epoch)
+    entries = "".join(entry for part in parts if part.is_file() for entry in _URL.findall(part.read_text(encoding="utf-8")))
+    write_sitemap(whole, head[:end].rstrip("\n") + entries + "\n" + head[end:], epoch)
 
 
 def merge_sitemaps(sites: list[Path], target: Path, epoch: int) -> None:

@@ -21,8 +21,9 @@ import json
 import operator
 import re
 import unicodedata
-from collections import Counter
-from collections.abc import Iterator
+from array import array
+from collections import Counter, OrderedDict
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -357,7 +358,7 @@ def best_docs(row: dict[int, int], k: int = TOP) -> list[int]:
     return [v & 0xFFFFFFFF for v in chosen]
 
 
-def _shards(index: dict[str, dict[int, int]], rows: list[bytes]) -> list[bytes]:
+def _shards(index: Mapping[str, dict[int, int]], rows: list[bytes]) -> list[bytes]:
     """Shard files: postings grouped into a power-of-two number of shards near SHARD_TARGET bytes, each with the rows of its keys' best documents."""
     encoded = {key: encode([n * 8 + c for n, c in sorted(row.items())]) for key, row in index.items()}
     best = {key: best_docs(row, len(row) if len(row) <= RARE and HANGUL.match(key) else TOP) for key, row in index.items()
@@ -375,7 +376,7 @@ def _shards(index: dict[str, dict[int, int]], rows: list[bytes]) -> list[bytes]:
     return [_shard_json(k, sorted(found, key=str), rows) for k, found in zip(keys, carried, strict=True)]
 
 
-def _prefix_hits(index: dict[str, dict[int, int]], count: int) -> dict[str, dict[int, int]]:
+def _prefix_hits(index: Mapping[str, dict[int, int]], count: int) -> dict[str, dict[int, int]]:
     """{document → class} of each Latin key's query, which matches every key of its shard that begins with it (`31` → 31600)."""
     latin = sorted(key for key, row in index.items() if row and not HANGUL.match(key))
     hits = {}
@@ -418,7 +419,7 @@ def _having(docs: set[int], rows: list[dict[int, int]]) -> set[int]:
     return docs
 
 
-def phrase_best(index: dict[str, dict[int, int]], phrase: str, k: int = PAGE, cache: dict[str, tuple[set[int], set[int]]] | None = None) -> list[int]:
+def phrase_best(index: Mapping[str, dict[int, int]], phrase: str, k: int = PAGE, cache: dict[str, tuple[set[int], set[int]]] | None = None) -> list[int]:
     """The `k` documents the one-word query `phrase` ranks first (as `Searcher.ranked`): every key present, highest score, then lowest number.
 
     Only documents with a key in a title or the meta fields are scored one by one; the others score one a key, plus
@@ -439,7 +440,7 @@ def phrase_best(index: dict[str, dict[int, int]], phrase: str, k: int = PAGE, ca
     return best
 
 
-def phrase_page(index: dict[str, dict[int, int]], phrase: str, cache: dict[str, tuple[set[int], set[int]]]) -> list[int]:
+def phrase_page(index: Mapping[str, dict[int, int]], phrase: str, cache: dict[str, tuple[set[int], set[int]]]) -> list[int]:
     """About the first page of the one-word query `phrase`: its `phrase_best`, then its stem's best others.
 
     The stem: when a particle or ending comes off (`예산을` → `예산`, searcher.Searcher.word_scores). The stem's part
@@ -457,13 +458,13 @@ def phrase_page(index: dict[str, dict[int, int]], phrase: str, cache: dict[str, 
     return best
 
 
-def phrases(index: dict[str, dict[int, int]]) -> list[str]:
+def phrases(index: Mapping[str, dict[int, int]]) -> list[str]:
     """The text's Hangul words of three or more syllables (`예산을`) and every three syllables inside them (`추진비` of 업무추진비), shortest first."""
     words = [w for w, row in index.items() if not row]
     return sorted({*words, *(w[i : i + 3] for w in words for i in range(len(w) - 2))}, key=lambda p: (len(p), p))
 
 
-def _phrase_rows(index: dict[str, dict[int, int]], carried: list[set[int]], rows: list[bytes]) -> None:
+def _phrase_rows(index: Mapping[str, dict[int, int]], carried: list[set[int]], rows: list[bytes]) -> None:
     """Add to `carried` the rows a phrase's first page lacks, in the shard of its rarest key, up to PHRASE_MAX bytes a shard."""
     count = len(carried)
     extra = [0] * count
@@ -514,36 +515,45 @@ def layout(index: dict[str, dict[int, int]], rows: list[list[Any]], plans: list[
     `texts`: each document's snippet text, one `t/<document>.json` each (fetched for the ten results on screen only);
     `terms`: word scores for the `c/` files (`term_files`).
     """
-    encoded = [_json(row) for row in rows]
+    return _layout(index, [_json(row) for row in rows], plans, facets, chunk, base, [_json(text) for text in texts or []], terms)
+
+
+def _layout(index: Mapping[str, dict[int, int]], encoded: list[bytes], plans: list[dict[str, Any]], facets: list[bytes],
+            chunk: int, base: str, texts: list[bytes], terms: dict[str, int] | None) -> dict[str, bytes]:
+    """`layout` of rows and texts already written as JSON (a row's or text's bytes take less memory than its objects)."""
     shards = _shards(index, encoded)
     files = {f"{base}/s/{i}.json": shard for i, shard in enumerate(shards)}
-    for start in range(0, len(rows), chunk):
+    for start in range(0, len(encoded), chunk):
         files[f"{base}/d/{start // chunk}.json"] = b"[" + b",".join(encoded[start : start + chunk]) + b"]"
     for p, facet in enumerate(facets):
         files[f"{base}/p/{p}.json"] = facet
-    for d, text in enumerate(texts or []):
-        files[f"{base}/t/{d}.json"] = _json(text)
+    for d, text in enumerate(texts):
+        files[f"{base}/t/{d}.json"] = text
     files.update(term_files(terms or {}, base))
     version = hashlib.sha256(b"".join(files[k] for k in sorted(files))).hexdigest()[:12]
-    files[f"{base}/meta.json"] = _json({"version": version, "shards": len(shards), "chunk": chunk, "docs": len(rows), "plans": plans})
+    files[f"{base}/meta.json"] = _json({"version": version, "shards": len(shards), "chunk": chunk, "docs": len(encoded), "plans": plans})
     return files
 
 
 def index_files(portal: Portal, base: str = INDEX_DIR, memo: PlanMemo | None = None) -> dict[str, bytes]:
     """Every file of the search index, keyed by its path in the docs tree (`memo`: unchanged plans' parts from the last build)."""
-    parts, plans = [], []
-    start = 0
-    for p, bundle in enumerate(sorted(portal.plans, key=lambda b: b.key)):
-        part = memo.recall("search", bundle.key, str(p)) if memo else None  # a plan's number is in its documents' facets
-        if part is None:
-            part = _plan_part(bundle, p)
-            if memo:
-                memo.store("search", bundle.key, part, str(p))
-        plans.append({"key": bundle.key, "org": bundle.org.id, "orgName": bundle.org.name, "year": bundle.plan.year,
-                      "title": bundle.plan.title, "start": start, "end": start + len(part[0]), "url": f"{bundle.key}/"})
-        start += len(part[0])
-        parts.append(part)
-    return _joined(parts, plans, base)
+    plans: list[dict[str, Any]] = []
+
+    def parts() -> Iterator[PlanPart]:
+        """Each plan's part, made (or recalled) only when the join asks for it: the parts never all sit in memory."""
+        start = 0
+        for p, bundle in enumerate(sorted(portal.plans, key=lambda b: b.key)):
+            part = memo.recall("search", bundle.key, str(p)) if memo else None  # a plan's number is in its documents' facets
+            if part is None:
+                part = _plan_part(bundle, p)
+                if memo:
+                    memo.store("search", bundle.key, part, str(p))
+            plans.append({"key": bundle.key, "org": bundle.org.id, "orgName": bundle.org.name, "year": bundle.plan.year,
+                          "title": bundle.plan.title, "start": start, "end": start + len(part[0]), "url": f"{bundle.key}/"})
+            start += len(part[0])
+            yield part
+
+    return _joined(parts(), plans, base)
 
 
 PlanPart = tuple[list[list[Any]], list[str], bytes, dict[str, dict[int, int]], list[str], dict[str, int]]
@@ -557,25 +567,77 @@ def _plan_part(bundle: PlanBundle, p: int) -> PlanPart:
     return [d.row() for d in docs], [d.snippet_text() for d in docs], _json(_plan_facets(bundle, docs)), index, long_words, terms
 
 
-def _joined(parts: list[PlanPart], plans: list[dict[str, Any]], base: str) -> dict[str, bytes]:
-    """The index of every plan's part, as `postings` over all documents would make it (same keys in the same order)."""
-    index: dict[str, dict[int, int]] = {}
+def _joined(parts: Iterable[PlanPart], plans: list[dict[str, Any]], base: str) -> dict[str, bytes]:
+    """The index of every plan's part, as `postings` over all documents would make it (same keys in the same order).
+
+    Each part is merged in as it comes and dropped; its rows and texts are kept as JSON bytes. `plans` is complete
+    once `parts` is exhausted.
+    """
+    index = _Packed()
     terms: dict[str, int] = {}
-    rows: list[list[Any]] = []
-    texts: list[str] = []
-    for part_rows, part_texts, _, part_index, _, part_terms in parts:
+    rows: list[bytes] = []
+    texts: list[bytes] = []
+    facets: list[bytes] = []
+    long_words: dict[str, None] = {}
+    for part_rows, part_texts, facet, part_index, part_long, part_terms in parts:
         offset = len(rows)
         for key, row in part_index.items():
-            known = index.get(key)
-            if known is None:
-                index[key] = {n + offset: cls for n, cls in row.items()} if offset else row
-            else:  # in place: a shifted copy to update from cost as much again (most rows hold a document or two)
-                for n, cls in row.items():
-                    known[n + offset] = cls
+            index.add(key, row, offset)
         for word, score in part_terms.items():
             terms[word] = terms.get(word, 0) + score
-        rows += part_rows
-        texts += part_texts
-    for word in dict.fromkeys(w for part in parts for w in part[4]):  # as `postings`: after every key
-        index[word] = {}
-    return layout(index, rows, plans, [part[2] for part in parts], CHUNK, base, texts, terms)
+        rows += [_json(row) for row in part_rows]
+        texts += [_json(text) for text in part_texts]
+        facets.append(facet)
+        long_words.update(dict.fromkeys(part_long))
+    for word in long_words:  # as `postings`: after every key
+        index.empty(word)
+    return _layout(index, rows, plans, facets, CHUNK, base, texts, terms)
+
+
+class _Packed(Mapping[str, dict[int, int]]):
+    """Postings kept packed (document × 8 + class, in document order, 4 bytes each), unpacked into a dict when asked for.
+
+    As a dict of dicts a posting takes ~65 bytes: at 100,000 projects ~46 million postings, 3 GB. The rows last
+    unpacked are kept, up to CACHED postings in all: the shards' phrase pass asks for the same common keys again and
+    again. Rows handed out are shared: callers never change them.
+    """
+
+    CACHED = 1_000_000
+
+    def __init__(self) -> None:
+        self._rows: dict[str, array[int]] = {}
+        self._recent: OrderedDict[str, dict[int, int]] = OrderedDict()
+        self._held = 0
+
+    def add(self, key: str, row: dict[int, int], offset: int) -> None:
+        """Append a plan's row of `key` (its documents numbered from `offset`, after every earlier plan's)."""
+        packed = self._rows.get(key)
+        if packed is None:
+            packed = self._rows[key] = array("i")
+        packed.extend((n + offset) << 3 | cls for n, cls in row.items())
+
+    def empty(self, key: str) -> None:
+        """`key` with no postings (a long word: `postings`)."""
+        self._rows[key] = array("i")
+
+    def __getitem__(self, key: str) -> dict[int, int]:
+        row = self._recent.get(key)
+        if row is not None:
+            self._recent.move_to_end(key)
+            return row
+        row = {value >> 3: value & 7 for value in self._rows[key]}
+        if len(row) <= self.CACHED:
+            self._recent[key] = row
+            self._held += len(row)
+            while self._held > self.CACHED:
+                self._held -= len(self._recent.popitem(last=False)[1])
+        return row
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._rows
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._rows)
+
+    def __len__(self) -> int:
+        return len(self._rows)

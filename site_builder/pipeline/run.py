@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import functools
 import gc
+import sys
 from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from ..base.problem import Finding, Problem, os_problem
 from ..base.workers import background
@@ -29,9 +33,9 @@ from ..plan.pages import Page, portal_pages
 from ..publish.echoes import withheld_echoes
 from ..publish.originals import original_files
 from ..publish.redaction import redact_portal
-from ..render.markdown import SideJob, rendering
+from ..render.markdown import SideJob, Writer, rendering, streaming
 from ..render.reuse import PageReuse, page_facts
-from ..write.tree import place_problems, publishing, recover_dir, remove_stale, replace_dir, write_tree
+from ..write.tree import place_problems, publishing, recover_dir, remove_stale, replace_dir, update_file, write_tree
 
 
 @dataclass
@@ -158,17 +162,24 @@ def prepare(paths: Paths, options: Options) -> Prepared:
     # One pause over every in-memory stage: re-enabled between them, the collector's next pass would scan
     # everything validation made as young objects (about 1 s at 10,000 projects).
     with _paused_gc():
-        checked = check(paths.data_dir, options.strict, options.orgs)
-        if checked.portal is None:
+        checked, history = _checked(paths, options)
+        if checked.portal is None or history is None:
             return Prepared(checked)
-        if options.orgs is None:  # hand-written pages are published by the whole site (a shard's by `assemble`)
-            checked.problems += _content_problems(paths, checked.portal)
-            if checked.problems:
-                return Prepared(checked)
-        owned = None if options.orgs is None else options.orgs.__contains__
-        history = load_history(paths.data_dir, checked.portal, owned)  # empty without git or in a shallow clone
         portal = checked.portal if options.orgs is None else checked.portal.only(options.orgs)
         return Prepared(checked, generate(portal, history, options.keeps, reuse=options.reuse), history)
+
+
+def _checked(paths: Paths, options: Options) -> tuple[Checked, History | None]:
+    """Check the data (and for a whole site content/), then read git history; no history when there are problems."""
+    checked = check(paths.data_dir, options.strict, options.orgs)
+    if checked.portal is None:
+        return checked, None
+    if options.orgs is None:  # hand-written pages are published by the whole site (a shard's by `assemble`)
+        checked.problems += _content_problems(paths, checked.portal)
+        if checked.problems:
+            return checked, None
+    owned = None if options.orgs is None else options.orgs.__contains__
+    return checked, load_history(paths.data_dir, checked.portal, owned)  # empty without git or in a shallow clone
 
 
 def _content_problems(paths: Paths, portal: Portal) -> list[Problem]:
@@ -184,6 +195,20 @@ def generate(portal: Portal, history: History | None = None, keep: Callable[[Pag
     `keep`: only the pages it keeps (a shard, an assembly); `published`: the portal is already redacted (an assembly);
     `reuse`: pages (and their feeds) whose inputs did not change since the last build are left out and listed in `reuse.kept`.
     """
+    return _generated(portal, history, keep, published, side, reuse, None)
+
+
+def generate_into(write: Writer, portal: Portal, history: History | None = None, reuse: PageReuse | None = None) -> dict[str, bool]:
+    """`generate`, but each file is put into the docs tree by `write` as soon as it is made; path → whether written.
+
+    Pages and side outputs are written by the worker that made them, so no process holds them all (`write_tree`'s `streamed`).
+    """
+    return _generated(portal, history, None, False, (index_files, download_files), reuse, write)
+
+
+def _generated(portal: Portal, history: History | None, keep: Callable[[Page], bool] | None, published: bool,
+               side: Sequence[SideJob], reuse: PageReuse | None, write: Writer | None) -> Any:
+    """`generate` (`write` None) or `generate_into`."""
     history = history or History()
     with _paused_gc():
         published_portal = portal if published else redact_portal(portal)  # from here on nothing marked 비공개 exists
@@ -194,7 +219,7 @@ def generate(portal: Portal, history: History | None = None, keep: Callable[[Pag
             side = _reusing(reuse, portal, history, dates, pages, side)
     gc.freeze()  # the data is kept as is from here: collections (and forked workers) leave it alone
     try:
-        return _generate(published_portal, pages, history, side, reuse.kept if reuse else set())
+        return _generate(published_portal, pages, history, side, reuse.kept if reuse else set(), write)
     finally:
         gc.unfreeze()
 
@@ -207,37 +232,81 @@ def _reusing(reuse: PageReuse, portal: Portal, history: History, dates: dict[str
     return [functools.partial(job, memo=reuse.memo) if job in (index_files, download_files) else job for job in side]
 
 
-def _generate(portal: Portal, pages: list[Page], history: History, side: Sequence[SideJob], kept: set[str]) -> dict[str, str | bytes]:
+def _generate(portal: Portal, pages: list[Page], history: History, side: Sequence[SideJob], kept: set[str], write: Writer | None) -> Any:
     """Render pages (in workers for big portals) while the side outputs (downloads, search index) and the feed are made.
 
-    Pages and feeds in `kept` are neither made nor returned: the docs tree holds them from the last build.
+    Pages and feeds in `kept` are neither made nor returned: the docs tree holds them from the last build. With `write`,
+    every file goes into the docs tree as it is made and path → whether written is returned instead of the files.
     """
-    with rendering(portal, [p for p in pages if p.path not in kept], side=side) as rendered:  # in worker processes for big portals
-        others: dict[str, str | bytes] = dict(vendor_files())
-        live = {f"{b.key}/{p.id}" for b in portal.plans for p in b.projects}
-        others["feed.xml"] = atom_feed(history, portal.site.title, portal.site.site_url, live)
-        feeding = [p for p in pages if page_feed_path(p) not in kept]  # beside each plan, unit, project
-        others.update(page_feeds(feeding, history, portal.site.title, portal.site.site_url, live))
-        for page in (p for p in pages if p.template == "plan.md.j2"):  # a plan's official files go where its pages go
-            others.update(original_files(page.context["bundle"], portal.site))
-        files = rendered()
-    files.update(others)
-    return files
+    todo = [p for p in pages if p.path not in kept]
+    if write is None:
+        with rendering(portal, todo, side=side) as rendered:  # in worker processes for big portals
+            others = _other_files(portal, pages, history, kept)
+            files = rendered()
+        files.update(others)
+        return files
+    with streaming(portal, todo, write, side=side) as streamed:
+        written = {rel: write(rel, content) for rel, content in _other_files(portal, pages, history, kept).items()}  # while the workers render
+        made = streamed()
+    if doubled := made.keys() & written.keys():
+        raise RuntimeError(f"generated twice: {sorted(doubled)[:3]}")  # two writers of one file: a bug, never bad data
+    made.update(written)
+    return made
+
+
+def _other_files(portal: Portal, pages: list[Page], history: History, kept: set[str]) -> dict[str, str | bytes]:
+    """What this process makes while the pages render: vendored assets, the change feeds, the plans' official files."""
+    others: dict[str, str | bytes] = dict(vendor_files())
+    live = {f"{b.key}/{p.id}" for b in portal.plans for p in b.projects}
+    others["feed.xml"] = atom_feed(history, portal.site.title, portal.site.site_url, live)
+    feeding = [p for p in pages if page_feed_path(p) not in kept]  # beside each plan, unit, project
+    others.update(page_feeds(feeding, history, portal.site.title, portal.site.site_url, live))
+    for page in (p for p in pages if p.template == "plan.md.j2"):  # a plan's official files go where its pages go
+        others.update(original_files(page.context["bundle"], portal.site))
+    return others
 
 
 def build(paths: Paths, site_dir: Path, strict: bool = False, full: bool = False) -> tuple[Checked, str]:
     """Validate, render and build the site; the old `site_dir` stays unless everything succeeds.
 
     Only what changed since the last build is rendered again (engine/incremental.py); `full` renders everything.
+    Pages and downloads are written into the docs tree as they are made (`generate_into`), under the build lock: with
+    100,000 projects, holding them all would take gigabytes.
     """
     reuse = PageReuse(paths.cache_dir, paths.docs_dir, fresh=full)
-    prepared = prepare(paths, Options(strict, reuse=reuse))
-    checked = prepared.checked
-    if prepared.files is None:
-        return checked, ""
-    assert checked.portal is not None  # files exist only for a valid portal
-    portal, files = checked.portal, prepared.files
-    return checked, publish_safely(paths, site_dir, checked, lambda: _publish(paths, site_dir, files, checked, portal, reuse))
+    with _paused_gc():  # as in `prepare`: one pause over check, history and generation
+        checked, history = _checked(paths, Options(strict, reuse=reuse))
+        if checked.portal is None or history is None:
+            return checked, ""
+        portal = checked.portal
+        shed_sources(portal)
+        return checked, publish_safely(paths, site_dir, checked, lambda: _generate_and_publish(paths, site_dir, checked, portal, history, reuse))
+
+
+def shed_sources(portal: Portal) -> None:
+    """Drop what project files were read as (their data and every value's position) once the check has used them.
+
+    Findings and problems name lines from them; rendering reads only the models and the files' paths. About half of a
+    checked portal's memory (~30 KB a project), and forked workers would each count it again.
+    """
+    for bundle in portal.plans:
+        for source in bundle.sources:
+            source.data, source.positions = None, {}
+    release_memory()
+
+
+def release_memory() -> None:
+    """Give freed heap memory back to the system (glibc keeps it otherwise; elsewhere nothing happens)."""
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL(None).malloc_trim(0)
+
+
+def _generate_and_publish(paths: Paths, site_dir: Path, checked: Checked, portal: Portal, history: History, reuse: PageReuse) -> str:
+    """Generate every file straight into the docs tree, then publish (the caller holds the lock)."""
+    streamed = generate_into(functools.partial(update_file, paths.docs_dir, made=set()), portal, history, reuse=reuse)
+    release_memory()  # what rendering here left (the big tables' text) is not kept through MkDocs
+    return _publish(paths, site_dir, {}, checked, portal, reuse, streamed)
 
 
 def publish_safely(paths: Paths, site_dir: Path, checked: Checked, publish: Callable[[], str]) -> str:
@@ -258,13 +327,17 @@ def publish_safely(paths: Paths, site_dir: Path, checked: Checked, publish: Call
         return ""
 
 
-def _publish(paths: Paths, site_dir: Path, files: dict[str, str | bytes], checked: Checked, portal: Portal, reuse: PageReuse) -> str:
-    """Write the docs tree, run MkDocs (on the changed files only, when it can) into a fresh folder and swap it in (the caller holds the lock)."""
+def _publish(paths: Paths, site_dir: Path, files: dict[str, str | bytes], checked: Checked, portal: Portal, reuse: PageReuse,
+             streamed: dict[str, bool] | None = None) -> str:
+    """Write the docs tree, run MkDocs (on the changed files only, when it can) into a fresh folder and swap it in (the caller holds the lock).
+
+    `streamed`: generated files already written into the docs tree (path → whether written).
+    """
     site_dir.parent.mkdir(parents=True, exist_ok=True)
     recover_dir(site_dir)  # a build killed mid-swap left the old site at .site.old
     prefix = f".{site_dir.name}-tmp-"  # per site name: never touches another site's build in the same folder
     remove_stale(site_dir.parent, prefix)
-    write_tree(files, [paths.content_dir], paths.docs_dir, reuse.kept)
+    write_tree(files, [paths.content_dir], paths.docs_dir, reuse.kept, streamed)
     with suppress(OSError):  # a record that cannot be written only makes the next build redo more
         reuse.remember()
     config = config_text(redact_portal(portal), paths.root)

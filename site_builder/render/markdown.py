@@ -373,12 +373,21 @@ def render_all(portal: Portal, pages: list[Page]) -> dict[str, str]:
     return {page.path: render_page(env, page, portal) for page in pages}
 
 
+def _render_here(portal: Portal, pages: list[Page], write: Writer | None) -> dict[str, str] | dict[str, bool]:
+    """Render every page in this process: path → Markdown text, or with `write` each page put into the docs tree as it is made."""
+    if write is None:
+        return render_all(portal, pages)
+    env = _fresh_environment()
+    return {page.path: write(page.path, render_page(env, page, portal)) for page in pages}
+
+
 # Pages render independently (chart ids and table labels restart on every page), so big portals are rendered by
 # worker processes; the side jobs (downloads, search index) run in the same pool, first, so both cores stay busy
 # to the end instead of the caller making them on a core the workers also want. The result is the same either way.
 PARALLEL_MIN_PAGES = 400
 _CHUNK = 40
 SideJob = Callable[[Portal], Mapping[str, str | bytes]]
+Writer = Callable[[str, str | bytes], bool]  # puts one file into the docs tree (path, content) → whether written (write.tree.update_file)
 
 
 def worker_count(pages: int) -> int:
@@ -391,36 +400,97 @@ def worker_count(pages: int) -> int:
     return jobs if pages >= PARALLEL_MIN_PAGES and jobs >= 2 and can_fork() else 0
 
 
-def _render_chunk(span: tuple[int, int]) -> list[tuple[str, str]]:
-    """Render pages[start:stop] in a worker."""
-    portal, pages, _ = inherited()
+def _render_chunk(span: tuple[int, int]) -> list[tuple[str, str | bool]]:
+    """Render pages[start:stop] in a worker: (path, text), or (path, whether written) when the pages go straight to the docs tree."""
+    portal, pages, _, write = inherited()
     env = _environment()
-    return [(page.path, render_page(env, page, portal)) for page in pages[span[0]:span[1]]]
+    rendered = ((page.path, render_page(env, page, portal)) for page in pages[span[0]:span[1]])
+    return list(rendered) if write is None else [(path, write(path, text)) for path, text in rendered]
 
 
-def _side_job(number: int) -> dict[str, str | bytes]:
-    """Run side job `number` in a worker."""
-    portal, _, side = inherited()
-    return dict(side[number](portal))
+def _side_job(number: int) -> dict[str, str | bytes] | dict[str, bool]:
+    """Run side job `number` in a worker (its files written straight to the docs tree when there is one)."""
+    portal, _, side, write = inherited()
+    return _written(side[number](portal), write)
 
 
-def _in_order(pages: dict[str, str], side: list[Mapping[str, str | bytes]]) -> dict[str, str | bytes]:
+def _written(files: Mapping[str, str | bytes], write: Writer | None) -> dict[str, str | bytes] | dict[str, bool]:
+    """The files as they are, or each put into the docs tree by `write`: path → whether written."""
+    if write is None:
+        return dict(files)
+    return {path: write(path, content) for path, content in files.items()}
+
+
+def _in_order(pages: dict[str, Any], side: list[Mapping[str, Any]]) -> dict[str, Any]:
     """The pages, then each side job's files."""
-    files: dict[str, str | bytes] = dict(pages)
+    files: dict[str, Any] = dict(pages)
     for made in side:
         files.update(made)
     return files
 
 
+def _streamed(pages: dict[str, Any], side: list[Mapping[str, Any]]) -> dict[str, bool]:
+    """Path → whether written, of pages and side files written straight to the docs tree; a path made twice is a bug."""
+    written: dict[str, bool] = dict(pages)
+    for made in side:
+        if doubled := written.keys() & made.keys():
+            raise RuntimeError(f"generated twice: {sorted(doubled)[:3]}")  # two writers of one file: a bug, never bad data
+        written.update(made)
+    return written
+
+
 @contextmanager
 def rendering(portal: Portal, pages: list[Page], side: Sequence[SideJob] = ()) -> Iterator[Callable[[], dict[str, str | bytes]]]:
     """Start rendering every page and the side jobs; the yielded function waits for the files (pages in order, then each job's)."""
+    with _rendering(portal, pages, side, None) as wait:
+        yield wait
+
+
+@contextmanager
+def streaming(portal: Portal, pages: list[Page], write: Writer, side: Sequence[SideJob] = ()) -> Iterator[Callable[[], dict[str, bool]]]:
+    """`rendering`, but every page and side file is put into the docs tree by `write` as soon as it is made.
+
+    Each is written by the worker that made it (write.tree.update_file writes only changed bytes); the yielded
+    function waits and gives path → whether written. Neither this process nor a worker holds all pages: at 100,000 projects they are gigabytes.
+    """
+    with _rendering(portal, pages, side, write) as wait:
+        yield wait
+
+
+@contextmanager
+def _rendering(portal: Portal, pages: list[Page], side: Sequence[SideJob], write: Writer | None) -> Iterator[Callable[[], Any]]:
+    """`rendering` (`write` None) or `streaming`."""
+    join = _in_order if write is None else _streamed
     workers = worker_count(len(pages))
     if not workers:
-        yield lambda: _in_order(render_all(portal, pages), [job(portal) for job in side])
+        yield lambda: join(_render_here(portal, pages, write), [_written(job(portal), write) for job in side])
         return
     _fresh_environment()  # compiled once, before the fork, not once per worker
-    with forked(workers, (portal, pages, side)) as pool:
-        made = [pool.submit(_side_job, i) for i in range(len(side))]  # queued first: the longest work starts at once
-        chunks = [pool.submit(_render_chunk, (i, min(i + _CHUNK, len(pages)))) for i in range(0, len(pages), _CHUNK)]
-        yield lambda: _in_order(dict(pair for chunk in chunks for pair in chunk.result()), [m.result() for m in made])
+    # One process fewer than jobs: this one renders too, from the last chunk back, while waiting (every forked worker
+    # would count the whole portal again in its memory, and dirty much of it).
+    with forked(workers - 1, (portal, pages, side, write)) as pool:
+        jobs = [pool.submit(_side_job, i) for i in range(len(side))]  # queued first: the longest work starts at once
+        spans = [(i, min(i + _CHUNK, len(pages))) for i in range(0, len(pages), _CHUNK)]
+        # Chunks with a portal-wide page (the all-projects table: megabytes of text) go to the workers first: what
+        # rendering leaves in a process's heap leaves with a worker, but would stay in this one through MkDocs.
+        order = sorted(range(len(spans)), key=lambda i: (all("/" in page.path for page in pages[spans[i][0]:spans[i][1]]), i))
+        chunks = dict.fromkeys(order)
+        for i in order:
+            chunks[i] = pool.submit(_render_chunk, spans[i])
+        yield lambda: join(_render_alongside(chunks, spans, portal, pages, write), [m.result() for m in jobs])
+
+
+def _render_alongside(chunks: dict[int, Any], spans: list[tuple[int, int]], portal: Portal, pages: list[Page], write: Writer | None) -> dict[str, Any]:
+    """The pages in order, rendered by this process and the workers together.
+
+    `chunks`: the future of each span, in the order the workers take them. This process takes the chunks from the
+    back that no worker has started, then waits for the rest.
+    """
+    env = _environment()
+    here: dict[int, list[tuple[str, Any]]] = {}
+    for i in reversed(list(chunks)):
+        if not chunks[i].cancel():  # a worker has it (the ones before it too, or they are queued for a worker)
+            continue
+        rendered = ((page.path, render_page(env, page, portal)) for page in pages[spans[i][0]:spans[i][1]])
+        here[i] = list(rendered) if write is None else [(path, write(path, text)) for path, text in rendered]
+    return dict(pair for i in range(len(spans)) for pair in (here[i] if i in here else chunks[i].result()))

@@ -13,7 +13,7 @@ import shutil
 import stat
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import ExitStack, contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -113,16 +113,38 @@ def _prune(target: Path, wanted: dict[str, bytes] | set[str]) -> list[str]:
     return sorted(removed)
 
 
-def write_tree(files: dict[str, str | bytes], static_dirs: list[Path], target: Path, kept: set[str] | frozenset[str] = frozenset()) -> Written:
-    """Update `target` in place to hold exactly the content files plus `files` and `kept` (files already there); only changed files are written."""
+def update_file(target: Path, rel: str, content: str | bytes, made: set[str]) -> bool:
+    """Bring one generated file of the docs tree `target` up to date (written only when its bytes differ); True when written.
+
+    `made`: folders this process already made or saw in this update (start with an empty set). Render workers write
+    their pages with it as they go (`streamed` of `write_tree`), so the pages never all sit in one process.
+    """
+    return _update(target / rel, content if isinstance(content, bytes) else content.encode("utf-8"), made)
+
+
+def write_tree(files: dict[str, str | bytes], static_dirs: list[Path], target: Path, kept: set[str] | frozenset[str] = frozenset(),
+               streamed: Mapping[str, bool] | None = None) -> Written:
+    """Update `target` in place to hold exactly the content files plus `files`, `kept` and `streamed`; only changed files are written.
+
+    `kept`: files already there from the last build; `streamed`: generated files already brought up to date with
+    `update_file` (path → whether written), which count as generated ones: a content file of the same path is not
+    written over them.
+    """
+    streamed = streamed or {}
     wanted = desired_files(files, static_dirs)
+    for rel in streamed.keys() & wanted.keys():
+        if rel in files:
+            raise ValueError(f"generated twice: {rel}")  # a bug in the pipeline, never bad data
+        del wanted[rel]
     target.mkdir(parents=True, exist_ok=True)
     done = Written()
     made: set[str] = set()
     for rel in sorted(wanted):
         if _update(target / rel, wanted[rel], made):
             done.changed.append(rel)
-    done.removed = _prune(target, wanted.keys() | kept)
+    if streamed:
+        done.changed = sorted(done.changed + [rel for rel, written in streamed.items() if written])
+    done.removed = _prune(target, wanted.keys() | kept | streamed.keys())
     return done
 
 
