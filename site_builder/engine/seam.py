@@ -24,7 +24,10 @@ FIXED_EPOCH = "1704067200"
 # MAX_PARTS), each rendering a consecutive run of the pages (hooks.on_files), and joins their folders.
 PARALLEL_MIN_PAGES = 600
 MAX_PARTS = 4  # MkDocs processes at once, at most
-PART_MAX_PAGES = 8_000  # pages of one part, at most: each MkDocs process holds its pages (~30 KB each) until it ends
+# Pages of one part, at most: each MkDocs process holds every page it renders until it ends (~15 KB each, the HTML
+# packed by hooks.py), on top of a fixed cost that grows with the site (every file's `File`, the navigation: at
+# 100,000 projects ~590 MB and ~24 s a part). 24,000 pages: ~0.95 GB a part there, 8 parts.
+PART_MAX_PAGES = 24_000
 
 
 def tool_env() -> dict[str, str]:
