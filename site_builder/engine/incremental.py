@@ -17,12 +17,13 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import shutil
 import sys
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 from typing import Any
+
+from ..write.tree import link_or_copy
 
 CACHE_VERSION = 1  # raise when the manifest's meaning changes: older caches are then ignored
 MANIFEST = "engine.json"
@@ -137,14 +138,6 @@ def link_previous(previous: Path, fresh: Path) -> int:
             if here == top and name in SITEMAPS and os.path.exists(target):
                 os.unlink(target)
             if not os.path.exists(target):
-                _link_or_copy(os.path.join(here, name), target)
+                link_or_copy(os.path.join(here, name), target)
                 linked += 1
     return linked
-
-
-def _link_or_copy(source: str, target: str) -> None:
-    """A hard link (the previous site is never written in place, so sharing is safe), or a copy where links fail."""
-    try:
-        os.link(source, target)
-    except OSError:
-        shutil.copy2(source, target)

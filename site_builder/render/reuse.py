@@ -59,9 +59,9 @@ def _folder_digest(folder: Path) -> hashlib._Hash:
 def _shared_digest(portal: Portal) -> str:
     """Hash of what every organisation's pages can show: code, the site settings, every org.yaml and plan.yaml."""
     digest = hashlib.sha256(code_digest().encode() + portal.site.model_dump_json().encode())
-    for path in sorted({b.org_file.path for b in portal.plans} | {b.plan_file.path for b in portal.plans}):
-        where = os.path.relpath(path, path.parent.parent.parent if path.name == "plan.yaml" else path.parent.parent)  # from data/: a moved checkout keeps its keys
-        digest.update(where.encode() + b"\0" + path.read_bytes() + b"\0")
+    files = {(b.org_file.path.parent.parent, path) for b in portal.plans for path in (b.org_file.path, b.plan_file.path)}
+    for data, path in sorted(files):
+        digest.update(os.path.relpath(path, data).encode() + b"\0" + path.read_bytes() + b"\0")  # from data/: a moved checkout keeps its keys
     return digest.hexdigest()
 
 

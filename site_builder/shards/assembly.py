@@ -28,7 +28,7 @@ from ..model.portal import PlanBundle, Portal
 from ..model.progress import ProgressReport
 from ..outputs.downloads import plan_base
 from ..pipeline import run as pl
-from ..write.tree import fresh_dir, replace_dir, write_tree
+from ..write.tree import fresh_dir, link_or_copy, replace_dir, write_tree
 from .merge import merged_files, plan_shards
 from .shard import MANIFEST, changed_file, data_fingerprint, data_plans, stubs
 
@@ -158,9 +158,9 @@ def _copy_shard(shard: Path, orgs: list[str], target: Path) -> None:
             into = os.path.join(str(target / org), os.path.relpath(folder, source))
             os.makedirs(into, exist_ok=True)
             for name in names:
-                _link_or_copy(os.path.join(folder, name), os.path.join(into, name))
+                link_or_copy(os.path.join(folder, name), os.path.join(into, name))
         for path in sorted((shard / "downloads").glob(f"{org}-*")):
-            _link_or_copy(str(path), str(target / "downloads" / path.name))
+            link_or_copy(str(path), str(target / "downloads" / path.name))
 
 
 @contextmanager
@@ -196,17 +196,6 @@ def _move_in(staging: Path, site: Path) -> None:
         if (site / entry.name).exists():
             shutil.rmtree(site / entry.name)
         os.rename(entry, site / entry.name)
-
-
-def _link_or_copy(source: str, target: str) -> None:
-    """A hard link (the assembled site is swapped in whole and never edited in place), or a copy across file systems."""
-    try:
-        os.link(source, target)
-    except FileExistsError:
-        os.unlink(target)
-        _link_or_copy(source, target)
-    except OSError:
-        shutil.copy2(source, target)
 
 
 def broken_links(site: Path, orgs: set[str]) -> list[str]:

@@ -292,3 +292,14 @@ def current_umask() -> int:
     mask = os.umask(0o022)
     os.umask(mask)
     return mask
+
+
+def link_or_copy(source: str, target: str) -> None:
+    """A hard link (sites are swapped in whole and never edited in place, so sharing a file is safe), or a copy where links fail."""
+    try:
+        os.link(source, target)
+    except FileExistsError:
+        os.unlink(target)
+        link_or_copy(source, target)
+    except OSError:
+        shutil.copy2(source, target)
