@@ -190,7 +190,57 @@ def test_failed_swap_puts_the_previous_site_back(work: Path, monkeypatch: pytest
 
     monkeypatch.setattr(tree, "_exchange", lambda a, b: False)
     monkeypatch.setattr(Path, "rename", rename)
+    (work / "build" / "cache" / "engine.json").unlink()  # a full build: the whole site is swapped
     refused_build(work, ".site-tmp-", "입출력 오류입니다")
+
+
+def _retitle(work: Path) -> None:
+    """Change one project's title: the next build renders its pages and moves them into the site in place."""
+    path = work / "data" / "demo-org" / "2024" / "projects" / "p3.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("title: 셋째 사업", "title: 셋째 사업 (고침)"), encoding="utf-8")
+
+
+def _failing_move(monkeypatch: pytest.MonkeyPatch, after: int, error: BaseException) -> None:
+    """`incremental._move_in` raises `error` once `after` of the organisation's pages were moved in (theme files come first, unchanged)."""
+    from site_builder.engine import incremental
+
+    real, moved = incremental._move_in, []
+
+    def move_in(*args: Any) -> None:
+        if len(moved) == after:
+            raise error
+        real(*args)
+        if args[-1].startswith("demo-org/"):
+            moved.append(args)
+
+    monkeypatch.setattr(incremental, "_move_in", move_in)
+
+
+def test_failed_move_in_puts_the_previous_pages_back(work: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _retitle(work)
+    _failing_move(monkeypatch, 3, OSError(errno.EIO, "Input/output error", str(work / "site")))
+    refused_build(work, "입출력 오류입니다")
+    assert not (work / "build" / "cache" / "applying.json").exists()
+
+
+class _Killed(BaseException):
+    """Stands for SIGKILL: nothing catches it."""
+
+
+def test_a_build_killed_while_moving_pages_in_is_rolled_back(work: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from site_builder.engine import incremental
+
+    before = tree_hash(work / "site")
+    _retitle(work)
+    _failing_move(monkeypatch, 3, _Killed())  # no clean-up runs, as when the process is killed
+    with pytest.raises(_Killed):
+        build_in(work)
+    assert tree_hash(work / "site") != before  # three pages of the new site are in
+    incremental.recover(work / "build" / "cache")
+    assert tree_hash(work / "site") == before and not (work / "build" / "cache" / "applying.json").exists()
+    monkeypatch.undo()
+    assert build_in(work).code == 0
+    no_leftovers(work)
 
 
 def _limited(limit: int) -> Callable[[], None]:

@@ -160,6 +160,24 @@ def test_a_damaged_cache_or_site_falls_back_to_a_full_build(base: Path, tmp_path
     assert _tree(work / "site") == expected
 
 
+def test_docs_written_by_a_build_that_failed_are_rendered_by_the_next(base: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """The second build writes nothing new into the docs tree, yet its site must hold the first build's edit."""
+    from site_builder.engine import seam
+
+    work = _copy(base, tmp_path / "work")
+    _retitle(work, random.Random(7))
+    with monkeypatch.context() as patched:
+        patched.setattr(seam, "_build_only", lambda *args: (False, "MkDocs 실패"))
+        checked, _ = build(Paths(ROOT, work / "data", work / "build"), work / "site")
+        assert checked.problems
+    notes = _build(work).notes
+    assert notes[0].startswith("문서 폴더가 지난 빌드 기록과 달라"), notes
+    fresh = tmp_path / "fresh"
+    shutil.copytree(work, fresh, ignore=shutil.ignore_patterns("build", "site"))
+    _build(fresh)
+    assert _tree(work / "site") == _tree(fresh / "site")
+
+
 def test_another_engine_or_cache_version_is_a_full_build(base: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     work = _copy(base, tmp_path / "work")
     monkeypatch.setattr(incremental, "CACHE_VERSION", incremental.CACHE_VERSION + 1)

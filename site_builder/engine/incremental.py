@@ -3,12 +3,13 @@
 A full build records in `build/cache/engine.json` what it was made from and what it made: a key of the engine
 (MkDocs and theme versions, our hooks, mkdocs.yml, theme/, the per-build config, the build date), the docs tree
 (size and mtime of every file: `write.tree` rewrites only files whose bytes changed, so an unchanged mtime means
-unchanged bytes) and the published site (size and mtime of every file). The next build reuses the previous site
-only when all of that still holds and no docs file was added or removed; it then has MkDocs render and copy the
-changed files alone (engine/hooks.py marks the others excluded) into a fresh folder and hard-links every other
-file of the previous site into it. A page's HTML depends only on its own Markdown, the navigation and the config
-(all in the key), so the result is byte-identical to a full build (tests/test_incremental_build.py). Anything
-else (no cache, a damaged one, another engine, a site changed by hand, added or removed files, most pages changed)
+unchanged bytes) and the published site (size and mtime of every file). The next build, when the key is the same
+and it wrote no new file and removed none, has MkDocs render and copy only the docs files it wrote (engine/hooks.py
+marks the others excluded) into a fresh folder, while a thread checks that both trees are otherwise as recorded
+(`check_trees`); the rendered files are then renamed into the site in place (`apply`: journaled, rolled back on
+failure). A page's HTML depends only on its own Markdown, the navigation and the config (all in the key), so the
+result is byte-identical to a full build (tests/test_incremental_build.py). Anything else (no cache, a damaged
+one, another engine, a site or docs tree changed since the record, added or removed files, most pages changed)
 is a full build, and the note says why.
 """
 
@@ -17,16 +18,17 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 import sys
+from contextlib import suppress
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from ..write.tree import link_or_copy
-
 CACHE_VERSION = 1  # raise when the manifest's meaning changes: older caches are then ignored
 MANIFEST = "engine.json"
+JOURNAL = "applying.json"  # an `apply` under way: what to roll back if the build is killed
 ENGINE_PACKAGES = ("mkdocs", "mkdocs-material", "markdown", "pymdown-extensions", "jinja2")
 SITEMAPS = ("sitemap.xml", "sitemap.xml.gz")  # MkDocs lists only the pages it rendered: the previous ones are whole
 MAX_SHARE = 0.5  # more changed files than this share: a full build (one MkDocs process per core) is as quick
@@ -36,10 +38,14 @@ State = dict[str, list[int]]  # path → [size, mtime in ns]
 
 @dataclass(frozen=True)
 class Update:
-    """What the MkDocs stage will do: render only `changed` (None: everything), and why, for the build's note."""
+    """What the MkDocs stage will do: render only `changed` (None: everything), and why, for the build's note.
+
+    `manifest`: the last build's record, which an incremental update checks the trees against while MkDocs runs.
+    """
 
     changed: list[str] | None
     note: str
+    manifest: dict[str, Any] | None = None
 
 
 def engine_key(config_text: str, root: Path, epoch: str) -> str:
@@ -73,23 +79,42 @@ def tree_state(folder: Path) -> State:
     return state
 
 
-def plan_update(cache: Path, key: str, docs: State, site_dir: Path) -> Update:
-    """Which docs files MkDocs must render, judged against the manifest of the last build; None means all."""
+def plan_update(cache: Path, key: str, written: list[str], removed: list[str], site_dir: Path) -> Update:
+    """Which docs files MkDocs must render, from what this build wrote into the docs tree and the last build's record; None means all.
+
+    The walk that proves nothing else changed (`check_trees`) runs while MkDocs does.
+    """
     manifest, why = _read(cache / MANIFEST)
     if manifest is None:
         return Update(None, why)
     if manifest["key"] != key or manifest.get("site_dir") != _where(site_dir, cache):
         return Update(None, "엔진·설정·테마 또는 누리집 폴더가 바뀌어 전체를 다시 만듭니다")
-    if docs.keys() != manifest["docs"].keys():
+    if removed or not manifest["docs"].keys() >= set(written):
         return Update(None, "파일이 더해지거나 지워져 전체를 다시 만듭니다")
-    if not site_dir.is_dir() or tree_state(site_dir) != manifest["site"]:
-        return Update(None, "이전 누리집이 지난 빌드 기록과 달라 전체를 다시 만듭니다")
-    changed = sorted(rel for rel, stamp in docs.items() if manifest["docs"][rel] != stamp)
-    if len(changed) > MAX_SHARE * len(docs):
+    if not site_dir.is_dir():
+        return Update(None, "이전 누리집이 없어 전체를 다시 만듭니다")
+    changed = sorted(written)
+    if len(changed) > MAX_SHARE * len(manifest["docs"]):
         return Update(None, f"파일 {len(changed):,}개가 바뀌어 전체를 다시 만듭니다")
     if not changed:
-        return Update(changed, "증분 빌드: 바뀐 파일이 없어 이전 누리집을 그대로 씁니다")
-    return Update(changed, f"증분 빌드: 바뀐 파일 {len(changed):,}개만 다시 만들고 나머지 {len(docs) - len(changed):,}개는 이전 누리집에서 가져왔습니다")
+        return Update(changed, "증분 빌드: 바뀐 파일이 없어 이전 누리집을 그대로 씁니다", manifest)
+    rest = len(manifest["docs"]) - len(changed)
+    return Update(changed, f"증분 빌드: 바뀐 파일 {len(changed):,}개만 다시 만들고 나머지 {rest:,}개는 이전 누리집 그대로 둡니다", manifest)
+
+
+def check_trees(update: Update, docs_dir: Path, site_dir: Path) -> tuple[State | None, str]:
+    """The docs tree's state if both trees are as `update` assumes (the site as last recorded, the docs changed only where listed); else None and why.
+
+    A docs file can differ from the record without this build writing it: a build whose MkDocs failed, or `serve`,
+    wrote it after the record was made. A site file can have been edited by hand. Either means a full build.
+    """
+    assert update.manifest is not None and update.changed is not None
+    docs, listed, recorded = tree_state(docs_dir), set(update.changed), update.manifest["docs"]
+    if docs.keys() != recorded.keys() or any(stamp != recorded[rel] for rel, stamp in docs.items() if rel not in listed):
+        return None, "문서 폴더가 지난 빌드 기록과 달라 전체를 다시 만듭니다"
+    if tree_state(site_dir) != update.manifest["site"]:
+        return None, "이전 누리집이 지난 빌드 기록과 달라 전체를 다시 만듭니다"
+    return docs, ""
 
 
 def _read(path: Path) -> tuple[dict[str, Any] | None, str]:
@@ -117,27 +142,86 @@ def forget(cache: Path) -> None:
     (cache / MANIFEST).unlink(missing_ok=True)
 
 
-def remember(cache: Path, key: str, docs: State, site_dir: Path) -> None:
-    """Record what the site now in `site_dir` was built from (written beside, then renamed: never half a manifest)."""
+def remember(cache: Path, key: str, docs: State, site_dir: Path, site: State | None = None) -> None:
+    """Record what the site now in `site_dir` was built from (written beside, then renamed: never half a manifest); `site`: its state, if known."""
     cache.mkdir(parents=True, exist_ok=True)
-    manifest = {"version": CACHE_VERSION, "key": key, "site_dir": _where(site_dir, cache), "docs": docs, "site": tree_state(site_dir)}
+    site = tree_state(site_dir) if site is None else site
+    manifest = {"version": CACHE_VERSION, "key": key, "site_dir": _where(site_dir, cache), "docs": docs, "site": site}
     tmp = cache / f".{MANIFEST}.tmp"
     tmp.write_text(json.dumps(manifest, sort_keys=True, separators=(",", ":")), encoding="utf-8")
     os.replace(tmp, cache / MANIFEST)
 
 
-def link_previous(previous: Path, fresh: Path) -> int:
-    """Hard-link into `fresh` every file of the previous site it lacks, and the previous sitemaps; the number linked."""
-    linked = 0
-    top = os.fspath(previous)
+def _outputs(fresh: Path) -> list[str]:
+    """What MkDocs wrote into `fresh`, but the sitemaps (it lists only the pages it rendered: the previous ones stay)."""
+    found = []
+    top = os.fspath(fresh)
     for here, _, names in os.walk(top):
-        into = os.path.join(fresh, os.path.relpath(here, top))
-        os.makedirs(into, exist_ok=True)
-        for name in names:
-            target = os.path.join(into, name)
-            if here == top and name in SITEMAPS and os.path.exists(target):
-                os.unlink(target)
-            if not os.path.exists(target):
-                link_or_copy(os.path.join(here, name), target)
-                linked += 1
-    return linked
+        prefix = "" if here == top else os.path.relpath(here, top).replace(os.sep, "/") + "/"
+        found += [prefix + name for name in names if prefix or name not in SITEMAPS]
+    return sorted(found)
+
+
+def apply(fresh: Path, site_dir: Path, cache: Path, site: State) -> State:
+    """Move the files MkDocs rendered into the site in place, each by a rename; the site's new state (`site`: its state before).
+
+    Whole or not at all: each replaced file is first hard-linked into a backup folder, and a journal in the cache
+    names both folders, so a failure puts the previous files back, and a build killed halfway is rolled back by the
+    next one (`recover`). Renaming a few hundred files replaces linking every file of a copy and removing the old
+    one (seconds at 10,000 projects).
+    """
+    moves, backup = _outputs(fresh), fresh.with_name(fresh.name + "-old")
+    new = [rel for rel in moves if not os.path.lexists(site_dir / rel)]
+    journal = cache / JOURNAL
+    entry = {"site": os.fspath(site_dir.resolve()), "fresh": os.fspath(fresh), "backup": os.fspath(backup), "files": moves, "new": new}
+    journal.write_text(json.dumps(entry, ensure_ascii=False), encoding="utf-8")
+    try:
+        for rel in moves:
+            _move_in(fresh, backup, site_dir, rel)
+    except OSError:
+        _roll_back(site_dir, fresh, backup, moves, set(new))
+        journal.unlink(missing_ok=True)
+        raise
+    journal.unlink()
+    shutil.rmtree(backup, ignore_errors=True)
+    return site | {rel: _stamp(site_dir / rel) for rel in moves}
+
+
+def _move_in(fresh: Path, backup: Path, site_dir: Path, rel: str) -> None:
+    """Keep the previous file of `rel` (a hard link in `backup`), then rename the new one over it."""
+    target = site_dir / rel
+    if os.path.lexists(target):
+        (backup / rel).parent.mkdir(parents=True, exist_ok=True)
+        os.link(target, backup / rel)
+    else:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    os.replace(fresh / rel, target)
+
+
+def _roll_back(site_dir: Path, fresh: Path, backup: Path, files: list[str], new: set[str]) -> None:
+    """Put back the previous files from `backup`; a file the site did not have is removed once it was moved in (gone from `fresh`)."""
+    for rel in reversed(files):
+        with suppress(OSError):
+            if os.path.lexists(backup / rel):
+                os.replace(backup / rel, site_dir / rel)
+            elif rel in new and not os.path.lexists(fresh / rel):
+                os.unlink(site_dir / rel)
+    shutil.rmtree(backup, ignore_errors=True)
+
+
+def recover(cache: Path) -> None:
+    """Roll back an `apply` that a killed build left halfway (before anything else touches the site; the caller holds the lock)."""
+    journal = cache / JOURNAL
+    try:
+        entry = json.loads(journal.read_text(encoding="utf-8"))
+        files, new = [str(f) for f in entry["files"]], {str(f) for f in entry["new"]}
+        _roll_back(Path(entry["site"]), Path(entry["fresh"]), Path(entry["backup"]), files, new)
+    except (OSError, ValueError, KeyError, TypeError):
+        pass  # no journal (the common case), or one that cannot be read: nothing to roll back
+    journal.unlink(missing_ok=True)
+
+
+def _stamp(path: Path) -> list[int]:
+    """Size and mtime in ns of one file."""
+    found = os.stat(path)
+    return [found.st_size, found.st_mtime_ns]

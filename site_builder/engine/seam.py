@@ -15,7 +15,6 @@ from ..base.problem import shield_commands
 from ..base.workers import configured_jobs  # SITE_BUILDER_JOBS: the same switch as every worker pool of the build
 from ..write.tree import fresh_dir
 from .hooks import ONLY_ENV, PART_ENV
-from .incremental import link_previous
 from .sitemap import join_sitemaps
 
 # A fixed build date keeps sitemap.xml and every page byte-identical between builds of the same data.
@@ -43,14 +42,12 @@ def build_epoch() -> int:
 def build_beside(config: Path, text: str, site_dir: Path, only: list[str] | None = None) -> tuple[Path | None, str]:
     """Write the per-build config, run MkDocs into a fresh folder beside `site_dir` (the swap is a rename); None when it fails.
 
-    `only`: an incremental build (engine/incremental.py): MkDocs renders these docs files, the rest comes from `site_dir`.
+    `only`: an incremental build (engine/incremental.py): MkDocs renders only these docs files (`incremental.apply` moves them in).
     """
     config.write_text(text, encoding="utf-8")
     tmp = fresh_dir(site_dir.resolve().parent, f".{site_dir.name}-tmp-")  # per site name: never another site's build
     ok, output = build_site(config, tmp) if only is None else _build_only(config, tmp, only) if only else (True, "")
     if ok:
-        if only is not None:
-            link_previous(site_dir, tmp)
         return tmp, output
     shutil.rmtree(tmp, ignore_errors=True)
     return None, output

@@ -6,8 +6,10 @@ import contextlib
 import ctypes
 import functools
 import gc
+import shutil
 import sys
 from collections.abc import Callable, Collection, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -329,28 +331,59 @@ def publish_safely(paths: Paths, site_dir: Path, checked: Checked, publish: Call
 
 def _publish(paths: Paths, site_dir: Path, files: dict[str, str | bytes], checked: Checked, portal: Portal, reuse: PageReuse,
              streamed: dict[str, bool] | None = None) -> str:
-    """Write the docs tree, run MkDocs (on the changed files only, when it can) into a fresh folder and swap it in (the caller holds the lock).
+    """Write the docs tree, then run MkDocs on the changed files only when it can, else on all into a fresh folder swapped in (the caller holds the lock).
 
     `streamed`: generated files already written into the docs tree (path → whether written).
     """
     site_dir.parent.mkdir(parents=True, exist_ok=True)
     recover_dir(site_dir)  # a build killed mid-swap left the old site at .site.old
+    incremental.recover(paths.cache_dir)  # a build killed while moving pages in: the previous pages back (before the cleanup below)
     prefix = f".{site_dir.name}-tmp-"  # per site name: never touches another site's build in the same folder
     remove_stale(site_dir.parent, prefix)
-    write_tree(files, [paths.content_dir], paths.docs_dir, reuse.kept, streamed)
+    written = write_tree(files, [paths.content_dir], paths.docs_dir, reuse.kept, streamed)
     with suppress(OSError):  # a record that cannot be written only makes the next build redo more
         reuse.remember()
     config = config_text(redact_portal(portal), paths.root)
-    key, docs = incremental.engine_key(config, paths.root, seam.tool_env()["SOURCE_DATE_EPOCH"]), incremental.tree_state(paths.docs_dir)
-    full = incremental.Update(None, "모든 페이지를 다시 만들었습니다 (--full)") if reuse.fresh else None
-    update = full or incremental.plan_update(paths.cache_dir, key, docs, site_dir)
-    tmp, output = run_mkdocs(paths, config, checked, site_dir, update.changed)
+    key = incremental.engine_key(config, paths.root, seam.tool_env()["SOURCE_DATE_EPOCH"])
+    if reuse.fresh:
+        return _engine_full(paths, site_dir, checked, config, key, "모든 페이지를 다시 만들었습니다 (--full)")
+    update = incremental.plan_update(paths.cache_dir, key, written.changed, written.removed, site_dir)
+    if update.changed is None:
+        return _engine_full(paths, site_dir, checked, config, key, update.note)
+    return _engine_changed(paths, site_dir, checked, config, key, update)
+
+
+def _engine_full(paths: Paths, site_dir: Path, checked: Checked, config: str, key: str, note: str) -> str:
+    """MkDocs on the whole docs tree into a fresh folder, swapped in whole."""
+    docs = incremental.tree_state(paths.docs_dir)
+    tmp, output = run_mkdocs(paths, config, checked, site_dir)
     if tmp is not None:
         incremental.forget(paths.cache_dir)  # between the swap and the new record, no record at all
         replace_dir(tmp, site_dir)
         with suppress(OSError):  # without a record the next build is a full one
             incremental.remember(paths.cache_dir, key, docs, site_dir)
-        checked.notes.append(update.note)
+        checked.notes.append(note)
+    return output
+
+
+def _engine_changed(paths: Paths, site_dir: Path, checked: Checked, config: str, key: str, update: incremental.Update) -> str:
+    """MkDocs on the changed docs files while a thread checks the trees against the record; the pages are then moved into the site."""
+    assert update.manifest is not None and update.changed is not None
+    with ThreadPoolExecutor(1) as pool:  # the walks (a second each at 10,000 projects) overlap MkDocs, a child process
+        checking = pool.submit(incremental.check_trees, update, paths.docs_dir, site_dir)
+        tmp, output = run_mkdocs(paths, config, checked, site_dir, update.changed)
+        docs, why = checking.result()
+    if tmp is None:
+        return output
+    if docs is None:
+        shutil.rmtree(tmp, ignore_errors=True)
+        return _engine_full(paths, site_dir, checked, config, key, why)
+    incremental.forget(paths.cache_dir)
+    site = incremental.apply(tmp, site_dir, paths.cache_dir, update.manifest["site"])
+    shutil.rmtree(tmp, ignore_errors=True)  # what is left: MkDocs' sitemaps of the rendered pages only
+    with suppress(OSError):
+        incremental.remember(paths.cache_dir, key, docs, site_dir, site)
+    checked.notes.append(update.note)
     return output
 
 
