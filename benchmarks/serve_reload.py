@@ -1,11 +1,12 @@
 #!/usr/bin/env python3
 """Serve reload time: from saving a project YAML to `site-builder serve` serving the changed page.
 
-Copies data/ (the seed plans) to a temp folder, starts `site-builder serve` on it (own build folder, free
-port), waits for a project page, then changes that project's title several times and measures how long
-until the served HTML shows the new title. Prints each time and the median (target ≤ 2 s).
+Copies data/ (the seed plans; `--data DIR`: another data folder, e.g. a synthetic portal of benchmarks/portal.py)
+to a temp folder, starts `site-builder serve` on it (own build folder, free port; `--only-org ORG`: the preview of
+that organisation alone), waits for a project page, then changes that project's title several times and measures
+how long until the served HTML shows the new title. Prints each time and the median (target ≤ 2 s).
 
-    .venv/bin/python benchmarks/serve_reload.py [--rounds 5]
+    .venv/bin/python benchmarks/serve_reload.py [--rounds 5] [--data DIR] [--only-org ORG]
 """
 
 from __future__ import annotations
@@ -55,18 +56,22 @@ def main() -> int:
     """Start serve, change a title `--rounds` times, print the reload times."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--data", type=Path, default=ROOT / "data", help="the data folder to copy and serve (default: data/)")
+    parser.add_argument("--only-org", help="serve --only-org: the preview of this organisation alone")
+    parser.add_argument("--start-limit", type=float, default=120, help="seconds the first page may take (a big portal: more)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="serve-") as tmp:
         data = Path(tmp) / "data"
-        shutil.copytree(ROOT / "data", data)
-        source = sorted(data.glob("*/*/projects/*.yaml"))[0]
+        shutil.copytree(args.data, data, ignore=shutil.ignore_patterns(".git"))
+        source = sorted(data.glob(f"{args.only_org or '*'}/*/projects/*.yaml"))[0]
         org, year = source.parent.parent.parent.name, source.parent.parent.name
         port = _free_port()
         url = f"http://127.0.0.1:{port}/{org}/{year}/projects/{source.stem}/"
         cmd = [sys.executable, "-m", "site_builder", "serve", "--data", str(data), "--build-dir", str(Path(tmp) / "build"), "--address", f"127.0.0.1:{port}"]
+        cmd += ["--only-org", args.only_org] if args.only_org else []
         process = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
         try:
-            print(f"first page served after {_wait_for(url, '</html>', 120):.1f} s (start-up)")
+            print(f"first page served after {_wait_for(url, '</html>', args.start_limit):.1f} s (start-up)")
             times = []
             for i in range(args.rounds):
                 marker = f"고침표시{i}"

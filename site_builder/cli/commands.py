@@ -110,10 +110,17 @@ def cmd_assemble(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    """Live preview: regenerate pages whenever data or content changes."""
+    """Live preview: regenerate pages whenever data or content changes (`--only-org`: those organisations alone)."""
     from ..pipeline.preview import serve
+    from ..shards.shard import data_plans
 
-    return serve(Paths(_root(), args.data, args.build_dir), args.address)
+    orgs = sorted(set(args.only_org or []))
+    unknown = sorted(set(orgs) - {key.split("/")[0] for key in data_plans(args.data)}) if args.data.is_dir() else orgs
+    if unknown:
+        print(f"{args.data}:1:1: 오류: 없는 기관입니다 (기대: data/ 아래 기관 식별자; 입력: {', '.join(unknown)})", file=sys.stderr)
+        return 1
+    build_dir = (args.build_dir or _root() / "build") / "preview" if orgs else args.build_dir  # never the whole site's pages and cache
+    return serve(Paths(_root(), args.data, build_dir), args.address, orgs)
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
@@ -193,6 +200,8 @@ def _configure(name: str, p: argparse.ArgumentParser) -> None:
     if name == "serve":
         p.add_argument("--address", default="127.0.0.1:8000", help="주소:포트 (기본: 127.0.0.1:8000)")
         p.add_argument("--build-dir", type=Path, default=None, help="중간 Markdown을 쓸 폴더 (기본: build)")
+        p.add_argument("--only-org", action="append", metavar="기관",
+                       help="이 기관만 미리 봅니다: 큰 누리집에서도 고친 내용이 바로 보입니다 (여러 번 쓸 수 있음; 중간 파일은 build/preview)")
     if name == "schema":
         p.add_argument("--out", type=Path, default=Path("schema"), help="쓸 폴더 (기본: schema)")
     if name == "import":

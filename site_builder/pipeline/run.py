@@ -144,10 +144,11 @@ class Options:
     strict: bool = False
     orgs: frozenset[str] | None = None  # a shard: only these organisations' project files, history and pages
     reuse: PageReuse | None = None  # `build`: pages whose inputs did not change are kept from the last build
+    alone: bool = False  # `serve --only-org`: `orgs` as a site of their own, with portal-wide pages made from them alone
 
     def keeps(self, page: Page) -> bool:
         """Whether the run renders this page (a shard: only the pages under its organisations' folders)."""
-        return self.orgs is None or page.path.split("/")[0] in self.orgs
+        return self.orgs is None or self.alone or page.path.split("/")[0] in self.orgs
 
 
 @dataclass
