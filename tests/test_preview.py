@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -66,3 +67,24 @@ def test_mkdocs_polls_a_small_docs_tree_often_and_a_big_one_less() -> None:
 def test_the_live_wrapper_runs_mkdocs_serve() -> None:
     result = subprocess.run([sys.executable, "-m", "site_builder.engine.live", "0.1", "--help"], cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert result.returncode == 0 and "--dirty" in result.stdout and "--dev-addr" in result.stdout
+
+
+def test_a_big_portal_is_previewed_through_incremental_builds(two_orgs: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from site_builder.pipeline import preview
+
+    monkeypatch.setattr(preview, "BIG_PORTAL", 1)
+    page = Path("demo-org/2024/projects/p3/index.html")
+    seen: list[str] = []
+
+    def served(site_dir: Path, address: str, watched: list[Path], rebuild: Callable[[], None]) -> None:
+        assert watched == [two_orgs, ROOT / "content"]
+        seen.append((site_dir / page).read_text(encoding="utf-8"))
+        source = two_orgs / "demo-org/2024/projects/p3.yaml"
+        source.write_text(source.read_text(encoding="utf-8").replace("title: 셋째 사업", "title: 셋째 사업 고쳐 봄"), encoding="utf-8")
+        rebuild()  # as the server does when a watched file changes
+        seen.append((site_dir / page).read_text(encoding="utf-8"))
+
+    monkeypatch.setattr(seam, "serve_site", served)
+    assert preview.serve(Paths(ROOT, two_orgs, tmp_path / "build"), "127.0.0.1:8000") == 0
+    assert "셋째 사업 고쳐 봄" not in seen[0] and "셋째 사업 고쳐 봄" in seen[1]
+    assert (tmp_path / "build/serve/build/cache/engine.json").is_file()  # the next edit is an incremental build

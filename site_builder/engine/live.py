@@ -1,6 +1,7 @@
-"""`mkdocs serve` with the docs tree polled as often as its size allows (run by `seam.serve` as a child process).
+"""Live-reload serving: `mkdocs serve` polling as often as the docs tree allows, or a site our builds keep up to date.
 
-MkDocs polls the docs tree every 0.5 s, a quarter of the 2 s an edit may take to show. A preview of one
+`run` (started by `seam.serve` as a child process) is `mkdocs serve` with its poll set; `serve_site` serves a site
+that our own incremental builds update (a whole big portal). MkDocs polls the docs tree every 0.5 s, a quarter of the 2 s an edit may take to show. A preview of one
 organisation (`serve --only-org`) has a few hundred files, cheap to poll every 0.1 s; a whole portal of 10,000
 projects has ~57,000, and polling them that often would keep a core busy, so it stays at 0.5 s.
 
@@ -11,6 +12,8 @@ from __future__ import annotations
 
 import functools
 import sys
+from collections.abc import Callable
+from pathlib import Path
 
 
 def run(poll: float, arguments: list[str]) -> None:
@@ -20,6 +23,27 @@ def run(poll: float, arguments: list[str]) -> None:
 
     serve.LiveReloadServer = functools.partial(serve.LiveReloadServer, polling_interval=poll)  # type: ignore[misc, assignment]
     mkdocs_cli.cli(["serve", *arguments], prog_name="mkdocs")
+
+
+def serve_site(site_dir: Path, address: str, watched: list[Path], rebuild: Callable[[], None], poll: float) -> None:
+    """Serve `site_dir` at `address` until Ctrl+C; when a `watched` path changes, run `rebuild` (it updates the site), then reload open pages.
+
+    MkDocs' live-reload server does the serving, the file watching and the reload script; the site is whatever
+    `rebuild` leaves, so the preview is the published site, byte for byte.
+    """
+    from mkdocs.livereload import LiveReloadServer
+
+    host, port = address.rsplit(":", 1)
+    server = LiveReloadServer(builder=rebuild, host=host, port=int(port), root=str(site_dir), polling_interval=poll)
+    for path in watched:
+        if path.exists():
+            server.watch(str(path))
+    try:
+        server.serve()
+    except KeyboardInterrupt:
+        pass  # Ctrl+C: the preview ends
+    finally:
+        server.shutdown()
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -155,6 +156,13 @@ SMALL_TREE = 5_000  # docs files: up to this many, `serve` polls them every 0.1 
 def serve(config: Path, address: str, docs_files: int = SMALL_TREE + 1) -> subprocess.Popen[bytes]:
     """Start MkDocs serving the docs tree with live reload (the caller stops it); `docs_files`: how many it has, for its poll."""
     return subprocess.Popen(_serve_command(config, address, poll_seconds(docs_files)), env=tool_env())
+
+
+def serve_site(site_dir: Path, address: str, watched: list[Path], rebuild: Callable[[], None]) -> None:
+    """Serve a built site with live reload, running `rebuild` whenever a watched path changes (engine/live.py)."""
+    from .live import serve_site as serve_built
+
+    serve_built(site_dir, address, watched, rebuild, 0.5)
 
 
 def poll_seconds(docs_files: int) -> float:

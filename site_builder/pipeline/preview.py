@@ -1,5 +1,9 @@
 """Live preview: regenerate the docs tree when data changes, while MkDocs serves it with reload.
 
+A whole portal of over BIG_PORTAL projects is previewed differently: `mkdocs serve` would rebuild its navigation
+over every file on each edit (40 s at 10,000 projects), so the preview is the site an incremental `build` makes in
+`build/serve/` (a child process per edit), served with live reload: an edit shows once that build is done.
+
 With `orgs` (`serve --only-org`) the preview is those organisations as a site of their own: only their project
 files are read (as a shard's), so on a portal of 10,000 projects an edit shows in about as long as on a small one.
 Their pages are the ones a whole build makes; the portal-wide pages (home, all projects, search) hold them alone.
@@ -8,6 +12,7 @@ Their pages are the ones a whole build makes; the portal-wide pages (home, all p
 from __future__ import annotations
 
 import os
+import subprocess
 import sys
 import time
 from collections.abc import Collection
@@ -20,7 +25,7 @@ from ..write.tree import write_tree
 from .run import Options, Paths, prepare
 
 POLL_SECONDS = 0.1  # save → page ≈ poll + regenerate (~1 s on the seeds) + MkDocs --dirty (its own poll: engine/live.py)
-BIG_PORTAL = 2_000  # projects: above this, a whole-portal preview takes seconds per edit and `serve` suggests --only-org
+BIG_PORTAL = 2_000  # projects: above this, a whole-portal preview is the site incremental builds make (`serve_built`)
 
 
 def _snapshot(dirs: list[Path]) -> tuple[tuple[str, int], ...]:
@@ -56,9 +61,6 @@ def regenerate(paths: Paths, orgs: Collection[str] = ()) -> bool:
     if not paths.config.exists() or paths.config.read_text(encoding="utf-8") != config:  # an unchanged config is not touched
         paths.config.write_text(config, encoding="utf-8")
     print(f"다시 만들었습니다 (바뀐 파일 {len(written.changed)}개, 지운 파일 {len(written.removed)}개).", file=sys.stderr)
-    if not orgs and checked.portal.project_count() > BIG_PORTAL:
-        print(f"사업이 {checked.portal.project_count():,}건인 큰 누리집입니다: 고친 내용을 빨리 보려면 "
-              "--only-org 기관 으로 그 기관만 미리 보세요.", file=sys.stderr)
     return True
 
 
@@ -69,8 +71,35 @@ def watched(paths: Paths, orgs: Collection[str]) -> list[Path]:
     return [paths.data_dir / org for org in sorted(orgs)] + [paths.data_dir / "site.yaml", paths.content_dir]
 
 
+def project_files(data_dir: Path) -> int:
+    """How many project files the data folder has (`<org>/<year>/projects/*.yaml`), from names alone."""
+    return sum(1 for _ in data_dir.glob("*/*/projects/*.yaml")) if data_dir.is_dir() else 0
+
+
+def serve_built(paths: Paths, address: str) -> int:
+    """Preview a whole big portal: `site-builder build` into `build/serve/` on every change, the site served with live reload."""
+    work = paths.build_dir / "serve"
+    command = [sys.executable, "-m", "site_builder", "build", "--data", str(paths.data_dir), "--site-dir", str(work / "site"),
+               "--build-dir", str(work / "build")]
+
+    def rebuild() -> None:
+        """One incremental build in a child process (it forks workers: this process runs the server's threads)."""
+        subprocess.run(command, cwd=paths.root, check=False)
+
+    print(f"사업이 많은 누리집이라 고칠 때마다 바뀐 부분만 다시 빌드해서 보여 줍니다 ({work}/site). "
+          "한 기관만 보려면 --only-org 기관 이 더 빠릅니다.", file=sys.stderr)
+    rebuild()
+    if not (work / "site" / "index.html").is_file():
+        return 1
+    print(f"미리 보기: http://{address}/  (끝내려면 Ctrl+C)", file=sys.stderr)
+    seam.serve_site(work / "site", address, [paths.data_dir, paths.content_dir], rebuild)
+    return 0
+
+
 def serve(paths: Paths, address: str, orgs: Collection[str] = ()) -> int:
     """Serve with live reload until interrupted (`orgs`: a preview of those organisations alone)."""
+    if not orgs and project_files(paths.data_dir) > BIG_PORTAL:
+        return serve_built(paths, address)
     if not regenerate(paths, orgs) and not paths.docs_dir.exists():
         return 1
     process = seam.serve(paths.config, address, sum(len(names) for _, _, names in os.walk(paths.docs_dir)))
