@@ -11,10 +11,11 @@ from pathlib import Path
 
 import pytest
 
+from site_builder.base import digest
 from site_builder.engine import incremental
 from site_builder.pipeline.run import Checked, Paths, build
 from site_builder.plan import portal_pages
-from site_builder.render import markdown, reuse
+from site_builder.render import markdown
 from tests.conftest import DEMO_DATA, FIXTURE_DATA, ROOT, git
 
 LEAVES = ["street-lights", "walkways", "parks", "elder-care", "participation"]  # demo-city 2025's strategy leaves
@@ -186,10 +187,10 @@ def test_full_renders_everything(base: Path, tmp_path: Path):
 
 
 def test_code_changes_key_every_page_anew(monkeypatch: pytest.MonkeyPatch):
-    before = reuse.code_digest()
-    monkeypatch.setattr(reuse, "_CODE", [])
-    monkeypatch.setattr(reuse, "CACHE_VERSION", reuse.CACHE_VERSION + 1)
-    assert reuse.code_digest() != before
+    before = digest.code_digest()
+    monkeypatch.setattr(digest, "_CODE", [])
+    monkeypatch.setattr(digest, "CODE_VERSION", digest.CODE_VERSION + 1)
+    assert digest.code_digest() != before
 
 
 def test_a_new_project_updates_every_plan_of_a_split_table(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
