@@ -125,8 +125,8 @@ def test_committed_files_are_not_read_again(repo: Path, tmp_path: Path, monkeypa
     edit(work, CARE, "title: 마을 돌봄 확대", "title: 마을 돌봄 (저장 전)")
     portal = portal_of(work / "data")
     parsed: list[bytes | None] = []
-    real = history_mod._project
-    monkeypatch.setattr(history_mod, "_project", lambda blob: parsed.append(blob) or real(blob))
+    real = history_mod._version_data
+    monkeypatch.setattr(history_mod, "_version_data", lambda blob: parsed.append(blob) or real(blob))
     quick = load_history(work / "data", portal)
     monkeypatch.setattr(history_mod, "_blob_id", lambda path, like: None)  # as before: every version parsed
     parsed_before = len(parsed)

@@ -11,6 +11,7 @@ import contextlib
 import marshal
 import os
 import zlib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -79,3 +80,8 @@ class DigestMemo:
         """Write the values this build used or added, if they are not what the file holds."""
         if self.fresh or self._used.keys() != (self._kept or {}).keys():
             write_store(self.path, self.key, dict(sorted(self._used.items())))
+
+    def retain(self, digests: Iterable[str]) -> None:
+        """Keep these values too (those the last build kept), used or not; nothing when the file was never read."""
+        if self._kept:
+            self._used.update((d, self._kept[d]) for d in digests if d in self._kept and d not in self._used)

@@ -183,7 +183,7 @@ def _checked(paths: Paths, options: Options) -> tuple[Checked, History | None]:
         if checked.problems:
             return checked, None
     owned = None if options.orgs is None else options.orgs.__contains__
-    return checked, load_history(paths.data_dir, checked.portal, owned)  # empty without git or in a shallow clone
+    return checked, load_history(paths.data_dir, checked.portal, owned, cache=cache)  # empty without git or in a shallow clone
 
 
 def _content_problems(paths: Paths, portal: Portal) -> list[Problem]:
