@@ -98,7 +98,8 @@ def test_a_file_that_failed_to_load_is_never_kept(data_copy: Path, tmp_path: Pat
     memo = memo_mod.ParseMemo(CacheDir(tmp_path / "cache"))
     loaded, problems = source.load_file(data_copy / PROJECT, PROJECT, "project", memo)
     assert loaded is not None and problems
-    assert memo.recall(loaded.digest) is None
+    memo.save()
+    assert memo_mod.ParseMemo(CacheDir(tmp_path / "cache")).recall(loaded.digest) is None
 
 
 def _phone(path: Path) -> None:
