@@ -61,6 +61,7 @@ class DigestMemo:
         self.path, self.key, self.fresh = path, key, fresh
         self._kept: dict[str, Any] | None = None  # as the last build left them (read on first use)
         self._used: dict[str, Any] = {}
+        self._added = False
 
     def get(self, digest: str) -> Any:
         """The value kept under `digest`, or None."""
@@ -75,10 +76,11 @@ class DigestMemo:
     def put(self, digest: str, value: Any) -> None:
         """Keep a value under `digest` for the next build."""
         self._used[digest] = value
+        self._added = True
 
     def save(self) -> None:
         """Write the values this build used or added, if they are not what the file holds."""
-        if self.fresh or self._used.keys() != (self._kept or {}).keys():
+        if self.fresh or self._added or self._used.keys() != (self._kept or {}).keys():
             write_store(self.path, self.key, dict(sorted(self._used.items())))
 
     def retain(self, digests: Iterable[str]) -> None:

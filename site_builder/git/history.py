@@ -206,7 +206,9 @@ def _lineages(commits: list[_Commit], data_rel: str) -> dict[str, list[_Version]
 
 
 def _read_blobs(root: Path, shas: set[str]) -> dict[str, bytes]:
-    """Contents of many blobs through one `git cat-file --batch` process."""
+    """Contents of many blobs through one `git cat-file --batch` process (none for none)."""
+    if not shas:
+        return {}
     order = sorted(shas)
     out = run_git(root, "cat-file", "--batch", stdin="".join(f"{s}\n" for s in order).encode())
     blobs: dict[str, bytes] = {}
