@@ -469,8 +469,12 @@ def test_history_with_a_cache_follows_uncommitted_marks_and_the_site_settings(re
     assert "목표치 85 → 90 (이용자 만족도, 2024년)" not in marked.of("town/2024/care")[2].messages
     assert run_cli("purge", "돌봄 인력 모집", "--data", str(data)).code == 0  # site.yaml: every plan's screen
     assert same_with_cache(data, cache).of("town/2024/care")[1].messages == ("추진계획 3월 추가 (지우기로 한 내용이 있어 싣지 않음)",)
-    edit(work, "data/town/2024/plan.yaml", "name: ", "name: 새 ")  # a plan's words: its units' names
-    same_with_cache(data, cache)
+    edit(work, "data/town/2024/plan.yaml", "  - {id: u01, name: 기획팀}", "  - {id: u01, name: 기획팀}\n  - {id: u02, name: 복지팀}")
+    edit(work, CARE, "unit: u01", "unit: u02")
+    commit(work, "2024-07-01T09:00:00+09:00", "담당 부서 변경")
+    assert same_with_cache(data, cache).of("town/2024/care")[0].messages == ("담당 부서 변경: 기획팀 → 복지팀",)
+    edit(work, "data/town/2024/plan.yaml", "name: 복지팀", "name: 돌봄복지팀")  # today's words name the units of every version
+    assert same_with_cache(data, cache).of("town/2024/care")[0].messages == ("담당 부서 변경: 기획팀 → 돌봄복지팀",)
 
 
 @pytest.mark.parametrize("damage", ["garbage", "foreign", "planted"])
