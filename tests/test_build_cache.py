@@ -176,8 +176,8 @@ def _walk(value: Any) -> list[tuple[type, Any]]:
 
 DATED = [
     {"as_of": datetime.date(2024, 3, 31), "at": datetime.datetime(2024, 3, 31, 9, 30, 5, 120000, tzinfo=datetime.timezone(datetime.timedelta(hours=9)))},
-    {datetime.date(2024, 1, 2): [datetime.datetime(2024, 1, 2, 10, 0), {"x": None, 1: 2.5, True: "t"}]},
-    [datetime.date(1, 1, 1), datetime.datetime(2024, 1, 1, tzinfo=datetime.timezone.utc), "2024-01-01", ["date", "2024-01-01"]],
+    {datetime.date(2024, 1, 2): [datetime.datetime(2024, 1, 2, 10, 0), {"x": None, 1: 2.5, False: "t"}]},
+    [datetime.date(1, 1, 1), datetime.datetime(2024, 1, 1, tzinfo=datetime.UTC), "2024-01-01", ["date", "2024-01-01"]],
 ]
 
 
