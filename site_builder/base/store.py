@@ -63,12 +63,20 @@ class DigestMemo:
         self._used: dict[str, Any] = {}
         self._added = False
 
-    def get(self, digest: str) -> Any:
-        """The value kept under `digest`, or None."""
+    def _read(self) -> dict[str, Any]:
+        """The values the last build kept (read once)."""
         if self._kept is None:
             stored = None if self.fresh else read_store(self.path, self.key)
             self._kept = stored if isinstance(stored, dict) else {}
-        value = self._kept.get(digest)
+        return self._kept
+
+    def holds_any(self) -> bool:
+        """Whether the last build kept any value."""
+        return bool(self._read())
+
+    def get(self, digest: str) -> Any:
+        """The value kept under `digest`, or None."""
+        value = self._read().get(digest)
         if value is not None:
             self._used[digest] = value
         return value

@@ -42,6 +42,10 @@ class ParseMemo:
         folder = cache.folder / FOLDER
         self.buckets = {bucket: DigestMemo(folder / f"{bucket}.bin", memo_key(), cache.fresh) for bucket in BUCKETS}
 
+    def knows_any(self) -> bool:
+        """Whether the last build kept anything (if not, there is no point in reading files twice: a first or `--full` build)."""
+        return any(bucket.holds_any() for bucket in self.buckets.values())
+
     def recall(self, digest: str) -> Entry | None:
         """The entry kept for a file with these bytes, or None."""
         bucket = self.buckets.get(digest[:1])

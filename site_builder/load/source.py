@@ -412,7 +412,7 @@ def _read_projects(plans: list[tuple[PlanFiles | None, list[Path]]], root: Path,
                    memo: ParseMemo | None = None) -> None:
     """Read every plan's project files, all together, into its PlanFiles: those the memo knows here, the rest in workers when many."""
     paths = [path for _, mine in plans for path in mine]
-    knowns = _recalled_files(paths, root, inside, memo) if memo is not None else [None] * len(paths)
+    knowns = _recalled_files(paths, root, inside, memo) if memo is not None and memo.knows_any() else [None] * len(paths)
     todo = [path for path, known in zip(paths, knowns, strict=True) if known is None]
     parsed, recalled = iter(mapped(lambda path: _read(path, "project", root, inside), todo, PARALLEL_MIN_FILES)), iter(knowns)
     for files, mine in plans:

@@ -295,7 +295,7 @@ def shed_sources(portal: Portal) -> None:
     """
     for bundle in portal.plans:
         for source in bundle.sources:
-            source.data, source.positions = None, {}
+            source.data, source.positions, source.packed = None, {}, None
     release_memory()
 
 
