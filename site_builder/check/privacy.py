@@ -151,6 +151,19 @@ def _listed(source: SourceFile | None, key: str) -> set[str]:
     return {str(v) for v in value} if isinstance(value, list) else set()
 
 
+SCANNED, SCAN_FORMAT = "scanned.bin", 1
+
+
+def _recalled(kept: Any) -> list[tuple[Any, Hit]] | None:
+    """Kept hits as (location or line, Hit); None when there are none or they are not what this code keeps (then the file is scanned)."""
+    try:
+        hits = [(where, Hit(kind, value, offset)) for where, kind, value, offset in kept]
+    except (TypeError, ValueError):
+        return None
+    ok = all(h.kind in KIND_NAMES and isinstance(h.value, str) and isinstance(h.offset, int) for _, h in hits)
+    return hits if ok else None
+
+
 class ScanMemo:
     """What the scan found in each file in the last build (by the file's bytes, under the site's e-mail domains and this code).
 
@@ -193,19 +206,6 @@ class ScanMemo:
             return
         if digest:
             self.memo.put(digest, value)
-
-
-SCANNED, SCAN_FORMAT = "scanned.bin", 1
-
-
-def _recalled(kept: Any) -> list[tuple[Any, Hit]] | None:
-    """Kept hits as (location or line, Hit); None when there are none or they are not what this code keeps (then the file is scanned)."""
-    try:
-        hits = [(where, Hit(kind, value, offset)) for where, kind, value, offset in kept]
-    except (TypeError, ValueError):
-        return None
-    ok = all(h.kind in KIND_NAMES and isinstance(h.value, str) and isinstance(h.offset, int) for _, h in hits)
-    return hits if ok else None
 
 
 def personal_data_problems(data: DataSet, cache: CacheDir | None = None) -> list[Problem]:
