@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import marshal
 import posixpath
 import re
 import shutil
@@ -12,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from site_builder.base.store import CacheDir, read_store, write_store
 from site_builder.git import changes as changes_mod
 from site_builder.git import history as history_mod
 from site_builder.git.changes import describe
@@ -125,8 +127,8 @@ def test_committed_files_are_not_read_again(repo: Path, tmp_path: Path, monkeypa
     edit(work, CARE, "title: 마을 돌봄 확대", "title: 마을 돌봄 (저장 전)")
     portal = portal_of(work / "data")
     parsed: list[bytes | None] = []
-    real = history_mod._project
-    monkeypatch.setattr(history_mod, "_project", lambda blob: parsed.append(blob) or real(blob))
+    real = history_mod._version_data
+    monkeypatch.setattr(history_mod, "_version_data", lambda blob: parsed.append(blob) or real(blob))
     quick = load_history(work / "data", portal)
     monkeypatch.setattr(history_mod, "_blob_id", lambda path, like: None)  # as before: every version parsed
     parsed_before = len(parsed)
@@ -405,3 +407,84 @@ def test_purge_matches_the_text_in_any_spelling_inside_longer_texts() -> None:
     name = Purge.of([e for e in [fingerprint("홍길동")] if e])
     assert Screen(purge=name).message(changes_mod.Message("성과지표 추가", "{kind}: {0}", ("문의 홍 길동 주무관",))) == \
         "성과지표 추가 (지우기로 한 내용이 있어 싣지 않음)"
+
+
+class GitCalls:
+    """Every git command the history runs (its first arguments), while it still runs them."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.calls: list[tuple[str, ...]] = []
+        real = history_mod.run_git
+
+        def counting(root: Path, *args: str, stdin: bytes | None = None) -> bytes | None:
+            self.calls.append(args)
+            return real(root, *args, stdin=stdin)
+
+        monkeypatch.setattr(history_mod, "run_git", counting)
+
+    def names(self) -> list[str]:
+        """The git commands run since the last call."""
+        found, self.calls = [c[0] for c in self.calls], []
+        return found
+
+
+def same_with_cache(data: Path, cache: CacheDir) -> History:
+    """The history with the cache, after asserting that it equals the history without one."""
+    portal = portal_of(data)
+    plain = load_history(data, portal)
+    cached = load_history(data, portal, cache=cache)
+    assert cached == plain
+    return cached
+
+
+def test_history_with_a_cache_equals_history_without(repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    work, cache = tmp_path / "repo", CacheDir(tmp_path / "cache")
+    shutil.copytree(repo, work)
+    data = work / "data"
+    first = same_with_cache(data, cache)
+    git_calls, parsed = GitCalls(monkeypatch), []
+    real = history_mod._version_data
+    monkeypatch.setattr(history_mod, "_version_data", lambda blob: parsed.append(blob) or real(blob))
+    assert load_history(data, portal_of(data), cache=cache) == first
+    assert git_calls.names() == ["rev-parse", "rev-parse"] and parsed == []  # top level and HEAD: as it was, so nothing is read
+    edit(work, CARE, "title: 마을 돌봄 확대", "title: 마을 돌봄 더 확대")  # a new commit on top
+    commit(work, "2024-07-01T09:00:00+09:00", "제목 다시 변경")
+    assert same_with_cache(data, cache).of("town/2024/care")[0].messages == ("제목 변경: 마을 돌봄 확대 → 마을 돌봄 더 확대",)
+    git_calls.names()
+    load_history(data, portal_of(data), cache=cache)
+    assert "log" not in git_calls.names()
+    edit(work, CARE, "title: 마을 돌봄 더 확대", "title: 마을 돌봄 또 확대")  # the same commit made again: HEAD^ is no longer the kept HEAD
+    git(work, "commit", "-q", "-a", "--amend", "-m", "제목 다시 변경", date="2024-07-02T09:00:00+09:00")
+    assert same_with_cache(data, cache).of("town/2024/care")[0].messages == ("제목 변경: 마을 돌봄 확대 → 마을 돌봄 또 확대",)
+
+
+def test_history_with_a_cache_follows_uncommitted_marks_and_the_site_settings(repo: Path, tmp_path: Path) -> None:
+    work, cache = tmp_path / "repo", CacheDir(tmp_path / "cache")
+    shutil.copytree(repo, work)
+    data = work / "data"
+    before = same_with_cache(data, cache)
+    (work / CARE).write_text((work / CARE).read_text(encoding="utf-8") + "withheld_fields:\n  - {field: kpis, ground: 5}\n", encoding="utf-8")
+    marked = same_with_cache(data, cache)  # not committed: today's 비공개 marks hide the old values too
+    assert "목표치 85 → 90 (이용자 만족도, 2024년)" in before.of("town/2024/care")[2].messages
+    assert "목표치 85 → 90 (이용자 만족도, 2024년)" not in marked.of("town/2024/care")[2].messages
+    assert run_cli("purge", "돌봄 인력 모집", "--data", str(data)).code == 0  # site.yaml: every plan's screen
+    assert same_with_cache(data, cache).of("town/2024/care")[1].messages == ("추진계획 3월 추가 (지우기로 한 내용이 있어 싣지 않음)",)
+    edit(work, "data/town/2024/plan.yaml", "  - {id: u01, name: 기획팀}", "  - {id: u01, name: 기획팀}\n  - {id: u02, name: 복지팀}")
+    edit(work, CARE, "unit: u01", "unit: u02")
+    commit(work, "2024-07-01T09:00:00+09:00", "담당 부서 변경")
+    assert same_with_cache(data, cache).of("town/2024/care")[0].messages == ("담당 부서 변경: 기획팀 → 복지팀",)
+    edit(work, "data/town/2024/plan.yaml", "name: 복지팀", "name: 돌봄복지팀")  # today's words name the units of every version
+    assert same_with_cache(data, cache).of("town/2024/care")[0].messages == ("담당 부서 변경: 기획팀 → 돌봄복지팀",)
+
+
+@pytest.mark.parametrize("damage", ["garbage", "foreign", "planted"])
+def test_a_damaged_history_cache_is_ignored(damage: str, repo: Path, tmp_path: Path) -> None:
+    cache = CacheDir(tmp_path / "cache")
+    first = same_with_cache(repo / "data", cache)
+    for path in sorted((tmp_path / "cache" / "history").glob("*.bin")):
+        key, values = marshal.loads(path.read_bytes())[0], read_store(path, marshal.loads(path.read_bytes())[0])
+        if damage == "garbage":
+            path.write_bytes(path.read_bytes()[:40] + b"\x00" * 40)
+        else:
+            write_store(path, "another" if damage == "foreign" else key, {k: ("x", [1], None) for k in values})
+    assert same_with_cache(repo / "data", cache) == first

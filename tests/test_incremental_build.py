@@ -11,10 +11,13 @@ from pathlib import Path
 
 import pytest
 
+from site_builder.base import digest
+from site_builder.check import privacy
 from site_builder.engine import incremental
+from site_builder.load import source
 from site_builder.pipeline.run import Checked, Paths, build
 from site_builder.plan import portal_pages
-from site_builder.render import markdown, reuse
+from site_builder.render import markdown
 from tests.conftest import DEMO_DATA, FIXTURE_DATA, ROOT, git
 
 LEAVES = ["street-lights", "walkways", "parks", "elder-care", "participation"]  # demo-city 2025's strategy leaves
@@ -119,8 +122,12 @@ def test_an_edit_renders_only_the_pages_of_its_organisation(base: Path, tmp_path
     assert any(p.startswith("demo-org/") for p in rendered) and "index.md" in rendered  # the edited organisation, portal-wide pages
 
 
-def test_a_commit_builds_the_same_site_as_a_full_build(tmp_path: Path):
-    """History (change lists, feeds, page dates) comes from git: a new commit changes only its organisation's pages."""
+def test_a_commit_builds_the_same_site_as_a_full_build(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """History (change lists, feeds, page dates) comes from git: a new commit changes only its organisation's pages.
+
+    The builds after the first read the files, the scan's hits and the history from the build cache (only the new
+    commit is read from git): problems, findings and site are those of a build without a cache.
+    """
     work = tmp_path / "work"
     shutil.copytree(FIXTURE_DATA, work / "data")
     shutil.copytree(DEMO_DATA / "demo-city", work / "data/demo-city")
@@ -131,11 +138,17 @@ def test_a_commit_builds_the_same_site_as_a_full_build(tmp_path: Path):
     _sub(work / "data/demo-city/2025/projects/park.yaml", r"^title: (.*)$", lambda m: f"title: {m.group(1)} 새 이름")
     _build(work)  # previewed before the commit: the files are then as committed, only the history is new
     git(work, "commit", "-qam", "공원 이름", date="2024-03-05T10:00:00+09:00")
-    _build(work)
+    parsed, scanned = [], []
+    monkeypatch.setattr(source, "_parsed", lambda *args, real=source._parsed: parsed.append(args[1]) or real(*args))
+    monkeypatch.setattr(privacy, "file_hits", lambda *args, real=privacy.file_hits: scanned.append(args) or real(*args))
+    cached = _build(work)
+    assert parsed == scanned == []  # every file as the last build read and scanned it
+    monkeypatch.undo()
     fresh = tmp_path / "fresh"
     shutil.copytree(work, fresh, ignore=shutil.ignore_patterns("build", "site"))
-    _build(fresh)
+    plain = _build(fresh)
     assert _tree(work / "site") == _tree(fresh / "site")
+    assert (cached.problems, cached.findings) == (plain.problems, plain.findings)
 
 
 def test_no_change_reuses_the_whole_site(base: Path, tmp_path: Path):
@@ -204,10 +217,10 @@ def test_full_renders_everything(base: Path, tmp_path: Path):
 
 
 def test_code_changes_key_every_page_anew(monkeypatch: pytest.MonkeyPatch):
-    before = reuse.code_digest()
-    monkeypatch.setattr(reuse, "_CODE", [])
-    monkeypatch.setattr(reuse, "CACHE_VERSION", reuse.CACHE_VERSION + 1)
-    assert reuse.code_digest() != before
+    before = digest.code_digest()
+    monkeypatch.setattr(digest, "_CODE", [])
+    monkeypatch.setattr(digest, "CODE_VERSION", digest.CODE_VERSION + 1)
+    assert digest.code_digest() != before
 
 
 def test_a_new_project_updates_every_plan_of_a_split_table(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):

@@ -14,12 +14,16 @@ A value staff have decided may be published is listed verbatim under `acknowledg
 
 from __future__ import annotations
 
+import marshal
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..base.digest import code_digest, file_digest
 from ..base.problem import Problem
+from ..base.store import CacheDir, DigestMemo
 from ..load.document import DocumentError, read_document, to_text
 from ..load.source import DataSet, Path_, SourceFile
 from .identifiers import find_identifiers, fold, may_hold_identifiers
@@ -119,21 +123,25 @@ def _line_of(source: SourceFile, lines: list[str], loc: Path_, hit: Hit) -> tupl
     return start, col
 
 
-def scan_file(source: SourceFile, acknowledged: set[str], allowed_domains: set[str]) -> list[Problem]:
-    """Problems for every unacknowledged personal-data value in one file."""
-    lines: list[str] | None = None
-    problems = []
+def file_hits(source: SourceFile, allowed_domains: set[str]) -> list[tuple[Path_, Hit]]:
+    """Every personal-data-looking value in a file's published texts, acknowledged or not, with its location."""
     texts = _published_texts(source.data)
     if not _may_hold_personal_data("\n\x00\n".join(text for _, text in texts)):
         return []
-    for loc, text in texts:
-        for hit in find_personal_data(text, allowed_domains):
-            if hit.value in acknowledged:
-                continue
-            lines = lines if lines is not None else source.path.read_text(encoding="utf-8").splitlines()
-            line, col = _line_of(source, lines, loc, hit)
-            expected = "공개 전에 지우기 (공개해도 되는 값이면 `acknowledged_personal_data`에 그대로 추가)"
-            problems.append(Problem(source.display, line, col, breadcrumb(source.data, loc), f"개인정보로 보이는 값이 있습니다: {KIND_NAMES[hit.kind]}", expected, mask(hit.value)))
+    return [(loc, hit) for loc, text in texts for hit in find_personal_data(text, allowed_domains)]
+
+
+def scan_file(source: SourceFile, acknowledged: set[str], allowed_domains: set[str], scans: ScanMemo | None = None) -> list[Problem]:
+    """Problems for every unacknowledged personal-data value in one file (`scans`: what it held when last scanned)."""
+    lines: list[str] | None = None
+    problems = []
+    for loc, hit in scans.file_hits(source) if scans else file_hits(source, allowed_domains):
+        if hit.value in acknowledged:
+            continue
+        lines = lines if lines is not None else source.path.read_text(encoding="utf-8").splitlines()
+        line, col = _line_of(source, lines, loc, hit)
+        expected = "공개 전에 지우기 (공개해도 되는 값이면 `acknowledged_personal_data`에 그대로 추가)"
+        problems.append(Problem(source.display, line, col, breadcrumb(source.data, loc), f"개인정보로 보이는 값이 있습니다: {KIND_NAMES[hit.kind]}", expected, mask(hit.value)))
     return problems
 
 
@@ -143,33 +151,105 @@ def _listed(source: SourceFile | None, key: str) -> set[str]:
     return {str(v) for v in value} if isinstance(value, list) else set()
 
 
-def personal_data_problems(data: DataSet) -> list[Problem]:
-    """Scan every loaded file; acknowledgements in site.yaml apply everywhere, in plan.yaml to that plan."""
+SCANNED, SCAN_FORMAT = "scanned.bin", 1
+
+
+def _recalled(kept: Any) -> list[tuple[Any, Hit]] | None:
+    """Kept hits as (location or line, Hit); None when there are none or they are not what this code keeps (then the file is scanned)."""
+    try:
+        hits = [(where, Hit(kind, value, offset)) for where, kind, value, offset in kept]
+    except (TypeError, ValueError):
+        return None
+    ok = all(h.kind in KIND_NAMES and isinstance(h.value, str) and isinstance(h.offset, int) for _, h in hits)
+    return hits if ok else None
+
+
+class ScanMemo:
+    """What the scan found in each file in the last build (by the file's bytes, under the site's e-mail domains and this code).
+
+    The hits are kept before acknowledgements are applied, so a changed `acknowledged_personal_data` needs no new scan;
+    a file's problems (lines, masks) are made from its hits as without the memo.
+    """
+
+    def __init__(self, cache: CacheDir, domains: set[str]) -> None:
+        self.domains = domains
+        self.memo = DigestMemo(cache.folder / SCANNED, f"{SCAN_FORMAT}\0{code_digest()}\0{sorted(domains)}", cache.fresh)
+
+    def file_hits(self, source: SourceFile) -> list[tuple[Path_, Hit]]:
+        """`file_hits` of a data file, recalled when a file of the same bytes was scanned before."""
+        kept = _recalled(self.memo.get(source.digest) if source.digest else None)
+        if kept is not None and all(isinstance(loc, tuple) for loc, _ in kept):
+            return kept
+        found = file_hits(source, self.domains)
+        self._put(source.digest, [(loc, h.kind, h.value, h.offset) for loc, h in found])
+        return found
+
+    def document_hits(self, path: Path) -> list[tuple[int, Hit]] | str:
+        """`document_hits` of an official file, recalled when a file of the same bytes was scanned before."""
+        try:
+            digest = "document:" + file_digest(os.fspath(path))
+        except OSError:
+            return document_hits(path, self.domains)
+        kept = self.memo.get(digest)
+        recalled = kept if isinstance(kept, str) else _recalled(kept)
+        if recalled is not None:
+            return recalled
+        found = document_hits(path, self.domains)
+        self._put(digest, found if isinstance(found, str) else [(n, h.kind, h.value, h.offset) for n, h in found])
+        return found
+
+    def _put(self, digest: str, value: Any) -> None:
+        """Keep a file's hits (not when marshal cannot store them: a date as a key on the way to a hit)."""
+        try:
+            marshal.dumps(value)
+        except ValueError:
+            return
+        if digest:
+            self.memo.put(digest, value)
+
+
+def personal_data_problems(data: DataSet, cache: CacheDir | None = None) -> list[Problem]:
+    """Scan every loaded file; acknowledgements in site.yaml apply everywhere, in plan.yaml to that plan.
+
+    `cache` (`build`, `serve`): each file's hits are kept by its bytes, so an unchanged file is not scanned again.
+    """
     site_ack = _listed(data.site, "acknowledged_personal_data")
     domains = {d.lower().lstrip("@") for d in _listed(data.site, "email_domains")}
-    problems = scan_file(data.site, site_ack, domains) if data.site else []
+    scans = ScanMemo(cache, domains) if cache else None
+    problems = scan_file(data.site, site_ack, domains, scans) if data.site else []
     orgs_done: set[str] = set()
     for files in data.plans:
         plan_ack = site_ack | _listed(files.plan, "acknowledged_personal_data")
         if files.org.display not in orgs_done:
             orgs_done.add(files.org.display)
-            problems += scan_file(files.org, site_ack, domains)
+            problems += scan_file(files.org, site_ack, domains, scans)
         for source in [files.plan, *files.projects, *files.progress]:
-            problems += scan_file(source, plan_ack, domains)
-        problems += [p for path in files.documents for p in scan_document(path, files.plan.display.rsplit("/", 1)[0], plan_ack, domains)]
+            problems += scan_file(source, plan_ack, domains, scans)
+        folder = files.plan.display.rsplit("/", 1)[0]
+        problems += [p for path in files.documents for p in scan_document(path, folder, plan_ack, domains, scans)]
+    if scans:
+        scans.memo.save()
     return problems
 
 
-def scan_document(path: Path, folder: str, acknowledged: set[str], domains: set[str]) -> list[Problem]:
-    """An official file is published beside its plan: its text (HWP/HWPX read as the importer reads it) passes the same gate."""
-    shown = f"{folder}/documents/{path.name}"
+def document_hits(path: Path, domains: set[str]) -> list[tuple[int, Hit]] | str:
+    """Every personal-data-looking value in an official file's text by line number, or why the file cannot be read."""
     try:
         text = to_text(read_document(path)) if path.suffix.lower() != ".pdf" else ""  # no PDF text reader: see the staff guide
     except DocumentError as exc:
-        return [Problem(shown, 1, 1, "", "원문 파일을 열 수 없습니다", "열리는 HWP·HWPX·텍스트 파일", str(exc)[:120])]
+        return str(exc)[:120]
+    return [(number, hit) for number, line in enumerate(text.splitlines(), 1) for hit in find_personal_data(line, domains)]
+
+
+def scan_document(path: Path, folder: str, acknowledged: set[str], domains: set[str], scans: ScanMemo | None = None) -> list[Problem]:
+    """An official file is published beside its plan: its text (HWP/HWPX read as the importer reads it) passes the same gate."""
+    shown = f"{folder}/documents/{path.name}"
+    found = scans.document_hits(path) if scans else document_hits(path, domains)
+    if isinstance(found, str):
+        return [Problem(shown, 1, 1, "", "원문 파일을 열 수 없습니다", "열리는 HWP·HWPX·텍스트 파일", found)]
     expected = "이 값을 가린 원문 파일로 바꾸기 (공개해도 되는 값이면 `acknowledged_personal_data`에 그대로 추가)"
     return [Problem(shown, number, hit.offset + 1, "", f"원문 파일에 개인정보로 보이는 값이 있습니다: {KIND_NAMES[hit.kind]}", expected, mask(hit.value))
-            for number, line in enumerate(text.splitlines(), 1) for hit in find_personal_data(line, domains) if hit.value not in acknowledged]
+            for number, hit in found if hit.value not in acknowledged]
 
 
 def content_problems(content_dir: Path, acknowledged: set[str], domains: set[str]) -> list[Problem]:

@@ -19,11 +19,13 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from ..base.store import CacheDir
 from ..load.fast import fast_load
 from ..model import Project
 from ..model.portal import Portal
 from ..publish.redaction import lineage_marks, redact_project
 from .changes import Words, changes
+from .memo import UNKNOWN, HistoryMemo
 from .repo import is_shallow, run_git
 from .screen import Screen, screens, site_screen
 
@@ -146,11 +148,44 @@ def _parse_log(text: str) -> list[_Commit]:
     return commits
 
 
-def _read_log(root: Path, data_rel: str) -> list[_Commit] | None:
-    """Every commit (oldest first) touching the data folder, as seen on the first-parent line."""
+def _read_log(root: Path, data_rel: str, revisions: str = "HEAD") -> list[_Commit] | None:
+    """Every commit (oldest first) touching the data folder, as seen on the first-parent line (of `revisions`: `A..B`, only B's new ones)."""
     out = run_git(root, "log", "--reverse", "--first-parent", "--diff-merges=first-parent", "--raw", "--no-abbrev", "-M",
-               f"--format={_COMMIT_MARK}%H %cI", "--", data_rel)
+               f"--format={_COMMIT_MARK}%H %cI", revisions, "--", data_rel)
     return None if out is None else _parse_log(out.decode("utf-8", errors="replace"))
+
+
+def _log(root: Path, data_rel: str, memo: HistoryMemo | None) -> list[_Commit] | None:
+    """`_read_log`, from the memo when HEAD is the commit it was read at; after new commits on top of it, only those are read."""
+    head = run_git(root, "rev-parse", "--verify", "--quiet", "HEAD^{commit}") if memo is not None else None
+    if memo is None or head is None:
+        return _read_log(root, data_rel)
+    sha = head.decode().strip()
+    kept = memo.recall_log(data_rel)
+    commits = _unpacked_log(kept[1]) if kept is not None else None
+    if kept is None or commits is None:
+        commits = _read_log(root, data_rel, sha)
+    elif kept[0] != sha:
+        newer = _read_log(root, data_rel, f"{kept[0]}..{sha}") if _first_parent_ancestor(root, kept[0], sha) else None
+        commits = commits + newer if newer is not None else _read_log(root, data_rel, sha)
+    if commits is not None:
+        memo.keep_log(data_rel, sha, [(c.sha, c.when.isoformat(), c.files) for c in commits])
+    return commits
+
+
+def _first_parent_ancestor(root: Path, old: str, new: str) -> bool:
+    """Whether `old` is on `new`'s first-parent line (then the log up to `new` is the log up to `old` and the commits after it)."""
+    out = run_git(root, "log", "--first-parent", "--format=%P", f"{old}..{new}")
+    lines = out.decode().rstrip("\n").split("\n") if out else []
+    return bool(lines) and lines[-1].split()[:1] == [old]  # the oldest new commit's first parent (a root commit has none)
+
+
+def _unpacked_log(commits: list[Any]) -> list[_Commit] | None:
+    """The kept log as commits (None when it is not what this code keeps)."""
+    try:
+        return [_Commit(sha, datetime.fromisoformat(when).astimezone(KST), [tuple(f) for f in files]) for sha, when, files in commits]
+    except (TypeError, ValueError):
+        return None
 
 
 def _lineages(commits: list[_Commit], data_rel: str) -> dict[str, list[_Version]]:
@@ -171,7 +206,9 @@ def _lineages(commits: list[_Commit], data_rel: str) -> dict[str, list[_Version]
 
 
 def _read_blobs(root: Path, shas: set[str]) -> dict[str, bytes]:
-    """Contents of many blobs through one `git cat-file --batch` process."""
+    """Contents of many blobs through one `git cat-file --batch` process (none for none)."""
+    if not shas:
+        return {}
     order = sorted(shas)
     out = run_git(root, "cat-file", "--batch", stdin="".join(f"{s}\n" for s in order).encode())
     blobs: dict[str, bytes] = {}
@@ -188,47 +225,139 @@ def _read_blobs(root: Path, shas: set[str]) -> dict[str, bytes]:
     return blobs
 
 
-def _project(blob: bytes | None) -> Project | None:
-    """The validated project of one file version, or None if it did not validate then."""
+_UNREADABLE = object()  # a file version that is not UTF-8 YAML
+
+
+def _version_data(blob: bytes | None) -> tuple[Any, bool]:
+    """What one file version reads as (_UNREADABLE when it cannot be read), and whether the build's own reader read it."""
     if blob is None:
-        return None
+        return _UNREADABLE, False
     try:
         text = blob.decode("utf-8")
         fast = fast_load(text)  # the build's own reader; files it leaves aside are read by libyaml's safe loader
-        return Project.model_validate(fast[0] if fast is not None else yaml.load(text, Loader=_LOADER))  # _LOADER is a safe loader
-    except (ValidationError, yaml.YAMLError, UnicodeDecodeError, ValueError, TypeError):
+        return (fast[0], True) if fast is not None else (yaml.load(text, Loader=_LOADER), False)  # _LOADER is a safe loader
+    except (yaml.YAMLError, UnicodeDecodeError, ValueError, TypeError):
+        return _UNREADABLE, False
+
+
+def _validated(data: Any) -> Project | None:
+    """The project of one file version's data, or None if it did not validate then."""
+    if data is _UNREADABLE:
+        return None
+    try:
+        return Project.model_validate(data)
+    except (ValidationError, ValueError, TypeError):
         return None
 
 
-def load_history(data_dir: Path, portal: Portal, owned: Callable[[str], bool] | None = None, validated: bool = True) -> History:
+def _reader(root: Path, wanted: set[str], memo: HistoryMemo | None) -> Callable[[str], Project | None]:
+    """The project of each wanted blob: what the memo kept it read as, else read through one `git cat-file` (and kept)."""
+    known = {} if memo is None else {blob: data for blob in wanted if (data := memo.recall_blob(blob)) is not UNKNOWN}
+    blobs = _read_blobs(root, wanted - known.keys())
+
+    def project(blob: str) -> Project | None:
+        if blob in known:
+            return _validated(known[blob])
+        data, plain = _version_data(blobs.get(blob))
+        if memo is not None and plain:  # only the build's own reader's values (no sets, pairs or binaries)
+            memo.keep_blob(blob, data)
+        return _validated(data)
+
+    return project
+
+
+@dataclass
+class _Lineage:
+    """One project file's versions, and what its changes are made with."""
+
+    key: str  # `<org>/<year>/<id>`
+    path: str  # from the data folder
+    versions: list[_Version]
+    words: _Words
+    today: Project | None  # as validated from the working file (None when it is gone or invalid)
+    digest: str = ""  # what the memo keeps its changes under ('': not kept)
+
+
+def load_history(data_dir: Path, portal: Portal, owned: Callable[[str], bool] | None = None, validated: bool = True,
+                 cache: CacheDir | None = None) -> History:
     """The change history of every project file under `data_dir` (empty when git cannot tell).
 
     `owned`: only the files of organisation folders it accepts (a shard's own). `validated`: the portal's projects were validated from
     the working files, so a version with the same bytes is not parsed again (False for a portal rebuilt from published
-    JSON, as `assemble` has: its projects are redacted).
+    JSON, as `assemble` has: its projects are redacted). `cache` (`build`, `serve`; with `validated` only): the log, old
+    versions and each file's changes are kept (git/memo.py), so an unchanged history is not read and compared again.
     """
     repo = _repository(data_dir)
     if isinstance(repo, str):
         return History(reason=repo)
     root, data_rel = repo
-    commits = _read_log(root, data_rel)
+    memo = HistoryMemo(cache) if cache is not None and validated else None
+    commits = _log(root, data_rel, memo)
     if commits is None:
         return History(reason="git 기록을 읽지 못했습니다")
-    lineages = {path: versions for path, versions in _lineages(commits, data_rel).items() if owned is None or owned(path.split("/")[0])}
-    blobs = _read_blobs(root, {v.blob for vs in lineages.values() for v in vs if v.blob})
+    lineages = _project_lineages(portal, _lineages(commits, data_rel), owned, memo is not None)
+    made = _made(data_dir, root, lineages, {c.sha: c.when for c in commits}, validated, memo)
+    history = History(available=True)
+    history.by_project = {lineage.key: made[lineage.key][::-1] for lineage in lineages if made[lineage.key]}
+    if memo is not None:
+        memo.save({v.blob for lineage in lineages for v in lineage.versions if v.blob})
+    return history
+
+
+def _project_lineages(portal: Portal, lineages: dict[str, list[_Version]], owned: Callable[[str], bool] | None, keyed: bool) -> list[_Lineage]:
+    """The project files' lineages (of `owned` organisations) by path, with their plan's words and today's project; `keyed`: with their memo digests."""
     context = _Context.of(portal)
     now = {f"{b.key}/{p.id}": p for b in portal.plans for p in b.projects}  # today's 비공개 marks, committed or not
-    history = History(available=True)
+    files = {f"{b.key}/{s.path.stem}": s.digest for b in portal.plans for s in b.sources} if keyed else {}  # the bytes they were validated from
+    contexts = {key: _context_digest(words) for key, words in [*context.plans.items(), ("", context.removed)]} if keyed else {}
+    found = []
     for path, versions in sorted(lineages.items()):
         m = _PROJECT_PATH.match(path)
-        if m:
-            key = f"{m['org']}/{m['year']}/{m['id']}"
+        if m and (owned is None or owned(m["org"])):
+            key, plan = f"{m['org']}/{m['year']}/{m['id']}", f"{m['org']}/{m['year']}"
             today = now.get(key)
-            working = _blob_id(data_dir / path, versions[-1].blob) if today is not None and validated else None
-            found = list(_changes(key, versions, blobs, context.for_plan(key), today, working))
-            if found:
-                history.by_project[key] = found[::-1]
-    return history
+            digest = "-" if today is None else files.get(key, "")  # '': validated from bytes it does not know, so not kept
+            kept = _lineage_digest(key, versions, digest, contexts[plan if plan in context.plans else ""]) if keyed and digest else ""
+            found.append(_Lineage(key, path, versions, context.for_plan(key), today, kept))
+    return found
+
+
+def _lineage_digest(key: str, versions: list[_Version], today: str, context: str) -> str:
+    """What a lineage's changes are made from: its versions (a blob's bytes are its id), today's file's bytes, its plan's words and screen."""
+    return hashlib.sha256(repr((key, [(v.commit, v.blob) for v in versions], today, context)).encode()).hexdigest()
+
+
+def _context_digest(words: _Words) -> str:
+    """A plan's words and history screen as a digest (sorted: sets and dicts in a stable order)."""
+    w, screen = words.words, words.screen
+    purge = sorted((n, sorted(d)) for n, d in screen.purge.by_length.items())
+    text = repr((w.money_unit, sorted(w.units.items()), sorted(w.nodes.items()), sorted(screen.acknowledged), sorted(screen.domains), purge))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _made(data_dir: Path, root: Path, lineages: list[_Lineage], whens: dict[str, datetime], validated: bool,
+          memo: HistoryMemo | None) -> dict[str, list[Change]]:
+    """Each lineage's changes, oldest first: kept by the memo, or made from its versions (then kept)."""
+    made = {line.key: found for line in lineages if memo is not None and line.digest and (found := _recalled(memo, line, whens)) is not None}
+    todo = [line for line in lineages if line.key not in made]
+    working = {line.key: _blob_id(data_dir / line.path, line.versions[-1].blob) if line.today is not None and validated else None for line in todo}
+    project = _reader(root, {v.blob for line in todo for v in line.versions if v.blob and v.blob != working[line.key]}, memo)
+    for line in todo:
+        made[line.key] = list(_changes(line.key, line.versions, project, line.words, line.today, working[line.key]))
+        if memo is not None and line.digest:
+            memo.changes.put(line.digest, [(c.title, c.commit, c.messages, c.exists) for c in made[line.key]])
+    return made
+
+
+def _recalled(memo: HistoryMemo, line: _Lineage, whens: dict[str, datetime]) -> list[Change] | None:
+    """A lineage's changes as the memo kept them (None when it has none, or not in the shape this code keeps)."""
+    kept = memo.changes.get(line.digest)
+    try:
+        found = [Change(line.key, title, commit, whens[commit], tuple(messages), exists) for title, commit, messages, exists in kept]
+    except (TypeError, ValueError, KeyError):
+        return None
+    plain = all(isinstance(c.title, str) and isinstance(c.exists, bool) and all(isinstance(m, str) for m in c.messages) for c in found)
+    return found if plain else None
 
 
 def _blob_id(path: Path, like: str | None) -> str | None:
@@ -241,14 +370,14 @@ def _blob_id(path: Path, like: str | None) -> str | None:
     return digest(b"blob %d\0" % len(content) + content).hexdigest()
 
 
-def _changes(key: str, versions: list[_Version], blobs: dict[str, bytes], words: _Words, today: Project | None = None,
+def _changes(key: str, versions: list[_Version], project: Callable[[str], Project | None], words: _Words, today: Project | None = None,
              working: str | None = None) -> Iterator[Change]:
     """Changes between successive valid versions of one project file, 비공개 content redacted, screened for personal data.
 
     A version whose blob is `working` (the working file's blob id) holds the file the build has just validated as
-    `today`: it is not read again (at 10,000 projects that is most of the reading).
+    `today`: it is not read again (at 10,000 projects that is most of the reading). `project`: the project of a blob.
     """
-    parsed = [None if v.blob is None else today if v.blob == working else _project(blobs.get(v.blob)) for v in versions]
+    parsed = [None if v.blob is None else today if v.blob == working else project(v.blob) for v in versions]
     whole, withheld = lineage_marks(parsed + [today])  # a mark in any version hides that content in every version
     if whole is not None:
         return  # a project withheld as a whole has no published history

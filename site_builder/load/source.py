@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import stat
 import unicodedata
 from collections.abc import Collection
 from dataclasses import dataclass, field
@@ -10,9 +12,11 @@ from typing import Any
 
 import yaml
 
+from ..base.digest import bytes_digest
 from ..base.problem import Problem, os_problem
 from ..base.workers import mapped
 from .fast import CONTROL, INVISIBLE_NAMES, MAX_DEPTH, MAX_FILE_BYTES, SAFE_TAGS, YAML11_BOOL, YAML11_NUMBER, CParser, Path_, fast_load
+from .memo import ParseMemo, unpack_data, unpack_positions
 
 
 @dataclass
@@ -24,6 +28,8 @@ class SourceFile:
     kind: str
     data: Any
     positions: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+    digest: str = ""  # SHA-256 of the bytes read (base/digest.bytes_digest): the build's fingerprints use it
+    packed: bytes | None = field(default=None, repr=False, compare=False)  # positions as the parse memo keeps them, unpacked when asked
 
     _id_lines: dict[Any, int] | None = field(default=None, init=False, repr=False, compare=False)
 
@@ -39,7 +45,7 @@ class SourceFile:
 
     def _id_locs(self) -> list[tuple[Path_, Any]]:
         """Locations of every mapping that has an `id` key."""
-        return [(loc, None) for loc in self.positions if isinstance(self._get(loc), dict) and "id" in self._get(loc)]
+        return [(loc, None) for loc in self.where() if isinstance(self._get(loc), dict) and "id" in self._get(loc)]
 
     def _get(self, loc: Path_) -> Any:
         """The value at a location."""
@@ -48,11 +54,22 @@ class SourceFile:
             node = node[part]
         return node
 
+    def where(self) -> dict[Path_, tuple[int, int]]:
+        """Every value's line and column by location (unpacked from the parse memo on first use)."""
+        if self.packed is not None:
+            try:
+                self.positions = unpack_positions(self.packed)
+            except (ValueError, EOFError, TypeError):  # a planted entry that passed the memo's checks: lines unknown, not a crash
+                self.positions = {}
+            self.packed = None
+        return self.positions
+
     def position(self, loc: Path_) -> tuple[int, int]:
         """Line and column of the deepest known part of `loc` (1-based)."""
+        positions = self.where()
         for cut in range(len(loc), -1, -1):
-            if loc[:cut] in self.positions:
-                return self.positions[loc[:cut]]
+            if loc[:cut] in positions:
+                return positions[loc[:cut]]
         return (1, 1)
 
 
@@ -212,8 +229,8 @@ def _dotted(loc: Path_) -> str:
     return out
 
 
-def _read_text(path: Path, display: str) -> tuple[str | None, list[Problem]]:
-    """The file's text, refusing non-files, files over MAX_FILE_BYTES (before reading) and non-UTF-8."""
+def _read_bytes(path: Path, display: str) -> tuple[bytes | None, list[Problem]]:
+    """The file's bytes, refusing non-files and files over MAX_FILE_BYTES (before reading)."""
     if not path.is_file():
         return None, [Problem(display, 1, 1, "", "일반 파일이 아닙니다", "YAML 파일", "폴더·장치 등")]
     try:
@@ -223,6 +240,11 @@ def _read_text(path: Path, display: str) -> tuple[str | None, list[Problem]]:
         return None, [os_problem(exc, display, "파일을 읽을 수 없습니다", "읽을 수 있는 파일 (권한을 확인하세요)")]
     if size > MAX_FILE_BYTES:
         return None, [Problem(display, 1, 1, "", f"파일이 너무 큽니다 (최대 {MAX_FILE_BYTES // (1024 * 1024)}MB)", f"{MAX_FILE_BYTES:,}바이트 이하", f"{size:,}바이트")]
+    return raw, []
+
+
+def _decoded(raw: bytes, display: str) -> tuple[str | None, list[Problem]]:
+    """The file's text, refusing non-UTF-8."""
     try:
         return raw.decode("utf-8"), []  # a leading BOM (Windows editors) is accepted: YAML skips it
     except UnicodeDecodeError as exc:
@@ -268,9 +290,37 @@ def _compose_python(text: str, display: str) -> tuple[yaml.Node | None, list[Pro
             loader.dispose()
 
 
-def load_file(path: Path, display: str, kind: str) -> tuple[SourceFile | None, list[Problem]]:
-    """Read one YAML file; return it, or the problems that stopped it loading."""
-    text, problems = _read_text(path, display)
+def load_file(path: Path, display: str, kind: str, memo: ParseMemo | None = None) -> tuple[SourceFile | None, list[Problem]]:
+    """Read one YAML file; return it, or the problems that stopped it loading (`memo`: what files were read as before)."""
+    raw, problems = _read_bytes(path, display)
+    if raw is None:
+        return None, problems
+    digest = bytes_digest(raw)
+    if memo is not None and (recalled := _recalled(memo, digest, path, display, kind)) is not None:
+        return recalled, []
+    source, problems = _parsed(raw, path, display, kind)
+    if source is not None:
+        source.digest = digest
+        if memo is not None and not problems:
+            memo.keep(digest, source.data, source.positions)
+    return source, problems
+
+
+def _recalled(memo: ParseMemo, digest: str, path: Path, display: str, kind: str) -> SourceFile | None:
+    """The file as the memo kept a file of the same bytes (None when it has none, or one it cannot unpack)."""
+    entry = memo.recall(digest)
+    if entry is None:
+        return None
+    try:
+        data = unpack_data(entry[0])
+    except (ValueError, EOFError, TypeError):
+        return None
+    return SourceFile(path, display, kind, data, {}, digest, entry[1])
+
+
+def _parsed(raw: bytes, path: Path, display: str, kind: str) -> tuple[SourceFile | None, list[Problem]]:
+    """Parse a file's bytes: the one-pass reader, or the guarded loader for anything unusual (with the exact problems)."""
+    text, problems = _decoded(raw, display)
     if text is None:
         return None, problems
     fast = fast_load(text)
@@ -321,13 +371,17 @@ def _rel(path: Path, root: Path) -> str:
 PARALLEL_MIN_FILES = 400
 
 
-def load_data(root: Path, orgs: Collection[str] | None = None) -> tuple[DataSet, list[Problem]]:
-    """Read every data file under `root` (site.yaml, <org>/org.yaml, <org>/<year>/…); with `orgs`, project files of those folders only."""
+def load_data(root: Path, orgs: Collection[str] | None = None, memo: ParseMemo | None = None) -> tuple[DataSet, list[Problem]]:
+    """Read every data file under `root` (site.yaml, <org>/org.yaml, <org>/<year>/…); with `orgs`, project files of those folders only.
+
+    `memo`: what files were read as in the last build (`build/cache/parsed/`): files with the same bytes are not parsed
+    again, and what this load read is kept for the next (the entries of files no longer read are dropped).
+    """
     problems: list[Problem] = []
     inside = root.resolve()
 
     def read(path: Path, kind: str) -> SourceFile | None:
-        loaded, found = _read(path, kind, root, inside)
+        loaded, found = _read(path, kind, root, inside, memo)
         problems.extend(found)
         return loaded
 
@@ -341,27 +395,60 @@ def load_data(root: Path, orgs: Collection[str] | None = None) -> tuple[DataSet,
             problems.append(Problem(_rel(org_dir, root) + "/", 1, 1, "", "데이터 폴더 밖을 가리키는 링크입니다", "data/ 안의 폴더", "링크"))
             continue
         plans.extend(_load_org(org_dir, root, read, problems, orgs is None or org_dir.name in orgs))
-    _read_projects(plans, root, inside, problems)
+    _read_projects(plans, root, inside, problems, memo)
+    if memo is not None:
+        memo.save()
     return DataSet(site, [files for files, _ in plans if files]), problems
 
 
-def _read(path: Path, kind: str, root: Path, inside: Path) -> tuple[SourceFile | None, list[Problem]]:
+def _read(path: Path, kind: str, root: Path, inside: Path, memo: ParseMemo | None = None) -> tuple[SourceFile | None, list[Problem]]:
     """One data file under `root` (resolved: `inside`), or the problems that stopped it loading."""
     if not path.resolve().is_relative_to(inside):  # a link may not publish files from elsewhere
         return None, [Problem(_rel(path, root), 1, 1, "", "데이터 폴더 밖을 가리키는 링크입니다", "data/ 안의 파일", "링크")]
-    return load_file(path, _rel(path, root), kind)
+    return load_file(path, _rel(path, root), kind, memo)
 
 
-def _read_projects(plans: list[tuple[PlanFiles | None, list[Path]]], root: Path, inside: Path, problems: list[Problem]) -> None:
-    """Read every plan's project files, all together (in workers when there are many), into its PlanFiles."""
+def _read_projects(plans: list[tuple[PlanFiles | None, list[Path]]], root: Path, inside: Path, problems: list[Problem],
+                   memo: ParseMemo | None = None) -> None:
+    """Read every plan's project files, all together, into its PlanFiles: those the memo knows here, the rest in workers when many."""
     paths = [path for _, mine in plans for path in mine]
-    loaded = iter(mapped(lambda path: _read(path, "project", root, inside), paths, PARALLEL_MIN_FILES))
+    knowns = _recalled_files(paths, root, inside, memo) if memo is not None and memo.knows_any() else [None] * len(paths)
+    todo = [path for path, known in zip(paths, knowns, strict=True) if known is None]
+    parsed, recalled = iter(mapped(lambda path: _read(path, "project", root, inside), todo, PARALLEL_MIN_FILES)), iter(knowns)
     for files, mine in plans:
         for _ in mine:
-            source, found = next(loaded)
+            known = next(recalled)
+            source, found = (known, []) if known is not None else next(parsed)
             problems.extend(found)
+            if memo is not None and known is None and source is not None and not found:  # parsed just now (perhaps in a worker)
+                memo.keep(source.digest, source.data, source.positions)
             if source and files:
                 files.projects.append(source)
+
+
+def _recalled_files(paths: list[Path], root: Path, inside: Path, memo: ParseMemo) -> list[SourceFile | None]:
+    """Project files as the memo kept their bytes; None for a file it does not know, a link, or anything unusual (read as usual)."""
+    folders: dict[Path, str | None] = {}  # each folder resolved once: a plain file's place is its folder's
+    found = []
+    for path in paths:
+        folder = path.parent
+        if folder not in folders:
+            folders[folder] = _rel(folder, root) if folder.resolve().is_relative_to(inside) else None
+        shown = folders[folder]
+        found.append(None if shown is None else _recalled_file(path, f"{shown}/{path.name}", memo))
+    return found
+
+
+def _recalled_file(path: Path, display: str, memo: ParseMemo) -> SourceFile | None:
+    """A plain file as the memo kept its bytes (None: read it the usual way, which words any problem)."""
+    try:
+        found = os.lstat(path)
+        if not stat.S_ISREG(found.st_mode) or found.st_size > MAX_FILE_BYTES:  # links, folders, devices, big files
+            return None
+        raw = path.read_bytes()
+    except OSError:
+        return None
+    return _recalled(memo, bytes_digest(raw), path, display, "project")
 
 
 def _name_key(stem: str) -> str:

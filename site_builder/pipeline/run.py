@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from ..base.problem import Finding, Problem, os_problem
+from ..base.store import CacheDir
 from ..base.workers import background
 from ..check.findings import portal_findings
 from ..check.privacy import content_problems, personal_data_problems
@@ -24,6 +25,7 @@ from ..engine import incremental, seam
 from ..engine.config import config_text
 from ..git import lastmod
 from ..git.history import History, load_history
+from ..load.memo import ParseMemo
 from ..load.source import PARALLEL_MIN_FILES, load_data
 from ..model.portal import Portal
 from ..outputs.downloads import download_files
@@ -105,26 +107,27 @@ def _paused_gc() -> Iterator[None]:
             gc.enable()
 
 
-def check(data_dir: Path, strict: bool = False, orgs: Collection[str] | None = None) -> Checked:
+def check(data_dir: Path, strict: bool = False, orgs: Collection[str] | None = None, cache: CacheDir | None = None) -> Checked:
     """Load and validate everything; with `strict`, unacknowledged findings become errors.
 
     With `orgs` (a shard), only those organisations' project files are read; the other plans come without projects.
+    `cache` (`build` and `serve`): what files were read as and what the personal-data scan found in them, by their bytes.
     """
     with _paused_gc():
-        return _check(data_dir, strict, orgs)
+        return _check(data_dir, strict, orgs, cache)
 
 
-def _check(data_dir: Path, strict: bool, orgs: Collection[str] | None = None) -> Checked:
+def _check(data_dir: Path, strict: bool, orgs: Collection[str] | None = None, cache: CacheDir | None = None) -> Checked:
     """`check` itself."""
     if not data_dir.is_dir():
         return Checked(None, [Problem(str(data_dir), 1, 1, "", "데이터 폴더가 없습니다", "폴더", "없음")])
     try:
-        data, problems = load_data(data_dir, orgs)
+        data, problems = load_data(data_dir, orgs, ParseMemo(cache) if cache else None)
     except OSError as exc:  # a folder that cannot be listed (a file that cannot be read is a problem of its own)
         where = exc.filename if isinstance(exc.filename, str) else str(data_dir)
         return Checked(None, [os_problem(exc, where, "데이터 폴더를 읽을 수 없습니다", "읽을 수 있는 폴더 (권한을 확인하세요)")])
     big = sum(len(files.projects) for files in data.plans) >= PARALLEL_MIN_FILES
-    with background(personal_data_problems, data, worth=big) as personal:  # a child scans while this process validates
+    with background(personal_data_problems, data, cache, worth=big) as personal:  # a child scans while this process validates
         portal, invalid = validate(data)
         problems = sorted(set(problems + invalid + personal()))  # nothing personal is published
     if portal is None:
@@ -174,7 +177,8 @@ def prepare(paths: Paths, options: Options) -> Prepared:
 
 def _checked(paths: Paths, options: Options) -> tuple[Checked, History | None]:
     """Check the data (and for a whole site content/), then read git history; no history when there are problems."""
-    checked = check(paths.data_dir, options.strict, options.orgs)
+    cache = None if options.reuse is None else CacheDir(paths.cache_dir, options.reuse.fresh)  # a build's or preview's own
+    checked = check(paths.data_dir, options.strict, options.orgs, cache)
     if checked.portal is None:
         return checked, None
     if options.orgs is None:  # hand-written pages are published by the whole site (a shard's by `assemble`)
@@ -182,7 +186,7 @@ def _checked(paths: Paths, options: Options) -> tuple[Checked, History | None]:
         if checked.problems:
             return checked, None
     owned = None if options.orgs is None else options.orgs.__contains__
-    return checked, load_history(paths.data_dir, checked.portal, owned)  # empty without git or in a shallow clone
+    return checked, load_history(paths.data_dir, checked.portal, owned, cache=cache)  # empty without git or in a shallow clone
 
 
 def _content_problems(paths: Paths, portal: Portal) -> list[Problem]:
@@ -294,7 +298,7 @@ def shed_sources(portal: Portal) -> None:
     """
     for bundle in portal.plans:
         for source in bundle.sources:
-            source.data, source.positions = None, {}
+            source.data, source.positions, source.packed = None, {}, None
     release_memory()
 
 

@@ -12,63 +12,64 @@ downloads, search) depend on every plan and are always rendered.
 
 from __future__ import annotations
 
+import bisect
 import hashlib
+import itertools
 import json
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..base.digest import code_digest, file_digest, tree_digest
 from ..git.history import History
 from ..model.portal import PlanOutline, Portal
 from ..outputs.memo import PlanMemo
 
-PACKAGE = Path(__file__).resolve().parent.parent  # site_builder/: templates and code
 CACHE_VERSION = 1
 PAGES = "pages.json"
-_CODE: list[str] = []
 
 
-def code_digest() -> str:
-    """Hash of every file of the site_builder package (code, templates): another version renders everything again."""
-    if not _CODE:
-        digest = hashlib.sha256(f"{CACHE_VERSION}".encode())
-        for folder, dirs, names in os.walk(PACKAGE):
-            dirs[:] = sorted(d for d in dirs if d != "__pycache__")
-            for name in sorted(names):
-                path = os.path.join(folder, name)
-                with open(path, "rb") as handle:
-                    digest.update(os.path.relpath(path, PACKAGE).encode() + b"\0" + handle.read() + b"\0")
-        _CODE.append(digest.hexdigest())
-    return _CODE[0]
+def source_digests(portal: Portal) -> dict[str, str]:
+    """The digest of every file the portal was read from, as the loader took it (full path → SHA-256 of its bytes)."""
+    found = {}
+    for bundle in portal.plans:
+        for source in (bundle.org_file, bundle.plan_file, *bundle.sources, *bundle.report_files):
+            if source.digest:
+                found[os.fspath(source.path)] = source.digest
+    return found
 
 
-def _folder_digest(folder: Path) -> hashlib._Hash:
-    """Hash of every file's path and bytes under `folder` (sorted)."""
-    digest = hashlib.sha256()
-    top = os.fspath(folder)
-    for here, dirs, names in os.walk(top):
-        dirs.sort()
-        for name in sorted(names):
-            path = os.path.join(here, name)
-            with open(path, "rb") as handle:
-                digest.update(os.path.relpath(path, top).encode() + b"\0" + handle.read() + b"\0")
-    return digest
-
-
-def _shared_digest(portal: Portal) -> str:
+def _shared_digest(portal: Portal, known: dict[str, str]) -> str:
     """Hash of what every organisation's pages can show: code, the site settings, every org.yaml and plan.yaml."""
     digest = hashlib.sha256(code_digest().encode() + portal.site.model_dump_json().encode())
     files = {(b.org_file.path.parent.parent, path) for b in portal.plans for path in (b.org_file.path, b.plan_file.path)}
     for data, path in sorted(files):
-        digest.update(os.path.relpath(path, data).encode() + b"\0" + path.read_bytes() + b"\0")  # from data/: a moved checkout keeps its keys
+        sha = known.get(os.fspath(path)) or file_digest(os.fspath(path))
+        digest.update(f"{os.path.relpath(path, data)}\0{sha}\n".encode())  # from data/: a moved checkout keeps its keys
     return digest.hexdigest()
 
 
-def _history_lines(history: History, org: str) -> list[str]:
-    """The organisation's changes as text (a new commit touching it gives other lines)."""
-    return [repr((k, c.title, c.commit, c.when.isoformat(), c.messages, c.exists)) for k, cs in sorted(history.by_project.items())
-            if k.split("/", 1)[0] == org for c in cs]
+def _history_lines(history: History) -> dict[str, list[str]]:
+    """Each organisation's changes as text (a new commit touching it gives other lines)."""
+    lines: dict[str, list[str]] = {}
+    for key, changes in sorted(history.by_project.items()):
+        lines.setdefault(key.split("/", 1)[0], []).extend(repr((key, c.title, c.commit, c.when.isoformat(), c.messages, c.exists)) for c in changes)
+    return lines
+
+
+def _dated(dates: dict[str, str], folders: dict[str, Path]) -> dict[str, list[str]]:
+    """Each organisation's file dates as `path from its folder=date` (sorted paths: one pass, not one per organisation)."""
+    paths, found = sorted(dates), {}
+    for org, folder in folders.items():
+        prefix = os.path.realpath(folder) + os.sep
+        mine = []
+        for path in itertools.islice(paths, bisect.bisect_left(paths, prefix), None):  # the paths under `prefix` follow it
+            if not path.startswith(prefix):
+                break
+            mine.append(f"{path[len(prefix):]}={dates[path]}")
+        found[org] = sorted(mine)
+    return found
 
 
 def _groups(portal: Portal) -> dict[str, set[str]]:
@@ -84,14 +85,18 @@ def _groups(portal: Portal) -> dict[str, set[str]]:
 
 
 def fingerprints(portal: Portal, history: History, dates: dict[str, str]) -> dict[str, str]:
-    """Organisation id → the hash of everything its pages can show (see the module's note)."""
-    shared, own = _shared_digest(portal), {}
+    """Organisation id → the hash of everything its pages can show (see the module's note).
+
+    Files the loader read are hashed by the digest it took of them (what was validated is what is keyed); only the
+    others (official documents, anything else in the folder) are read here.
+    """
+    known = source_digests(portal)
+    shared, own = _shared_digest(portal, known), {}
     folders = {b.org.id: b.org_file.path.parent for b in portal.plans}
+    changed, dated = _history_lines(history), _dated(dates, folders)
     for org, folder in folders.items():
-        digest = _folder_digest(folder)
-        prefix = os.path.realpath(folder) + os.sep
-        dated = sorted(f"{p[len(prefix):]}={d}" for p, d in dates.items() if p.startswith(prefix))
-        digest.update("\n".join(_history_lines(history, org) + dated).encode())
+        digest = tree_digest(folder, known)
+        digest.update("\n".join(changed.get(org, []) + dated[org]).encode())
         own[org] = digest.hexdigest()
     groups = _groups(portal)
     return {org: hashlib.sha256((shared + "".join(own[o] for o in sorted(groups[org]))).encode()).hexdigest() for org in folders}

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 from collections.abc import Mapping
 from pathlib import Path
 
+from ..base.digest import file_digest, tree_digest
 from ..base.problem import Problem
 from ..engine.config import config_text
 from ..git.history import recent_json
@@ -16,6 +16,7 @@ from ..outputs.downloads import PORTAL_ROWS
 from ..pipeline import run as pl
 from ..plan.portal_pages import plan_parts, splits, stand_ins
 from ..publish.redaction import redact_portal
+from ..render.reuse import source_digests
 from ..write.tree import replace_dir, write_tree
 
 MANIFEST = "shard.json"
@@ -57,19 +58,12 @@ def deal(sizes: dict[str, int], spec: str) -> list[str]:
     return sorted(o for o, s in owner.items() if s == index - 1)
 
 
-def data_fingerprint(data_dir: Path) -> str:
-    """Hash of every data file's path and bytes: shards built from different data must not be joined."""
-    digest = hashlib.sha256()
-    files = []
-    for folder, dirs, names in os.walk(data_dir):  # plain strings: pathlib's sorting and hashing cost seconds at 10,000 files
-        dirs.sort()
-        rel = os.path.relpath(folder, data_dir)
-        files += [(name if rel == "." else f"{rel}/{name}".replace(os.sep, "/"), os.path.join(folder, name)) for name in names]
-    for rel, path in sorted(files):
-        if os.path.isfile(path):
-            with open(path, "rb") as handle:
-                digest.update(rel.encode() + b"\0" + handle.read() + b"\0")
-    return digest.hexdigest()[:16]
+def data_fingerprint(data_dir: Path, known: Mapping[str, str] | None = None) -> str:
+    """Hash of every data file's path and bytes: shards built from different data must not be joined.
+
+    `known`: digests the loader already took (full path → SHA-256), so a shard does not read its own files twice.
+    """
+    return tree_digest(data_dir, known).hexdigest()[:16]
 
 
 def stubs(portal: Portal, orgs: list[str]) -> dict[str, str | bytes]:
@@ -126,7 +120,7 @@ def build_shard(paths: pl.Paths, site_dir: Path, orgs: list[str], strict: bool =
         return checked, ""
     files = {path: text for path, text in files.items() if not path.startswith(PORTAL_ROWS)}  # assemble makes these
     files.update(stubs(checked.portal, orgs) | PORTAL_STUBS)
-    manifest = {"orgs": orgs, "data": data_fingerprint(paths.data_dir), "plans": sorted(b.key for b in checked.portal.plans if b.org.id in orgs),
+    manifest = {"orgs": orgs, "data": data_fingerprint(paths.data_dir, source_digests(checked.portal)), "plans": sorted(b.key for b in checked.portal.plans if b.org.id in orgs),
                 "links": outside_links(checked.portal, orgs), "history": recent_json(history)}
     portal = checked.portal
     return checked, pl.publish_safely(paths, site_dir, checked, lambda: _publish_shard(paths, site_dir, files, portal, checked, manifest))
@@ -152,8 +146,7 @@ def file_digests(site: Path) -> dict[str, str]:
     for folder, _, names in os.walk(top):  # plain strings: pathlib costs seconds at 10,000 pages
         prefix = "" if folder == top else os.path.relpath(folder, top).replace(os.sep, "/") + "/"
         for name in names:
-            with open(os.path.join(folder, name), "rb") as handle:
-                digests[prefix + name] = hashlib.file_digest(handle, "sha256").hexdigest()
+            digests[prefix + name] = file_digest(os.path.join(folder, name))
     digests.pop(MANIFEST, None)
     return dict(sorted(digests.items()))
 
