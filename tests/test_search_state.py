@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from site_builder.outputs import searchstate
+from site_builder.outputs import search, searchstate
 from site_builder.outputs.memo import Outputs, PlanMemo
 from site_builder.outputs.search import INDEX_DIR, index_files
 from site_builder.pipeline.run import check
@@ -99,9 +99,16 @@ def laid_out(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     return counted
 
 
-@pytest.mark.parametrize("seed", [1, 2, 3])
-def test_random_edits_patch_to_the_whole_layout(synthetic: Path, tmp_path: Path, laid_out: list[int], seed: int, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize(("seed", "tight"), [(1, False), (2, True), (3, True)])
+def test_random_edits_patch_to_the_whole_layout(synthetic: Path, tmp_path: Path, laid_out: list[int], seed: int, tight: bool,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """`tight`: fewer, fuller shards whose row budgets run out, so that one phrase's rows change what later ones add."""
     monkeypatch.setattr(searchstate, "MOST", 2)  # two plans of eight are patched too
+    if tight:
+        monkeypatch.setattr(search, "SHARD_TARGET", 200_000)
+        monkeypatch.setattr(search, "ROWS_MAX", 2_000)
+        for module in (search, searchstate):
+            monkeypatch.setattr(module, "PHRASE_MAX", 1_500)
     data, cache, docs = tmp_path / "data", tmp_path / "cache", tmp_path / "docs"
     shutil.copytree(synthetic, data)
     kept, whole = _index(data, cache, docs)
