@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import marshal
+import mmap
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -58,8 +59,9 @@ class PlanMemo:
 
     def load(self, name: str) -> Any:
         """The value kept in file `name` of the folder (None when missing or unreadable)."""
-        try:
-            return marshal.loads((self.folder / name).read_bytes())
+        try:  # mapped, not read: marshal copies what it needs straight from the page cache (the index's base is ~85 MB at 10,000 projects)
+            with open(self.folder / name, "rb") as file, mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ) as mapped:
+                return marshal.loads(mapped)
         except (OSError, ValueError, EOFError, TypeError):
             return None
 

@@ -661,7 +661,10 @@ def chunk_file(rows: list[bytes], start: int, chunk: int) -> bytes:
 
 def meta_file(files: Mapping[str, bytes], shards: int, chunk: int, docs: int, plans: list[dict[str, Any]]) -> bytes:
     """`meta.json`, whose version is a hash of every other file of the index (`files`, meta.json not among them)."""
-    version = hashlib.sha256(b"".join(files[k] for k in sorted(files))).hexdigest()[:12]
+    digest = hashlib.sha256()
+    for path in sorted(files):  # file by file: joined first, the index would sit in memory twice
+        digest.update(files[path])
+    version = digest.hexdigest()[:12]
     return _json({"version": version, "shards": shards, "chunk": chunk, "docs": docs, "plans": plans})
 
 
