@@ -103,7 +103,6 @@ def laid_out(monkeypatch: pytest.MonkeyPatch) -> list[int]:
 def test_random_edits_patch_to_the_whole_layout(synthetic: Path, tmp_path: Path, laid_out: list[int], seed: int, tight: bool,
                                                 monkeypatch: pytest.MonkeyPatch) -> None:
     """`tight`: fewer, fuller shards whose row budgets run out, so that one phrase's rows change what later ones add."""
-    monkeypatch.setattr(searchstate, "MOST", 2)  # two plans of eight are patched too
     if tight:
         monkeypatch.setattr(search, "SHARD_TARGET", 200_000)
         monkeypatch.setattr(search, "ROWS_MAX", 2_000)
@@ -115,7 +114,7 @@ def test_random_edits_patch_to_the_whole_layout(synthetic: Path, tmp_path: Path,
     assert kept == whole and laid_out == [1] and not kept.held
     _write(docs, kept)
     rng = random.Random(seed)
-    kinds = rng.sample(sorted(SYNTHETIC), 6)
+    kinds = rng.sample(sorted(SYNTHETIC), 5)
     for round_, kind in enumerate(kinds):
         fits = FITS.get(kind, re.compile(""))
         projects = [p for p in sorted(data.glob("*/*/projects/*.yaml")) if fits.search(p.read_text(encoding="utf-8"))]
@@ -146,15 +145,32 @@ def test_a_build_writes_no_index_file_it_holds_and_repairs_those_changed_by_hand
     assert touched.read_bytes() == kept[f"{INDEX_DIR}/s/3.json"] and gone.read_bytes() == kept[f"{INDEX_DIR}/t/7.json"]
 
 
-@pytest.mark.parametrize("damage", ["state", "base", "both"])
-def test_a_damaged_state_lays_the_index_out_whole(synthetic: Path, tmp_path: Path, laid_out: list[int], damage: str) -> None:
+def _truncated(name: str) -> Callable[[Path, pytest.MonkeyPatch], None]:
+    return lambda cache, monkeypatch: (cache / name).write_bytes((cache / name).read_bytes()[:1000])
+
+
+NOT_APPLYING: dict[str, Callable[[Path, pytest.MonkeyPatch], None]] = {
+    "state damaged": _truncated(searchstate.STATE),
+    "base damaged": _truncated(searchstate.BASE),
+    "base of another state": lambda cache, monkeypatch: (cache / searchstate.BASE).write_bytes(
+        (cache / searchstate.BASE).read_bytes().replace(searchstate._loaded(PlanMemo(cache), INDEX_DIR).token.encode(), b"0" * 16)),  # type: ignore[union-attr]
+    "other code": lambda cache, monkeypatch: monkeypatch.setattr(searchstate, "CODE", "다른 코드"),
+    "other shard count": lambda cache, monkeypatch: monkeypatch.setattr(search, "SHARD_TARGET", search.SHARD_TARGET * 2),
+}
+
+
+@pytest.mark.parametrize("case", sorted(NOT_APPLYING))
+def test_the_index_is_laid_out_whole_when_the_state_does_not_apply(synthetic: Path, tmp_path: Path, laid_out: list[int], monkeypatch: pytest.MonkeyPatch,
+                                                                     case: str) -> None:
     data, cache, docs = tmp_path / "data", tmp_path / "cache", tmp_path / "docs"
     shutil.copytree(synthetic, data)
     _index(data, cache, docs)
-    for name in {"state": [searchstate.STATE], "base": [searchstate.BASE], "both": [searchstate.STATE, searchstate.BASE]}[damage]:
-        (cache / name).write_bytes((cache / name).read_bytes()[:1000])
+    NOT_APPLYING[case](cache, monkeypatch)
     SYNTHETIC["title"](sorted(data.glob("*/*/projects/*.yaml"))[0], random.Random(0))
     kept, whole = _index(data, cache, docs)
+    assert kept == whole and laid_out == [1, 1]
+    SYNTHETIC["title"](sorted(data.glob("*/*/projects/*.yaml"))[0], random.Random(1))
+    kept, whole = _index(data, cache, docs)  # kept again: the next edit is patched
     assert kept == whole and laid_out == [1, 1]
 
 
@@ -166,7 +182,6 @@ def test_builds_after_random_edits_have_the_index_a_full_build_has(tmp_path: Pat
     shutil.copytree(FIXTURE_DATA, work / "data")
     shutil.copytree(DEMO_DATA / "demo-city", work / "data/demo-city")
     _build(work)
-    monkeypatch.setattr(searchstate, "MOST", 1)  # the edited organisation's two plans hold most documents: patched all the same
     patched: list[bool] = []
     kept_index = searchstate.kept_index
     full_index = searchstate.full_index

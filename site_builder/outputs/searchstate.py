@@ -29,6 +29,7 @@ tests/test_search_state.py checks random edits against the full computation, byt
 
 from __future__ import annotations
 
+import hashlib
 import heapq
 import json
 import os
@@ -79,7 +80,8 @@ from .search import (
 STATE = "search-index.bin"  # the decisions and the changes since the base
 BASE = "search-base.bin"  # every file, the postings, the rows
 FORMAT = 1  # of the kept state: another number is laid out whole
-MOST = 4  # a patch is made while the changed plans hold at most 1/MOST of the documents; beyond, laying out whole is as quick
+# The code the decisions come from: a state made by other code is laid out whole (the plans' keys cover the parts, not this).
+CODE = hashlib.sha256(b"".join((Path(__file__).parent / name).read_bytes() for name in ("search.py", "searchstate.py", "packed.py", "hangul.py"))).hexdigest()
 COMPACT = 8  # the base is written anew once the changes since it reach 1/COMPACT of its bytes
 
 
@@ -109,7 +111,7 @@ class IndexState:
         """What `search-index.bin` keeps, as plain values."""
         fields = ("plans", "keys", "bounds", "words", "terms", "latin", "first", "carried", "token", "changes", "weight", "stamps")
         sharding = {name: value for name, value in vars(self.sharding).items() if name not in ("first", "carried")}
-        return {name: getattr(self, name) for name in fields} | {"format": FORMAT, "base": self.base, "sharding": sharding}
+        return {name: getattr(self, name) for name in fields} | {"format": FORMAT, "code": CODE, "base": self.base, "sharding": sharding}
 
     def whole(self) -> dict[str, Any]:
         """What `search-base.bin` keeps, as plain values (with a new token; the changes since it start empty)."""
@@ -212,7 +214,7 @@ def _blob(docs: set[int]) -> bytes:
 def _loaded(memo: PlanMemo, base: str) -> IndexState | None:
     """The kept state, when it is of this format and base and hangs together (else None: laid out whole)."""
     value, whole = memo.load(STATE), memo.load(BASE)
-    if not isinstance(value, dict) or value.get("format") != FORMAT or value.get("base") != base:
+    if not isinstance(value, dict) or value.get("format") != FORMAT or value.get("code") != CODE or value.get("base") != base:
         return None
     if not isinstance(whole, dict) or whole.get("token") != value.get("token"):
         return None
@@ -253,7 +255,6 @@ def _patched(state: IndexState, bundles: list[PlanBundle], memo: PlanMemo) -> Pa
 def _changes(state: IndexState, bundles: list[PlanBundle], memo: PlanMemo) -> list[tuple[int, PlanPart, PlanPart]] | None:
     """Each changed plan's number with its part as the state has it and as it is now (None: not a patch)."""
     changes: list[tuple[int, PlanPart, PlanPart]] = []
-    docs = 0
     for p, bundle in enumerate(bundles):
         key = memo.key_of(bundle.key, str(p))
         if key is not None and key == state.keys[p]:
@@ -262,8 +263,7 @@ def _changes(state: IndexState, bundles: list[PlanBundle], memo: PlanMemo) -> li
         if key is None or previous is None or previous[0] != state.keys[p]:
             return None
         new = plan_part(bundle, p, memo)
-        docs += len(new[0])
-        if len(new[0]) != state.bounds[p + 1] - state.bounds[p] or docs * MOST > len(state.rows):
+        if len(new[0]) != state.bounds[p + 1] - state.bounds[p]:
             return None  # a changed count renumbers every later document
         changes.append((p, previous[1], new))
         state.keys[p] = key
