@@ -21,8 +21,7 @@ import json
 import operator
 import re
 import unicodedata
-from array import array
-from collections import Counter, OrderedDict
+from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -34,6 +33,7 @@ from ..plan.pages import project_url
 from ..plan.plan_pages import PLAN_PAGES
 from .hangul import pair_number, stems
 from .memo import PlanMemo
+from .packed import Packed
 
 INDEX_DIR = "search/data"
 CHUNK = 8  # documents per detail chunk (~1.5 KB), for results whose rows did not come with the shards
@@ -358,40 +358,95 @@ def best_docs(row: dict[int, int], k: int = TOP) -> list[int]:
     return [v & 0xFFFFFFFF for v in chosen]
 
 
-def _shards(index: Mapping[str, dict[int, int]], rows: list[bytes]) -> list[bytes]:
-    """Shard files: postings grouped into a power-of-two number of shards near SHARD_TARGET bytes, each with the rows of its keys' best documents."""
-    encoded = {key: encode([n * 8 + c for n, c in sorted(row.items())]) for key, row in index.items()}
-    best = {key: best_docs(row, len(row) if len(row) <= RARE and HANGUL.match(key) else TOP) for key, row in index.items()
-            if row and not is_neighbour_key(key)}  # a phrase's neighbours only narrow its words' results: no rows of their own
-    size = sum(len(k.encode()) + len(v) + 6 + sum(len(rows[d]) + 8 for d in best.get(k, ())) for k, v in encoded.items())
+@dataclass
+class Sharding:
+    """What `_shards` decided on its way, kept by searchstate.py so that the next build patches it instead of laying out every key again."""
+
+    count: int = 1
+    size: int = 0  # bytes of postings and rows the shard count is worked out from (`key_share` of each key)
+    lengths: dict[str, int] = field(default_factory=dict)  # each key's encoded postings, in characters
+    best: dict[str, list[int]] = field(default_factory=dict)  # each key's own best documents (keys with postings, no neighbour keys)
+    prefix: dict[str, list[int]] = field(default_factory=dict)  # each Latin key's best documents of its prefix query (`_prefix_hits`)
+    first: list[set[int]] = field(default_factory=list)  # the documents each shard carries before the phrase pass
+    carried: list[set[int]] = field(default_factory=list)  # the documents each shard carries
+    order: list[str] = field(default_factory=list)  # every phrase, in the order of the phrase pass (`phrase_list`)
+    pages: dict[str, list[int]] = field(default_factory=dict)  # the phrase pages the phrase pass worked out (`phrase_page`)
+    effects: dict[str, Effect] = field(default_factory=dict)  # what each phrase that added rows added
+
+
+Effect = tuple[int, list[int], int]  # the rows a phrase adds: (shard, documents, their bytes)
+
+
+def _shards(index: Packed, rows: list[bytes], words: Iterable[str], out: Sharding) -> list[bytes]:
+    """Shard files: postings grouped into a power-of-two number of shards near SHARD_TARGET bytes, each with the rows of its keys' best documents.
+
+    `words`: the long words (`postings`); `out` receives what was decided on the way.
+    """
+    encoded = {key: encode(index.postings(key)) for key in index}
+    out.lengths = {key: len(value) for key, value in encoded.items()}
+    out.best = {key: own_best(index, key) for key in index if index.length(key) and not is_neighbour_key(key)}
+    out.size = sum(key_share(key, out.lengths[key], out.best.get(key, ()), rows) for key in encoded)
+    out.count = shard_count(out.size)
+    out.prefix = {key: best_docs(row) for key, row in _prefix_hits(index, out.count).items()}
+    keys: list[dict[str, str]] = [{} for _ in range(out.count)]
+    for key, value in encoded.items():
+        keys[shard_of(key, out.count)][key] = value
+    best = out.best | out.prefix
+    out.first = [_carried(by_commonness(index, k, best), best, rows) for k in keys]
+    out.carried = [set(found) for found in out.first]
+    out.order = phrase_list(words)
+    _phrase_rows(index, out.carried, rows, out)
+    return [shard_json(k, found, rows) for k, found in zip(keys, out.carried, strict=True)]
+
+
+def own_best(index: Packed, key: str) -> list[int]:
+    """A key's best documents: all of a rare Hangul key's (RARE), else the TOP."""
+    count = index.length(key)
+    return best_docs(index[key], count if count <= RARE and HANGUL.match(key) else TOP)
+
+
+def key_share(key: str, length: int, best: Iterable[int], rows: list[bytes]) -> int:
+    """A key's bytes in the shard files as the shard count reckons them: key, postings, and its best documents' rows."""
+    return len(key.encode()) + length + 6 + sum(len(rows[d]) + 8 for d in best)
+
+
+def shard_count(size: int) -> int:
+    """The power of two that brings the bytes of a shard down to SHARD_TARGET."""
     count = 1
     while size / count > SHARD_TARGET:
         count *= 2
-    best |= {key: best_docs(row) for key, row in _prefix_hits(index, count).items()}
-    keys: list[dict[str, str]] = [{} for _ in range(count)]
-    for key, value in encoded.items():
-        keys[shard_of(key, count)][key] = value
-    carried = [_carried(sorted((key for key in k if key in best), key=lambda key: (-len(index[key]), key)), best, rows) for k in keys]
-    _phrase_rows(index, carried, rows)
-    return [_shard_json(k, sorted(found, key=str), rows) for k, found in zip(keys, carried, strict=True)]
+    return count
 
 
-def _prefix_hits(index: Mapping[str, dict[int, int]], count: int) -> dict[str, dict[int, int]]:
+def by_commonness(index: Packed, keys: Iterable[str], best: dict[str, list[int]]) -> list[str]:
+    """The keys with best documents, commonest first (the order `_carried` gives their rows room)."""
+    return sorted((key for key in keys if key in best), key=lambda key: (-index.length(key), key))
+
+
+def _prefix_hits(index: Packed, count: int) -> dict[str, dict[int, int]]:
     """{document → class} of each Latin key's query, which matches every key of its shard that begins with it (`31` → 31600)."""
-    latin = sorted(key for key, row in index.items() if row and not HANGUL.match(key))
-    hits = {}
-    for i, key in enumerate(latin):
-        shard, row = shard_of(key, count), dict(index[key])
-        for j in range(i + 1, len(latin)):  # by index: a slice would copy the rest of the list for every key
-            longer = latin[j]
-            if not longer.startswith(key):
-                break  # sorted: the keys it begins follow it
-            if shard_of(longer, count) == shard:
-                for d, c in index[longer].items():
-                    if row.get(d, -1) < c:
-                        row[d] = c
-        hits[key] = row
-    return hits
+    latin = latin_keys(index)
+    return {key: prefix_hit(index, latin, i, count) for i, key in enumerate(latin)}
+
+
+def latin_keys(index: Packed) -> list[str]:
+    """The keys with postings that are not Hangul (Latin words and numbers), sorted: a key's longer forms follow it."""
+    return sorted(key for key in index if index.length(key) and not HANGUL.match(key))
+
+
+def prefix_hit(index: Packed, latin: list[str], i: int, count: int) -> dict[int, int]:
+    """{document → class} of the query of Latin key `latin[i]`: its row, and each longer key's of its shard that begins with it."""
+    key = latin[i]
+    shard, row = shard_of(key, count), dict(index[key])
+    for j in range(i + 1, len(latin)):  # by index: a slice would copy the rest of the list for every key
+        longer = latin[j]
+        if not longer.startswith(key):
+            break  # sorted: the keys it begins follow it
+        if shard_of(longer, count) == shard:
+            for d, c in index[longer].items():
+                if row.get(d, -1) < c:
+                    row[d] = c
+    return row
 
 
 def _carried(keys: list[str], best: dict[str, list[int]], rows: list[bytes]) -> set[int]:
@@ -460,33 +515,58 @@ def phrase_page(index: Mapping[str, dict[int, int]], phrase: str, cache: dict[st
 
 def phrases(index: Mapping[str, dict[int, int]]) -> list[str]:
     """The text's Hangul words of three or more syllables (`예산을`) and every three syllables inside them (`추진비` of 업무추진비), shortest first."""
-    words = [w for w, row in index.items() if not row]
+    return phrase_list(w for w, row in index.items() if not row)
+
+
+def phrase_list(words: Iterable[str]) -> list[str]:
+    """`phrases` of these long words."""
+    words = list(words)
     return sorted({*words, *(w[i : i + 3] for w in words for i in range(len(w) - 2))}, key=lambda p: (len(p), p))
 
 
-def _phrase_rows(index: Mapping[str, dict[int, int]], carried: list[set[int]], rows: list[bytes]) -> None:
-    """Add to `carried` the rows a phrase's first page lacks, in the shard of its rarest key, up to PHRASE_MAX bytes a shard."""
+def _phrase_rows(index: Packed, carried: list[set[int]], rows: list[bytes], out: Sharding) -> None:
+    """Add to `carried` the rows a phrase's first page lacks, in the shard of its rarest key, up to PHRASE_MAX bytes a shard.
+
+    The phrases go in `out.order`; the pages worked out go to `out.pages`, what each phrase added to `out.effects`.
+    """
     count = len(carried)
     extra = [0] * count
     cache: dict[str, tuple[set[int], set[int]]] = {}
-    for phrase in phrases(index):
-        keys = [key for key, _ in word_keys(phrase)]
-        shards = {shard_of(key, count) for key in keys}
-        rarest = min(keys, key=lambda key: (len(index.get(key, ())), key))
-        have = set().union(*(carried[s] for s in shards))
-        if have.issuperset(index.get(rarest, ())):
-            continue  # every document the phrase can match rides along already (a rare key carries all its rows)
-        missing = [d for d in phrase_page(index, phrase, cache) if d not in have]
-        target = shard_of(rarest, count)
-        more = sum(len(rows[d]) + 8 for d in missing)
-        if missing and extra[target] + more <= PHRASE_MAX:
-            carried[target].update(missing)
-            extra[target] += more
+    for phrase in out.order:
+        keys = phrase_keys(phrase)
+        have = set().union(*(carried[s] for s in {shard_of(key, count) for key in keys}))
+        wanted = wanted_rows(index, phrase, keys, have, rows, out.pages, cache, count)
+        if wanted and extra[wanted[0]] + wanted[2] <= PHRASE_MAX:
+            carried[wanted[0]].update(wanted[1])
+            extra[wanted[0]] += wanted[2]
+            out.effects[phrase] = wanted
 
 
-def _shard_json(keys: dict[str, str], docs: list[int], rows: list[bytes]) -> bytes:
+def phrase_keys(phrase: str) -> list[str]:
+    """The keys of a phrase (`word_keys`)."""
+    return [key for key, _ in word_keys(phrase)]
+
+
+def wanted_rows(index: Packed, phrase: str, keys: list[str], have: set[int], rows: list[bytes], pages: dict[str, list[int]],
+                cache: dict[str, tuple[set[int], set[int]]], count: int) -> Effect | None:
+    """The rows of its first page a phrase lacks, for the shard of its rarest key; None when it lacks none.
+
+    `have`: the documents its keys' shards carry so far; `pages`: the phrase pages known (a phrase page depends only on
+    the postings of the phrase's keys: searchstate.py keeps those whose keys did not change), the one worked out added.
+    """
+    rarest = min(keys, key=lambda key: (index.length(key), key))
+    if index.length(rarest) <= len(have) and have.issuperset(index.get(rarest, ())):
+        return None  # every document the phrase can match rides along already (a rare key carries all its rows)
+    page = pages.get(phrase)
+    if page is None:
+        page = pages[phrase] = phrase_page(index, phrase, cache)
+    missing = [d for d in page if d not in have]
+    return (shard_of(rarest, count), missing, sum(len(rows[d]) + 8 for d in missing)) if missing else None
+
+
+def shard_json(keys: dict[str, str], docs: Iterable[int], rows: list[bytes]) -> bytes:
     """`{"k": {key: postings}, "r": {document: row}}` as `_json` writes it, the rows spliced in already encoded."""
-    found = b",".join(b'"%d":%s' % (d, rows[d]) for d in docs)
+    found = b",".join(b'"%d":%s' % (d, rows[d]) for d in sorted(docs, key=str))
     return b'{"k":' + _json(keys) + b',"r":{' + found + b"}}"
 
 
@@ -505,7 +585,46 @@ def term_files(terms: dict[str, int], base: str = INDEX_DIR) -> dict[str, bytes]
     for word, score in terms.items():
         if (n := pair_number(word)) >= 0:
             pairs[n].append((word, score))
-    return {f"{base}/c/{n}.json": _json([[w, sc] for w, sc in sorted(words, key=lambda ws: (-ws[1], ws[0]))]) for n, words in enumerate(pairs)}
+    return {f"{base}/c/{n}.json": term_file(words) for n, words in enumerate(pairs)}
+
+
+def term_file(words: list[tuple[str, int]]) -> bytes:
+    """One `c/` file: these words with their scores, best first."""
+    return _json([[w, sc] for w, sc in sorted(words, key=lambda ws: (-ws[1], ws[0]))])
+
+
+@dataclass
+class Joined:
+    """Every plan's part joined, documents numbered across the plans in plan order (what `postings` over all documents gives)."""
+
+    index: Packed = field(default_factory=Packed)
+    rows: list[bytes] = field(default_factory=list)  # each document's result row as JSON
+    texts: list[bytes] = field(default_factory=list)  # each document's snippet text as JSON
+    facets: list[bytes] = field(default_factory=list)  # each plan's facets
+    words: dict[str, int] = field(default_factory=dict)  # the long words (`postings`) → how many plans have them
+    terms: dict[str, int] = field(default_factory=dict)
+    starts: list[int] = field(default_factory=list)  # each plan's first document
+
+    def add(self, part: PlanPart) -> None:
+        """Join one more plan's part (the parts come in plan order); its rows and texts are kept as JSON bytes."""
+        part_rows, part_texts, facet, part_index, part_long, part_terms = part
+        offset = len(self.rows)
+        self.starts.append(offset)
+        for key, row in part_index.items():
+            self.index.add(key, row, offset)
+        for word, score in part_terms.items():
+            self.terms[word] = self.terms.get(word, 0) + score
+        self.rows += [_json(row) for row in part_rows]
+        self.texts += [_json(text) for text in part_texts]
+        self.facets.append(facet)
+        for word in part_long:
+            self.words[word] = self.words.get(word, 0) + 1
+
+    def finish(self) -> Joined:
+        """The long words as keys without postings, as `postings` has them (after every other key)."""
+        for word in self.words:
+            self.index.empty(word)
+        return self
 
 
 def layout(index: dict[str, dict[int, int]], rows: list[list[Any]], plans: list[dict[str, Any]], facets: list[bytes],
@@ -515,48 +634,78 @@ def layout(index: dict[str, dict[int, int]], rows: list[list[Any]], plans: list[
     `texts`: each document's snippet text, one `t/<document>.json` each (fetched for the ten results on screen only);
     `terms`: word scores for the `c/` files (`term_files`).
     """
-    return _layout(index, [_json(row) for row in rows], plans, facets, chunk, base, [_json(text) for text in texts or []], terms)
+    joined = Joined(Packed.of(index), [_json(row) for row in rows], [_json(text) for text in texts or []], facets,
+                    dict.fromkeys((key for key, row in index.items() if not row), 1), terms or {}, [plan["start"] for plan in plans])
+    return _layout(joined, plans, chunk, base, Sharding())
 
 
-def _layout(index: Mapping[str, dict[int, int]], encoded: list[bytes], plans: list[dict[str, Any]], facets: list[bytes],
-            chunk: int, base: str, texts: list[bytes], terms: dict[str, int] | None) -> dict[str, bytes]:
-    """`layout` of rows and texts already written as JSON (a row's or text's bytes take less memory than its objects)."""
-    shards = _shards(index, encoded)
+def _layout(joined: Joined, plans: list[dict[str, Any]], chunk: int, base: str, out: Sharding) -> dict[str, bytes]:
+    """`layout` of joined parts (`out` receives what the shards' layout decided)."""
+    shards = _shards(joined.index, joined.rows, joined.words, out)
     files = {f"{base}/s/{i}.json": shard for i, shard in enumerate(shards)}
-    for start in range(0, len(encoded), chunk):
-        files[f"{base}/d/{start // chunk}.json"] = b"[" + b",".join(encoded[start : start + chunk]) + b"]"
-    for p, facet in enumerate(facets):
+    for start in range(0, len(joined.rows), chunk):
+        files[f"{base}/d/{start // chunk}.json"] = chunk_file(joined.rows, start, chunk)
+    for p, facet in enumerate(joined.facets):
         files[f"{base}/p/{p}.json"] = facet
-    for d, text in enumerate(texts):
+    for d, text in enumerate(joined.texts):
         files[f"{base}/t/{d}.json"] = text
-    files.update(term_files(terms or {}, base))
-    version = hashlib.sha256(b"".join(files[k] for k in sorted(files))).hexdigest()[:12]
-    files[f"{base}/meta.json"] = _json({"version": version, "shards": len(shards), "chunk": chunk, "docs": len(encoded), "plans": plans})
+    files.update(term_files(joined.terms, base))
+    files[f"{base}/meta.json"] = meta_file(files, len(shards), chunk, len(joined.rows), plans)
     return files
 
 
+def chunk_file(rows: list[bytes], start: int, chunk: int) -> bytes:
+    """The detail chunk of the documents from `start` (a multiple of `chunk`)."""
+    return b"[" + b",".join(rows[start : start + chunk]) + b"]"
+
+
+def meta_file(files: Mapping[str, bytes], shards: int, chunk: int, docs: int, plans: list[dict[str, Any]]) -> bytes:
+    """`meta.json`, whose version is a hash of every other file of the index (`files`, meta.json not among them)."""
+    digest = hashlib.sha256()
+    for path in sorted(files):  # file by file: joined first, the index would sit in memory twice
+        digest.update(files[path])
+    version = digest.hexdigest()[:12]
+    return _json({"version": version, "shards": shards, "chunk": chunk, "docs": docs, "plans": plans})
+
+
+def plan_entry(bundle: PlanBundle, start: int, end: int) -> dict[str, Any]:
+    """A plan in meta.json: what the search page's plan filter shows, and its documents' numbers."""
+    return {"key": bundle.key, "org": bundle.org.id, "orgName": bundle.org.name, "year": bundle.plan.year,
+            "title": bundle.plan.title, "start": start, "end": end, "url": f"{bundle.key}/"}
+
+
 def index_files(portal: Portal, base: str = INDEX_DIR, memo: PlanMemo | None = None) -> dict[str, bytes]:
-    """Every file of the search index, keyed by its path in the docs tree (`memo`: unchanged plans' parts from the last build)."""
+    """Every file of the search index, keyed by its path in the docs tree (`memo`: unchanged plans' parts from the last build).
+
+    A build lays out only what an edit touched (searchstate.kept_index_files); this lays out the whole index.
+    """
+    files, _, _ = full_index(sorted(portal.plans, key=lambda b: b.key), base, memo)
+    return files
+
+
+def full_index(bundles: list[PlanBundle], base: str, memo: PlanMemo | None) -> tuple[dict[str, bytes], Joined, Sharding]:
+    """The whole index laid out from every plan's part (`memo`: unchanged plans' parts from the last build), with what it was made from."""
     plans: list[dict[str, Any]] = []
-
-    def parts() -> Iterator[PlanPart]:
-        """Each plan's part, made (or recalled) only when the join asks for it: the parts never all sit in memory."""
-        start = 0
-        for p, bundle in enumerate(sorted(portal.plans, key=lambda b: b.key)):
-            part = memo.recall("search", bundle.key, str(p)) if memo else None  # a plan's number is in its documents' facets
-            if part is None:
-                part = _plan_part(bundle, p)
-                if memo:
-                    memo.store("search", bundle.key, part, str(p))
-            plans.append({"key": bundle.key, "org": bundle.org.id, "orgName": bundle.org.name, "year": bundle.plan.year,
-                          "title": bundle.plan.title, "start": start, "end": start + len(part[0]), "url": f"{bundle.key}/"})
-            start += len(part[0])
-            yield part
-
-    return _joined(parts(), plans, base)
+    joined = Joined()
+    for p, bundle in enumerate(bundles):  # each part is joined as it comes and dropped: the parts never all sit in memory
+        part = plan_part(bundle, p, memo)
+        plans.append(plan_entry(bundle, len(joined.rows), len(joined.rows) + len(part[0])))
+        joined.add(part)
+    sharding = Sharding()
+    return _layout(joined.finish(), plans, CHUNK, base, sharding), joined, sharding
 
 
 PlanPart = tuple[list[list[Any]], list[str], bytes, dict[str, dict[int, int]], list[str], dict[str, int]]
+
+
+def plan_part(bundle: PlanBundle, p: int, memo: PlanMemo | None) -> PlanPart:
+    """A plan's share of the index, recalled from the last build when its key is unchanged (else made and kept)."""
+    part: PlanPart | None = memo.recall("search", bundle.key, str(p)) if memo else None  # a plan's number is in its documents' facets
+    if part is None:
+        part = _plan_part(bundle, p)
+        if memo:
+            memo.store("search", bundle.key, part, str(p))
+    return part
 
 
 def _plan_part(bundle: PlanBundle, p: int) -> PlanPart:
@@ -565,79 +714,3 @@ def _plan_part(bundle: PlanBundle, p: int) -> PlanPart:
     terms: dict[str, int] = {}
     index, long_words = _doc_postings(docs, terms)
     return [d.row() for d in docs], [d.snippet_text() for d in docs], _json(_plan_facets(bundle, docs)), index, long_words, terms
-
-
-def _joined(parts: Iterable[PlanPart], plans: list[dict[str, Any]], base: str) -> dict[str, bytes]:
-    """The index of every plan's part, as `postings` over all documents would make it (same keys in the same order).
-
-    Each part is merged in as it comes and dropped; its rows and texts are kept as JSON bytes. `plans` is complete
-    once `parts` is exhausted.
-    """
-    index = _Packed()
-    terms: dict[str, int] = {}
-    rows: list[bytes] = []
-    texts: list[bytes] = []
-    facets: list[bytes] = []
-    long_words: dict[str, None] = {}
-    for part_rows, part_texts, facet, part_index, part_long, part_terms in parts:
-        offset = len(rows)
-        for key, row in part_index.items():
-            index.add(key, row, offset)
-        for word, score in part_terms.items():
-            terms[word] = terms.get(word, 0) + score
-        rows += [_json(row) for row in part_rows]
-        texts += [_json(text) for text in part_texts]
-        facets.append(facet)
-        long_words.update(dict.fromkeys(part_long))
-    for word in long_words:  # as `postings`: after every key
-        index.empty(word)
-    return _layout(index, rows, plans, facets, CHUNK, base, texts, terms)
-
-
-class _Packed(Mapping[str, dict[int, int]]):
-    """Postings kept packed (document × 8 + class, in document order, 4 bytes each), unpacked into a dict when asked for.
-
-    As a dict of dicts a posting takes ~65 bytes: at 100,000 projects ~46 million postings, 3 GB. The rows last
-    unpacked are kept, up to CACHED postings in all: the shards' phrase pass asks for the same common keys again and
-    again. Rows handed out are shared: callers never change them.
-    """
-
-    CACHED = 1_000_000
-
-    def __init__(self) -> None:
-        self._rows: dict[str, array[int]] = {}
-        self._recent: OrderedDict[str, dict[int, int]] = OrderedDict()
-        self._held = 0
-
-    def add(self, key: str, row: dict[int, int], offset: int) -> None:
-        """Append a plan's row of `key` (its documents numbered from `offset`, after every earlier plan's)."""
-        packed = self._rows.get(key)
-        if packed is None:
-            packed = self._rows[key] = array("i")
-        packed.extend((n + offset) << 3 | cls for n, cls in row.items())
-
-    def empty(self, key: str) -> None:
-        """`key` with no postings (a long word: `postings`)."""
-        self._rows[key] = array("i")
-
-    def __getitem__(self, key: str) -> dict[int, int]:
-        row = self._recent.get(key)
-        if row is not None:
-            self._recent.move_to_end(key)
-            return row
-        row = {value >> 3: value & 7 for value in self._rows[key]}
-        if len(row) <= self.CACHED:
-            self._recent[key] = row
-            self._held += len(row)
-            while self._held > self.CACHED:
-                self._held -= len(self._recent.popitem(last=False)[1])
-        return row
-
-    def __contains__(self, key: object) -> bool:
-        return key in self._rows
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._rows)
-
-    def __len__(self) -> int:
-        return len(self._rows)

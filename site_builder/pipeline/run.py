@@ -30,7 +30,7 @@ from ..load.source import PARALLEL_MIN_FILES, load_data
 from ..model.portal import Portal
 from ..outputs.downloads import download_files
 from ..outputs.feed import atom_feed, page_feed_path, page_feeds
-from ..outputs.search import index_files
+from ..outputs.searchstate import kept_index_files
 from ..outputs.vendor import vendor_files
 from ..plan.extrapages import citizen_pages
 from ..plan.pages import Page, portal_pages
@@ -196,7 +196,7 @@ def _content_problems(paths: Paths, portal: Portal) -> list[Problem]:
 
 
 def generate(portal: Portal, history: History | None = None, keep: Callable[[Page], bool] | None = None, published: bool = False,
-             side: Sequence[SideJob] = (index_files, download_files), reuse: PageReuse | None = None) -> dict[str, str | bytes]:
+             side: Sequence[SideJob] = (kept_index_files, download_files), reuse: PageReuse | None = None) -> dict[str, str | bytes]:
     """Every generated file of the docs tree (pages, `side` outputs, change feed), in memory.
 
     `keep`: only the pages it keeps (a shard, an assembly); `published`: the portal is already redacted (an assembly);
@@ -210,7 +210,7 @@ def generate_into(write: Writer, portal: Portal, history: History | None = None,
 
     Pages and side outputs are written by the worker that made them, so no process holds them all (`write_tree`'s `streamed`).
     """
-    return _generated(portal, history, None, False, (index_files, download_files), reuse, write)
+    return _generated(portal, history, None, False, (kept_index_files, download_files), reuse, write)
 
 
 def _generated(portal: Portal, history: History | None, keep: Callable[[Page], bool] | None, published: bool,
@@ -236,7 +236,7 @@ def _reusing(reuse: PageReuse, portal: Portal, history: History, dates: dict[str
     """Decide what the last build left that this one keeps; the side jobs that can take unchanged plans' parts get them."""
     stamped = {p.path: page_facts(p.context) for p in pages} | {f: "" for p in pages if (f := page_feed_path(p))}
     reuse.plan(portal, history, dates, stamped)
-    return [functools.partial(job, memo=reuse.memo) if job in (index_files, download_files) else job for job in side]
+    return [functools.partial(job, memo=reuse.memo) if job in (kept_index_files, download_files) else job for job in side]
 
 
 def _generate(portal: Portal, pages: list[Page], history: History, side: Sequence[SideJob], kept: set[str], write: Writer | None) -> Any:

@@ -20,6 +20,7 @@ from ..model.money import format_in_unit
 from ..model.portal import PlanBundle, Portal, bundle_node, is_non_budget, project_period, project_total
 from ..outputs.downloads import PORTAL_ROWS, ROW_FORMATS, portal_formats
 from ..outputs.feed import FEED_NAME, page_feed_path
+from ..outputs.memo import Outputs
 from ..plan.pages import Page, node_path, page_url, project_page, project_path, unit_path
 from ..plan.plan_pages import PLAN_PAGES
 from ..publish import redaction as redaction_mod
@@ -418,7 +419,8 @@ def _written(files: Mapping[str, str | bytes], write: Writer | None) -> dict[str
     """The files as they are, or each put into the docs tree by `write`: path → whether written."""
     if write is None:
         return dict(files)
-    return {path: write(path, content) for path, content in files.items()}
+    held = files.held if isinstance(files, Outputs) else frozenset()
+    return {path: path not in held and write(path, content) for path, content in files.items()}
 
 
 def _in_order(pages: dict[str, Any], side: list[Mapping[str, Any]]) -> dict[str, Any]:

@@ -138,7 +138,7 @@ class PageReuse:
         """
         prints = fingerprints(portal, history, dates)
         plans = {b.key: hashlib.sha256(f"{prints[b.org.id]}\0{b.key}".encode()).hexdigest() for b in portal.plans}
-        self.memo = PlanMemo(self.cache / "plans", plans, self.fresh)
+        self.memo = PlanMemo(self.cache / "plans", plans, self.fresh, self.docs)
         for path, extra in paths.items():
             org = path.split("/", 1)[0]
             if "/" in path and org in prints:

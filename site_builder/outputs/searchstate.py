@@ -1,0 +1,547 @@
+"""The search index of the last build, kept whole in the build cache, so that an edit lays out only what it touched.
+
+search.py lays the index out from every plan's part: the joined postings, the shard count from their total size,
+each shard's carried rows (its keys' best documents), then one pass over every phrase in a global order that adds
+rows to the shards. After an edit in a few plans, a build does the same from what the last build decided, patched:
+
+- only plans whose document count is unchanged are patched: another count renumbers every later document (then, as
+  when the plan list, the shard count or the code changed, or the state is missing or unreadable, the whole index
+  is laid out again and kept);
+- a changed plan's old part is the one the plan memo kept, checked against the key the state recorded for it; its
+  rows, texts, facets, postings, long words and term scores are swapped for the new part's;
+- what depends on a changed key's postings or on a changed row is worked out again: the key's encoded postings and
+  own best documents, the Latin keys whose prefix query it answers, the size (and so the shard count), and the
+  rows each shard carries before the phrase pass where it holds such a key, or a key of a document whose row
+  changed length;
+- the phrase pass (`Replay`) goes through the phrases in the same order and works out again the ones whose decision
+  can differ: a new phrase, one with a changed key, one whose page has a row that changed length, and any that
+  looks at a shard whose rows may differ from the last build's at that point (its rows before the pass changed, or
+  an earlier phrase added other rows to it than last time, or a phrase that added rows to it is gone). Every other
+  phrase decides as it did, on the same inputs, so the pass ends as the full one would;
+- a shard file is made again when its keys, its carried documents or one of their rows changed; a detail chunk, a
+  text, a facet or a term file when its content did; meta.json always (its version hashes every other file).
+
+The state is two files in the plan memo's folder: `search-base.bin` (every file, the postings and the rows, written by
+a whole layout) and `search-index.bin` (the decisions, and what changed since the base was written, so that an edit
+rewrites a few megabytes, not the whole index; the base is written anew once the changes reach an eighth of it).
+tests/test_search_state.py checks random edits against the full computation, byte for byte.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import heapq
+import json
+import os
+from array import array
+from bisect import bisect_left, insort
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..model.portal import PlanBundle, Portal
+from .hangul import pair_number
+from .memo import Outputs, PlanMemo
+from .packed import Packed
+from .search import (
+    CHUNK,
+    HANGUL,
+    INDEX_DIR,
+    PHRASE_MAX,
+    Effect,
+    Joined,
+    PlanPart,
+    Sharding,
+    _carried,
+    _json,
+    best_docs,
+    by_commonness,
+    chunk_file,
+    encode,
+    full_index,
+    is_neighbour_key,
+    key_share,
+    latin_keys,
+    meta_file,
+    own_best,
+    phrase_keys,
+    phrase_list,
+    plan_entry,
+    plan_part,
+    prefix_hit,
+    shard_count,
+    shard_json,
+    shard_of,
+    term_file,
+    wanted_rows,
+)
+
+STATE = "search-index.bin"  # the decisions and the changes since the base
+BASE = "search-base.bin"  # every file, the postings, the rows
+FORMAT = 1  # of the kept state: another number is laid out whole
+# The code the decisions come from: a state made by other code is laid out whole (the plans' keys cover the parts, not this).
+CODE = hashlib.sha256(b"".join((Path(__file__).parent / name).read_bytes() for name in ("search.py", "searchstate.py", "packed.py", "hangul.py"))).hexdigest()
+COMPACT = 8  # the base is written anew once the changes since it reach 1/COMPACT of its bytes
+
+
+@dataclass
+class IndexState:
+    """What the last build's index was made from and what it decided (plain data, kept with marshal)."""
+
+    base: str
+    plans: list[str]  # the plans' keys, in order
+    keys: list[str]  # what each plan's part was stored under (`PlanMemo.key_of`)
+    bounds: list[int]  # each plan's first document, then the number of documents
+    rows: list[bytes]  # each document's result row as JSON
+    index: Packed
+    files: dict[str, bytes]  # every file of the index but meta.json
+    words: dict[str, int]  # long words → how many plans have them
+    terms: dict[str, int]
+    latin: list[str]  # `search.latin_keys`
+    sharding: Sharding  # without `first` and `carried`, kept here as sorted arrays
+    first: list[bytes]
+    carried: list[bytes]
+    token: str = ""  # the base the changes apply to
+    changes: dict[str, dict[Any, Any]] = field(default_factory=lambda: {"files": {}, "postings": {}, "rows": {}})
+    weight: int = 0  # bytes of the base
+    stamps: dict[str, tuple[int, int]] = field(default_factory=dict)  # size and mtime of the files the docs tree was found to hold
+
+    def decisions(self) -> dict[str, Any]:
+        """What `search-index.bin` keeps, as plain values."""
+        fields = ("plans", "keys", "bounds", "words", "terms", "latin", "first", "carried", "token", "changes", "weight", "stamps")
+        sharding = {name: value for name, value in vars(self.sharding).items() if name not in ("first", "carried")}
+        return {name: getattr(self, name) for name in fields} | {"format": FORMAT, "code": CODE, "base": self.base, "sharding": sharding}
+
+    def whole(self) -> dict[str, Any]:
+        """What `search-base.bin` keeps, as plain values (with a new token; the changes since it start empty)."""
+        self.token = os.urandom(8).hex()
+        self.changes = {"files": {}, "postings": {}, "rows": {}}
+        postings = self.index.raw()
+        self.weight = sum(map(len, self.files.values())) + sum(map(len, postings.values())) + sum(map(len, self.rows))
+        return {"token": self.token, "files": self.files, "postings": postings, "rows": self.rows}
+
+
+def kept_index_files(portal: Portal, base: str = INDEX_DIR, memo: PlanMemo | None = None) -> dict[str, bytes]:
+    """`search.index_files`, but with `memo` (a build with a cache) the last build's index is patched when that applies, and kept for the next build."""
+    bundles = sorted(portal.plans, key=lambda b: b.key)
+    return full_index(bundles, base, None)[0] if memo is None else kept_index(bundles, base, memo)
+
+
+def kept_index(bundles: list[PlanBundle], base: str, memo: PlanMemo) -> Outputs:
+    """The index files of a build with a cache: the last build's index patched when that applies, else laid out whole; kept for the next build."""
+    state = None if memo.fresh else _loaded(memo, base)
+    patch = _patched(state, bundles, memo) if state is not None else None
+    if patch is not None:
+        state = patch.state
+        weight = sum(len(v or b"") for kind in state.changes.values() for v in kind.values())
+        if weight * COMPACT > state.weight:
+            memo.keep(BASE, state.whole())
+        meta = meta_file(state.files, state.sharding.count, CHUNK, len(state.rows), _plans(state, bundles))
+        files = _outputs(state, meta, patch.changed, memo.docs)
+        memo.keep(STATE, state.decisions())
+        return files
+    made, joined, sharding = full_index(bundles, base, memo)
+    keys = [memo.key_of(b.key, str(p)) for p, b in enumerate(bundles)]
+    if None in keys:  # a plan whose parts are never kept: its part could not be told from the state's
+        memo.drop(STATE)
+        return Outputs(made)
+    state = _state(base, [b.key for b in bundles], [k or "" for k in keys], joined, sharding, made)
+    memo.keep(BASE, state.whole())  # first: the decisions name the base they go with
+    files = _outputs(state, made[f"{base}/meta.json"], set(), memo.docs)
+    memo.keep(STATE, state.decisions())
+    return files
+
+
+def _plans(state: IndexState, bundles: list[PlanBundle]) -> list[dict[str, Any]]:
+    """The plans as meta.json lists them."""
+    return [plan_entry(bundle, state.bounds[p], state.bounds[p + 1]) for p, bundle in enumerate(bundles)]
+
+
+def _outputs(state: IndexState, meta: bytes, changed: set[str], docs: Path | None) -> Outputs:
+    """Every file of the index, with those the docs tree holds already (`_held`)."""
+    files = Outputs(state.files)
+    files[f"{state.base}/meta.json"] = meta
+    if docs is not None:
+        files.held = frozenset(_held(state, changed, docs))
+    return files
+
+
+def _held(state: IndexState, changed: set[str], docs: Path) -> Iterator[str]:
+    """The files the docs tree holds as they are now: unchanged since the last build, and of the size and mtime recorded then.
+
+    A file without a record (new, or written by the last build) is read once and compared; then its size and mtime
+    are recorded. A changed file loses its record: the build writes it, after the state is kept.
+    """
+    stamps, top = state.stamps, os.fspath(docs) + os.sep
+    for path, content in state.files.items():
+        recorded = stamps.pop(path, None)
+        if path in changed:
+            continue
+        try:
+            found = os.stat(top + path)
+        except OSError:
+            continue
+        stamp = (found.st_size, found.st_mtime_ns)
+        if stamp == recorded or (found.st_size == len(content) and _holds(top + path, content)):
+            stamps[path] = stamp
+            yield path
+
+
+def _holds(path: str, content: bytes) -> bool:
+    """Whether a file holds exactly these bytes."""
+    try:
+        with open(path, "rb") as file:
+            return file.read() == content
+    except OSError:
+        return False
+
+
+def _state(base: str, plans: list[str], keys: list[str], joined: Joined, sharding: Sharding, files: dict[str, bytes]) -> IndexState:
+    """The state of a whole layout."""
+    first, carried = [_blob(docs) for docs in sharding.first], [_blob(docs) for docs in sharding.carried]
+    sharding.first, sharding.carried = [], []
+    return IndexState(base, plans, keys, [*joined.starts, len(joined.rows)], joined.rows, joined.index,
+                      {path: content for path, content in files.items() if path != f"{base}/meta.json"}, joined.words, joined.terms,
+                      latin_keys(joined.index), sharding, first, carried)
+
+
+def _blob(docs: set[int]) -> bytes:
+    """Documents as a sorted array's bytes."""
+    return array("i", sorted(docs)).tobytes()
+
+
+def _loaded(memo: PlanMemo, base: str) -> IndexState | None:
+    """The kept state, when it is of this format and base and hangs together (else None: laid out whole)."""
+    value, whole = memo.load(STATE), memo.load(BASE)
+    if not isinstance(value, dict) or value.get("format") != FORMAT or value.get("code") != CODE or value.get("base") != base:
+        return None
+    if not isinstance(whole, dict) or whole.get("token") != value.get("token"):
+        return None
+    try:
+        changes = value["changes"]
+        whole["files"].update(changes["files"])
+        for key, packed in changes["postings"].items():
+            whole["postings"][key] = packed
+        for d, row in changes["rows"].items():
+            whole["rows"][d] = row
+        state = IndexState(base, value["plans"], value["keys"], value["bounds"], whole["rows"],
+                           Packed({k: v for k, v in whole["postings"].items() if v is not None}), whole["files"], value["words"],
+                           value["terms"], value["latin"], Sharding(**value["sharding"]), value["first"], value["carried"],
+                           value["token"], changes, value["weight"], value["stamps"])
+    except (KeyError, TypeError, IndexError, AttributeError):
+        return None
+    fits = len(state.keys) == len(state.plans) == len(state.bounds) - 1 and state.bounds[-1] == len(state.rows)
+    return state if fits and len(state.first) == len(state.carried) == state.sharding.count else None
+
+
+def _patched(state: IndexState, bundles: list[PlanBundle], memo: PlanMemo) -> Patch | None:
+    """The last build's index with the changed plans' parts swapped in (None: lay the index out whole)."""
+    if [b.key for b in bundles] != state.plans:
+        return None
+    changes = _changes(state, bundles, memo)
+    if changes is None:
+        return None
+    patch = Patch(state)
+    for p, old, new in changes:
+        patch.diff(p, old, new)
+    patch.apply(changes)
+    if not patch.relay():
+        return None
+    patch.record()
+    return patch
+
+
+def _changes(state: IndexState, bundles: list[PlanBundle], memo: PlanMemo) -> list[tuple[int, PlanPart, PlanPart]] | None:
+    """Each changed plan's number with its part as the state has it and as it is now (None: not a patch)."""
+    changes: list[tuple[int, PlanPart, PlanPart]] = []
+    for p, bundle in enumerate(bundles):
+        key = memo.key_of(bundle.key, str(p))
+        if key is not None and key == state.keys[p]:
+            continue
+        previous = memo.previous("search", bundle.key)  # read before plan_part keeps the new part in its place
+        if key is None or previous is None or previous[0] != state.keys[p]:
+            return None
+        new = plan_part(bundle, p, memo)
+        if len(new[0]) != state.bounds[p + 1] - state.bounds[p]:
+            return None  # a changed count renumbers every later document
+        changes.append((p, previous[1], new))
+        state.keys[p] = key
+    return changes
+
+
+@dataclass
+class Patch:
+    """One patch of the state: what changed, gathered plan by plan (`diff`), then carried through the layout (`apply`, `relay`)."""
+
+    state: IndexState
+    keys: set[str] = field(default_factory=set)  # keys whose postings changed (added and removed ones too)
+    docs: dict[int, bytes] = field(default_factory=dict)  # documents whose row changed → the new row
+    resized: set[int] = field(default_factory=set)  # documents whose row changed length
+    holders: set[str] = field(default_factory=set)  # the keys of the documents whose row changed length
+    before: int = 0  # the share of the size of `keys` and `holders` before the patch
+    changed: set[str] = field(default_factory=set)  # paths of the files whose bytes changed
+    encoded: dict[str, str] = field(default_factory=dict)  # the changed keys' encoded postings
+    by_shard: dict[int, list[str]] = field(default_factory=dict)  # the changed keys by shard
+    reset: dict[int, set[int]] = field(default_factory=dict)  # shards whose rows before the phrase pass changed → those rows
+    _shard_keys: dict[int, dict[str, str]] = field(default_factory=dict)
+
+    def diff(self, p: int, old: PlanPart, new: PlanPart) -> None:
+        """Note what one plan's new part changes, and swap its postings and long words in."""
+        state, start = self.state, self.state.bounds[p]
+        resized: set[int] = set()
+        for n, values in enumerate(new[0]):
+            encoded = _json(values)
+            if encoded != state.rows[start + n]:
+                self.docs[start + n] = encoded
+                if len(encoded) != len(state.rows[start + n]):
+                    resized.add(n)
+                    self.resized.add(start + n)
+        old_index, new_index = old[3], new[3]
+        for key in old_index.keys() | new_index.keys():
+            row = new_index.get(key)
+            if old_index.get(key) != row:
+                self.keys.add(key)
+                state.index.splice(key, start, state.bounds[p + 1], row)
+        self.holders.update(key for part in (old_index, new_index) for key, row in part.items() if not resized.isdisjoint(row))
+        self._words(old[4], new[4])
+
+    def _words(self, old: list[str], new: list[str]) -> None:
+        """Swap a plan's long words: a word no plan has any more is no key any more, one no plan had is a new key."""
+        words, index = self.state.words, self.state.index
+        for word in set(old) - set(new):
+            words[word] -= 1
+            if not words[word]:
+                del words[word]
+                index.drop(word)
+                self.keys.add(word)
+        for word in set(new) - set(old):
+            words[word] = words.get(word, 0) + 1
+            if words[word] == 1:
+                index.empty(word)
+                self.keys.add(word)
+
+    def apply(self, changes: list[tuple[int, PlanPart, PlanPart]]) -> None:
+        """Swap in the changed plans' rows, texts, facets and term scores (after `diff`: the size's old share needs the old rows)."""
+        state, base = self.state, self.state.base
+        sharding = state.sharding
+        self.before = sum(key_share(key, sharding.lengths[key], sharding.best.get(key, ()), state.rows)
+                          for key in self.keys | self.holders if key in sharding.lengths)
+        for d, row in self.docs.items():
+            state.rows[d] = row
+        for d in {d // CHUNK * CHUNK for d in self.docs}:
+            self.put(f"{base}/d/{d // CHUNK}.json", chunk_file(state.rows, d, CHUNK))
+        for p, _, new in changes:
+            for n, text in enumerate(new[1]):
+                self.put(f"{base}/t/{state.bounds[p] + n}.json", _json(text))
+            self.put(f"{base}/p/{p}.json", new[2])
+        self._terms(changes)
+
+    def _terms(self, changes: list[tuple[int, PlanPart, PlanPart]]) -> None:
+        """Swap the changed plans' term scores and make the term files of the words whose score changed again."""
+        terms, pairs = self.state.terms, dict[int, set[str]]()
+        for _, old, new in changes:
+            for word in old[5].keys() | new[5].keys():
+                if delta := new[5].get(word, 0) - old[5].get(word, 0):
+                    terms[word] = terms.get(word, 0) + delta
+                    if not terms[word]:
+                        del terms[word]
+                    pairs.setdefault(pair_number(word), set()).add(word)
+        for n, words in pairs.items():
+            if n >= 0:
+                path = f"{self.state.base}/c/{n}.json"
+                words |= {word for word, _ in json.loads(self.state.files[path])}
+                self.put(path, term_file([(word, terms[word]) for word in words if word in terms]))
+
+    def put(self, path: str, content: bytes) -> None:
+        """Keep a file's new bytes (noting it as changed when they differ)."""
+        if self.state.files.get(path) != content:
+            self.state.files[path] = content
+            self.changed.add(path)
+
+    def relay(self) -> bool:
+        """Carry the changes through the shards' layout (False: the shard count changed, so lay the index out whole)."""
+        state, sharding = self.state, self.state.sharding
+        self._rekey()
+        size = sharding.size - self.before + sum(key_share(key, sharding.lengths[key], sharding.best.get(key, ()), state.rows)
+                                                 for key in self.keys | self.holders if key in state.index)
+        if shard_count(size) != sharding.count:
+            return False
+        sharding.size = size
+        for key in self.keys:
+            self.by_shard.setdefault(self.shard(key), []).append(key)
+        moved = self.keys | self._prefixes(self.keys, True) | self.holders | self._prefixes(self.holders, False)
+        best = sharding.best | sharding.prefix
+        for s in {self.shard(key) for key in moved}:
+            first = _carried(by_commonness(state.index, self.shard_keys(s), best), best, state.rows)
+            if _blob(first) != state.first[s]:
+                self.reset[s] = first
+        self._shard_files(Replay(self).run())
+        return True
+
+    def shard(self, key: str) -> int:
+        """The shard of a key."""
+        return shard_of(key, self.state.sharding.count)
+
+    def _rekey(self) -> None:
+        """The changed keys' encoded postings, own best documents and place among the Latin keys."""
+        index, sharding, latin = self.state.index, self.state.sharding, self.state.latin
+        for key in self.keys:
+            if key not in index:
+                sharding.lengths.pop(key, None)
+                sharding.best.pop(key, None)
+            else:
+                self.encoded[key] = encode(index.postings(key))
+                sharding.lengths[key] = len(self.encoded[key])
+                if index.length(key) and not is_neighbour_key(key):
+                    sharding.best[key] = own_best(index, key)
+                else:
+                    sharding.best.pop(key, None)
+            if not HANGUL.match(key):  # Latin keys always have postings
+                i = bisect_left(latin, key)
+                listed = i < len(latin) and latin[i] == key
+                if key in index and not listed:
+                    insort(latin, key)
+                elif key not in index and listed:
+                    del latin[i]
+
+    def _prefixes(self, keys: set[str], again: bool) -> set[str]:
+        """The Latin keys whose prefix query takes in one of `keys` (they begin it, in its shard); with `again`, their prefix best is worked out again."""
+        state, sharding = self.state, self.state.sharding
+        found = {key[:i] for key in keys if not HANGUL.match(key) for i in range(1, len(key) + 1)
+                 if key[:i] in state.index and self.shard(key[:i]) == self.shard(key)}
+        if again:
+            for key in keys:
+                if key not in state.index:
+                    sharding.prefix.pop(key, None)
+            for key in found:
+                sharding.prefix[key] = best_docs(prefix_hit(state.index, state.latin, bisect_left(state.latin, key), sharding.count))
+        return found
+
+    def shard_keys(self, s: int) -> dict[str, str]:
+        """Shard `s`'s keys with their encoded postings: the last build's, with the changed keys'."""
+        keys = self._shard_keys.get(s)
+        if keys is None:
+            keys = self._shard_keys[s] = json.loads(self.state.files[f"{self.state.base}/s/{s}.json"])["k"]
+            for key in self.by_shard.get(s, ()):
+                if key in self.encoded:
+                    keys[key] = self.encoded[key]
+                else:
+                    keys.pop(key, None)
+        return keys
+
+    def _shard_files(self, live: dict[int, set[int]]) -> None:
+        """Make the shard files whose keys, carried documents or carried rows changed (`live`: the carried documents of the shards the pass looked at)."""
+        state = self.state
+        for s, docs in self.reset.items():
+            state.first[s] = _blob(docs)
+        dirty = set(self.by_shard)
+        for s, now in live.items():
+            blob = _blob(now)
+            if blob != state.carried[s]:
+                state.carried[s] = blob
+                dirty.add(s)
+        for s, blob in enumerate(state.carried):
+            carried = array("i", blob)
+            if any((i := bisect_left(carried, d)) < len(carried) and carried[i] == d for d in self.docs):
+                dirty.add(s)
+        for s in dirty:
+            found = live.get(s)
+            self.put(f"{state.base}/s/{s}.json", shard_json(self.shard_keys(s), found if found is not None else array("i", state.carried[s]), state.rows))
+
+    def record(self) -> None:
+        """Add what this patch changed to the changes since the base."""
+        state = self.state
+        changes = state.changes
+        changes["files"].update((path, state.files[path]) for path in self.changed)
+        changes["postings"].update((key, state.index.blob(key) if key in state.index else None) for key in self.keys)
+        changes["rows"].update((d, state.rows[d]) for d in self.docs)
+
+
+class Replay:
+    """The phrase pass again, working out only the phrases whose decision can differ from the last build's.
+
+    `live` holds the rows and extra bytes of each shard looked at so far, as they stand at the current phrase; a
+    shard in `dirty` may differ from the last build's there, every other one is as it was. A shard is brought live
+    from its rows before the pass and the effects the last build's phrases before the current one had on it.
+    """
+
+    def __init__(self, patch: Patch) -> None:
+        self.patch, self.state = patch, patch.state
+        sharding = self.state.sharding
+        self.effects: dict[str, Effect] = {}
+        self.pages = {phrase: page for phrase, page in sharding.pages.items() if not patch.keys.intersection(phrase_keys(phrase))}
+        self.live: dict[int, tuple[set[int], list[int]]] = {s: (set(first), [0]) for s, first in patch.reset.items()}
+        self.dirty: set[int] = set(patch.reset)
+        self.shards: dict[str, int] = {}  # a phrase key's shard
+        self.aimed: dict[int, list[tuple[str, Effect]]] = {}  # the last build's effects by shard, in phrase order
+        for phrase, effect in sharding.effects.items():
+            self.aimed.setdefault(effect[0], []).append((phrase, effect))
+        for aimed in self.aimed.values():
+            aimed.sort(key=lambda pe: (len(pe[0]), pe[0]))
+        self.cache: dict[str, tuple[set[int], set[int]]] = {}
+
+    def run(self) -> dict[int, set[int]]:
+        """Go through every phrase (and the gone ones that added rows) in order; the live shards' carried documents."""
+        sharding = self.state.sharding
+        order = phrase_list(self.state.words)
+        known, now = set(sharding.order), set(order)
+        gone = sorted((p for p in sharding.effects if p not in now), key=lambda p: (len(p), p))
+        for phrase in heapq.merge(order, gone, key=lambda p: (len(p), p)):
+            old = sharding.effects.get(phrase)
+            if phrase in now:
+                self._step(phrase, phrase in known, old)
+            elif old is not None:  # a gone phrase that added rows: its shard differs from here on
+                self._bring(old[0], phrase)
+                self.dirty.add(old[0])
+        sharding.order, sharding.effects = order, self.effects
+        sharding.pages = {phrase: self.pages[phrase] for phrase in order if phrase in self.pages}
+        return {s: docs for s, (docs, _) in self.live.items()}
+
+    def _step(self, phrase: str, known: bool, old: Effect | None) -> None:
+        """One phrase: its last decision again, or worked out anew when it can differ."""
+        keys = phrase_keys(phrase)
+        shards = {self._shard(key) for key in keys}
+        page = self.state.sharding.pages.get(phrase)
+        same = known and not self.patch.keys.intersection(keys) and self.dirty.isdisjoint(shards)
+        if same and (page is None or self.patch.resized.isdisjoint(page)):
+            if old is not None:
+                self.effects[phrase] = old
+                if old[0] in self.live:
+                    self._add(old)
+            return
+        for s in shards:
+            self._bring(s, phrase)
+        have = set().union(*(self.live[s][0] for s in shards))
+        wanted = wanted_rows(self.state.index, phrase, keys, have, self.state.rows, self.pages, self.cache, self.state.sharding.count)
+        new = wanted if wanted and self.live[wanted[0]][1][0] + wanted[2] <= PHRASE_MAX else None
+        if new is not None:
+            self.effects[phrase] = new
+            self._add(new)
+        if new != old:
+            self.dirty.update(effect[0] for effect in (old, new) if effect is not None)
+
+    def _shard(self, key: str) -> int:
+        """A phrase key's shard (looked up: the keys recur across phrases)."""
+        s = self.shards.get(key)
+        if s is None:
+            s = self.shards[key] = self.patch.shard(key)
+        return s
+
+    def _bring(self, s: int, phrase: str) -> None:
+        """Make shard `s` live as it stands before `phrase`: its rows before the pass and what earlier phrases added (as last time: it is not dirty)."""
+        if s in self.live:
+            return
+        docs, extra = set(array("i", self.state.first[s])), 0
+        for earlier, effect in self.aimed.get(s, ()):
+            if (len(earlier), earlier) >= (len(phrase), phrase):
+                break
+            docs.update(effect[1])
+            extra += effect[2]
+        self.live[s] = (docs, [extra])
+
+    def _add(self, effect: Effect) -> None:
+        """Add a phrase's rows to its live shard."""
+        docs, extra = self.live[effect[0]]
+        docs.update(effect[1])
+        extra[0] += effect[2]

@@ -1,0 +1,201 @@
+"""The kept search index (outputs/searchstate.py): after random edits, the patched index equals the one laid out whole, byte for byte."""
+
+from __future__ import annotations
+
+import hashlib
+import random
+import re
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from site_builder.outputs import search, searchstate
+from site_builder.outputs.memo import Outputs, PlanMemo
+from site_builder.outputs.search import INDEX_DIR, index_files
+from site_builder.pipeline.run import check
+from site_builder.publish.redaction import redact_portal
+from site_builder.write.tree import update_file
+from tests.test_incremental_build import EDITS, _build, _tree
+
+
+def _plan_keys(data: Path) -> dict[str, str]:
+    """A key per plan that changes with its files (the build's fingerprints do the same, per organisation)."""
+    keys = {}
+    for plan in sorted(data.glob("*/*/plan.yaml")):
+        digest = hashlib.sha256((plan.parent.parent / "org.yaml").read_bytes())
+        for path in sorted(plan.parent.rglob("*.yaml")):
+            digest.update(path.as_posix().encode() + b"\0" + path.read_bytes())
+        keys[plan.parent.relative_to(data).as_posix()] = digest.hexdigest()
+    return keys
+
+
+def _sub(path: Path, pattern: str, replace: Callable[[re.Match[str]], str]) -> None:
+    text = path.read_text(encoding="utf-8")
+    changed = re.sub(pattern, replace, text, count=1, flags=re.M)
+    assert changed != text, f"{path}: {pattern}"
+    path.write_text(changed, encoding="utf-8")
+
+
+def _ids(plan: Path, pattern: str) -> list[str]:
+    return re.findall(pattern, plan.read_text(encoding="utf-8"), flags=re.M)
+
+
+# Edits of the synthetic portal's project files (benchmarks/portal.py): the six kinds of tests/test_incremental_build.py.
+SYNTHETIC: dict[str, Callable[[Path, random.Random], None]] = {
+    "title": lambda path, rng: _sub(path, r"^title: (.*)$", lambda m: f"title: {m.group(1)} {rng.choice(['고침', '새로운 돌봄사업', 'ESG 2031'])}"),
+    "budget": lambda path, rng: _sub(path, r"(\d{1,3}(?:,\d{3})+)천원", lambda m: f"{int(m.group(1).replace(',', '')) + rng.choice([1_000, 70_000]):,}천원"),
+    "strategy": lambda path, rng: _sub(path, r"^strategy: (\S+)$", lambda m: "strategy: " + rng.choice(
+        [s for s in _ids(path.parent.parent / "plan.yaml", r"^\s+- id: (s\d+-\d+)$") if s != m.group(1)])),
+    "unit": lambda path, rng: _sub(path, r"^unit: (\S+)$", lambda m: "unit: " + rng.choice(
+        [u for u in _ids(path.parent.parent / "plan.yaml", r"^\s*- id: (t\d+)$") if u != m.group(1)])),
+    "withheld": lambda path, rng: path.write_text(path.read_text(encoding="utf-8") + "withheld: {ground: 5}\n", encoding="utf-8"),
+    "deletion": lambda path, rng: path.unlink(),
+}
+FITS = {"budget": re.compile(r"\d{1,3}(?:,\d{3})+천원"), "withheld": re.compile(r"\A(?![\s\S]*^withheld:)", re.M)}  # projects an edit applies to
+SAME_COUNT = {"title", "budget", "strategy", "unit", "withheld"}  # a deletion changes a plan's document count: laid out whole
+
+
+@pytest.fixture(scope="module")
+def synthetic(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A 120-project synthetic portal of 8 plans."""
+    from benchmarks.portal import generate
+
+    data = tmp_path_factory.mktemp("synthetic") / "data"
+    generate(data, 120, 15, history=False)
+    return data
+
+
+def _index(data: Path, cache: Path, docs: Path) -> tuple[Outputs, dict[str, bytes]]:
+    """The kept index after the data as it is now, and the index laid out whole from scratch."""
+    checked = check(data)
+    assert checked.portal is not None, [p.format() for p in checked.problems]
+    portal = redact_portal(checked.portal)
+    kept = searchstate.kept_index_files(portal, memo=PlanMemo(cache, _plan_keys(data), docs=docs))
+    assert isinstance(kept, Outputs)
+    return kept, index_files(portal)
+
+
+def _write(docs: Path, files: Outputs) -> None:
+    """Write the files as a build does: the ones the docs tree holds are not looked at."""
+    made: set[str] = set()
+    for path, content in files.items():
+        if path not in files.held:
+            update_file(docs, path, content, made)
+
+
+@pytest.fixture
+def laid_out(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Counts the whole layouts the kept index falls back to."""
+    counted: list[int] = []
+    full_index = searchstate.full_index
+
+    def counting(*args, **kwargs):  # type: ignore[no-untyped-def]
+        counted.append(1)
+        return full_index(*args, **kwargs)
+
+    monkeypatch.setattr(searchstate, "full_index", counting)
+    return counted
+
+
+@pytest.mark.parametrize(("seed", "tight"), [(1, False), (2, True), (3, True)])
+def test_random_edits_patch_to_the_whole_layout(synthetic: Path, tmp_path: Path, laid_out: list[int], seed: int, tight: bool,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """`tight`: fewer, fuller shards whose row budgets run out, so that one phrase's rows change what later ones add."""
+    if tight:
+        monkeypatch.setattr(search, "SHARD_TARGET", 200_000)
+        monkeypatch.setattr(search, "ROWS_MAX", 2_000)
+        for module in (search, searchstate):
+            monkeypatch.setattr(module, "PHRASE_MAX", 1_500)
+    data, cache, docs = tmp_path / "data", tmp_path / "cache", tmp_path / "docs"
+    shutil.copytree(synthetic, data)
+    kept, whole = _index(data, cache, docs)
+    assert kept == whole and laid_out == [1] and not kept.held
+    _write(docs, kept)
+    rng = random.Random(seed)
+    kinds = rng.sample(sorted(SYNTHETIC), 5)
+    for round_, kind in enumerate(kinds):
+        fits = FITS.get(kind, re.compile(""))
+        projects = [p for p in sorted(data.glob("*/*/projects/*.yaml")) if fits.search(p.read_text(encoding="utf-8"))]
+        for path in rng.sample(projects, 1 if round_ % 2 else 2):  # one edit, or two in one build (in one plan or two)
+            SYNTHETIC[kind](path, rng)
+        laid_out.clear()
+        kept, whole = _index(data, cache, docs)
+        assert kept == whole, kind
+        assert laid_out == ([] if kind in SAME_COUNT else [1]), kind
+        assert {path for path in kept.held if (docs / path).read_bytes() != kept[path]} == set()
+        _write(docs, kept)
+
+
+def test_a_build_writes_no_index_file_it_holds_and_repairs_those_changed_by_hand(synthetic: Path, tmp_path: Path, laid_out: list[int]) -> None:
+    data, cache, docs = tmp_path / "data", tmp_path / "cache", tmp_path / "docs"
+    shutil.copytree(synthetic, data)
+    _write(docs, _index(data, cache, docs)[0])
+    kept = _index(data, cache, docs)[0]  # read once and compared, then known by size and mtime
+    assert kept.held == set(kept) - {f"{INDEX_DIR}/meta.json"}
+    touched, gone = docs / INDEX_DIR / "s/3.json", docs / INDEX_DIR / "t/7.json"
+    touched.write_bytes(touched.read_bytes().replace(b'"k":', b'"K":'))
+    gone.unlink()
+    SYNTHETIC["title"](sorted(data.glob("*/*/projects/*.yaml"))[5], random.Random(0))
+    kept, whole = _index(data, cache, docs)
+    assert kept == whole and laid_out == [1]
+    assert f"{INDEX_DIR}/s/3.json" not in kept.held and f"{INDEX_DIR}/t/7.json" not in kept.held
+    _write(docs, kept)
+    assert touched.read_bytes() == kept[f"{INDEX_DIR}/s/3.json"] and gone.read_bytes() == kept[f"{INDEX_DIR}/t/7.json"]
+
+
+def _truncated(name: str) -> Callable[[Path, pytest.MonkeyPatch], None]:
+    return lambda cache, monkeypatch: (cache / name).write_bytes((cache / name).read_bytes()[:1000])
+
+
+NOT_APPLYING: dict[str, Callable[[Path, pytest.MonkeyPatch], None]] = {
+    "state damaged": _truncated(searchstate.STATE),
+    "base damaged": _truncated(searchstate.BASE),
+    "base of another state": lambda cache, monkeypatch: (cache / searchstate.BASE).write_bytes(
+        (cache / searchstate.BASE).read_bytes().replace(searchstate._loaded(PlanMemo(cache), INDEX_DIR).token.encode(), b"0" * 16)),  # type: ignore[union-attr]
+    "other code": lambda cache, monkeypatch: monkeypatch.setattr(searchstate, "CODE", "다른 코드"),
+    "other shard count": lambda cache, monkeypatch: monkeypatch.setattr(search, "SHARD_TARGET", search.SHARD_TARGET * 2),
+}
+
+
+@pytest.mark.parametrize("case", sorted(NOT_APPLYING))
+def test_the_index_is_laid_out_whole_when_the_state_does_not_apply(synthetic: Path, tmp_path: Path, laid_out: list[int], monkeypatch: pytest.MonkeyPatch,
+                                                                     case: str) -> None:
+    data, cache, docs = tmp_path / "data", tmp_path / "cache", tmp_path / "docs"
+    shutil.copytree(synthetic, data)
+    _index(data, cache, docs)
+    NOT_APPLYING[case](cache, monkeypatch)
+    SYNTHETIC["title"](sorted(data.glob("*/*/projects/*.yaml"))[0], random.Random(0))
+    kept, whole = _index(data, cache, docs)
+    assert kept == whole and laid_out == [1, 1]
+    SYNTHETIC["title"](sorted(data.glob("*/*/projects/*.yaml"))[0], random.Random(1))
+    kept, whole = _index(data, cache, docs)  # kept again: the next edit is patched
+    assert kept == whole and laid_out == [1, 1]
+
+
+def test_builds_after_random_edits_have_the_index_a_full_build_has(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The real pipeline (the fixture portals: 3 plans, 32 shards), one edit of each kind after the other."""
+    from tests.conftest import DEMO_DATA, FIXTURE_DATA
+
+    work = tmp_path / "work"
+    shutil.copytree(FIXTURE_DATA, work / "data")
+    shutil.copytree(DEMO_DATA / "demo-city", work / "data/demo-city")
+    _build(work)
+    patched: list[bool] = []
+    kept_index = searchstate.kept_index
+    full_index = searchstate.full_index
+    monkeypatch.setattr(searchstate, "kept_index", lambda *a: patched.append(True) or kept_index(*a))
+    monkeypatch.setattr(searchstate, "full_index", lambda *a: patched.__setitem__(-1, False) or full_index(*a))
+    rng = random.Random(2026)
+    for kind in rng.sample(sorted(EDITS), len(EDITS)):
+        EDITS[kind](work, rng)
+        checked = _build(work)
+        assert checked.portal is not None
+        whole = index_files(redact_portal(checked.portal))
+        assert _tree(work / "build/docs" / INDEX_DIR) == {path.removeprefix(f"{INDEX_DIR}/"): content for path, content in whole.items()}, kind
+        assert patched[-1] == (kind in SAME_COUNT), kind
+    fresh = tmp_path / "fresh"
+    shutil.copytree(work / "data", fresh / "data")
+    _build(fresh)
+    assert _tree(work / "site") == _tree(fresh / "site")
