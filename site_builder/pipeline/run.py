@@ -88,7 +88,7 @@ class Checked:
 
 
 @contextmanager
-def _paused_gc() -> Iterator[None]:
+def paused_gc() -> Iterator[None]:
     """Pause the cyclic garbage collector while big, acyclic data is built.
 
     Its full passes scan every object made so far, so with 10,000 projects they cost more than the work itself
@@ -108,7 +108,7 @@ def check(data_dir: Path, strict: bool = False, orgs: Collection[str] | None = N
 
     With `orgs` (a shard), only those organisations' project files are read; the other plans come without projects.
     """
-    with _paused_gc():
+    with paused_gc():
         return _check(data_dir, strict, orgs)
 
 
@@ -161,15 +161,15 @@ def prepare(paths: Paths, options: Options) -> Prepared:
     """The one pipeline in memory: check (data, and for a whole site content/), read git history, then generate every file."""
     # One pause over every in-memory stage: re-enabled between them, the collector's next pass would scan
     # everything validation made as young objects (about 1 s at 10,000 projects).
-    with _paused_gc():
-        checked, history = _checked(paths, options)
+    with paused_gc():
+        checked, history = checked_history(paths, options)
         if checked.portal is None or history is None:
             return Prepared(checked)
         portal = checked.portal if options.orgs is None else checked.portal.only(options.orgs)
         return Prepared(checked, generate(portal, history, options.keeps, reuse=options.reuse), history)
 
 
-def _checked(paths: Paths, options: Options) -> tuple[Checked, History | None]:
+def checked_history(paths: Paths, options: Options) -> tuple[Checked, History | None]:
     """Check the data (and for a whole site content/), then read git history; no history when there are problems."""
     checked = check(paths.data_dir, options.strict, options.orgs)
     if checked.portal is None:
@@ -198,19 +198,20 @@ def generate(portal: Portal, history: History | None = None, keep: Callable[[Pag
     return _generated(portal, history, keep, published, side, reuse, None)
 
 
-def generate_into(write: Writer, portal: Portal, history: History | None = None, reuse: PageReuse | None = None) -> dict[str, bool]:
+def generate_into(write: Writer, portal: Portal, history: History | None = None, reuse: PageReuse | None = None,
+                  keep: Callable[[Page], bool] | None = None) -> dict[str, bool]:
     """`generate`, but each file is put into the docs tree by `write` as soon as it is made; path → whether written.
 
     Pages and side outputs are written by the worker that made them, so no process holds them all (`write_tree`'s `streamed`).
     """
-    return _generated(portal, history, None, False, (index_files, download_files), reuse, write)
+    return _generated(portal, history, keep, False, (index_files, download_files), reuse, write)
 
 
 def _generated(portal: Portal, history: History | None, keep: Callable[[Page], bool] | None, published: bool,
                side: Sequence[SideJob], reuse: PageReuse | None, write: Writer | None) -> Any:
     """`generate` (`write` None) or `generate_into`."""
     history = history or History()
-    with _paused_gc():
+    with paused_gc():
         published_portal = portal if published else redact_portal(portal)  # from here on nothing marked 비공개 exists
         pages = portal_pages(published_portal, history) + citizen_pages(published_portal)
         pages = pages if keep is None else [p for p in pages if keep(p)]
@@ -274,8 +275,8 @@ def build(paths: Paths, site_dir: Path, strict: bool = False, full: bool = False
     100,000 projects, holding them all would take gigabytes.
     """
     reuse = PageReuse(paths.cache_dir, paths.docs_dir, fresh=full)
-    with _paused_gc():  # as in `prepare`: one pause over check, history and generation
-        checked, history = _checked(paths, Options(strict, reuse=reuse))
+    with paused_gc():  # as in `prepare`: one pause over check, history and generation
+        checked, history = checked_history(paths, Options(strict, reuse=reuse))
         if checked.portal is None or history is None:
             return checked, ""
         portal = checked.portal
@@ -306,7 +307,7 @@ def _generate_and_publish(paths: Paths, site_dir: Path, checked: Checked, portal
     """Generate every file straight into the docs tree, then publish (the caller holds the lock)."""
     streamed = generate_into(functools.partial(update_file, paths.docs_dir, made=set()), portal, history, reuse=reuse)
     release_memory()  # what rendering here left (the big tables' text) is not kept through MkDocs
-    return _publish(paths, site_dir, {}, checked, portal, reuse, streamed)
+    return publish_docs(paths, site_dir, {}, checked, portal, reuse, streamed)
 
 
 def publish_safely(paths: Paths, site_dir: Path, checked: Checked, publish: Callable[[], str]) -> str:
@@ -327,11 +328,12 @@ def publish_safely(paths: Paths, site_dir: Path, checked: Checked, publish: Call
         return ""
 
 
-def _publish(paths: Paths, site_dir: Path, files: dict[str, str | bytes], checked: Checked, portal: Portal, reuse: PageReuse,
-             streamed: dict[str, bool] | None = None) -> str:
+def publish_docs(paths: Paths, site_dir: Path, files: dict[str, str | bytes], checked: Checked, portal: Portal, reuse: PageReuse,
+                 streamed: dict[str, bool] | None = None, seal: Callable[[Path], None] | None = None) -> str:
     """Write the docs tree, run MkDocs (on the changed files only, when it can) into a fresh folder and swap it in (the caller holds the lock).
 
-    `streamed`: generated files already written into the docs tree (path → whether written).
+    `streamed`: generated files already written into the docs tree (path → whether written); `seal`: adds files to
+    the built folder before the swap (a shard's `shard.json`).
     """
     site_dir.parent.mkdir(parents=True, exist_ok=True)
     recover_dir(site_dir)  # a build killed mid-swap left the old site at .site.old
@@ -346,6 +348,8 @@ def _publish(paths: Paths, site_dir: Path, files: dict[str, str | bytes], checke
     update = full or incremental.plan_update(paths.cache_dir, key, docs, site_dir)
     tmp, output = run_mkdocs(paths, config, checked, site_dir, update.changed)
     if tmp is not None:
+        if seal is not None:
+            seal(tmp)
         incremental.forget(paths.cache_dir)  # between the swap and the new record, no record at all
         replace_dir(tmp, site_dir)
         with suppress(OSError):  # without a record the next build is a full one

@@ -2,21 +2,22 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from ..base.problem import Problem
-from ..engine.config import config_text
-from ..git.history import recent_json
+from ..git.history import History, recent_json
 from ..model.portal import Portal
 from ..outputs.downloads import PORTAL_ROWS
 from ..pipeline import run as pl
 from ..plan.portal_pages import plan_parts, splits, stand_ins
-from ..publish.redaction import redact_portal
-from ..write.tree import replace_dir, write_tree
+from ..render.reuse import PageReuse
+from ..write.tree import update_file
 
 MANIFEST = "shard.json"
 
@@ -115,34 +116,51 @@ def outside_links(portal: Portal, orgs: list[str]) -> list[list[str]]:
                   for other in p.continues if other.split("/")[0] != b.org.id)
 
 
-def build_shard(paths: pl.Paths, site_dir: Path, orgs: list[str], strict: bool = False, spec: str | None = None) -> tuple[pl.Checked, str]:
-    """Build the site of some organisations (`orgs`, plus shard `spec` `i/n`) with `shard.json`; the old `site_dir` stays unless all succeeds."""
+def build_shard(paths: pl.Paths, site_dir: Path, orgs: list[str], strict: bool = False, spec: str | None = None,
+                full: bool = False) -> tuple[pl.Checked, str]:
+    """Build the site of some organisations (`orgs`, plus shard `spec` `i/n`) with `shard.json`; the old `site_dir` stays unless all succeeds.
+
+    As `build` does: pages whose inputs did not change since this shard's last build are kept (`full`: none), every
+    file is written into the docs tree as it is made, and MkDocs renders only the changed files when it can.
+    """
     orgs, refused = _own_orgs(paths, orgs, spec)
     if refused is not None:
         return refused, ""
-    prepared = pl.prepare(paths, pl.Options(strict, frozenset(orgs)))  # other organisations' plans come without their projects
-    checked, files, history = prepared.checked, prepared.files, prepared.history
-    if checked.portal is None or files is None:
-        return checked, ""
-    files = {path: text for path, text in files.items() if not path.startswith(PORTAL_ROWS)}  # assemble makes these
-    files.update(stubs(checked.portal, orgs) | PORTAL_STUBS)
-    manifest = {"orgs": orgs, "data": data_fingerprint(paths.data_dir), "plans": sorted(b.key for b in checked.portal.plans if b.org.id in orgs),
-                "links": outside_links(checked.portal, orgs), "history": recent_json(history)}
-    portal = checked.portal
-    return checked, pl.publish_safely(paths, site_dir, checked, lambda: _publish_shard(paths, site_dir, files, portal, checked, manifest))
+    reuse = PageReuse(paths.cache_dir, paths.docs_dir, fresh=full)
+    with pl.paused_gc():  # as in `build`: one pause over check, history and generation
+        checked, history = pl.checked_history(paths, pl.Options(strict, frozenset(orgs), reuse))  # other plans come without projects
+        if checked.portal is None or history is None:
+            return checked, ""
+        portal = reuse.whole = checked.portal
+        pl.shed_sources(portal)
+        manifest = {"orgs": orgs, "data": data_fingerprint(paths.data_dir), "plans": sorted(b.key for b in portal.plans if b.org.id in orgs),
+                    "links": outside_links(portal, orgs), "history": recent_json(history)}
+        return checked, pl.publish_safely(paths, site_dir, checked, lambda: _publish_shard(paths, site_dir, checked, history, reuse, manifest))
 
 
-def _publish_shard(paths: pl.Paths, site_dir: Path, files: dict[str, str | bytes], portal: Portal, checked: pl.Checked,
-                   manifest: Mapping[str, object]) -> str:
-    """Write the docs tree, run MkDocs, add `shard.json` and swap the shard's site in (the caller holds the lock)."""
-    write_tree(files, [paths.content_dir], paths.docs_dir)
-    tmp, output = pl.run_mkdocs(paths, config_text(redact_portal(portal), paths.root), checked, site_dir)
-    if tmp is None:
-        return output
-    sealed = {**manifest, "files": file_digests(tmp)}  # every file as built: assemble refuses a shard changed since
-    (tmp / MANIFEST).write_text(json.dumps(sealed, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8")
-    replace_dir(tmp, site_dir)
-    return output
+def _publish_shard(paths: pl.Paths, site_dir: Path, checked: pl.Checked, history: History, reuse: PageReuse, manifest: Mapping[str, Any]) -> str:
+    """Generate the shard's pages straight into the docs tree, run MkDocs, add `shard.json` and swap the site in (the caller holds the lock)."""
+    portal, orgs = checked.portal, manifest["orgs"]
+    assert portal is not None
+    options = pl.Options(orgs=frozenset(orgs))
+    streamed = pl.generate_into(functools.partial(_write_own, paths.docs_dir, set()), portal.only(orgs), history, reuse, options.keeps)
+    streamed = {path: written for path, written in streamed.items() if not path.startswith(PORTAL_ROWS)}
+    pl.release_memory()
+    files = stubs(portal, orgs) | PORTAL_STUBS
+    return pl.publish_docs(paths, site_dir, files, checked, portal, reuse, streamed, functools.partial(_seal, manifest))
+
+
+def _write_own(docs: Path, made: set[str], rel: str, content: str | bytes) -> bool:
+    """`update_file`, but not the portal-wide downloads (assemble makes them from every shard's rows)."""
+    return False if rel.startswith(PORTAL_ROWS) else update_file(docs, rel, content, made)
+
+
+def _seal(manifest: Mapping[str, Any], site: Path) -> None:
+    """Write `shard.json` with the SHA-256 of every file of the built site: assemble refuses a shard changed since."""
+    sealed = {**manifest, "files": file_digests(site)}
+    path = site / MANIFEST
+    path.unlink(missing_ok=True)  # an incremental build hard-linked the last one in: never write through the link
+    path.write_text(json.dumps(sealed, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8")
 
 
 def file_digests(site: Path) -> dict[str, str]:
