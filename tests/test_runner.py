@@ -1,0 +1,171 @@
+"""`site-builder build` of a large portal: shards in child processes, then assemble (the threshold forced small here)."""
+
+from __future__ import annotations
+
+import filecmp
+import json
+import os
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+
+from site_builder.pipeline.run import Paths, build
+from site_builder.shards import runner
+from site_builder.shards.runner import Layout, build_site, shard_count
+from tests.conftest import ROOT, run_cli
+from tests.test_shards import make_two_orgs
+
+
+@pytest.fixture(autouse=True)
+def small_shards(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Shard every portal, at most 3 projects (plus one a plan) a shard: the fixture's two organisations are two shards."""
+    monkeypatch.setenv(runner.ABOVE_ENV, "0")
+    monkeypatch.setenv(runner.SIZE_ENV, "3")
+
+
+@pytest.fixture
+def data(tmp_path: Path) -> Path:
+    return make_two_orgs(tmp_path / "data")
+
+
+def _files(site: Path) -> set[str]:
+    return {os.path.relpath(os.path.join(d, f), site) for d, _, names in os.walk(site) for f in names}
+
+
+def _whole(data: Path, work: Path) -> Path:
+    """A fresh unsharded build of `data`."""
+    site = work / "whole"
+    shutil.rmtree(site, ignore_errors=True)
+    checked, output = build(Paths(ROOT, data=data, build=work / "bw"), site, full=True)
+    assert not checked.problems, (checked.problems, output)
+    return site
+
+
+def _same(whole: Path, sharded: Path) -> None:
+    assert _files(whole) == _files(sharded)
+    assert [f for f in sorted(_files(whole)) if not filecmp.cmp(whole / f, sharded / f, shallow=False)] == []
+
+
+def _sharded(data: Path, work: Path) -> Path:
+    site = work / "site"
+    checked, output = build_site(Paths(ROOT, data=data, build=work / "build"), site)
+    assert not checked.problems, (checked.problems, output)
+    assert any("조각 2개로 나누어" in note for note in checked.notes)
+    return site
+
+
+def test_shard_count_follows_the_size(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(runner.ABOVE_ENV)
+    monkeypatch.delenv(runner.SIZE_ENV)
+    assert shard_count({f"o{i}": 100 for i in range(200)}) == 1  # 20,000: one whole build
+    assert shard_count({f"o{i}": 101 for i in range(200)}) == 3  # 20,200: ≤ 10,000 a shard
+    assert shard_count({f"o{i}": 102 for i in range(1000)}) == 11
+    assert shard_count({"one": 50_000}) == 1  # one organisation cannot be split
+    monkeypatch.setenv(runner.ABOVE_ENV, "10")
+    assert shard_count({"a": 6, "b": 6}) == 2
+
+
+def test_a_large_portal_is_built_as_shards_byte_for_byte_as_a_whole_build(data: Path, tmp_path: Path) -> None:
+    sharded = _sharded(data, tmp_path)
+    assert sorted(p.name for p in (tmp_path / "build" / "shards").iterdir()) == ["1", "2", "state.json"]
+    state = json.loads((tmp_path / "build" / "shards" / "state.json").read_text(encoding="utf-8"))
+    assert sorted(state["owner"].values()) == [0, 1]
+    _same(_whole(data, tmp_path), sharded)
+    assert "제목 변경" in (sharded / "demo-org/2024/projects/p1/index.html").read_text(encoding="utf-8")  # history came along
+
+
+def test_an_edit_rebuilds_its_shard_and_the_site_stays_byte_identical(data: Path, tmp_path: Path) -> None:
+    _sharded(data, tmp_path)
+    other_docs = tmp_path / "build" / "shards" / str(json.loads((tmp_path / "build" / "shards" / "state.json").read_text(encoding="utf-8"))["owner"]["demo-org"] + 1)
+    untouched = other_docs / "build" / "docs" / "demo-org" / "2024" / "projects" / "p1.md"
+    stamp = untouched.stat().st_mtime_ns
+    p1 = data / "other-org" / "2024" / "projects" / "p1.yaml"
+    p1.write_text(p1.read_text(encoding="utf-8").replace("title: ", "title: 고친 ", 1), encoding="utf-8")
+    site = tmp_path / "site"
+    checked, output = build_site(Paths(ROOT, data=data, build=tmp_path / "build"), site)
+    assert not checked.problems, (checked.problems, output)
+    assert untouched.stat().st_mtime_ns == stamp  # the other shard kept its pages
+    assert any("증분 빌드" in note for note in checked.notes), checked.notes
+    assert "고친 " in (site / "other-org/2024/projects/p1/index.html").read_text(encoding="utf-8")
+    _same(_whole(data, tmp_path), site)
+
+
+def test_problems_of_every_shard_are_reported_together(data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "index.html").write_text("이전 사이트", encoding="utf-8")
+    (data / "demo-org" / "2024" / "projects" / "p1.yaml").write_text("id: p1\ntitle: [깨진\n", encoding="utf-8")
+    p2 = data / "other-org" / "2024" / "projects" / "p2.yaml"
+    p2.write_text(p2.read_text(encoding="utf-8") + "budget_total: 많이\n", encoding="utf-8")
+    plan = data / "other-org" / "2024" / "plan.yaml"  # every shard reads every plan.yaml: its problem is listed once
+    plan.write_text(plan.read_text(encoding="utf-8") + "nonsense: 1\n", encoding="utf-8")
+    sharded = run_cli("build", "--data", str(data), "--site-dir", str(site), "--build-dir", str(tmp_path / "build"))
+    monkeypatch.setenv(runner.ABOVE_ENV, "1000000")
+    whole = run_cli("build", "--data", str(data), "--site-dir", str(tmp_path / "w"), "--build-dir", str(tmp_path / "bw"))
+    assert sharded.code == whole.code == 1 and "Traceback" not in sharded.err
+    errors = sorted(line for line in sharded.err.splitlines() if ": 오류:" in line)
+    assert errors == sorted(line for line in whole.err.splitlines() if ": 오류:" in line)
+    assert [e for e in errors if "demo-org/2024/projects/p1.yaml:" in e] and [e for e in errors if "other-org/2024/projects/p2.yaml:" in e]
+    assert len([e for e in errors if "plan.yaml:" in e]) == 1
+    assert "이전 사이트는 그대로입니다" in sharded.err
+    assert [p.name for p in site.iterdir()] == ["index.html"] and (site / "index.html").read_text(encoding="utf-8") == "이전 사이트"
+
+
+def test_organisations_joined_by_continues_are_put_in_one_shard(data: Path, tmp_path: Path) -> None:
+    p1 = data / "demo-org" / "2024" / "projects" / "p1.yaml"
+    p1.write_text(p1.read_text(encoding="utf-8") + "continues: [other-org/2024/p1]\n", encoding="utf-8")
+    site = tmp_path / "site"
+    checked, output = build_site(Paths(ROOT, data=data, build=tmp_path / "build"), site)
+    assert not checked.problems, (checked.problems, output)
+    state = json.loads((tmp_path / "build" / "shards" / "state.json").read_text(encoding="utf-8"))
+    assert state["joined"] == [["demo-org", "other-org"]] and len(set(state["owner"].values())) == 1
+    assert sorted(p.name for p in (tmp_path / "build" / "shards").iterdir()) == [str(state["owner"]["demo-org"] + 1), "state.json"]
+    _same(_whole(data, tmp_path), site)
+
+
+def test_a_killed_shard_fails_the_build_and_keeps_the_site(data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def killed(*args: object, **kwargs: object) -> None:
+        os._exit(9)  # as the kernel's out-of-memory killer would end it, without a word
+
+    monkeypatch.setattr(runner, "build_shard", killed)
+    site = tmp_path / "site"
+    result = run_cli("build", "--data", str(data), "--site-dir", str(site), "--build-dir", str(tmp_path / "build"))
+    assert result.code == 1 and "Traceback" not in result.err
+    assert result.err.count("빌드 프로세스가 중간에 끝났습니다 (종료 코드 9") == 1, result.err  # the other shard was only checked
+    assert not site.exists()
+
+
+def test_two_shards_at_once_share_the_jobs_and_give_the_same_site(data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(runner.AT_ONCE_ENV, "2")
+    monkeypatch.setenv("SITE_BUILDER_JOBS", "2")
+    original, log = runner.build_shard, tmp_path / "log"
+    log.mkdir()
+
+    def timed(paths: Paths, site: Path, orgs: list[str], *args: object, **kwargs: object) -> object:
+        start = time.monotonic()
+        result = original(paths, site, orgs, *args, **kwargs)  # type: ignore[arg-type]
+        (log / orgs[0]).write_text(f"{os.environ['SITE_BUILDER_JOBS']} {start} {time.monotonic()}", encoding="utf-8")
+        return result
+
+    monkeypatch.setattr(runner, "build_shard", timed)  # the children are forked: they run the patched module
+    _same(_whole(data, tmp_path), _sharded(data, tmp_path))
+    (jobs_a, *a), (jobs_b, *b) = ([float(x) for x in (log / org).read_text(encoding="utf-8").split()] for org in ("demo-org", "other-org"))
+    assert jobs_a == jobs_b == 1  # two jobs shared by two shards
+    assert a[0] < b[1] and b[0] < a[1]  # side by side
+
+
+def test_organisations_keep_their_shard_while_it_is_not_overfull() -> None:
+    layout = Layout({"a": 50, "b": 40, "c": 30, "d": 20}, 2)
+    layout.place({})
+    assert layout.owner == {"a": 0, "b": 1, "c": 1, "d": 0}  # largest first onto the least loaded
+    grown = Layout({"a": 55, "b": 40, "c": 30, "d": 20, "e": 10}, 2)
+    grown.place(layout.owner)
+    assert {org: grown.owner[org] for org in "abcd"} == layout.owner and grown.owner["e"] == 1  # a new one onto the lighter
+    uneven = Layout({"a": 50, "b": 40, "c": 30, "d": 20}, 2)
+    uneven.place({"a": 0, "b": 0, "c": 0, "d": 1})  # shard 0 would hold 120 of 140: over 1.2 × 70
+    assert uneven.owner["a"] == 0 and uneven.owner["d"] == 1 and sorted(uneven.owner.values()).count(0) < 3
+    joined = Layout({"a": 50, "b": 40, "c": 30, "d": 20}, 2, joined=[["d", "b"]])
+    joined.place(layout.owner)
+    assert joined.owner["b"] == joined.owner["d"]
