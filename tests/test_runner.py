@@ -169,3 +169,33 @@ def test_organisations_keep_their_shard_while_it_is_not_overfull() -> None:
     joined = Layout({"a": 50, "b": 40, "c": 30, "d": 20}, 2, joined=[["d", "b"]])
     joined.place(layout.owner)
     assert joined.owner["b"] == joined.owner["d"]
+
+
+def test_a_split_portal_built_as_shards_is_the_whole_build(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Above PORTAL_TABLE_MAX_ROWS the assembly reads the plans light (ids, titles, totals from the rows): the same bytes."""
+    from site_builder.plan import portal_pages
+    from tests.test_shards import _history
+    from tests.test_split import split_portal
+
+    monkeypatch.setattr(portal_pages, "PORTAL_TABLE_MAX_ROWS", 5)  # the forked shards see it too
+    data = split_portal(tmp_path / "data")
+    _history(data)
+    sharded = _sharded(data, tmp_path)
+    assert "계획별 사업 표" in (sharded / "projects" / "index.html").read_text(encoding="utf-8")
+    _same(_whole(data, tmp_path), sharded)
+
+
+def test_data_changed_while_the_shards_were_built_is_not_published(data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    original = runner.build_shard
+
+    def editing(paths: Paths, site: Path, orgs: list[str], *args: object, **kwargs: object) -> object:
+        result = original(paths, site, orgs, *args, **kwargs)  # type: ignore[arg-type]
+        p3 = data / "demo-org" / "2024" / "projects" / "p3.yaml"
+        p3.write_text(p3.read_text(encoding="utf-8") + "\n", encoding="utf-8")  # someone saves a file meanwhile
+        return result
+
+    monkeypatch.setattr(runner, "build_shard", editing)
+    site = tmp_path / "site"
+    checked, _ = build_site(Paths(ROOT, data=data, build=tmp_path / "build"), site)
+    assert checked.problems and "빌드하는 동안 데이터가 바뀌었습니다" in checked.problems[0].found
+    assert not site.exists()

@@ -338,7 +338,7 @@ def _count_terms(found: list[tuple[int, set[str]]], counts: dict[int, Counter[st
         seen |= words
 
 
-def _json(value: Any) -> bytes:
+def json_bytes(value: Any) -> bytes:
     """Compact, deterministic UTF-8 JSON."""
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode("utf-8")
 
@@ -487,7 +487,7 @@ def _phrase_rows(index: Mapping[str, dict[int, int]], carried: list[set[int]], r
 def _shard_json(keys: dict[str, str], docs: list[int], rows: list[bytes]) -> bytes:
     """`{"k": {key: postings}, "r": {document: row}}` as `_json` writes it, the rows spliced in already encoded."""
     found = b",".join(b'"%d":%s' % (d, rows[d]) for d in docs)
-    return b'{"k":' + _json(keys) + b',"r":{' + found + b"}}"
+    return b'{"k":' + json_bytes(keys) + b',"r":{' + found + b"}}"
 
 
 def shard_postings(shard: bytes) -> dict[str, str]:
@@ -505,7 +505,7 @@ def term_files(terms: dict[str, int], base: str = INDEX_DIR) -> dict[str, bytes]
     for word, score in terms.items():
         if (n := pair_number(word)) >= 0:
             pairs[n].append((word, score))
-    return {f"{base}/c/{n}.json": _json([[w, sc] for w, sc in sorted(words, key=lambda ws: (-ws[1], ws[0]))]) for n, words in enumerate(pairs)}
+    return {f"{base}/c/{n}.json": json_bytes([[w, sc] for w, sc in sorted(words, key=lambda ws: (-ws[1], ws[0]))]) for n, words in enumerate(pairs)}
 
 
 def layout(index: dict[str, dict[int, int]], rows: list[list[Any]], plans: list[dict[str, Any]], facets: list[bytes],
@@ -515,11 +515,11 @@ def layout(index: dict[str, dict[int, int]], rows: list[list[Any]], plans: list[
     `texts`: each document's snippet text, one `t/<document>.json` each (fetched for the ten results on screen only);
     `terms`: word scores for the `c/` files (`term_files`).
     """
-    return _layout(index, [_json(row) for row in rows], plans, facets, chunk, base, [_json(text) for text in texts or []], terms)
+    return layout_encoded(index, [json_bytes(row) for row in rows], plans, facets, chunk, base, [json_bytes(text) for text in texts or []], terms)
 
 
-def _layout(index: Mapping[str, dict[int, int]], encoded: list[bytes], plans: list[dict[str, Any]], facets: list[bytes],
-            chunk: int, base: str, texts: list[bytes], terms: dict[str, int] | None) -> dict[str, bytes]:
+def layout_encoded(index: Mapping[str, dict[int, int]], encoded: list[bytes], plans: list[dict[str, Any]], facets: list[bytes],
+                   chunk: int, base: str, texts: list[bytes], terms: dict[str, int] | None) -> dict[str, bytes]:
     """`layout` of rows and texts already written as JSON (a row's or text's bytes take less memory than its objects)."""
     shards = _shards(index, encoded)
     files = {f"{base}/s/{i}.json": shard for i, shard in enumerate(shards)}
@@ -531,7 +531,7 @@ def _layout(index: Mapping[str, dict[int, int]], encoded: list[bytes], plans: li
         files[f"{base}/t/{d}.json"] = text
     files.update(term_files(terms or {}, base))
     version = hashlib.sha256(b"".join(files[k] for k in sorted(files))).hexdigest()[:12]
-    files[f"{base}/meta.json"] = _json({"version": version, "shards": len(shards), "chunk": chunk, "docs": len(encoded), "plans": plans})
+    files[f"{base}/meta.json"] = json_bytes({"version": version, "shards": len(shards), "chunk": chunk, "docs": len(encoded), "plans": plans})
     return files
 
 
@@ -564,7 +564,7 @@ def _plan_part(bundle: PlanBundle, p: int) -> PlanPart:
     docs = plan_docs(bundle, p)
     terms: dict[str, int] = {}
     index, long_words = _doc_postings(docs, terms)
-    return [d.row() for d in docs], [d.snippet_text() for d in docs], _json(_plan_facets(bundle, docs)), index, long_words, terms
+    return [d.row() for d in docs], [d.snippet_text() for d in docs], json_bytes(_plan_facets(bundle, docs)), index, long_words, terms
 
 
 def _joined(parts: Iterable[PlanPart], plans: list[dict[str, Any]], base: str) -> dict[str, bytes]:
@@ -573,7 +573,7 @@ def _joined(parts: Iterable[PlanPart], plans: list[dict[str, Any]], base: str) -
     Each part is merged in as it comes and dropped; its rows and texts are kept as JSON bytes. `plans` is complete
     once `parts` is exhausted.
     """
-    index = _Packed()
+    index = Packed()
     terms: dict[str, int] = {}
     rows: list[bytes] = []
     texts: list[bytes] = []
@@ -585,16 +585,16 @@ def _joined(parts: Iterable[PlanPart], plans: list[dict[str, Any]], base: str) -
             index.add(key, row, offset)
         for word, score in part_terms.items():
             terms[word] = terms.get(word, 0) + score
-        rows += [_json(row) for row in part_rows]
-        texts += [_json(text) for text in part_texts]
+        rows += [json_bytes(row) for row in part_rows]
+        texts += [json_bytes(text) for text in part_texts]
         facets.append(facet)
         long_words.update(dict.fromkeys(part_long))
     for word in long_words:  # as `postings`: after every key
         index.empty(word)
-    return _layout(index, rows, plans, facets, CHUNK, base, texts, terms)
+    return layout_encoded(index, rows, plans, facets, CHUNK, base, texts, terms)
 
 
-class _Packed(Mapping[str, dict[int, int]]):
+class Packed(Mapping[str, dict[int, int]]):
     """Postings kept packed (document × 8 + class, in document order, 4 bytes each), unpacked into a dict when asked for.
 
     As a dict of dicts a posting takes ~65 bytes: at 100,000 projects ~46 million postings, 3 GB. The rows last
@@ -619,6 +619,18 @@ class _Packed(Mapping[str, dict[int, int]]):
     def empty(self, key: str) -> None:
         """`key` with no postings (a long word: `postings`)."""
         self._rows[key] = array("i")
+
+    def extend(self, key: str, values: Iterable[int]) -> None:
+        """Add postings already packed (document × 8 + class) to `key`, in any order (`in_order` sorts them once all are in)."""
+        packed = self._rows.get(key)
+        if packed is None:
+            packed = self._rows[key] = array("i")
+        packed.extend(values)
+
+    def in_order(self) -> None:
+        """Sort every key's postings by document (after `extend` from shards whose documents interleave)."""
+        for key, packed in self._rows.items():
+            self._rows[key] = array("i", sorted(packed))
 
     def __getitem__(self, key: str) -> dict[int, int]:
         row = self._recent.get(key)

@@ -198,6 +198,18 @@ def generate(portal: Portal, history: History | None = None, keep: Callable[[Pag
     return _generated(portal, history, keep, published, side, reuse, None)
 
 
+def generate_wide(portal: Portal, history: History) -> dict[str, str | bytes]:
+    """The portal-wide pages of an already redacted portal (none under an organisation's folder), the change feed and vendored files: what assemble renders.
+
+    The pages under organisations' folders are not even planned: a light portal (shards/assembly.published_bundle)
+    carries no more than the portal-wide pages show.
+    """
+    with paused_gc():
+        pages = portal_pages(portal, history, plans=False) + citizen_pages(portal, parts=False)
+        lastmod.stamp(pages, portal)
+    return _generate(portal, pages, history, (), set(), None)
+
+
 def generate_into(write: Writer, portal: Portal, history: History | None = None, reuse: PageReuse | None = None,
                   keep: Callable[[Page], bool] | None = None) -> dict[str, bool]:
     """`generate`, but each file is put into the docs tree by `write` as soon as it is made; path → whether written.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import re
@@ -26,20 +27,20 @@ from ..load.source import SourceFile, load_file
 from ..model import Organisation, Plan, Project, SiteConfig
 from ..model.portal import PlanBundle, Portal
 from ..model.progress import ProgressReport
-from ..outputs.downloads import plan_base
+from ..outputs.downloads import ROWS_JSON, plan_base
 from ..pipeline import run as pl
-from ..write.tree import fresh_dir, link_or_copy, replace_dir, write_tree
+from ..plan.portal_pages import splits
+from ..write.tree import fresh_dir, link_or_copy, replace_dir, update_file, write_tree
 from .merge import merged_files, plan_shards
-from .shard import MANIFEST, changed_file, data_fingerprint, data_plans, stubs
+from .shard import MANIFEST, changed_file, data_fingerprint, data_plans, data_state, stubs
 
 _HREF = re.compile(r'(?:href|src)="([^"#?]*)')
 
 
 def _global_files(published: Portal, data_dir: Path, manifests: list[dict[str, Any]]) -> dict[str, str | bytes]:
     """The portal-wide pages and files of the docs tree (nothing under an organisation's folder), from the redacted portal."""
-    orgs = {b.org.id for b in published.plans}
     history = _portal_history(published, data_dir, manifests)
-    files = pl.generate(published, history, keep=lambda page: page.path.split("/")[0] not in orgs, published=True, side=())
+    files = pl.generate_wide(published, history)
     files.update(stubs(published, []))
     return files
 
@@ -53,12 +54,16 @@ def _portal_history(published: Portal, data_dir: Path, manifests: list[dict[str,
     return joined_history([m["history"] for m in manifests], rest)
 
 
-def _manifests(shards: list[Path], data_dir: Path) -> tuple[list[dict[str, Any]], list[str]]:
-    """Each shard's manifest, and what is wrong with the set (missing, doubled or stale organisations and plans)."""
+def _manifests(shards: list[Path], data_dir: Path, trusted: bool = False) -> tuple[list[dict[str, Any]], list[str]]:
+    """Each shard's manifest, and what is wrong with the set (missing, doubled or stale organisations and plans).
+
+    `trusted` (shards of `build`'s own): the manifests record `data_state` as it was before the shards were built.
+    """
     manifests, errors = [], []
     seen: dict[str, str] = {}
+    stale_message = "빌드하는 동안 데이터가 바뀌었습니다 (다시 실행하세요)" if trusted else "다른 데이터로 만든 조각입니다"
     try:
-        data = data_fingerprint(data_dir)
+        data = data_state(data_dir) if trusted else data_fingerprint(data_dir)
     except OSError as exc:  # an unreadable data file: named, not a traceback
         return [], [f"{exc.filename}: 데이터 파일을 읽을 수 없습니다 ({exc.strerror})"]
     for shard in shards:
@@ -75,7 +80,7 @@ def _manifests(shards: list[Path], data_dir: Path) -> tuple[list[dict[str, Any]]
             errors.append(f"{shard}: {MANIFEST}를 읽을 수 없습니다 ({exc})")
             continue
         if stale:
-            errors.append(f"{shard}: 다른 데이터로 만든 조각입니다")
+            errors.append(f"{shard}: {stale_message}")
         for org in manifest["orgs"]:
             if org in seen:
                 errors.append(f"{shard}: 기관 {org}이(가) {seen[org]}에도 있습니다")
@@ -120,19 +125,30 @@ def _source(data_dir: Path, rel: str, kind: str) -> SourceFile:
     return SourceFile(data_dir / rel, f"{data_dir.name}/{rel}", kind, None)
 
 
-def published_bundle(doc: dict[str, Any], data_dir: Path) -> PlanBundle:
-    """A redacted plan as published in its plan JSON (`downloads/<org>-<year>.json`) turned back into a bundle."""
+def published_bundle(doc: dict[str, Any], data_dir: Path, rows: list[dict[str, Any]] | None = None) -> PlanBundle:
+    """A redacted plan as published in its plan JSON (`downloads/<org>-<year>.json`) turned back into a bundle.
+
+    With the plan's project rows (`rows`, its `-projects.json`), a light bundle for the portal-wide pages of a portal
+    split by plan, which show of a project only that it exists and of a plan its total: each project is its id and
+    title (no other field is read), the total is the rows' sum (a row's `budget_won` is its project's total).
+    """
     org, plan = Organisation.model_validate(doc["organisation"]), Plan.model_validate(doc["plan"])
-    projects = [Project.model_validate(p) for p in doc["projects"]]
+    if rows is None:
+        projects = [Project.model_validate(p) for p in doc["projects"]]
+        reports = [ProgressReport.model_validate(r) for r in doc.get("progress", [])]
+    else:
+        projects, reports = [Project.model_construct(id=p["id"], title=p["title"]) for p in doc["projects"]], []
     base = f"{org.id}/{plan.year}"
     sources = [_source(data_dir, f"{base}/projects/{p.id}.yaml", "project") for p in projects]
-    reports = [ProgressReport.model_validate(r) for r in doc.get("progress", [])]
-    return PlanBundle(org, plan, projects, _source(data_dir, f"{base}/plan.yaml", "plan"), _source(data_dir, f"{org.id}/org.yaml", "organisation"),
-                      sources, {p.id for p in projects}, reports)
+    bundle = PlanBundle(org, plan, projects, _source(data_dir, f"{base}/plan.yaml", "plan"), _source(data_dir, f"{org.id}/org.yaml", "organisation"),
+                        sources, {p.id for p in projects}, reports)
+    if rows is not None:
+        bundle.total = sum(row["budget_won"] for row in rows)  # the cached property, set: the projects carry no budgets
+    return bundle
 
 
-def published_portal(paths: pl.Paths, shards: list[Path], manifests: list[dict[str, Any]]) -> tuple[Portal | None, list[Problem]]:
-    """The redacted portal from site.yaml and the shards' plan JSON, plans in the order an unsharded build reads them."""
+def published_portal(paths: pl.Paths, shards: list[Path], manifests: list[dict[str, Any]], light: bool = False) -> tuple[Portal | None, list[Problem]]:
+    """The redacted portal from site.yaml and the shards' plan JSON, plans in the order an unsharded build reads them (`light`: `published_bundle`'s)."""
     source, problems = load_file(paths.data_dir / "site.yaml", f"{paths.data_dir.name}/site.yaml", "site")
     site, invalid = validate_file(source, SiteConfig) if source else (None, [])
     problems += invalid
@@ -140,7 +156,8 @@ def published_portal(paths: pl.Paths, shards: list[Path], manifests: list[dict[s
     for key, shard in plan_shards(shards, manifests):
         path = shard / f"{plan_base(key)}.json"
         try:
-            bundles.append(published_bundle(json.loads(path.read_bytes()), paths.data_dir))
+            rows = json.loads((shard / f"{plan_base(key)}{ROWS_JSON}").read_bytes()) if light else None
+            bundles.append(published_bundle(json.loads(path.read_bytes()), paths.data_dir, rows))
         except (OSError, ValueError, KeyError, ValidationError) as exc:  # a shard folder changed after it was built
             problems.append(Problem(str(path), 1, 1, "", "조각의 계획 JSON을 읽을 수 없습니다", "build --shard 가 쓴 그대로의 파일", str(exc)[:200]))
     if problems or site is None:
@@ -213,36 +230,55 @@ def broken_links(site: Path, orgs: set[str]) -> list[str]:
     return sorted(broken)
 
 
-def assemble(paths: pl.Paths, shards: list[Path], site_dir: Path) -> tuple[pl.Checked, str]:
+def assemble(paths: pl.Paths, shards: list[Path], site_dir: Path, trusted: bool = False) -> tuple[pl.Checked, str]:
     """Join shard sites into one site with the portal-wide pages and one search index; `site_dir` changes only on success.
 
     The data are not validated again: every file was validated by the shard that owns it, and what the shards
     published (plan JSON, search index, pages) is joined only when all shards come from this very data (hash).
+    `trusted`: shards `build` made itself in this run, under its lock (shards/runner.py): their files are not hashed
+    again, and the data must be as it was when they started (`data_state`).
     """
     if not paths.data_dir.is_dir():
         return pl.check(paths.data_dir), ""
-    manifests, errors = _manifests(shards, paths.data_dir)
+    manifests, errors = _manifests(shards, paths.data_dir, trusted)
     if errors:
         expected = "같은 데이터로 만든, 기관이 겹치지 않는 조각들"
         return pl.Checked(None, [Problem(str(paths.data_dir), 1, 1, "", "조각(샤드)을 합칠 수 없습니다", expected, e) for e in errors]), ""
-    changed = [p for shard, manifest in zip(shards, manifests, strict=True) for p in _tampered(shard, manifest)]
+    changed = [] if trusted else [p for shard, manifest in zip(shards, manifests, strict=True) for p in _tampered(shard, manifest)]
     if changed:
         return pl.Checked(None, changed), ""
-    with background(merged_files, shards, manifests) as merged:  # index and downloads are made in another process meanwhile (on Linux)
-        checked, files = _portal_files(paths, shards, manifests)
-        if checked.portal is None or checked.problems:
-            return checked, ""
+    checked = pl.Checked(None)
+    return checked, pl.publish_safely(paths, site_dir, checked, lambda: _assemble_locked(paths, shards, manifests, site_dir, checked))
+
+
+def _assemble_locked(paths: pl.Paths, shards: list[Path], manifests: list[dict[str, Any]], site_dir: Path, checked: pl.Checked) -> str:
+    """The portal-wide files, then MkDocs and the swap (the lock held).
+
+    The index and the portal-wide downloads are made meanwhile in another process, which writes them into the docs tree as it goes.
+    """
+    write = functools.partial(update_file, paths.docs_dir, made=set())
+    with background(merged_files, shards, manifests, write) as merged:  # in another process on Linux
+        found, files = _portal_files(paths, shards, manifests)
+        checked.portal, checked.problems = found.portal, checked.problems + found.problems
+        if found.portal is None or found.problems:
+            return ""
         try:
-            files.update(merged())
+            streamed = merged()
         except (OSError, ValueError, KeyError) as exc:  # a shard folder changed after it was built
             problem = Problem(str(paths.data_dir), 1, 1, "", "조각의 검색 색인이나 사업 목록 JSON을 읽을 수 없습니다", "build --shard 가 쓴 그대로의 파일", str(exc)[:200])
-            return pl.Checked(None, [problem]), ""
-    return checked, pl.publish_safely(paths, site_dir, checked, lambda: _publish_assembled(paths, shards, manifests, files, site_dir, checked))
+            checked.portal = None
+            checked.problems.append(problem)
+            return ""
+    return _publish_assembled(paths, shards, manifests, files, site_dir, checked, {path: bool(written) for path, written in streamed.items()})
 
 
 def _portal_files(paths: pl.Paths, shards: list[Path], manifests: list[dict[str, Any]]) -> tuple[pl.Checked, dict[str, str | bytes]]:
-    """The redacted portal from the shards' plan JSON (with what is wrong with it) and its portal-wide pages."""
-    published, problems = published_portal(paths, shards, manifests)
+    """The redacted portal from the shards' plan JSON (with what is wrong with it) and its portal-wide pages.
+
+    A portal split by plan (`plan.portal_pages.splits`) is read light (`published_bundle`): its portal-wide pages show no project's details.
+    """
+    light = splits(sum(data_plans(paths.data_dir).values()))
+    published, problems = published_portal(paths, shards, manifests, light)
     if published is None:
         return pl.Checked(None, problems), {}
     site = published.site
@@ -253,10 +289,13 @@ def _portal_files(paths: pl.Paths, shards: list[Path], manifests: list[dict[str,
 
 
 def _publish_assembled(paths: pl.Paths, shards: list[Path], manifests: list[dict[str, Any]], files: dict[str, str | bytes],
-                       site_dir: Path, checked: pl.Checked) -> str:
-    """MkDocs for the portal pages, the shards copied in, links checked, then the swap (the caller holds the lock)."""
+                       site_dir: Path, checked: pl.Checked, streamed: dict[str, bool]) -> str:
+    """MkDocs for the portal pages, the shards copied in, links checked, then the swap (the caller holds the lock).
+
+    `streamed`: the files already written into the docs tree (the index and the portal-wide downloads).
+    """
     assert checked.portal is not None
-    write_tree(files, [paths.content_dir], paths.docs_dir)
+    write_tree(files, [paths.content_dir], paths.docs_dir, streamed=streamed)
     staging = fresh_dir(site_dir.resolve().parent, f".{site_dir.name}-shards-")
     try:
         with _staged(shards, manifests, staging):  # the shards' folders are linked in beside MkDocs' run (it waits on a process)

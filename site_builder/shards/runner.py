@@ -32,7 +32,7 @@ from ..base.workers import can_fork, configured_jobs
 from ..pipeline import run as pl
 from ..write.tree import build_lock
 from .assembly import assemble
-from .shard import MANIFEST, build_shard, data_plans
+from .shard import MANIFEST, build_shard, data_plans, data_state
 
 SHARD_ABOVE = 20_000  # projects: a bigger portal is built as shards
 SHARD_SIZE = 10_000  # projects a shard holds at most, roughly (whole organisations)
@@ -167,7 +167,7 @@ class Outcome:
     notes: list[str] = field(default_factory=list)  # how its build went (incremental or full, and why)
 
 
-def _child(conn: Connection, paths: pl.Paths, site: Path, orgs: list[str], strict: bool, full: bool, check_only: bool, jobs: int) -> None:
+def _child(conn: Connection, paths: pl.Paths, site: Path, orgs: list[str], strict: bool, full: bool, check_only: bool, jobs: int, state: str) -> None:
     """In the shard's process: build it (or, after another shard failed, only check it) and send the outcome back."""
     if jobs:
         os.environ["SITE_BUILDER_JOBS"] = str(jobs)  # shards built side by side share the cores
@@ -175,7 +175,7 @@ def _child(conn: Connection, paths: pl.Paths, site: Path, orgs: list[str], stric
         checked, output = pl.check(paths.data_dir, strict, orgs), ""
         links: list[list[str]] = []
     else:
-        checked, output = build_shard(paths, site, orgs, strict, full=full)
+        checked, output = build_shard(paths, site, orgs, strict, full=full, trusted=state)
         links = _manifest_links(site) if not checked.problems else []
     conn.send(Outcome(checked.problems, checked.findings, output[-4000:] if checked.problems else "", links, checked.notes))
     conn.close()
@@ -198,7 +198,7 @@ def at_once() -> int:
     return max(1, min(_setting(AT_ONCE_ENV, 1), configured_jobs(4)))
 
 
-def run_shards(paths: pl.Paths, layout: Layout, todo: list[int], strict: bool, full: bool) -> dict[int, Outcome]:
+def run_shards(paths: pl.Paths, layout: Layout, todo: list[int], strict: bool, full: bool, state: str) -> dict[int, Outcome]:
     """Build the shards `todo` in child processes, `at_once()` at a time; after the first failure the rest are only checked."""
     context: Any = multiprocessing.get_context("fork" if can_fork() else "spawn")
     width = at_once()
@@ -212,7 +212,7 @@ def run_shards(paths: pl.Paths, layout: Layout, todo: list[int], strict: bool, f
             failed = any(o.problems for o in done.values())
             receive, send = context.Pipe(duplex=False)
             shard_build, site = shard_paths(paths, shard)
-            args = (send, shard_build, site, layout.orgs(shard), strict, full, failed, jobs)
+            args = (send, shard_build, site, layout.orgs(shard), strict, full, failed, jobs, state)
             process = context.Process(target=_child, args=args, name=f"shard-{shard + 1}")
             process.start()
             send.close()  # the child holds the other end: the parent reads end-of-file when it dies
@@ -241,14 +241,15 @@ def build_sharded(paths: pl.Paths, site_dir: Path, layout: Layout, strict: bool 
     with build_lock(paths.build_dir / FOLDER):  # two builds at once would share the shard folders
         owner, layout.joined = _previous(paths)
         layout.place(owner)
-        outcomes = run_shards(paths, layout, layout.used(), strict, full)
+        state = data_state(paths.data_dir)  # assemble checks that the data are still so
+        outcomes = run_shards(paths, layout, layout.used(), strict, full, state)
         while not _failed(outcomes) and (split := _split(layout, outcomes)):  # ends: each round joins more organisations
-            outcomes = _rejoin(paths, layout, split, outcomes, strict, full)
+            outcomes = _rejoin(paths, layout, split, outcomes, strict, full, state)
         _remember(paths, layout)
         if _failed(outcomes):
             return _failure(outcomes), "\n".join(o.output for o in outcomes.values() if o.output)
         sites = [shard_paths(paths, k)[1] for k in layout.used()]
-        checked, output = assemble(paths, sites, site_dir)
+        checked, output = assemble(paths, sites, site_dir, trusted=True)
     checked.findings = sorted({f for o in outcomes.values() for f in o.findings}, key=_finding_order)
     if not checked.problems:
         checked.notes += [f"조각 {k + 1}: {note}" for k, o in sorted(outcomes.items()) for note in o.notes]
@@ -257,7 +258,8 @@ def build_sharded(paths: pl.Paths, site_dir: Path, layout: Layout, strict: bool 
     return checked, output
 
 
-def _rejoin(paths: pl.Paths, layout: Layout, split: list[list[str]], outcomes: dict[int, Outcome], strict: bool, full: bool) -> dict[int, Outcome]:
+def _rejoin(paths: pl.Paths, layout: Layout, split: list[list[str]], outcomes: dict[int, Outcome], strict: bool, full: bool,
+            state: str) -> dict[int, Outcome]:
     """Put organisations joined across shards together and rebuild the shards they left or joined."""
     before = dict(layout.owner)
     layout.joined += split
@@ -265,7 +267,7 @@ def _rejoin(paths: pl.Paths, layout: Layout, split: list[list[str]], outcomes: d
     moved = [org for org, k in layout.owner.items() if before[org] != k]
     used = layout.used()
     todo = sorted(({before[o] for o in moved} | {layout.owner[o] for o in moved}) & set(used))
-    return {k: o for k, o in outcomes.items() if k in used and k not in todo} | run_shards(paths, layout, todo, strict, full)
+    return {k: o for k, o in outcomes.items() if k in used and k not in todo} | run_shards(paths, layout, todo, strict, full, state)
 
 
 def _failed(outcomes: Mapping[int, Outcome]) -> bool:
