@@ -199,3 +199,22 @@ def test_data_changed_while_the_shards_were_built_is_not_published(data: Path, t
     checked, _ = build_site(Paths(ROOT, data=data, build=tmp_path / "build"), site)
     assert checked.problems and "빌드하는 동안 데이터가 바뀌었습니다" in checked.problems[0].found
     assert not site.exists()
+
+
+def test_shared_files_are_read_once_and_again_when_changed(data: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from site_builder.load import source
+
+    plan = data / "demo-org" / "2024" / "plan.yaml"
+    shown = f"{data.name}/demo-org/2024/plan.yaml"
+    assert source.keep_shared(data) == 5  # site.yaml, two org.yaml, two plan.yaml (the deleted organisation is gone)
+    try:
+        reads: list[Path] = []
+        read_text = source._read_text
+        monkeypatch.setattr(source, "_read_text", lambda path, display: reads.append(path) or read_text(path, display))
+        kept, _ = source.load_file(plan, shown, "plan")
+        assert reads == [] and kept is not None and kept.path == plan  # a forked shard finds it without reading
+        plan.write_text(plan.read_text(encoding="utf-8").replace("title: ", "title: 새 ", 1), encoding="utf-8")
+        again, _ = source.load_file(plan, shown, "plan")
+        assert reads == [plan] and again is not None and again.data["title"].startswith("새 ")  # saved since: read again
+    finally:
+        source.forget_shared()

@@ -29,6 +29,7 @@ from typing import Any
 
 from ..base.problem import Finding, Problem
 from ..base.workers import can_fork, configured_jobs
+from ..load.source import forget_shared, keep_shared
 from ..pipeline import run as pl
 from ..write.tree import build_lock
 from .assembly import assemble
@@ -242,9 +243,13 @@ def build_sharded(paths: pl.Paths, site_dir: Path, layout: Layout, strict: bool 
         owner, layout.joined = _previous(paths)
         layout.place(owner)
         state = data_state(paths.data_dir)  # assemble checks that the data are still so
-        outcomes = run_shards(paths, layout, layout.used(), strict, full, state)
-        while not _failed(outcomes) and (split := _split(layout, outcomes)):  # ends: each round joins more organisations
-            outcomes = _rejoin(paths, layout, split, outcomes, strict, full, state)
+        keep_shared(paths.data_dir)  # every shard reads every org.yaml and plan.yaml: read once here, inherited by the forked shards
+        try:
+            outcomes = run_shards(paths, layout, layout.used(), strict, full, state)
+            while not _failed(outcomes) and (split := _split(layout, outcomes)):  # ends: each round joins more organisations
+                outcomes = _rejoin(paths, layout, split, outcomes, strict, full, state)
+        finally:
+            forget_shared()
         _remember(paths, layout)
         if _failed(outcomes):
             return _failure(outcomes), "\n".join(o.output for o in outcomes.values() if o.output)
