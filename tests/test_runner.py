@@ -218,3 +218,39 @@ def test_shared_files_are_read_once_and_again_when_changed(data: Path, monkeypat
         assert reads == [plan] and again is not None and again.data["title"].startswith("새 ")  # saved since: read again
     finally:
         source.forget_shared()
+
+
+def _many_orgs(data: Path, count: int) -> Path:
+    """`count` copies of the fixture organisation (more than the sidebar lists), with a public address (a sitemap), under git."""
+    from tests.conftest import FIXTURE_DATA, git
+
+    shutil.copytree(FIXTURE_DATA, data, ignore=shutil.ignore_patterns("demo-org"))
+    for i in range(count):
+        shutil.copytree(FIXTURE_DATA / "demo-org", data / f"org{i:02d}")
+        org = data / f"org{i:02d}" / "org.yaml"
+        org.write_text(org.read_text(encoding="utf-8").replace("id: demo-org", f"id: org{i:02d}").replace("시험군", f"시험군{i:02d}"), encoding="utf-8")
+    site = data / "site.yaml"
+    site.write_text(site.read_text(encoding="utf-8") + "site_url: https://plans.example.go.kr/\n", encoding="utf-8")
+    git(data.parent, "init", "-q")
+    git(data.parent, "add", "data")
+    git(data.parent, "commit", "-q", "-m", "처음 올림", date="2024-01-10T10:00:00+09:00")
+    return data
+
+
+@pytest.mark.parametrize("split", [False, True], ids=["one-table", "split-by-plan"])
+def test_more_organisations_than_the_sidebar_lists_need_few_stubs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, split: bool) -> None:
+    """Beyond NAV_MAX_ORGS a shard stubs only the next organisation's page and its plans' neighbours: still the same site, sitemap too."""
+    from site_builder.plan import portal_pages
+
+    if split:
+        monkeypatch.setattr(portal_pages, "PORTAL_TABLE_MAX_ROWS", 5)
+    monkeypatch.setenv(runner.SIZE_ENV, "12")  # 10 organisations of 3 projects and a plan: 4 shards, organisations dealt in turn
+    data = _many_orgs(tmp_path / "data", 10)
+    site = tmp_path / "site"
+    checked, output = build_site(Paths(ROOT, data=data, build=tmp_path / "build"), site)
+    assert not checked.problems, (checked.problems, output)
+    first = tmp_path / "build" / "shards" / "1" / "build" / "docs"
+    stubbed = sorted(p.relative_to(first).as_posix() for p in first.glob("org*/**/*.md") if p.read_text(encoding="utf-8").count("\n") == 1)
+    assert 0 < len(stubbed) <= 3 * (3 if split else 1), stubbed  # the next organisation's page (and neighbours' tables) of each own one
+    _same(_whole(data, tmp_path), site)
+    assert (site / "sitemap.xml").read_text(encoding="utf-8").count("<url>") > 100

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from ..base.problem import Problem
+from ..engine.config import NAV_MAX_ORGS
 from ..git.history import History, recent_json
 from ..model.portal import Portal
 from ..outputs.downloads import PORTAL_ROWS
@@ -92,18 +93,30 @@ def data_state(data_dir: Path) -> str:
 
 
 def stubs(portal: Portal, orgs: list[str]) -> dict[str, str | bytes]:
-    """Placeholder pages for the navigation targets of other shards' organisations (discarded when assembling).
+    """Placeholder pages for what the pages of a shard (or of the assembly, `orgs` empty) need of other organisations (discarded when assembling).
 
-    In a portal split by plan (`splits`), each plan's table page too: the pages beside it link to it.
+    While the sidebar lists the plans (at most NAV_MAX_ORGS organisations): every other plan's overview and its
+    organisation's page, and in a portal split by plan (`splits`) each plan's table page. Beyond that nothing links to
+    them through MkDocs but the table pages' pagers (the plans beside the shard's own), and the merged sitemap needs
+    each shard to order its organisations' pages before the next organisation (engine/sitemap.page_order): its page.
+    At 100,000 projects that is a handful of stubs a shard instead of ~5,000 MkDocs pages each.
     """
+    ids = sorted({b.org.id for b in portal.plans})
     parts = plan_parts() if splits(portal.project_count()) else []
-    stubs: dict[str, str | bytes] = {}
-    for bundle in portal.plans:
-        if bundle.org.id not in orgs:
-            stubs[f"{bundle.org.id}/index.md"] = f"# {bundle.org.id}\n"
-            stubs[f"{bundle.key}/index.md"] = f"# {bundle.key}\n"
-            stubs.update({split.path(bundle.key): f"# {split.path(bundle.key)}\n" for split in parts})
-    return stubs
+    if len(ids) <= NAV_MAX_ORGS:
+        return {path: _stub(path) for b in portal.plans if b.org.id not in orgs
+                for path in [f"{b.org.id}/index.md", f"{b.key}/index.md", *(split.path(b.key) for split in parts)]}
+    wanted = {f"{ids[i + 1]}/index.md" for i, org in enumerate(ids[:-1]) if org in orgs and ids[i + 1] not in orgs}
+    outline = [o.key for o in portal.whole()]
+    for i in (i for i, key in enumerate(outline) if key.split("/")[0] in orgs):
+        beside = [outline[j] for j in (i - 1, i + 1) if 0 <= j < len(outline) and outline[j].split("/")[0] not in orgs]
+        wanted |= {split.path(key) for key in beside for split in parts}
+    return {path: _stub(path) for path in sorted(wanted)}
+
+
+def _stub(path: str) -> str:
+    """A placeholder page: its path as the heading (an overview's without `/index.md`)."""
+    return f"# {path.removesuffix('/index.md')}\n"
 
 
 # A shard's stand-ins for the portal-wide pages (assemble builds them): the targets of the shard pages' links and nav.
