@@ -130,6 +130,7 @@ def test_a_killed_shard_fails_the_build_and_keeps_the_site(data: Path, tmp_path:
         os._exit(9)  # as the kernel's out-of-memory killer would end it, without a word
 
     monkeypatch.setattr(runner, "build_shard", killed)
+    monkeypatch.setenv(runner.AT_ONCE_ENV, "1")  # one after the other: the second is only checked once the first failed
     site = tmp_path / "site"
     result = run_cli("build", "--data", str(data), "--site-dir", str(site), "--build-dir", str(tmp_path / "build"))
     assert result.code == 1 and "Traceback" not in result.err
