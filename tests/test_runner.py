@@ -59,9 +59,12 @@ def _sharded(data: Path, work: Path) -> Path:
 def test_shard_count_follows_the_size(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv(runner.ABOVE_ENV)
     monkeypatch.delenv(runner.SIZE_ENV)
+    monkeypatch.setenv("SITE_BUILDER_JOBS", "2")  # two shards at once, on any machine
     assert shard_count({f"o{i}": 100 for i in range(200)}) == 1  # 20,000: one whole build
-    assert shard_count({f"o{i}": 101 for i in range(200)}) == 3  # 20,200: ≤ 10,000 a shard
-    assert shard_count({f"o{i}": 102 for i in range(1000)}) == 11
+    assert shard_count({f"o{i}": 101 for i in range(200)}) == 4  # 20,200: ≤ 10,000 a shard, two at a time
+    assert shard_count({f"o{i}": 102 for i in range(1000)}) == 12
+    monkeypatch.setenv(runner.AT_ONCE_ENV, "1")
+    assert shard_count({f"o{i}": 101 for i in range(200)}) == 3
     assert shard_count({"one": 50_000}) == 1  # one organisation cannot be split
     monkeypatch.setenv(runner.ABOVE_ENV, "10")
     assert shard_count({"a": 6, "b": 6}) == 2

@@ -60,11 +60,15 @@ def org_sizes(data_dir: Path) -> dict[str, int]:
 
 
 def shard_count(sizes: Mapping[str, int]) -> int:
-    """How many shards `build` makes of a portal of these organisations (1: an unsharded build)."""
+    """How many shards `build` makes of a portal of these organisations (1: an unsharded build).
+
+    A whole number of rounds of `at_once()` shards: the last round would otherwise leave a core idle.
+    """
     projects = sum(sizes.values())
     if projects <= _setting(ABOVE_ENV, SHARD_ABOVE):
         return 1
-    return min(len(sizes), max(2, math.ceil(projects / max(1, _setting(SIZE_ENV, SHARD_SIZE)))))
+    wanted, width = math.ceil(projects / max(1, _setting(SIZE_ENV, SHARD_SIZE))), at_once()
+    return min(len(sizes), max(2, math.ceil(wanted / width) * width))
 
 
 def build_site(paths: pl.Paths, site_dir: Path, strict: bool = False, full: bool = False) -> tuple[pl.Checked, str]:
