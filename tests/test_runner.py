@@ -258,3 +258,16 @@ def test_more_organisations_than_the_sidebar_lists_need_few_stubs(tmp_path: Path
     assert 0 < len(stubbed) <= 3 * (3 if split else 1), stubbed  # the next organisation's page (and neighbours' tables) of each own one
     _same(_whole(data, tmp_path), site)
     assert (site / "sitemap.xml").read_text(encoding="utf-8").count("<url>") > 100
+
+
+def test_an_organisations_overview_shows_the_portals_newest_date(data: Path, tmp_path: Path) -> None:
+    """Its date is the newest of every plan's files: a shard knows the other organisations' files by name (git/lastmod.stamp)."""
+    from tests.conftest import git
+
+    p1 = data / "other-org" / "2024" / "projects" / "p1.yaml"
+    p1.write_text(p1.read_text(encoding="utf-8").replace("title: ", "title: 늦게 고친 ", 1), encoding="utf-8")
+    git(data.parent, "commit", "-q", "-a", "-m", "한 기관만 나중에", date="2024-06-20T10:00:00+09:00")
+    sharded = _sharded(data, tmp_path)
+    assert "2024-06-20" in (tmp_path / "build" / "shards" / "1" / "build" / "docs" / "demo-org" / "index.md").read_text(encoding="utf-8") \
+        or "2024-06-20" in (tmp_path / "build" / "shards" / "2" / "build" / "docs" / "demo-org" / "index.md").read_text(encoding="utf-8")
+    _same(_whole(data, tmp_path), sharded)

@@ -211,23 +211,24 @@ def generate_wide(portal: Portal, history: History) -> dict[str, str | bytes]:
 
 
 def generate_into(write: Writer, portal: Portal, history: History | None = None, reuse: PageReuse | None = None,
-                  keep: Callable[[Page], bool] | None = None) -> dict[str, bool]:
+                  keep: Callable[[Page], bool] | None = None, whole: Portal | None = None) -> dict[str, bool]:
     """`generate`, but each file is put into the docs tree by `write` as soon as it is made; path → whether written.
 
     Pages and side outputs are written by the worker that made them, so no process holds them all (`write_tree`'s `streamed`).
+    `whole`: a shard's portal with every plan, when `portal` holds its own (for the dates pages show: `lastmod.stamp`).
     """
-    return _generated(portal, history, keep, False, (index_files, download_files), reuse, write)
+    return _generated(portal, history, keep, False, (index_files, download_files), reuse, write, whole)
 
 
 def _generated(portal: Portal, history: History | None, keep: Callable[[Page], bool] | None, published: bool,
-               side: Sequence[SideJob], reuse: PageReuse | None, write: Writer | None) -> Any:
+               side: Sequence[SideJob], reuse: PageReuse | None, write: Writer | None, whole: Portal | None = None) -> Any:
     """`generate` (`write` None) or `generate_into`."""
     history = history or History()
     with paused_gc():
         published_portal = portal if published else redact_portal(portal)  # from here on nothing marked 비공개 exists
         pages = portal_pages(published_portal, history) + citizen_pages(published_portal)
         pages = pages if keep is None else [p for p in pages if keep(p)]
-        dates = lastmod.stamp(pages, published_portal)  # dates from the data's git history; none without git
+        dates = lastmod.stamp(pages, published_portal, whole)  # dates from the data's git history; none without git
         if reuse is not None:  # keyed by the data as read (its files), not as published
             side = _reusing(reuse, portal, history, dates, pages, side)
     gc.freeze()  # the data is kept as is from here: collections (and forked workers) leave it alone

@@ -177,7 +177,7 @@ def _publish_shard(paths: pl.Paths, site_dir: Path, checked: pl.Checked, history
     portal, orgs = checked.portal, manifest["orgs"]
     assert portal is not None
     options = pl.Options(orgs=frozenset(orgs))
-    streamed = pl.generate_into(functools.partial(_write_own, paths.docs_dir, set()), portal.only(orgs), history, reuse, options.keeps)
+    streamed = pl.generate_into(functools.partial(_write_own, paths.docs_dir, set()), portal.only(orgs), history, reuse, options.keeps, portal)
     streamed = {path: written for path, written in streamed.items() if not path.startswith(PORTAL_ROWS)}
     pl.release_memory()
     files = stubs(portal, orgs) | PORTAL_STUBS
