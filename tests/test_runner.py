@@ -271,3 +271,50 @@ def test_an_organisations_overview_shows_the_portals_newest_date(data: Path, tmp
     assert "2024-06-20" in (tmp_path / "build" / "shards" / "1" / "build" / "docs" / "demo-org" / "index.md").read_text(encoding="utf-8") \
         or "2024-06-20" in (tmp_path / "build" / "shards" / "2" / "build" / "docs" / "demo-org" / "index.md").read_text(encoding="utf-8")
     _same(_whole(data, tmp_path), sharded)
+
+
+def _shard_notes(notes: list[str]) -> dict[str, str]:
+    """Shard number → its note (`조각 1: …`)."""
+    return {note.split(":", 1)[0]: note.split(":", 1)[1].strip() for note in notes if note.startswith("조각 ")}
+
+
+def _owner(tmp_path: Path, org: str) -> str:
+    state = json.loads((tmp_path / "build" / "shards" / "state.json").read_text(encoding="utf-8"))
+    return f"조각 {state['owner'][org] + 1}"
+
+
+def test_a_shard_whose_inputs_did_not_change_is_not_built_again(data: Path, tmp_path: Path) -> None:
+    from tests.conftest import git
+
+    paths, site = Paths(ROOT, data=data, build=tmp_path / "build"), tmp_path / "site"
+    _sharded(data, tmp_path)
+    again, _ = build_site(paths, site)
+    assert set(_shard_notes(again.notes).values()) == {"바뀐 입력이 없어 지난 빌드를 그대로 씁니다"}
+    assert len(again.findings) == len(build_site(paths, site)[0].findings) > 0  # the kept shards' findings are counted
+    p1 = data / "other-org" / "2024" / "projects" / "p1.yaml"
+    p1.write_text(p1.read_text(encoding="utf-8").replace("title: ", "title: 고친 ", 1), encoding="utf-8")
+    edited, _ = build_site(paths, site)
+    notes = _shard_notes(edited.notes)
+    assert notes[_owner(tmp_path, "demo-org")] == "바뀐 입력이 없어 지난 빌드를 그대로 씁니다" and "증분 빌드" in notes[_owner(tmp_path, "other-org")]
+    _same(_whole(data, tmp_path), site)
+    git(data.parent, "commit", "-q", "-a", "-m", "같은 날 고침", date="2024-03-05T18:00:00+09:00")  # the newest day stays the same
+    notes = _shard_notes(build_site(paths, site)[0].notes)
+    assert notes[_owner(tmp_path, "demo-org")] == "바뀐 입력이 없어 지난 빌드를 그대로 씁니다" and "증분" in notes[_owner(tmp_path, "other-org")]
+    _same(_whole(data, tmp_path), site)
+    p1.write_text(p1.read_text(encoding="utf-8").replace("title: 고친 ", "title: 다시 고친 ", 1), encoding="utf-8")
+    git(data.parent, "commit", "-q", "-a", "-m", "다음 날 고침", date="2024-03-06T10:00:00+09:00")  # every overview shows the new day
+    notes = _shard_notes(build_site(paths, site)[0].notes)
+    assert "바뀐 입력이 없어 지난 빌드를 그대로 씁니다" not in notes.values()
+    _same(_whole(data, tmp_path), site)
+
+
+def test_a_kept_shard_changed_by_hand_is_built_again(data: Path, tmp_path: Path) -> None:
+    paths, site = Paths(ROOT, data=data, build=tmp_path / "build"), tmp_path / "site"
+    _sharded(data, tmp_path)
+    shard = tmp_path / "build" / "shards" / _owner(tmp_path, "demo-org").split()[1] / "site"
+    page = shard / "demo-org" / "2024" / "index.html"
+    page.unlink()
+    page.write_text("손으로 고침", encoding="utf-8")  # not through the hard link: the published site keeps its page
+    checked, _ = build_site(paths, site)
+    assert _shard_notes(checked.notes)[_owner(tmp_path, "demo-org")] != "바뀐 입력이 없어 지난 빌드를 그대로 씁니다"
+    _same(_whole(data, tmp_path), site)

@@ -54,18 +54,19 @@ def _portal_history(published: Portal, data_dir: Path, manifests: list[dict[str,
     return joined_history([m["history"] for m in manifests], rest)
 
 
-def _manifests(shards: list[Path], data_dir: Path, trusted: bool = False) -> tuple[list[dict[str, Any]], list[str]]:
+def _manifests(shards: list[Path], data_dir: Path, trusted: str | None = None) -> tuple[list[dict[str, Any]], list[str]]:
     """Each shard's manifest, and what is wrong with the set (missing, doubled or stale organisations and plans).
 
-    `trusted` (shards of `build`'s own): the manifests record `data_state` as it was before the shards were built.
+    `trusted` (shards of `build`'s own, some kept from its last run): the `data_state` the run started from, which the data must still have.
     """
     manifests, errors = [], []
     seen: dict[str, str] = {}
-    stale_message = "빌드하는 동안 데이터가 바뀌었습니다 (다시 실행하세요)" if trusted else "다른 데이터로 만든 조각입니다"
     try:
         data = data_state(data_dir) if trusted else data_fingerprint(data_dir)
     except OSError as exc:  # an unreadable data file: named, not a traceback
         return [], [f"{exc.filename}: 데이터 파일을 읽을 수 없습니다 ({exc.strerror})"]
+    if trusted and data != trusted:
+        errors.append(f"{data_dir}: 빌드하는 동안 데이터가 바뀌었습니다 (다시 실행하세요)")
     for shard in shards:
         path = shard / MANIFEST
         if not path.is_file():
@@ -73,14 +74,14 @@ def _manifests(shards: list[Path], data_dir: Path, trusted: bool = False) -> tup
             continue
         try:
             manifest = json.loads(path.read_text(encoding="utf-8"))
-            stale = manifest["data"] != data
+            stale = not trusted and manifest["data"] != data
             if not all(isinstance(manifest[k], list) and all(isinstance(v, str) for v in manifest[k]) for k in ("orgs", "plans")):
                 raise ValueError("orgs·plans는 글의 목록이어야 합니다")
         except (OSError, ValueError, KeyError, TypeError) as exc:  # damaged by hand: named, not a traceback
             errors.append(f"{shard}: {MANIFEST}를 읽을 수 없습니다 ({exc})")
             continue
         if stale:
-            errors.append(f"{shard}: {stale_message}")
+            errors.append(f"{shard}: 다른 데이터로 만든 조각입니다")
         for org in manifest["orgs"]:
             if org in seen:
                 errors.append(f"{shard}: 기관 {org}이(가) {seen[org]}에도 있습니다")
@@ -231,13 +232,13 @@ def broken_links(site: Path, orgs: set[str]) -> list[str]:
     return sorted(broken)
 
 
-def assemble(paths: pl.Paths, shards: list[Path], site_dir: Path, trusted: bool = False) -> tuple[pl.Checked, str]:
+def assemble(paths: pl.Paths, shards: list[Path], site_dir: Path, trusted: str | None = None) -> tuple[pl.Checked, str]:
     """Join shard sites into one site with the portal-wide pages and one search index; `site_dir` changes only on success.
 
     The data are not validated again: every file was validated by the shard that owns it, and what the shards
     published (plan JSON, search index, pages) is joined only when all shards come from this very data (hash).
-    `trusted`: shards `build` made itself in this run, under its lock (shards/runner.py): their files are not hashed
-    again, and the data must be as it was when they started (`data_state`).
+    `trusted`: shards `build` made itself under its lock (shards/runner.py), in this run or, unchanged, in the last:
+    their files are not hashed again, and the data must still be in this state (`data_state`) the run started from.
     """
     if not paths.data_dir.is_dir():
         return pl.check(paths.data_dir), ""

@@ -32,8 +32,9 @@ from ..base.workers import can_fork, configured_jobs
 from ..load.source import forget_shared, keep_shared
 from ..pipeline import run as pl
 from ..write.tree import build_lock
+from . import inputs
 from .assembly import assemble
-from .shard import MANIFEST, build_shard, data_plans, data_state
+from .shard import MANIFEST, Walk, build_shard, data_plans, walk_data, walked_state
 
 SHARD_ABOVE = 20_000  # projects: a bigger portal is built as shards
 SHARD_SIZE = 10_000  # projects a shard holds at most, roughly (whole organisations)
@@ -170,6 +171,7 @@ class Outcome:
     output: str = ""
     links: list[list[str]] = field(default_factory=list)  # `continues` links of its projects into other organisations
     notes: list[str] = field(default_factory=list)  # how its build went (incremental or full, and why)
+    built: bool = False  # its site was built (not only checked, not failed)
 
 
 def _child(conn: Connection, paths: pl.Paths, site: Path, orgs: list[str], strict: bool, full: bool, check_only: bool, jobs: int, state: str) -> None:
@@ -182,7 +184,8 @@ def _child(conn: Connection, paths: pl.Paths, site: Path, orgs: list[str], stric
     else:
         checked, output = build_shard(paths, site, orgs, strict, full=full, trusted=state)
         links = _manifest_links(site) if not checked.problems else []
-    conn.send(Outcome(checked.problems, checked.findings, output[-4000:] if checked.problems else "", links, checked.notes))
+    built = not check_only and not checked.problems
+    conn.send(Outcome(checked.problems, checked.findings, output[-4000:] if checked.problems else "", links, checked.notes, built))
     conn.close()
 
 
@@ -206,35 +209,79 @@ def at_once() -> int:
     return max(1, min(_setting(AT_ONCE_ENV, 2), configured_jobs(4)))
 
 
-def run_shards(paths: pl.Paths, layout: Layout, todo: list[int], strict: bool, full: bool, state: str) -> dict[int, Outcome]:
-    """Build the shards `todo` in child processes, `at_once()` at a time; after the first failure the rest are only checked."""
+@dataclass
+class Run:
+    """One sharded build: where and how, and the data as they were when it started."""
+
+    paths: pl.Paths
+    layout: Layout
+    strict: bool
+    full: bool
+    walk: Walk  # every data file's stamp
+    shared: str = ""  # the inputs all shards share (shards/inputs.shared_key)
+
+    @property
+    def state(self) -> str:
+        """The data's state the shards are built from (assemble checks that it still holds)."""
+        return walked_state(self.walk)
+
+    def key(self, shard: int) -> str:
+        """What the shard is built from (shards/inputs.py)."""
+        return inputs.shard_key(self.shared, self.paths.data_dir, self.walk, self.layout.orgs(shard), self.strict)
+
+
+def _kept(run: Run, shard: int, key: str) -> Outcome | None:
+    """The outcome of the shard's last build when nothing it is made from changed since (it is then not built)."""
+    folder, site = run.paths.build_dir / FOLDER / str(shard + 1), shard_paths(run.paths, shard)[1]
+    findings = None if run.full else inputs.unchanged(folder, site, key)
+    if findings is None:
+        return None
+    return Outcome([], findings, "", _manifest_links(site), ["바뀐 입력이 없어 지난 빌드를 그대로 씁니다"])
+
+
+def run_shards(run: Run, todo: list[int]) -> dict[int, Outcome]:
+    """Build the shards `todo` in child processes, `at_once()` at a time (unchanged ones are kept); after a failure the rest are only checked."""
     context: Any = multiprocessing.get_context("fork" if can_fork() else "spawn")
     width = at_once()
     jobs = 0 if width == 1 else max(1, configured_jobs(4) // width)
-    pending = list(todo)
+    keys = {k: run.key(k) for k in todo}
     running: dict[Connection, tuple[int, Any]] = {}
-    done: dict[int, Outcome] = {}
+    done: dict[int, Outcome] = {k: kept for k in todo if (kept := _kept(run, k, keys[k])) is not None}
+    pending = [k for k in todo if k not in done]
     while pending or running:
         while pending and len(running) < width:
-            shard = pending.pop(0)
-            failed = any(o.problems for o in done.values())
-            receive, send = context.Pipe(duplex=False)
-            shard_build, site = shard_paths(paths, shard)
-            args = (send, shard_build, site, layout.orgs(shard), strict, full, failed, jobs, state)
-            process = context.Process(target=_child, args=args, name=f"shard-{shard + 1}")
-            process.start()
-            send.close()  # the child holds the other end: the parent reads end-of-file when it dies
-            running[receive] = (shard, process)
+            running.update([_start(context, run, pending.pop(0), any(o.problems for o in done.values()), jobs)])
         for ready in wait(list(running)):
             assert isinstance(ready, Connection)
             shard, process = running.pop(ready)
-            try:
-                outcome: Outcome | None = ready.recv()
-            except EOFError:
-                outcome = None
-            process.join()
-            done[shard] = outcome if outcome is not None else _killed(shard, layout.orgs(shard), process.exitcode)
+            done[shard] = _finish(run, shard, keys[shard], ready, process)
     return done
+
+
+def _start(context: Any, run: Run, shard: int, check_only: bool, jobs: int) -> tuple[Connection, tuple[int, Any]]:
+    """Start the child process of one shard: the end its outcome comes through, and (shard, process)."""
+    inputs.forget(run.paths.build_dir / FOLDER / str(shard + 1))
+    receive, send = context.Pipe(duplex=False)
+    shard_build, site = shard_paths(run.paths, shard)
+    args = (send, shard_build, site, run.layout.orgs(shard), run.strict, run.full, check_only, jobs, run.state)
+    process = context.Process(target=_child, args=args, name=f"shard-{shard + 1}")
+    process.start()
+    send.close()  # the child holds the other end: the parent reads end-of-file when it dies
+    return receive, (shard, process)
+
+
+def _finish(run: Run, shard: int, key: str, ready: Connection, process: Any) -> Outcome:
+    """The outcome a shard's process sent (or why it sent none); a shard built is recorded with its key."""
+    try:
+        outcome: Outcome | None = ready.recv()
+    except EOFError:
+        outcome = None
+    process.join()
+    if outcome is None:
+        return _killed(shard, run.layout.orgs(shard), process.exitcode)
+    if outcome.built:
+        inputs.remember(run.paths.build_dir / FOLDER / str(shard + 1), shard_paths(run.paths, shard)[1], key, outcome.findings)
+    return outcome
 
 
 def _split(layout: Layout, outcomes: Mapping[int, Outcome]) -> list[list[str]]:
@@ -244,24 +291,24 @@ def _split(layout: Layout, outcomes: Mapping[int, Outcome]) -> list[list[str]]:
 
 
 def build_sharded(paths: pl.Paths, site_dir: Path, layout: Layout, strict: bool = False, full: bool = False) -> tuple[pl.Checked, str]:
-    """Build every shard, move organisations joined across shards together (rebuilding those), then assemble into `site_dir`."""
+    """Build every shard (but those unchanged), move organisations joined across shards together (rebuilding those), then assemble."""
     (paths.build_dir / FOLDER).mkdir(parents=True, exist_ok=True)
     with build_lock(paths.build_dir / FOLDER):  # two builds at once would share the shard folders
         owner, layout.joined = _previous(paths)
         layout.place(owner)
-        state = data_state(paths.data_dir)  # assemble checks that the data are still so
+        run = Run(paths, layout, strict, full, walk_data(paths.data_dir))
+        run.shared = inputs.shared_key(paths.root, paths.data_dir, run.walk)
         keep_shared(paths.data_dir)  # every shard reads every org.yaml and plan.yaml: read once here, inherited by the forked shards
         try:
-            outcomes = run_shards(paths, layout, layout.used(), strict, full, state)
+            outcomes = run_shards(run, layout.used())
             while not _failed(outcomes) and (split := _split(layout, outcomes)):  # ends: each round joins more organisations
-                outcomes = _rejoin(paths, layout, split, outcomes, strict, full, state)
+                outcomes = _rejoin(run, split, outcomes)
         finally:
             forget_shared()
         _remember(paths, layout)
         if _failed(outcomes):
             return _failure(outcomes), "\n".join(o.output for o in outcomes.values() if o.output)
-        sites = [shard_paths(paths, k)[1] for k in layout.used()]
-        checked, output = assemble(paths, sites, site_dir, trusted=True)
+        checked, output = assemble(paths, [shard_paths(paths, k)[1] for k in layout.used()], site_dir, trusted=run.state)
     checked.findings = sorted({f for o in outcomes.values() for f in o.findings}, key=_finding_order)
     if not checked.problems:
         checked.notes += [f"조각 {k + 1}: {note}" for k, o in sorted(outcomes.items()) for note in o.notes]
@@ -270,16 +317,16 @@ def build_sharded(paths: pl.Paths, site_dir: Path, layout: Layout, strict: bool 
     return checked, output
 
 
-def _rejoin(paths: pl.Paths, layout: Layout, split: list[list[str]], outcomes: dict[int, Outcome], strict: bool, full: bool,
-            state: str) -> dict[int, Outcome]:
+def _rejoin(run: Run, split: list[list[str]], outcomes: dict[int, Outcome]) -> dict[int, Outcome]:
     """Put organisations joined across shards together and rebuild the shards they left or joined."""
+    layout = run.layout
     before = dict(layout.owner)
     layout.joined += split
     layout.place(before)
     moved = [org for org, k in layout.owner.items() if before[org] != k]
     used = layout.used()
     todo = sorted(({before[o] for o in moved} | {layout.owner[o] for o in moved}) & set(used))
-    return {k: o for k, o in outcomes.items() if k in used and k not in todo} | run_shards(paths, layout, todo, strict, full, state)
+    return {k: o for k, o in outcomes.items() if k in used and k not in todo} | run_shards(run, todo)
 
 
 def _failed(outcomes: Mapping[int, Outcome]) -> bool:

@@ -74,22 +74,37 @@ def data_fingerprint(data_dir: Path) -> str:
     return digest.hexdigest()[:16]
 
 
+Walk = dict[str, list[str]]  # top-level folder of data/ ("" for its own files) → `path\0size\0mtime` of every file, sorted
+
+
+def walk_data(data_dir: Path) -> Walk:
+    """One `stat` of every data file, by organisation folder."""
+    found: Walk = {}
+    top = os.fspath(data_dir)
+    for folder, dirs, names in os.walk(top):
+        dirs.sort()
+        rel = os.path.relpath(folder, top)
+        entries = found.setdefault("" if rel == "." else rel.split(os.sep)[0], [])
+        for name in names:
+            stat = os.stat(os.path.join(folder, name))
+            entries.append(f"{name if rel == '.' else os.path.join(rel, name)}\0{stat.st_size}\0{stat.st_mtime_ns}")
+    return {folder: sorted(entries) for folder, entries in found.items()}
+
+
+def walked_state(walk: Walk) -> str:
+    """`data_state` of walked files."""
+    digest = hashlib.sha256(b"state\0")
+    digest.update("\n".join(sorted(entry for entries in walk.values() for entry in entries)).encode())
+    return "s" + digest.hexdigest()[:15]
+
+
 def data_state(data_dir: Path) -> str:
     """Hash of every data file's path, size and modification time: what a sharded `build` checks the data against at its end.
 
     One `stat` a file (a second at 100,000 projects, where reading them all again takes ten): it tells whether any file
     changed while the shards were built, which the data fingerprint of each shard would tell only by reading everything.
     """
-    digest = hashlib.sha256(b"state\0")
-    entries = []
-    for folder, dirs, names in os.walk(data_dir):
-        dirs.sort()
-        for name in names:
-            path = os.path.join(folder, name)
-            found = os.stat(path)
-            entries.append(f"{os.path.relpath(path, data_dir)}\0{found.st_size}\0{found.st_mtime_ns}")
-    digest.update("\n".join(sorted(entries)).encode())
-    return "s" + digest.hexdigest()[:15]
+    return walked_state(walk_data(data_dir))
 
 
 def stubs(portal: Portal, orgs: list[str]) -> dict[str, str | bytes]:
