@@ -68,7 +68,7 @@ def stage_lines() -> None:
     _traced(markdown, "streaming")
     for name in ("run_shards", "build_shard", "assemble"):  # a sharded build (above runner.SHARD_ABOVE projects)
         _traced(runner, name)
-    for name in ("published_portal", "merged_files", "_global_files", "_publish_assembled", "_tampered", "_manifests", "broken_links", "merge_sitemaps"):
+    for name in ("published_portal", "write_index", "_global_files", "_publish_assembled", "_index_made", "_move_in", "broken_links", "merge_sitemaps"):
         _traced(assembly, name)
 
 

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import functools
 import json
 import os
 import re
 import shutil
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -27,11 +26,12 @@ from ..load.source import SourceFile, load_file
 from ..model import Organisation, Plan, Project, SiteConfig
 from ..model.portal import PlanBundle, Portal
 from ..model.progress import ProgressReport
-from ..outputs.downloads import ROWS_JSON, plan_base
+from ..outputs.downloads import ROWS_JSON, plan_base, portal_downloads
+from ..outputs.search import INDEX_DIR
 from ..pipeline import run as pl
 from ..plan.portal_pages import splits
-from ..write.tree import fresh_dir, link_or_copy, replace_dir, update_file, write_tree
-from .merge import merged_files, plan_shards
+from ..write.tree import fresh_dir, link_or_copy, replace_dir, write_tree
+from .merge import plan_shards, shard_rows, write_index
 from .shard import MANIFEST, changed_file, data_fingerprint, data_plans, data_state, stubs
 
 _HREF = re.compile(r'(?:href|src)="([^"#?]*)')
@@ -206,7 +206,11 @@ def _staged(shards: list[Path], manifests: list[dict[str, Any]], staging: Path) 
 
 
 def _move_in(staging: Path, site: Path) -> None:
-    """Move the staged organisation folders over MkDocs' stubs and the staged downloads beside the portal-wide ones (renames)."""
+    """Move the staged organisation folders over MkDocs' stubs, the staged downloads beside the portal-wide ones and the index into place (renames)."""
+    index = Path(INDEX_DIR)
+    if (staging / index).is_dir():
+        os.rename(staging / index, site / index)
+        os.rmdir(staging / index.parent)
     for entry in sorted(staging.iterdir()):
         if entry.name == "downloads":
             for path in sorted(entry.iterdir()):
@@ -256,22 +260,31 @@ def assemble(paths: pl.Paths, shards: list[Path], site_dir: Path, trusted: str |
 def _assemble_locked(paths: pl.Paths, shards: list[Path], manifests: list[dict[str, Any]], site_dir: Path, checked: pl.Checked) -> str:
     """The portal-wide files, then MkDocs and the swap (the lock held).
 
-    The index and the portal-wide downloads are made meanwhile in another process, which writes them into the docs tree as it goes.
+    The search index is merged meanwhile in another process, straight into the staging folder beside the site (not
+    through MkDocs, which would copy its ~250,000 files at 100,000 projects): MkDocs runs while it is made.
     """
-    write = functools.partial(update_file, paths.docs_dir, made=set())
-    with background(merged_files, shards, manifests, write) as merged:  # in another process on Linux
-        found, files = _portal_files(paths, shards, manifests)
-        checked.portal, checked.problems = found.portal, checked.problems + found.problems
-        if found.portal is None or found.problems:
-            return ""
-        try:
-            streamed = merged()
-        except (OSError, ValueError, KeyError) as exc:  # a shard folder changed after it was built
-            problem = Problem(str(paths.data_dir), 1, 1, "", "조각의 검색 색인이나 사업 목록 JSON을 읽을 수 없습니다", "build --shard 가 쓴 그대로의 파일", str(exc)[:200])
-            checked.portal = None
-            checked.problems.append(problem)
-            return ""
-    return _publish_assembled(paths, shards, manifests, files, site_dir, checked, {path: bool(written) for path, written in streamed.items()})
+    staging = fresh_dir(site_dir.resolve().parent, f".{site_dir.name}-shards-")
+    try:
+        with background(write_index, shards, staging) as merged:  # in another process on Linux
+            found, files = _portal_files(paths, shards, manifests)
+            checked.portal, checked.problems = found.portal, checked.problems + found.problems
+            if found.portal is None or found.problems:
+                return ""
+            return _publish_assembled(paths, shards, manifests, files, site_dir, checked, staging, merged)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def _index_made(paths: pl.Paths, merged: Callable[[], None], checked: pl.Checked) -> bool:
+    """Wait for the merged index; False (and a problem) when a shard's index could not be read."""
+    try:
+        merged()
+    except (OSError, ValueError, KeyError) as exc:  # a shard folder changed after it was built
+        problem = Problem(str(paths.data_dir), 1, 1, "", "조각의 검색 색인이나 사업 목록 JSON을 읽을 수 없습니다", "build --shard 가 쓴 그대로의 파일", str(exc)[:200])
+        checked.portal = None
+        checked.problems.append(problem)
+        return False
+    return True
 
 
 def _portal_files(paths: pl.Paths, shards: list[Path], manifests: list[dict[str, Any]]) -> tuple[pl.Checked, dict[str, str | bytes]]:
@@ -287,26 +300,30 @@ def _portal_files(paths: pl.Paths, shards: list[Path], manifests: list[dict[str,
     checked = pl.Checked(published, content_problems(paths.content_dir, set(site.acknowledged_personal_data), {d.lower() for d in site.email_domains}))
     if checked.problems:  # hand-written pages are published by the assembly
         return checked, {}
-    return checked, _global_files(published, paths.data_dir, manifests)
+    try:
+        downloads = portal_downloads(shard_rows(shards, manifests))
+    except (OSError, ValueError, KeyError) as exc:  # a shard folder changed after it was built
+        problem = Problem(str(paths.data_dir), 1, 1, "", "조각의 검색 색인이나 사업 목록 JSON을 읽을 수 없습니다", "build --shard 가 쓴 그대로의 파일", str(exc)[:200])
+        return pl.Checked(None, [problem]), {}
+    return checked, _global_files(published, paths.data_dir, manifests) | downloads
 
 
 def _publish_assembled(paths: pl.Paths, shards: list[Path], manifests: list[dict[str, Any]], files: dict[str, str | bytes],
-                       site_dir: Path, checked: pl.Checked, streamed: dict[str, bool]) -> str:
-    """MkDocs for the portal pages, the shards copied in, links checked, then the swap (the caller holds the lock).
+                       site_dir: Path, checked: pl.Checked, staging: Path, merged: Callable[[], None]) -> str:
+    """MkDocs for the portal pages, the shards and the index moved in, links checked, then the swap (the caller holds the lock).
 
-    `streamed`: the files already written into the docs tree (the index and the portal-wide downloads).
+    `staging`: where the shards' folders are linked in (a thread, beside MkDocs' run) and the index is written (`merged` waits for it).
     """
     assert checked.portal is not None
-    write_tree(files, [paths.content_dir], paths.docs_dir, streamed=streamed)
-    staging = fresh_dir(site_dir.resolve().parent, f".{site_dir.name}-shards-")
-    try:
-        with _staged(shards, manifests, staging):  # the shards' folders are linked in beside MkDocs' run (it waits on a process)
-            tmp, output = pl.run_mkdocs(paths, config_text(checked.portal, paths.root, relaxed=True), checked, site_dir)  # already redacted
-        if tmp is None:
-            return output
-        _move_in(staging, tmp)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+    write_tree(files, [paths.content_dir], paths.docs_dir)
+    with _staged(shards, manifests, staging):  # the shards' folders are linked in beside MkDocs' run (it waits on a process)
+        tmp, output = pl.run_mkdocs(paths, config_text(checked.portal, paths.root, relaxed=True), checked, site_dir)  # already redacted
+    if tmp is None:
+        return output
+    if not _index_made(paths, merged, checked):
+        shutil.rmtree(tmp, ignore_errors=True)
+        return output
+    _move_in(staging, tmp)
     merge_sitemaps(shards, tmp, seam.build_epoch())
     broken = broken_links(tmp, {b.org.id for b in checked.portal.plans})
     if broken:

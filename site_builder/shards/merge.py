@@ -7,9 +7,8 @@ from array import array
 from pathlib import Path
 from typing import Any
 
-from ..outputs.downloads import ROWS_JSON, plan_base, portal_downloads
+from ..outputs.downloads import ROWS_JSON, plan_base
 from ..outputs.search import INDEX_DIR, Packed, decode, json_bytes, layout_encoded, shard_postings
-from ..render.markdown import Writer
 
 
 def merge_indexes(sites: list[Path], base: str = INDEX_DIR) -> dict[str, bytes]:
@@ -55,16 +54,15 @@ def _merged_terms(sites: list[Path], base: str) -> dict[str, int]:
     return terms
 
 
-def merged_files(shards: list[Path], manifests: list[dict[str, Any]], write: Writer | None = None) -> dict[str, str | bytes] | dict[str, bool]:
-    """What assemble makes from the shards' files alone: the one search index and the portal-wide downloads.
-
-    With `write`, each file is put into the docs tree here (in assemble's worker) and path → whether written comes back.
-    """
-    files: dict[str, str | bytes] = dict(merge_indexes(shards))
-    files.update(portal_downloads(_shard_rows(shards, manifests)))
-    if write is None:
-        return files
-    return {path: write(path, files.pop(path)) for path in list(files)}
+def write_index(shards: list[Path], folder: Path) -> None:
+    """Merge the shards' search indexes and write the files under `folder` (in assemble's worker: the index never passes through the caller)."""
+    made: set[str] = set()
+    for rel, content in merge_indexes(shards).items():
+        path = folder / rel
+        if str(path.parent) not in made:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            made.add(str(path.parent))
+        path.write_bytes(content)
 
 
 def plan_shards(shards: list[Path], manifests: list[dict[str, Any]]) -> list[tuple[str, Path]]:
@@ -73,7 +71,7 @@ def plan_shards(shards: list[Path], manifests: list[dict[str, Any]]) -> list[tup
     return [(key, where[key]) for key in sorted(where, key=lambda k: tuple(k.split("/")))]
 
 
-def _shard_rows(shards: list[Path], manifests: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def shard_rows(shards: list[Path], manifests: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Every project row, plans in the order an unsharded build reads them, from the shards' per-plan row JSON."""
     rows: list[dict[str, Any]] = []
     for key, shard in plan_shards(shards, manifests):
