@@ -318,3 +318,12 @@ def test_a_kept_shard_changed_by_hand_is_built_again(data: Path, tmp_path: Path)
     checked, _ = build_site(paths, site)
     assert _shard_notes(checked.notes)[_owner(tmp_path, "demo-org")] != "바뀐 입력이 없어 지난 빌드를 그대로 씁니다"
     _same(_whole(data, tmp_path), site)
+
+
+def test_another_number_of_shards_deals_the_organisations_afresh(tmp_path: Path) -> None:
+    paths = Paths(ROOT, data=tmp_path / "data", build=tmp_path / "build")
+    (tmp_path / "build" / "shards").mkdir(parents=True)
+    state = {"version": runner.STATE_VERSION, "count": 4, "owner": {"a": 0, "b": 3}, "joined": [["a", "c"]]}
+    (tmp_path / "build" / "shards" / "state.json").write_text(json.dumps(state), encoding="utf-8")
+    assert runner._previous(paths, 4) == ({"a": 0, "b": 3}, [["a", "c"]])
+    assert runner._previous(paths, 6) == ({}, [["a", "c"]])  # kept where they were, the new shards would stay empty

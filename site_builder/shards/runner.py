@@ -135,8 +135,11 @@ def _state_path(paths: pl.Paths) -> Path:
     return paths.build_dir / FOLDER / STATE
 
 
-def _previous(paths: pl.Paths) -> tuple[dict[str, int], list[list[str]]]:
-    """The last sharded build's placement and joined organisations (nothing when missing or damaged: a fresh deal)."""
+def _previous(paths: pl.Paths, count: int) -> tuple[dict[str, int], list[list[str]]]:
+    """The last sharded build's placement (none when it made another number of shards: a fresh deal) and joined organisations.
+
+    Nothing when missing or damaged: a fresh deal, and joined organisations are found again.
+    """
     try:
         state = json.loads(_state_path(paths).read_text(encoding="utf-8"))
         owner, joined = state["owner"], state["joined"]
@@ -144,7 +147,9 @@ def _previous(paths: pl.Paths) -> tuple[dict[str, int], list[list[str]]]:
         valid = valid and all(isinstance(k, int) for k in owner.values()) and all(isinstance(j, list) for j in joined)
     except (OSError, ValueError, KeyError, TypeError):
         return {}, []
-    return (owner, [[str(o) for o in j] for j in joined]) if valid else ({}, [])
+    if not valid:
+        return {}, []
+    return (owner if state.get("count") == count else {}), [[str(o) for o in j] for j in joined]
 
 
 def _remember(paths: pl.Paths, layout: Layout) -> None:
@@ -294,7 +299,7 @@ def build_sharded(paths: pl.Paths, site_dir: Path, layout: Layout, strict: bool 
     """Build every shard (but those unchanged), move organisations joined across shards together (rebuilding those), then assemble."""
     (paths.build_dir / FOLDER).mkdir(parents=True, exist_ok=True)
     with build_lock(paths.build_dir / FOLDER):  # two builds at once would share the shard folders
-        owner, layout.joined = _previous(paths)
+        owner, layout.joined = _previous(paths, layout.count)
         layout.place(owner)
         run = Run(paths, layout, strict, full, walk_data(paths.data_dir))
         run.shared = inputs.shared_key(paths.root, paths.data_dir, run.walk)
