@@ -60,14 +60,15 @@ def test_shard_count_follows_the_size(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv(runner.ABOVE_ENV)
     monkeypatch.delenv(runner.SIZE_ENV)
     monkeypatch.setenv("SITE_BUILDER_JOBS", "2")  # two shards at once, on any machine
-    assert shard_count({f"o{i}": 100 for i in range(200)}) == 1  # 20,000: one whole build
-    assert shard_count({f"o{i}": 101 for i in range(200)}) == 4  # 20,200: ≤ 10,000 a shard, two at a time
-    assert shard_count({f"o{i}": 102 for i in range(1000)}) == 12
+    assert shard_count(20_000, 200) == 1  # one whole build
+    assert shard_count(20_200, 200) == 4  # ≤ 10,000 a shard, two at a time
+    assert shard_count(100_000, 1000) == 10 and shard_count(102_000, 1000) == 12
+    assert shard_count(50_000, 1) == 1  # one organisation cannot be split
     monkeypatch.setenv(runner.AT_ONCE_ENV, "1")
-    assert shard_count({f"o{i}": 101 for i in range(200)}) == 3
-    assert shard_count({"one": 50_000}) == 1  # one organisation cannot be split
+    assert shard_count(20_200, 200) == 3
     monkeypatch.setenv(runner.ABOVE_ENV, "10")
-    assert shard_count({"a": 6, "b": 6}) == 2
+    assert shard_count(12, 2) == 2
+    assert runner.org_sizes({"a/2023": 3, "a/2024": 4, "b/2024": 0}) == {"a": 9, "b": 1}
 
 
 def test_a_large_portal_is_built_as_shards_byte_for_byte_as_a_whole_build(data: Path, tmp_path: Path) -> None:

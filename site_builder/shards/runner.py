@@ -51,31 +51,31 @@ def _setting(name: str, default: int) -> int:
     return int(value) if value.isdecimal() else default
 
 
-def org_sizes(data_dir: Path) -> dict[str, int]:
-    """Organisation → its project files plus one a plan (the work a shard has with it), from folder names alone."""
+def org_sizes(plans: Mapping[str, int]) -> dict[str, int]:
+    """Organisation → its project files plus one a plan (the work a shard has with it), from `shard.data_plans`."""
     sizes: dict[str, int] = {}
-    for key, count in data_plans(data_dir).items():
+    for key, count in plans.items():
         org = key.split("/")[0]
         sizes[org] = sizes.get(org, 0) + count + 1
     return sizes
 
 
-def shard_count(sizes: Mapping[str, int]) -> int:
-    """How many shards `build` makes of a portal of these organisations (1: an unsharded build).
+def shard_count(projects: int, orgs: int) -> int:
+    """How many shards `build` makes of a portal of this many project files and organisations (1: an unsharded build).
 
     A whole number of rounds of `at_once()` shards: the last round would otherwise leave a core idle.
     """
-    projects = sum(sizes.values())
     if projects <= _setting(ABOVE_ENV, SHARD_ABOVE):
         return 1
     wanted, width = math.ceil(projects / max(1, _setting(SIZE_ENV, SHARD_SIZE))), at_once()
-    return min(len(sizes), max(2, math.ceil(wanted / width) * width))
+    return min(orgs, max(2, math.ceil(wanted / width) * width))
 
 
 def build_site(paths: pl.Paths, site_dir: Path, strict: bool = False, full: bool = False) -> tuple[pl.Checked, str]:
     """`site-builder build`: the whole pipeline in this process, or for a large portal shards in child processes and `assemble`."""
-    sizes = org_sizes(paths.data_dir) if paths.data_dir.is_dir() else {}
-    count = shard_count(sizes)
+    plans = data_plans(paths.data_dir) if paths.data_dir.is_dir() else {}
+    sizes = org_sizes(plans)
+    count = shard_count(sum(plans.values()), len(sizes))
     if count < 2:
         return pl.build(paths, site_dir, strict, full)
     return build_sharded(paths, site_dir, Layout(sizes, count), strict, full)
