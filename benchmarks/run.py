@@ -18,6 +18,7 @@ import contextlib
 import json
 import os
 import resource
+import select
 import signal
 import statistics
 import subprocess
@@ -177,10 +178,11 @@ def watch(root: int, timeline: Path | None = None, limit_mb: int = 0, floor_mb: 
     """`--watch PID`: sample PID's tree until stdin closes, then print the peaks (RSS and Pss, kB) and, with `timeline`, write every sample."""
     sampler = TreeSampler(root, timeline=timeline is not None, limit_mb=limit_mb, floor_mb=floor_mb)
     sampler.start()
-    if limit_mb or floor_mb:  # the build may be killed: then nobody closes stdin
+    if limit_mb or floor_mb:  # the build may be killed: then nobody closes stdin, so wait for either
         while sampler.is_alive() and not sampler.killed:
-            time.sleep(0.5)
-    if not sampler.killed:
+            if select.select([sys.stdin], [], [], 0.5)[0] and not sys.stdin.read():
+                break  # end of input: the build is done
+    elif not sampler.killed:
         sys.stdin.read()
     peak = sampler.stop()
     if timeline is not None and sampler.samples:

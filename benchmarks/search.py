@@ -13,6 +13,7 @@ writes headers and body in two sends, and with Nagle's algorithm on, a keep-aliv
 (the client's delayed ACK) on some responses. `--nagle` keeps Python's default to compare.
 
     .venv/bin/python benchmarks/search.py [--projects 10000] [--per-plan 50] [--no-browser] [--http both|1.1|1.0] [--rounds N] [--nagle]
+    .venv/bin/python benchmarks/search.py --site WORK/site [...]   (a site already built, e.g. by benchmarks/scale.py)
 """
 
 from __future__ import annotations
@@ -241,6 +242,23 @@ def browser_numbers(site: Path, servers: list[bool], rounds: int = 1, nagle: boo
         browser.close()
 
 
+def built_site(args: argparse.Namespace) -> int:
+    """The numbers of a site's own search index (its portal is not read again: no queries drawn from its text)."""
+    files = {p.relative_to(args.site).as_posix(): p.read_bytes() for p in (args.site / INDEX_DIR).rglob("*.json")}
+    meta = json.loads(files[f"{INDEX_DIR}/meta.json"])
+    shards = [len(v) for k, v in files.items() if "/s/" in k]
+    print(f"built site {args.site}: {len(meta['plans']):,} plans, {meta['docs']:,} searchable documents")
+    print(f"index: {len(files):,} files, {_kb(sum(len(v) for v in files.values()))} in all; meta.json {_kb(len(files[INDEX_DIR + '/meta.json']))}")
+    print(f"  shards: {len(shards)}, median {_kb(statistics.median(shards))}, max {_kb(max(shards))}")
+    python_numbers(files)
+    if not args.no_browser and CHROMIUM.exists():
+        with tempfile.TemporaryDirectory(prefix="bench-") as tmp:  # the bare search page beside the site's index (linked, not copied)
+            (Path(tmp) / "search").mkdir()
+            (Path(tmp) / INDEX_DIR).symlink_to((args.site / INDEX_DIR).resolve())
+            browser_numbers(Path(tmp), {"both": [True, False], "1.1": [True], "1.0": [False]}[args.http], args.rounds, args.nagle)
+    return 0
+
+
 def full_build(data: Path, tmp: Path) -> None:
     """Time the whole pipeline (validate, render, downloads, index, MkDocs) on the synthetic data."""
     from site_builder.pipeline.run import Paths, build
@@ -263,7 +281,10 @@ def main() -> int:
     parser.add_argument("--nagle", action="store_true", help="keep Nagle's algorithm on in the local server (Python's default; 40 ms stalls)")
     parser.add_argument("--only-original", action="store_true", help="without the Korean queries (to run this against an older search.js)")
     parser.add_argument("--full-site", action="store_true", help="also time the whole site build (Markdown + MkDocs); slow at 10,000 projects")
+    parser.add_argument("--site", type=Path, help="a site already built (e.g. by benchmarks/scale.py at 100,000 projects): measure its index, generate nothing")
     args = parser.parse_args()
+    if args.site:
+        return built_site(args)
     with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
         data, site = Path(tmp) / "data", Path(tmp) / "site"
         data.mkdir()

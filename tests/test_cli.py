@@ -78,12 +78,12 @@ def test_schema_writes_files(tmp_path: Path):
 def test_a_killed_worker_is_reported_in_korean(monkeypatch: pytest.MonkeyPatch, data_copy: Path, tmp_path: Path) -> None:
     from concurrent.futures.process import BrokenProcessPool
 
-    from site_builder.cli import commands as cli
+    from site_builder.shards import runner
 
     def killed(*args: object, **kwargs: object) -> None:
         raise BrokenProcessPool("A process in the process pool was terminated abruptly")
 
-    monkeypatch.setattr(cli, "build", killed)
+    monkeypatch.setattr(runner, "build_site", killed)
     result = run_cli("build", "--data", str(data_copy), "--site-dir", str(tmp_path / "site"))
     assert result.code == 1
     assert "작업 프로세스가 중간에 종료되어" in result.err and "Traceback" not in result.err

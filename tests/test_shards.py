@@ -28,7 +28,11 @@ FIELD_WITHHELD = "withheld_fields:\n  - {field: budget, ground: 5}\n"
 @pytest.fixture(scope="module")
 def two_orgs(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The fixture data plus a copy of its organisation under another id and name."""
-    data = tmp_path_factory.mktemp("shards") / "data"
+    return make_two_orgs(tmp_path_factory.mktemp("shards") / "data")
+
+
+def make_two_orgs(data: Path) -> Path:
+    """Write the fixture data plus a copy of its organisation under another id and name (with 비공개 projects, under git) into `data`."""
     shutil.copytree(FIXTURE_DATA, data)
     shutil.copytree(data / "demo-org", data / "other-org")
     org = data / "other-org" / "org.yaml"

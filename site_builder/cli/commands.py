@@ -11,7 +11,7 @@ from pathlib import Path
 
 from ..base.problem import github_command
 from ..model.schema import write_schemas
-from ..pipeline.run import Checked, Paths, build, check
+from ..pipeline.run import Checked, Paths, check
 
 DESCRIPTION = "연간 업무계획 데이터(YAML)를 검사하고 정보공개 누리집으로 만듭니다."
 
@@ -75,7 +75,7 @@ def _build_shard(args: argparse.Namespace, paths: Paths) -> Checked:
     """Build one shard (`--shard i/n` or `--only-org`): the pages of some organisations only."""
     from ..shards.shard import build_shard
 
-    return build_shard(paths, args.site_dir, list(args.only_org or []), args.strict, args.shard)[0]
+    return build_shard(paths, args.site_dir, list(args.only_org or []), args.strict, args.shard, args.full)[0]
 
 
 def cmd_build(args: argparse.Namespace) -> int:
@@ -84,7 +84,9 @@ def cmd_build(args: argparse.Namespace) -> int:
     if args.shard or args.only_org:
         checked = _build_shard(args, paths)
     else:
-        checked, _ = build(paths, args.site_dir, args.strict, args.full)
+        from ..shards.runner import build_site  # a large portal is built as shards in child processes
+
+        checked, _ = build_site(paths, args.site_dir, args.strict, args.full)
     _print_result(checked, "text", show_findings=False)
     if checked.problems:
         print(f"오류 {len(checked.problems)}건: 사이트를 만들지 않았습니다 (이전 사이트는 그대로입니다).", file=sys.stderr)

@@ -45,8 +45,8 @@ def merge_sitemaps(sites: list[Path], target: Path, epoch: int) -> None:
 def page_order(runs: list[list[str]]) -> list[str]:
     """One order that keeps the order of every run (each part's sitemap is a part of MkDocs' one page order).
 
-    Every shard's sitemap holds the portal-wide pages and a stub of every other organisation, so the runs pin the
-    order down completely; where they would not, earlier runs decide.
+    Every shard's sitemap holds the portal-wide pages and, after each of its organisations, the next organisation's
+    page (a stub: shards/shard.stubs), so the runs pin the order down completely; where they would not, earlier runs decide.
     """
     after: dict[str, set[str]] = {}
     rank: dict[str, int] = {}

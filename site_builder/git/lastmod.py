@@ -81,11 +81,19 @@ def _plan_dates(bundle: PlanBundle, dates: dict[str, str], resolve: _Resolver) -
     return max([plan, *own.values()]), own
 
 
-def stamp(pages: list[Any], portal: Portal) -> dict[str, str]:
+def _known_newest(bundle: PlanBundle, dates: dict[str, str], resolve: _Resolver) -> str:
+    """A plan's newest date from its plan file and its project files by name (a shard knows other organisations' plans so)."""
+    folder = bundle.plan_file.path.parent / "projects"
+    return _newest([bundle.plan_file.path, *(folder / f"{stem}.yaml" for stem in sorted(bundle.declared_ids))], dates, resolve)
+
+
+def stamp(pages: list[Any], portal: Portal, whole: Portal | None = None) -> dict[str, str]:
     """Put `updated` (newest date among the data files the page comes from) into each page's context when known.
 
     A project page comes from its file and its plan file, a plan's pages from all its files, portal-wide pages from
     every plan's files; each plan's dates are worked out once, not once per page. Returns every data file's date.
+    `whole`: a shard's portal with every plan (other organisations' known by their files' names), whose newest date the
+    pages without a plan (an organisation's overview) show, as in a whole build.
     """
     folders = {b.plan_file.path.resolve().parent.parent.parent for b in portal.plans}
     dates: dict[str, str] = {}
@@ -96,6 +104,8 @@ def stamp(pages: list[Any], portal: Portal) -> dict[str, str]:
     resolve = _Resolver()
     plans = {id(b): _plan_dates(b, dates, resolve) for b in portal.plans}
     everything = max((newest for newest, _ in plans.values()), default="")
+    own = {b.key for b in portal.plans}
+    everything = max([everything, *(_known_newest(b, dates, resolve) for b in whole.plans if b.key not in own)] if whole else [everything])
     for page in pages:
         bundle, project = page.context.get("bundle"), page.context.get("project")
         if bundle is None:

@@ -100,6 +100,11 @@ class PlanBundle:
         return chains
 
     @cached_property
+    def total(self) -> int:
+        """The plan's total in 원: the sum over all its projects (a published bundle of assemble's may carry it instead of their budgets)."""
+        return sum_total(self.projects)
+
+    @cached_property
     def unit_by_id(self) -> dict[str, Unit]:
         """Units by id (the first wins when ids collide)."""
         found: dict[str, Unit] = {}
@@ -259,7 +264,7 @@ def sum_total(projects: list[Project]) -> int:
 
 def plan_total(bundle: PlanBundle) -> int:
     """The plan's total: the sum over all its projects."""
-    return sum_total(bundle.projects)
+    return bundle.total
 
 
 def descendant_ids(node: StrategyNode) -> set[str]:

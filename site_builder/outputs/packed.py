@@ -9,7 +9,7 @@ from __future__ import annotations
 from array import array
 from bisect import bisect_left
 from collections import OrderedDict
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 
 
 class Packed(Mapping[str, dict[int, int]]):
@@ -42,6 +42,17 @@ class Packed(Mapping[str, dict[int, int]]):
         """`key` with no postings (a long word: `search.postings`)."""
         self._rows[key] = array("i")
         self._forget(key)
+
+    def extend(self, key: str, values: Iterable[int]) -> None:
+        """Add postings already packed (document × 8 + class) to `key`, in any order (`in_order` sorts them once all are in)."""
+        self._packed(key).extend(values)
+        self._forget(key)
+
+    def in_order(self) -> None:
+        """Sort every key's postings by document (after `extend` from shards whose documents interleave)."""
+        for key in list(self._rows):
+            self._rows[key] = array("i", sorted(self._packed(key)))
+            self._forget(key)
 
     def splice(self, key: str, start: int, end: int, row: dict[int, int] | None) -> None:
         """Put `row` (documents numbered from `start`) in place of the key's documents from `start` to `end`; a key left without any is dropped."""

@@ -338,7 +338,7 @@ def _count_terms(found: list[tuple[int, set[str]]], counts: dict[int, Counter[st
         seen |= words
 
 
-def _json(value: Any) -> bytes:
+def json_bytes(value: Any) -> bytes:
     """Compact, deterministic UTF-8 JSON."""
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode("utf-8")
 
@@ -565,9 +565,9 @@ def wanted_rows(index: Packed, phrase: str, keys: list[str], have: set[int], row
 
 
 def shard_json(keys: dict[str, str], docs: Iterable[int], rows: list[bytes]) -> bytes:
-    """`{"k": {key: postings}, "r": {document: row}}` as `_json` writes it, the rows spliced in already encoded."""
+    """`{"k": {key: postings}, "r": {document: row}}` as `json_bytes` writes it, the rows spliced in already encoded."""
     found = b",".join(b'"%d":%s' % (d, rows[d]) for d in sorted(docs, key=str))
-    return b'{"k":' + _json(keys) + b',"r":{' + found + b"}}"
+    return b'{"k":' + json_bytes(keys) + b',"r":{' + found + b"}}"
 
 
 def shard_postings(shard: bytes) -> dict[str, str]:
@@ -590,7 +590,7 @@ def term_files(terms: dict[str, int], base: str = INDEX_DIR) -> dict[str, bytes]
 
 def term_file(words: list[tuple[str, int]]) -> bytes:
     """One `c/` file: these words with their scores, best first."""
-    return _json([[w, sc] for w, sc in sorted(words, key=lambda ws: (-ws[1], ws[0]))])
+    return json_bytes([[w, sc] for w, sc in sorted(words, key=lambda ws: (-ws[1], ws[0]))])
 
 
 @dataclass
@@ -614,8 +614,8 @@ class Joined:
             self.index.add(key, row, offset)
         for word, score in part_terms.items():
             self.terms[word] = self.terms.get(word, 0) + score
-        self.rows += [_json(row) for row in part_rows]
-        self.texts += [_json(text) for text in part_texts]
+        self.rows += [json_bytes(row) for row in part_rows]
+        self.texts += [json_bytes(text) for text in part_texts]
         self.facets.append(facet)
         for word in part_long:
             self.words[word] = self.words.get(word, 0) + 1
@@ -634,8 +634,17 @@ def layout(index: dict[str, dict[int, int]], rows: list[list[Any]], plans: list[
     `texts`: each document's snippet text, one `t/<document>.json` each (fetched for the ten results on screen only);
     `terms`: word scores for the `c/` files (`term_files`).
     """
-    joined = Joined(Packed.of(index), [_json(row) for row in rows], [_json(text) for text in texts or []], facets,
+    joined = Joined(Packed.of(index), [json_bytes(row) for row in rows], [json_bytes(text) for text in texts or []], facets,
                     dict.fromkeys((key for key, row in index.items() if not row), 1), terms or {}, [plan["start"] for plan in plans])
+    return _layout(joined, plans, chunk, base, Sharding())
+
+
+def layout_encoded(index: Mapping[str, dict[int, int]], encoded: list[bytes], plans: list[dict[str, Any]], facets: list[bytes],
+                   chunk: int, base: str, texts: list[bytes], terms: dict[str, int] | None) -> dict[str, bytes]:
+    """`layout` of rows and texts already written as JSON (assemble reads them so from the shards' files); `index` may be packed already."""
+    packed = index if isinstance(index, Packed) else Packed.of(index)
+    words = dict.fromkeys((key for key in packed if not packed.length(key)), 1)  # the long words, as `layout` finds them
+    joined = Joined(packed, encoded, texts, facets, words, terms or {}, [plan["start"] for plan in plans])
     return _layout(joined, plans, chunk, base, Sharding())
 
 
@@ -665,7 +674,7 @@ def meta_file(files: Mapping[str, bytes], shards: int, chunk: int, docs: int, pl
     for path in sorted(files):  # file by file: joined first, the index would sit in memory twice
         digest.update(files[path])
     version = digest.hexdigest()[:12]
-    return _json({"version": version, "shards": shards, "chunk": chunk, "docs": docs, "plans": plans})
+    return json_bytes({"version": version, "shards": shards, "chunk": chunk, "docs": docs, "plans": plans})
 
 
 def plan_entry(bundle: PlanBundle, start: int, end: int) -> dict[str, Any]:
@@ -713,4 +722,4 @@ def _plan_part(bundle: PlanBundle, p: int) -> PlanPart:
     docs = plan_docs(bundle, p)
     terms: dict[str, int] = {}
     index, long_words = _doc_postings(docs, terms)
-    return [d.row() for d in docs], [d.snippet_text() for d in docs], _json(_plan_facets(bundle, docs)), index, long_words, terms
+    return [d.row() for d in docs], [d.snippet_text() for d in docs], json_bytes(_plan_facets(bundle, docs)), index, long_words, terms

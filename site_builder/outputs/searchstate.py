@@ -54,13 +54,13 @@ from .search import (
     PlanPart,
     Sharding,
     _carried,
-    _json,
     best_docs,
     by_commonness,
     chunk_file,
     encode,
     full_index,
     is_neighbour_key,
+    json_bytes,
     key_share,
     latin_keys,
     meta_file,
@@ -291,7 +291,7 @@ class Patch:
         state, start = self.state, self.state.bounds[p]
         resized: set[int] = set()
         for n, values in enumerate(new[0]):
-            encoded = _json(values)
+            encoded = json_bytes(values)
             if encoded != state.rows[start + n]:
                 self.docs[start + n] = encoded
                 if len(encoded) != len(state.rows[start + n]):
@@ -333,7 +333,7 @@ class Patch:
             self.put(f"{base}/d/{d // CHUNK}.json", chunk_file(state.rows, d, CHUNK))
         for p, _, new in changes:
             for n, text in enumerate(new[1]):
-                self.put(f"{base}/t/{state.bounds[p] + n}.json", _json(text))
+                self.put(f"{base}/t/{state.bounds[p] + n}.json", json_bytes(text))
             self.put(f"{base}/p/{p}.json", new[2])
         self._terms(changes)
 

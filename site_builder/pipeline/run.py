@@ -92,7 +92,7 @@ class Checked:
 
 
 @contextmanager
-def _paused_gc() -> Iterator[None]:
+def paused_gc() -> Iterator[None]:
     """Pause the cyclic garbage collector while big, acyclic data is built.
 
     Its full passes scan every object made so far, so with 10,000 projects they cost more than the work itself
@@ -113,7 +113,7 @@ def check(data_dir: Path, strict: bool = False, orgs: Collection[str] | None = N
     With `orgs` (a shard), only those organisations' project files are read; the other plans come without projects.
     `cache` (`build` and `serve`): what files were read as and what the personal-data scan found in them, by their bytes.
     """
-    with _paused_gc():
+    with paused_gc():
         return _check(data_dir, strict, orgs, cache)
 
 
@@ -167,15 +167,15 @@ def prepare(paths: Paths, options: Options) -> Prepared:
     """The one pipeline in memory: check (data, and for a whole site content/), read git history, then generate every file."""
     # One pause over every in-memory stage: re-enabled between them, the collector's next pass would scan
     # everything validation made as young objects (about 1 s at 10,000 projects).
-    with _paused_gc():
-        checked, history = _checked(paths, options)
+    with paused_gc():
+        checked, history = checked_history(paths, options)
         if checked.portal is None or history is None:
             return Prepared(checked)
         portal = checked.portal if options.orgs is None else checked.portal.only(options.orgs)
         return Prepared(checked, generate(portal, history, options.keeps, reuse=options.reuse), history)
 
 
-def _checked(paths: Paths, options: Options) -> tuple[Checked, History | None]:
+def checked_history(paths: Paths, options: Options) -> tuple[Checked, History | None]:
     """Check the data (and for a whole site content/), then read git history; no history when there are problems."""
     cache = None if options.reuse is None else CacheDir(paths.cache_dir, options.reuse.fresh)  # a build's or preview's own
     checked = check(paths.data_dir, options.strict, options.orgs, cache)
@@ -205,23 +205,37 @@ def generate(portal: Portal, history: History | None = None, keep: Callable[[Pag
     return _generated(portal, history, keep, published, side, reuse, None)
 
 
-def generate_into(write: Writer, portal: Portal, history: History | None = None, reuse: PageReuse | None = None) -> dict[str, bool]:
+def generate_wide(portal: Portal, history: History) -> dict[str, str | bytes]:
+    """The portal-wide pages of an already redacted portal (none under an organisation's folder), the change feed and vendored files: what assemble renders.
+
+    The pages under organisations' folders are not even planned: a light portal (shards/assembly.published_bundle)
+    carries no more than the portal-wide pages show.
+    """
+    with paused_gc():
+        pages = portal_pages(portal, history, plans=False) + citizen_pages(portal, parts=False)
+        lastmod.stamp(pages, portal)
+    return _generate(portal, pages, history, (), set(), None)
+
+
+def generate_into(write: Writer, portal: Portal, history: History | None = None, reuse: PageReuse | None = None,
+                  keep: Callable[[Page], bool] | None = None, whole: Portal | None = None) -> dict[str, bool]:
     """`generate`, but each file is put into the docs tree by `write` as soon as it is made; path → whether written.
 
     Pages and side outputs are written by the worker that made them, so no process holds them all (`write_tree`'s `streamed`).
+    `whole`: a shard's portal with every plan, when `portal` holds its own (for the dates pages show: `lastmod.stamp`).
     """
-    return _generated(portal, history, None, False, (kept_index_files, download_files), reuse, write)
+    return _generated(portal, history, keep, False, (kept_index_files, download_files), reuse, write, whole)
 
 
 def _generated(portal: Portal, history: History | None, keep: Callable[[Page], bool] | None, published: bool,
-               side: Sequence[SideJob], reuse: PageReuse | None, write: Writer | None) -> Any:
+               side: Sequence[SideJob], reuse: PageReuse | None, write: Writer | None, whole: Portal | None = None) -> Any:
     """`generate` (`write` None) or `generate_into`."""
     history = history or History()
-    with _paused_gc():
+    with paused_gc():
         published_portal = portal if published else redact_portal(portal)  # from here on nothing marked 비공개 exists
         pages = portal_pages(published_portal, history) + citizen_pages(published_portal)
         pages = pages if keep is None else [p for p in pages if keep(p)]
-        dates = lastmod.stamp(pages, published_portal)  # dates from the data's git history; none without git
+        dates = lastmod.stamp(pages, published_portal, whole)  # dates from the data's git history; none without git
         if reuse is not None:  # keyed by the data as read (its files), not as published
             side = _reusing(reuse, portal, history, dates, pages, side)
     gc.freeze()  # the data is kept as is from here: collections (and forked workers) leave it alone
@@ -281,8 +295,8 @@ def build(paths: Paths, site_dir: Path, strict: bool = False, full: bool = False
     100,000 projects, holding them all would take gigabytes.
     """
     reuse = PageReuse(paths.cache_dir, paths.docs_dir, fresh=full)
-    with _paused_gc():  # as in `prepare`: one pause over check, history and generation
-        checked, history = _checked(paths, Options(strict, reuse=reuse))
+    with paused_gc():  # as in `prepare`: one pause over check, history and generation
+        checked, history = checked_history(paths, Options(strict, reuse=reuse))
         if checked.portal is None or history is None:
             return checked, ""
         portal = checked.portal
@@ -313,7 +327,7 @@ def _generate_and_publish(paths: Paths, site_dir: Path, checked: Checked, portal
     """Generate every file straight into the docs tree, then publish (the caller holds the lock)."""
     streamed = generate_into(functools.partial(update_file, paths.docs_dir, made=set()), portal, history, reuse=reuse)
     release_memory()  # what rendering here left (the big tables' text) is not kept through MkDocs
-    return _publish(paths, site_dir, {}, checked, portal, reuse, streamed)
+    return publish_docs(paths, site_dir, {}, checked, portal, reuse, streamed)
 
 
 def publish_safely(paths: Paths, site_dir: Path, checked: Checked, publish: Callable[[], str]) -> str:
@@ -334,11 +348,12 @@ def publish_safely(paths: Paths, site_dir: Path, checked: Checked, publish: Call
         return ""
 
 
-def _publish(paths: Paths, site_dir: Path, files: dict[str, str | bytes], checked: Checked, portal: Portal, reuse: PageReuse,
-             streamed: dict[str, bool] | None = None) -> str:
+def publish_docs(paths: Paths, site_dir: Path, files: dict[str, str | bytes], checked: Checked, portal: Portal, reuse: PageReuse,
+                 streamed: dict[str, bool] | None = None, seal: Callable[[Path], None] | None = None) -> str:
     """Write the docs tree, then run MkDocs on the changed files only when it can, else on all into a fresh folder swapped in (the caller holds the lock).
 
-    `streamed`: generated files already written into the docs tree (path → whether written).
+    `streamed`: generated files already written into the docs tree (path → whether written); `seal`: adds files to
+    the built folder before the swap (a shard's `shard.json`).
     """
     site_dir.parent.mkdir(parents=True, exist_ok=True)
     recover_dir(site_dir)  # a build killed mid-swap left the old site at .site.old
@@ -350,19 +365,35 @@ def _publish(paths: Paths, site_dir: Path, files: dict[str, str | bytes], checke
         reuse.remember()
     config = config_text(redact_portal(portal), paths.root)
     key = incremental.engine_key(config, paths.root, seam.tool_env()["SOURCE_DATE_EPOCH"])
+    engine = _Engine(paths, site_dir, checked, config, key, seal)
     if reuse.fresh:
-        return _engine_full(paths, site_dir, checked, config, key, "모든 페이지를 다시 만들었습니다 (--full)")
+        return _engine_full(engine, "모든 페이지를 다시 만들었습니다 (--full)")
     update = incremental.plan_update(paths.cache_dir, key, written.changed, written.removed, site_dir)
     if update.changed is None:
-        return _engine_full(paths, site_dir, checked, config, key, update.note)
-    return _engine_changed(paths, site_dir, checked, config, key, update)
+        return _engine_full(engine, update.note)
+    return _engine_changed(engine, update)
 
 
-def _engine_full(paths: Paths, site_dir: Path, checked: Checked, config: str, key: str, note: str) -> str:
+@dataclass(frozen=True)
+class _Engine:
+    """What the MkDocs stage of one build works with (`seal`: adds files to the built site, a shard's `shard.json`)."""
+
+    paths: Paths
+    site_dir: Path
+    checked: Checked
+    config: str
+    key: str
+    seal: Callable[[Path], None] | None
+
+
+def _engine_full(engine: _Engine, note: str) -> str:
     """MkDocs on the whole docs tree into a fresh folder, swapped in whole."""
+    paths, site_dir, checked, config, key, seal = engine.paths, engine.site_dir, engine.checked, engine.config, engine.key, engine.seal
     docs = incremental.tree_state(paths.docs_dir)
     tmp, output = run_mkdocs(paths, config, checked, site_dir)
     if tmp is not None:
+        if seal is not None:
+            seal(tmp)
         incremental.forget(paths.cache_dir)  # between the swap and the new record, no record at all
         replace_dir(tmp, site_dir)
         with suppress(OSError):  # without a record the next build is a full one
@@ -371,9 +402,10 @@ def _engine_full(paths: Paths, site_dir: Path, checked: Checked, config: str, ke
     return output
 
 
-def _engine_changed(paths: Paths, site_dir: Path, checked: Checked, config: str, key: str, update: incremental.Update) -> str:
+def _engine_changed(engine: _Engine, update: incremental.Update) -> str:
     """MkDocs on the changed docs files while a thread checks the trees against the record; the pages are then moved into the site."""
     assert update.manifest is not None and update.changed is not None
+    paths, site_dir, checked, config = engine.paths, engine.site_dir, engine.checked, engine.config
     with ThreadPoolExecutor(1) as pool:  # the walks (a second each at 10,000 projects) overlap MkDocs, a child process
         checking = pool.submit(incremental.check_trees, update, paths.docs_dir, site_dir)
         tmp, output = run_mkdocs(paths, config, checked, site_dir, update.changed)
@@ -382,12 +414,15 @@ def _engine_changed(paths: Paths, site_dir: Path, checked: Checked, config: str,
         return output
     if docs is None:
         shutil.rmtree(tmp, ignore_errors=True)
-        return _engine_full(paths, site_dir, checked, config, key, why)
+        return _engine_full(engine, why)
     incremental.forget(paths.cache_dir)
-    site = incremental.apply(tmp, site_dir, paths.cache_dir, update.manifest["site"])
+    site: incremental.State | None = incremental.apply(tmp, site_dir, paths.cache_dir, update.manifest["site"])
     shutil.rmtree(tmp, ignore_errors=True)  # what is left: MkDocs' sitemaps of the rendered pages only
+    if engine.seal is not None:
+        engine.seal(site_dir)
+        site = None  # the sealed file is new: the record walks the site
     with suppress(OSError):
-        incremental.remember(paths.cache_dir, key, docs, site_dir, site)
+        incremental.remember(paths.cache_dir, engine.key, docs, site_dir, site)
     checked.notes.append(update.note)
     return output
 

@@ -10,8 +10,8 @@ from .portal_pages import portal_page, splits
 HOME = [Crumb("홈", "index.md")]
 
 
-def citizen_pages(portal: Portal) -> list[Page]:
-    """Pages that span every plan (stable paths: /projects/, /search/, /downloads/), with each plan's table page in a big portal."""
+def citizen_pages(portal: Portal, parts: bool = True) -> list[Page]:
+    """Pages that span every plan (stable paths: /projects/, /search/, /downloads/), with each plan's table page in a big portal (unless not `parts`)."""
     bundles = sorted(portal.plans, key=lambda b: b.key)
     rows = portal.project_count()
     split = portal_page("projects.md").split if splits(rows) else None
@@ -21,7 +21,7 @@ def citizen_pages(portal: Portal) -> list[Page]:
         registered("downloads.md", HOME, {"bundles": bundles, "columns": _columns(), "kpi_columns": _columns(KPI_COLUMNS, KPI_HEADINGS),
                                           "rows": rows, "split": split is not None}),
     ]
-    return pages + (plan_table_pages(portal, bundles, rows) if split else [])
+    return pages + (plan_table_pages(portal, bundles, rows) if split and parts else [])
 
 
 def plan_table_pages(portal: Portal, bundles: list[PlanBundle], rows: int) -> list[Page]:

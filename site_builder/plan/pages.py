@@ -147,14 +147,17 @@ def registered(path: str, crumbs: list[Crumb], context: dict[str, Any], title: s
     return Page(path, template, title or kind.title, crumbs, context)
 
 
-def portal_pages(portal: Portal, history: History | None = None) -> list[Page]:
-    """Every generated page of the portal, in a stable order (history: from git, may be empty)."""
+def portal_pages(portal: Portal, history: History | None = None, plans: bool = True) -> list[Page]:
+    """Every generated page of the portal, in a stable order (history: from git, may be empty).
+
+    Without `plans`, only the portal-wide ones (home, reference, changes): none under an organisation's folder.
+    """
     home = [Crumb("홈", "index.md")]
     pages = [registered("index.md", [], {"portal": portal}, title=portal.site.title)]
-    for org_id in sorted({b.org.id for b in portal.plans}):
+    for org_id in sorted({b.org.id for b in portal.plans}) if plans else []:
         bundles = sorted((b for b in portal.plans if b.org.id == org_id), key=lambda b: -b.plan.year)
         pages.append(Page(f"{org_id}/index.md", "org.md.j2", bundles[0].org.name, home, {"org": bundles[0].org, "bundles": bundles}))
-    for bundle in portal.plans:
+    for bundle in portal.plans if plans else []:
         pages += plan_pages(bundle)
     pages.append(registered("reference/data-format.md", home + [Crumb("직원 안내서", "guide/index.md")], {}))
     history = history or History()

@@ -84,14 +84,16 @@ def _groups(portal: Portal) -> dict[str, set[str]]:
     return group
 
 
-def fingerprints(portal: Portal, history: History, dates: dict[str, str]) -> dict[str, str]:
+def fingerprints(portal: Portal, history: History, dates: dict[str, str], whole: Portal | None = None) -> dict[str, str]:
     """Organisation id → the hash of everything its pages can show (see the module's note).
 
     Files the loader read are hashed by the digest it took of them (what was validated is what is keyed); only the
-    others (official documents, anything else in the folder) are read here.
+    others (official documents, anything else in the folder) are read here. `whole`: a shard's portal with every plan
+    (the other organisations' without projects), whose org.yaml and plan.yaml files every page can show; `portal`
+    then holds the shard's own organisations only.
     """
-    known = source_digests(portal)
-    shared, own = _shared_digest(portal, known), {}
+    known = source_digests(whole or portal)
+    shared, own = _shared_digest(whole or portal, known), {}
     folders = {b.org.id: b.org_file.path.parent for b in portal.plans}
     changed, dated = _history_lines(history), _dated(dates, folders)
     for org, folder in folders.items():
@@ -129,14 +131,14 @@ class PageReuse:
     keys: dict[str, str] = field(default_factory=dict)  # page or feed path → this build's key (under an organisation's folder)
     kept: set[str] = field(default_factory=set)
     memo: PlanMemo | None = None  # the search-index and download parts of plans that did not change
-
+    whole: Portal | None = None  # a shard's: every plan, for the org.yaml and plan.yaml files all pages can show
 
     def plan(self, portal: Portal, history: History, dates: dict[str, str], paths: Mapping[str, str]) -> None:
         """Key every path under an organisation's folder and keep those whose key and file are as the last build left them.
 
         `paths`: page or feed path → what else its file shows (a page's date: an organisation's overview shows the portal's newest).
         """
-        prints = fingerprints(portal, history, dates)
+        prints = fingerprints(portal, history, dates, self.whole)
         plans = {b.key: hashlib.sha256(f"{prints[b.org.id]}\0{b.key}".encode()).hexdigest() for b in portal.plans}
         self.memo = PlanMemo(self.cache / "plans", plans, self.fresh, self.docs)
         for path, extra in paths.items():

@@ -7,7 +7,7 @@ import os
 import re
 import shutil
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -26,20 +26,21 @@ from ..load.source import SourceFile, load_file
 from ..model import Organisation, Plan, Project, SiteConfig
 from ..model.portal import PlanBundle, Portal
 from ..model.progress import ProgressReport
-from ..outputs.downloads import plan_base
+from ..outputs.downloads import ROWS_JSON, plan_base, portal_downloads
+from ..outputs.search import INDEX_DIR
 from ..pipeline import run as pl
+from ..plan.portal_pages import splits
 from ..write.tree import fresh_dir, link_or_copy, replace_dir, write_tree
-from .merge import merged_files, plan_shards
-from .shard import MANIFEST, changed_file, data_fingerprint, data_plans, stubs
+from .merge import plan_shards, shard_rows, write_index
+from .shard import MANIFEST, changed_file, data_fingerprint, data_plans, data_state, stubs
 
 _HREF = re.compile(r'(?:href|src)="([^"#?]*)')
 
 
 def _global_files(published: Portal, data_dir: Path, manifests: list[dict[str, Any]]) -> dict[str, str | bytes]:
     """The portal-wide pages and files of the docs tree (nothing under an organisation's folder), from the redacted portal."""
-    orgs = {b.org.id for b in published.plans}
     history = _portal_history(published, data_dir, manifests)
-    files = pl.generate(published, history, keep=lambda page: page.path.split("/")[0] not in orgs, published=True, side=())
+    files = pl.generate_wide(published, history)
     files.update(stubs(published, []))
     return files
 
@@ -53,14 +54,19 @@ def _portal_history(published: Portal, data_dir: Path, manifests: list[dict[str,
     return joined_history([m["history"] for m in manifests], rest)
 
 
-def _manifests(shards: list[Path], data_dir: Path) -> tuple[list[dict[str, Any]], list[str]]:
-    """Each shard's manifest, and what is wrong with the set (missing, doubled or stale organisations and plans)."""
+def _manifests(shards: list[Path], data_dir: Path, trusted: str | None = None) -> tuple[list[dict[str, Any]], list[str]]:
+    """Each shard's manifest, and what is wrong with the set (missing, doubled or stale organisations and plans).
+
+    `trusted` (shards of `build`'s own, some kept from its last run): the `data_state` the run started from, which the data must still have.
+    """
     manifests, errors = [], []
     seen: dict[str, str] = {}
     try:
-        data = data_fingerprint(data_dir)
+        data = data_state(data_dir) if trusted else data_fingerprint(data_dir)
     except OSError as exc:  # an unreadable data file: named, not a traceback
         return [], [f"{exc.filename}: 데이터 파일을 읽을 수 없습니다 ({exc.strerror})"]
+    if trusted and data != trusted:
+        errors.append(f"{data_dir}: 빌드하는 동안 데이터가 바뀌었습니다 (다시 실행하세요)")
     for shard in shards:
         path = shard / MANIFEST
         if not path.is_file():
@@ -68,7 +74,7 @@ def _manifests(shards: list[Path], data_dir: Path) -> tuple[list[dict[str, Any]]
             continue
         try:
             manifest = json.loads(path.read_text(encoding="utf-8"))
-            stale = manifest["data"] != data
+            stale = not trusted and manifest["data"] != data
             if not all(isinstance(manifest[k], list) and all(isinstance(v, str) for v in manifest[k]) for k in ("orgs", "plans")):
                 raise ValueError("orgs·plans는 글의 목록이어야 합니다")
         except (OSError, ValueError, KeyError, TypeError) as exc:  # damaged by hand: named, not a traceback
@@ -120,19 +126,31 @@ def _source(data_dir: Path, rel: str, kind: str) -> SourceFile:
     return SourceFile(data_dir / rel, f"{data_dir.name}/{rel}", kind, None)
 
 
-def published_bundle(doc: dict[str, Any], data_dir: Path) -> PlanBundle:
-    """A redacted plan as published in its plan JSON (`downloads/<org>-<year>.json`) turned back into a bundle."""
+def published_bundle(doc: dict[str, Any], data_dir: Path, rows: list[dict[str, Any]] | None = None) -> PlanBundle:
+    """A redacted plan as published in its plan JSON (`downloads/<org>-<year>.json`) turned back into a bundle.
+
+    With the plan's project rows (`rows`, its `-projects.json`), a light bundle for the portal-wide pages of a portal
+    split by plan, which show of a project only that it exists and of a plan its total: each project is its id and
+    title (no other field is read), the total is the rows' sum (a row's `budget_won` is its project's total).
+    """
     org, plan = Organisation.model_validate(doc["organisation"]), Plan.model_validate(doc["plan"])
-    projects = [Project.model_validate(p) for p in doc["projects"]]
+    if rows is None:
+        projects = [Project.model_validate(p) for p in doc["projects"]]
+        reports = [ProgressReport.model_validate(r) for r in doc.get("progress", [])]
+    else:
+        # validated from two fields (3 µs), not `model_construct`: pydantic inspects every default factory's signature there (~2 ms a project)
+        projects, reports = [Project.model_validate({"id": p["id"], "title": p["title"]}) for p in doc["projects"]], []
     base = f"{org.id}/{plan.year}"
     sources = [_source(data_dir, f"{base}/projects/{p.id}.yaml", "project") for p in projects]
-    reports = [ProgressReport.model_validate(r) for r in doc.get("progress", [])]
-    return PlanBundle(org, plan, projects, _source(data_dir, f"{base}/plan.yaml", "plan"), _source(data_dir, f"{org.id}/org.yaml", "organisation"),
-                      sources, {p.id for p in projects}, reports)
+    bundle = PlanBundle(org, plan, projects, _source(data_dir, f"{base}/plan.yaml", "plan"), _source(data_dir, f"{org.id}/org.yaml", "organisation"),
+                        sources, {p.id for p in projects}, reports)
+    if rows is not None:
+        bundle.total = sum(row["budget_won"] for row in rows)  # the cached property, set: the projects carry no budgets
+    return bundle
 
 
-def published_portal(paths: pl.Paths, shards: list[Path], manifests: list[dict[str, Any]]) -> tuple[Portal | None, list[Problem]]:
-    """The redacted portal from site.yaml and the shards' plan JSON, plans in the order an unsharded build reads them."""
+def published_portal(paths: pl.Paths, shards: list[Path], manifests: list[dict[str, Any]], light: bool = False) -> tuple[Portal | None, list[Problem]]:
+    """The redacted portal from site.yaml and the shards' plan JSON, plans in the order an unsharded build reads them (`light`: `published_bundle`'s)."""
     source, problems = load_file(paths.data_dir / "site.yaml", f"{paths.data_dir.name}/site.yaml", "site")
     site, invalid = validate_file(source, SiteConfig) if source else (None, [])
     problems += invalid
@@ -140,7 +158,8 @@ def published_portal(paths: pl.Paths, shards: list[Path], manifests: list[dict[s
     for key, shard in plan_shards(shards, manifests):
         path = shard / f"{plan_base(key)}.json"
         try:
-            bundles.append(published_bundle(json.loads(path.read_bytes()), paths.data_dir))
+            rows = json.loads((shard / f"{plan_base(key)}{ROWS_JSON}").read_bytes()) if light else None
+            bundles.append(published_bundle(json.loads(path.read_bytes()), paths.data_dir, rows))
         except (OSError, ValueError, KeyError, ValidationError) as exc:  # a shard folder changed after it was built
             problems.append(Problem(str(path), 1, 1, "", "조각의 계획 JSON을 읽을 수 없습니다", "build --shard 가 쓴 그대로의 파일", str(exc)[:200]))
     if problems or site is None:
@@ -187,7 +206,11 @@ def _staged(shards: list[Path], manifests: list[dict[str, Any]], staging: Path) 
 
 
 def _move_in(staging: Path, site: Path) -> None:
-    """Move the staged organisation folders over MkDocs' stubs and the staged downloads beside the portal-wide ones (renames)."""
+    """Move the staged organisation folders over MkDocs' stubs, the staged downloads beside the portal-wide ones and the index into place (renames)."""
+    index = Path(INDEX_DIR)
+    if (staging / index).is_dir():
+        os.rename(staging / index, site / index)
+        os.rmdir(staging / index.parent)
     for entry in sorted(staging.iterdir()):
         if entry.name == "downloads":
             for path in sorted(entry.iterdir()):
@@ -213,59 +236,94 @@ def broken_links(site: Path, orgs: set[str]) -> list[str]:
     return sorted(broken)
 
 
-def assemble(paths: pl.Paths, shards: list[Path], site_dir: Path) -> tuple[pl.Checked, str]:
+def assemble(paths: pl.Paths, shards: list[Path], site_dir: Path, trusted: str | None = None) -> tuple[pl.Checked, str]:
     """Join shard sites into one site with the portal-wide pages and one search index; `site_dir` changes only on success.
 
     The data are not validated again: every file was validated by the shard that owns it, and what the shards
     published (plan JSON, search index, pages) is joined only when all shards come from this very data (hash).
+    `trusted`: shards `build` made itself under its lock (shards/runner.py), in this run or, unchanged, in the last:
+    their files are not hashed again, and the data must still be in this state (`data_state`) the run started from.
     """
     if not paths.data_dir.is_dir():
         return pl.check(paths.data_dir), ""
-    manifests, errors = _manifests(shards, paths.data_dir)
+    manifests, errors = _manifests(shards, paths.data_dir, trusted)
     if errors:
         expected = "같은 데이터로 만든, 기관이 겹치지 않는 조각들"
         return pl.Checked(None, [Problem(str(paths.data_dir), 1, 1, "", "조각(샤드)을 합칠 수 없습니다", expected, e) for e in errors]), ""
-    changed = [p for shard, manifest in zip(shards, manifests, strict=True) for p in _tampered(shard, manifest)]
+    changed = [] if trusted else [p for shard, manifest in zip(shards, manifests, strict=True) for p in _tampered(shard, manifest)]
     if changed:
         return pl.Checked(None, changed), ""
-    with background(merged_files, shards, manifests) as merged:  # index and downloads are made in another process meanwhile (on Linux)
-        checked, files = _portal_files(paths, shards, manifests)
-        if checked.portal is None or checked.problems:
-            return checked, ""
-        try:
-            files.update(merged())
-        except (OSError, ValueError, KeyError) as exc:  # a shard folder changed after it was built
-            problem = Problem(str(paths.data_dir), 1, 1, "", "조각의 검색 색인이나 사업 목록 JSON을 읽을 수 없습니다", "build --shard 가 쓴 그대로의 파일", str(exc)[:200])
-            return pl.Checked(None, [problem]), ""
-    return checked, pl.publish_safely(paths, site_dir, checked, lambda: _publish_assembled(paths, shards, manifests, files, site_dir, checked))
+    checked = pl.Checked(None)
+    return checked, pl.publish_safely(paths, site_dir, checked, lambda: _assemble_locked(paths, shards, manifests, site_dir, checked))
+
+
+def _assemble_locked(paths: pl.Paths, shards: list[Path], manifests: list[dict[str, Any]], site_dir: Path, checked: pl.Checked) -> str:
+    """The portal-wide files, then MkDocs and the swap (the lock held).
+
+    The search index is merged meanwhile in another process, straight into the staging folder beside the site (not
+    through MkDocs, which would copy its ~250,000 files at 100,000 projects): MkDocs runs while it is made.
+    """
+    staging = fresh_dir(site_dir.resolve().parent, f".{site_dir.name}-shards-")
+    try:
+        with background(write_index, shards, staging) as merged:  # in another process on Linux
+            found, files = _portal_files(paths, shards, manifests)
+            checked.portal, checked.problems = found.portal, checked.problems + found.problems
+            if found.portal is None or found.problems:
+                return ""
+            return _publish_assembled(paths, shards, manifests, files, site_dir, checked, staging, merged)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def _index_made(paths: pl.Paths, merged: Callable[[], None], checked: pl.Checked) -> bool:
+    """Wait for the merged index; False (and a problem) when a shard's index could not be read."""
+    try:
+        merged()
+    except (OSError, ValueError, KeyError) as exc:  # a shard folder changed after it was built
+        problem = Problem(str(paths.data_dir), 1, 1, "", "조각의 검색 색인이나 사업 목록 JSON을 읽을 수 없습니다", "build --shard 가 쓴 그대로의 파일", str(exc)[:200])
+        checked.portal = None
+        checked.problems.append(problem)
+        return False
+    return True
 
 
 def _portal_files(paths: pl.Paths, shards: list[Path], manifests: list[dict[str, Any]]) -> tuple[pl.Checked, dict[str, str | bytes]]:
-    """The redacted portal from the shards' plan JSON (with what is wrong with it) and its portal-wide pages."""
-    published, problems = published_portal(paths, shards, manifests)
+    """The redacted portal from the shards' plan JSON (with what is wrong with it) and its portal-wide pages.
+
+    A portal split by plan (`plan.portal_pages.splits`) is read light (`published_bundle`): its portal-wide pages show no project's details.
+    """
+    light = splits(sum(data_plans(paths.data_dir).values()))
+    published, problems = published_portal(paths, shards, manifests, light)
     if published is None:
         return pl.Checked(None, problems), {}
     site = published.site
     checked = pl.Checked(published, content_problems(paths.content_dir, set(site.acknowledged_personal_data), {d.lower() for d in site.email_domains}))
     if checked.problems:  # hand-written pages are published by the assembly
         return checked, {}
-    return checked, _global_files(published, paths.data_dir, manifests)
+    try:
+        downloads = portal_downloads(shard_rows(shards, manifests))
+    except (OSError, ValueError, KeyError) as exc:  # a shard folder changed after it was built
+        problem = Problem(str(paths.data_dir), 1, 1, "", "조각의 검색 색인이나 사업 목록 JSON을 읽을 수 없습니다", "build --shard 가 쓴 그대로의 파일", str(exc)[:200])
+        return pl.Checked(None, [problem]), {}
+    return checked, _global_files(published, paths.data_dir, manifests) | downloads
 
 
 def _publish_assembled(paths: pl.Paths, shards: list[Path], manifests: list[dict[str, Any]], files: dict[str, str | bytes],
-                       site_dir: Path, checked: pl.Checked) -> str:
-    """MkDocs for the portal pages, the shards copied in, links checked, then the swap (the caller holds the lock)."""
+                       site_dir: Path, checked: pl.Checked, staging: Path, merged: Callable[[], None]) -> str:
+    """MkDocs for the portal pages, the shards and the index moved in, links checked, then the swap (the caller holds the lock).
+
+    `staging`: where the shards' folders are linked in (a thread, beside MkDocs' run) and the index is written (`merged` waits for it).
+    """
     assert checked.portal is not None
     write_tree(files, [paths.content_dir], paths.docs_dir)
-    staging = fresh_dir(site_dir.resolve().parent, f".{site_dir.name}-shards-")
-    try:
-        with _staged(shards, manifests, staging):  # the shards' folders are linked in beside MkDocs' run (it waits on a process)
-            tmp, output = pl.run_mkdocs(paths, config_text(checked.portal, paths.root, relaxed=True), checked, site_dir)  # already redacted
-        if tmp is None:
-            return output
-        _move_in(staging, tmp)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+    with _staged(shards, manifests, staging):  # the shards' folders are linked in beside MkDocs' run (it waits on a process)
+        tmp, output = pl.run_mkdocs(paths, config_text(checked.portal, paths.root, relaxed=True), checked, site_dir)  # already redacted
+    if tmp is None:
+        return output
+    if not _index_made(paths, merged, checked):
+        shutil.rmtree(tmp, ignore_errors=True)
+        return output
+    _move_in(staging, tmp)
     merge_sitemaps(shards, tmp, seam.build_epoch())
     broken = broken_links(tmp, {b.org.id for b in checked.portal.plans})
     if broken:

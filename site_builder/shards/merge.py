@@ -3,56 +3,67 @@
 from __future__ import annotations
 
 import json
+from array import array
 from pathlib import Path
 from typing import Any
 
-from ..outputs.downloads import ROWS_JSON, plan_base, portal_downloads
-from ..outputs.search import INDEX_DIR, decode, layout, shard_postings
+from ..outputs.downloads import ROWS_JSON, plan_base
+from ..outputs.packed import Packed
+from ..outputs.search import INDEX_DIR, decode, json_bytes, layout_encoded, shard_postings
 
 
-def merge_indexes(indexes: list[dict[str, bytes]], base: str = INDEX_DIR) -> dict[str, bytes]:
-    """One search index from the shards' indexes: documents renumbered in plan order, postings re-sharded."""
-    metas = [json.loads(files[f"{base}/meta.json"]) for files in indexes]
+def merge_indexes(sites: list[Path], base: str = INDEX_DIR) -> dict[str, bytes]:
+    """One search index from the shards' sites: documents renumbered in plan order, postings re-sharded.
+
+    Read from disk shard by shard and kept as a whole build keeps its own (rows and texts as JSON bytes, postings
+    packed): at 100,000 projects a dict of dicts of postings would take gigabytes.
+    """
+    metas = [json.loads((site / base / "meta.json").read_bytes()) for site in sites]
     plans = sorted((plan["key"], s, p) for s, meta in enumerate(metas) for p, plan in enumerate(meta["plans"]))
-    new_number: list[dict[int, int]] = [{} for _ in indexes]
-    rows: list[Any] = []
-    texts: list[str] = []
+    new_number = [array("i", [0]) * meta["docs"] for meta in metas]  # a shard's document number → the portal's
+    rows: list[bytes] = []
+    texts: list[bytes] = []
     out_plans, facets = [], []
     for _, s, p_old in plans:
-        plan, chunk = dict(metas[s]["plans"][p_old]), metas[s]["chunk"]
-        start = len(rows)
+        plan, chunk, folder = dict(metas[s]["plans"][p_old]), metas[s]["chunk"], sites[s] / base
+        start, loaded = len(rows), (-1, list[Any]())
         for n in range(plan["start"], plan["end"]):
             new_number[s][n] = len(rows)
-            rows.append(json.loads(indexes[s][f"{base}/d/{n // chunk}.json"])[n % chunk])
-            texts.append(json.loads(indexes[s][f"{base}/t/{n}.json"]))
+            if loaded[0] != n // chunk:
+                loaded = (n // chunk, json.loads((folder / f"d/{n // chunk}.json").read_bytes()))
+            rows.append(json_bytes(loaded[1][n % chunk]))
+            texts.append((folder / f"t/{n}.json").read_bytes())  # a text file is `json_bytes` of the text already
         out_plans.append(plan | {"start": start, "end": len(rows)})
-        facets.append(indexes[s][f"{base}/p/{p_old}.json"])
-    postings: dict[str, dict[int, int]] = {}
-    for s, files in enumerate(indexes):
-        for i in range(metas[s]["shards"]):
-            for key, value in shard_postings(files[f"{base}/s/{i}.json"]).items():
-                row = postings.setdefault(key, {})
-                for v in decode(value):
-                    row[new_number[s][v >> 3]] = v & 7
-    return layout(postings, rows, out_plans, facets, metas[0]["chunk"] if metas else 8, base, texts, _merged_terms(indexes, base))
+        facets.append((folder / f"p/{p_old}.json").read_bytes())
+    index = Packed()
+    for s, meta in enumerate(metas):
+        numbers = new_number[s]
+        for i in range(meta["shards"]):
+            for key, value in shard_postings((sites[s] / base / f"s/{i}.json").read_bytes()).items():
+                index.extend(key, (numbers[v >> 3] << 3 | v & 7 for v in decode(value)))
+    index.in_order()
+    return layout_encoded(index, rows, out_plans, facets, metas[0]["chunk"] if metas else 8, base, texts, _merged_terms(sites, base))
 
 
-def _merged_terms(indexes: list[dict[str, bytes]], base: str) -> dict[str, int]:
+def _merged_terms(sites: list[Path], base: str) -> dict[str, int]:
     """Word scores of every shard's term files, added up (a score is a sum over documents)."""
     terms: dict[str, int] = {}
-    for files in indexes:
-        for path, content in files.items():
-            if path.startswith(f"{base}/c/"):
-                for word, score in json.loads(content):
-                    terms[word] = terms.get(word, 0) + score
+    for site in sites:
+        for path in sorted((site / base / "c").glob("*.json")):
+            for word, score in json.loads(path.read_bytes()):
+                terms[word] = terms.get(word, 0) + score
     return terms
 
 
-def merged_files(shards: list[Path], manifests: list[dict[str, Any]]) -> dict[str, str | bytes]:
-    """What assemble makes from the shards' files alone: the one search index and the portal-wide downloads."""
-    files: dict[str, str | bytes] = dict(merge_indexes([_read_index(s) for s in shards]))
-    files.update(portal_downloads(_shard_rows(shards, manifests)))
-    return files
+def write_index(shards: list[Path], folder: Path) -> None:
+    """Merge the shards' search indexes and write the files under `folder` (in assemble's worker: the index never passes through the caller)."""
+    made: set[str] = set()
+    for rel, content in merge_indexes(shards).items():
+        path = folder / rel
+        if str(path.parent) not in made:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            made.add(str(path.parent))
+        path.write_bytes(content)
 
 
 def plan_shards(shards: list[Path], manifests: list[dict[str, Any]]) -> list[tuple[str, Path]]:
@@ -61,14 +72,9 @@ def plan_shards(shards: list[Path], manifests: list[dict[str, Any]]) -> list[tup
     return [(key, where[key]) for key in sorted(where, key=lambda k: tuple(k.split("/")))]
 
 
-def _shard_rows(shards: list[Path], manifests: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def shard_rows(shards: list[Path], manifests: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Every project row, plans in the order an unsharded build reads them, from the shards' per-plan row JSON."""
     rows: list[dict[str, Any]] = []
     for key, shard in plan_shards(shards, manifests):
         rows += json.loads((shard / f"{plan_base(key)}{ROWS_JSON}").read_bytes())
     return rows
-
-
-def _read_index(site: Path, base: str = INDEX_DIR) -> dict[str, bytes]:
-    """A built site's search index files, keyed like the docs tree."""
-    return {p.relative_to(site).as_posix(): p.read_bytes() for p in (site / base).rglob("*.json")}

@@ -2,22 +2,24 @@
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import json
 import os
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from ..base.digest import file_digest, tree_digest
 from ..base.problem import Problem
-from ..engine.config import config_text
-from ..git.history import recent_json
+from ..engine.config import NAV_MAX_ORGS
+from ..git.history import History, recent_json
 from ..model.portal import Portal
 from ..outputs.downloads import PORTAL_ROWS
 from ..pipeline import run as pl
 from ..plan.portal_pages import plan_parts, splits, stand_ins
-from ..publish.redaction import redact_portal
-from ..render.reuse import source_digests
-from ..write.tree import replace_dir, write_tree
+from ..render.reuse import PageReuse, source_digests
+from ..write.tree import update_file
 
 MANIFEST = "shard.json"
 
@@ -66,19 +68,64 @@ def data_fingerprint(data_dir: Path, known: Mapping[str, str] | None = None) -> 
     return tree_digest(data_dir, known).hexdigest()[:16]
 
 
-def stubs(portal: Portal, orgs: list[str]) -> dict[str, str | bytes]:
-    """Placeholder pages for the navigation targets of other shards' organisations (discarded when assembling).
+Walk = dict[str, list[str]]  # top-level folder of data/ ("" for its own files) → `path\0size\0mtime` of every file, sorted
 
-    In a portal split by plan (`splits`), each plan's table page too: the pages beside it link to it.
+
+def walk_data(data_dir: Path) -> Walk:
+    """One `stat` of every data file, by organisation folder."""
+    found: Walk = {}
+    top = os.fspath(data_dir)
+    for folder, dirs, names in os.walk(top):
+        dirs.sort()
+        rel = os.path.relpath(folder, top)
+        entries = found.setdefault("" if rel == "." else rel.split(os.sep)[0], [])
+        for name in names:
+            stat = os.stat(os.path.join(folder, name))
+            entries.append(f"{name if rel == '.' else os.path.join(rel, name)}\0{stat.st_size}\0{stat.st_mtime_ns}")
+    return {folder: sorted(entries) for folder, entries in found.items()}
+
+
+def walked_state(walk: Walk) -> str:
+    """`data_state` of walked files."""
+    digest = hashlib.sha256(b"state\0")
+    digest.update("\n".join(sorted(entry for entries in walk.values() for entry in entries)).encode())
+    return "s" + digest.hexdigest()[:15]
+
+
+def data_state(data_dir: Path) -> str:
+    """Hash of every data file's path, size and modification time: what a sharded `build` checks the data against at its end.
+
+    One `stat` a file (a second at 100,000 projects, where reading them all again takes ten): it tells whether any file
+    changed while the shards were built, which the data fingerprint of each shard would tell only by reading everything.
     """
+    return walked_state(walk_data(data_dir))
+
+
+def stubs(portal: Portal, orgs: list[str]) -> dict[str, str | bytes]:
+    """Placeholder pages for what the pages of a shard (or of the assembly, `orgs` empty) need of other organisations (discarded when assembling).
+
+    While the sidebar lists the plans (at most NAV_MAX_ORGS organisations): every other plan's overview and its
+    organisation's page, and in a portal split by plan (`splits`) each plan's table page. Beyond that nothing links to
+    them through MkDocs but the table pages' pagers (the plans beside the shard's own), and the merged sitemap needs
+    each shard to order its organisations' pages before the next organisation (engine/sitemap.page_order): its page.
+    At 100,000 projects that is a handful of stubs a shard instead of ~5,000 MkDocs pages each.
+    """
+    ids = sorted({b.org.id for b in portal.plans})
     parts = plan_parts() if splits(portal.project_count()) else []
-    stubs: dict[str, str | bytes] = {}
-    for bundle in portal.plans:
-        if bundle.org.id not in orgs:
-            stubs[f"{bundle.org.id}/index.md"] = f"# {bundle.org.id}\n"
-            stubs[f"{bundle.key}/index.md"] = f"# {bundle.key}\n"
-            stubs.update({split.path(bundle.key): f"# {split.path(bundle.key)}\n" for split in parts})
-    return stubs
+    if len(ids) <= NAV_MAX_ORGS:
+        return {path: _stub(path) for b in portal.plans if b.org.id not in orgs
+                for path in [f"{b.org.id}/index.md", f"{b.key}/index.md", *(split.path(b.key) for split in parts)]}
+    wanted = {f"{ids[i + 1]}/index.md" for i, org in enumerate(ids[:-1]) if org in orgs and ids[i + 1] not in orgs}
+    outline = [o.key for o in portal.whole()]
+    for i in (i for i, key in enumerate(outline) if key.split("/")[0] in orgs):
+        beside = [outline[j] for j in (i - 1, i + 1) if 0 <= j < len(outline) and outline[j].split("/")[0] not in orgs]
+        wanted |= {split.path(key) for key in beside for split in parts}
+    return {path: _stub(path) for path in sorted(wanted)}
+
+
+def _stub(path: str) -> str:
+    """A placeholder page: its path as the heading (an overview's without `/index.md`)."""
+    return f"# {path.removesuffix('/index.md')}\n"
 
 
 # A shard's stand-ins for the portal-wide pages (assemble builds them): the targets of the shard pages' links and nav.
@@ -109,34 +156,55 @@ def outside_links(portal: Portal, orgs: list[str]) -> list[list[str]]:
                   for other in p.continues if other.split("/")[0] != b.org.id)
 
 
-def build_shard(paths: pl.Paths, site_dir: Path, orgs: list[str], strict: bool = False, spec: str | None = None) -> tuple[pl.Checked, str]:
-    """Build the site of some organisations (`orgs`, plus shard `spec` `i/n`) with `shard.json`; the old `site_dir` stays unless all succeeds."""
+def build_shard(paths: pl.Paths, site_dir: Path, orgs: list[str], strict: bool = False, spec: str | None = None,
+                full: bool = False, trusted: str | None = None) -> tuple[pl.Checked, str]:
+    """Build the site of some organisations (`orgs`, plus shard `spec` `i/n`) with `shard.json`; the old `site_dir` stays unless all succeeds.
+
+    As `build` does: pages whose inputs did not change since this shard's last build are kept (`full`: none), every
+    file is written into the docs tree as it is made, and MkDocs renders only the changed files when it can.
+    `trusted`: a shard of `build`'s own (shards/runner.py), assembled by the same run under its lock: `shard.json`
+    records this state of the data (`data_state`, taken once for all shards) and no SHA-256 of its files.
+    """
     orgs, refused = _own_orgs(paths, orgs, spec)
     if refused is not None:
         return refused, ""
-    prepared = pl.prepare(paths, pl.Options(strict, frozenset(orgs)))  # other organisations' plans come without their projects
-    checked, files, history = prepared.checked, prepared.files, prepared.history
-    if checked.portal is None or files is None:
-        return checked, ""
-    files = {path: text for path, text in files.items() if not path.startswith(PORTAL_ROWS)}  # assemble makes these
-    files.update(stubs(checked.portal, orgs) | PORTAL_STUBS)
-    manifest = {"orgs": orgs, "data": data_fingerprint(paths.data_dir, source_digests(checked.portal)), "plans": sorted(b.key for b in checked.portal.plans if b.org.id in orgs),
-                "links": outside_links(checked.portal, orgs), "history": recent_json(history)}
-    portal = checked.portal
-    return checked, pl.publish_safely(paths, site_dir, checked, lambda: _publish_shard(paths, site_dir, files, portal, checked, manifest))
+    reuse = PageReuse(paths.cache_dir, paths.docs_dir, fresh=full)
+    with pl.paused_gc():  # as in `build`: one pause over check, history and generation
+        checked, history = pl.checked_history(paths, pl.Options(strict, frozenset(orgs), reuse))  # other plans come without projects
+        if checked.portal is None or history is None:
+            return checked, ""
+        portal = reuse.whole = checked.portal
+        known = source_digests(portal)  # the loader's digests: the data hash reads no file twice
+        pl.shed_sources(portal)
+        manifest = {"orgs": orgs, "data": trusted or data_fingerprint(paths.data_dir, known), "plans": sorted(b.key for b in portal.plans if b.org.id in orgs),
+                    "links": outside_links(portal, orgs), "history": recent_json(history)}
+        return checked, pl.publish_safely(paths, site_dir, checked, lambda: _publish_shard(paths, site_dir, checked, history, reuse, manifest, trusted is None))
 
 
-def _publish_shard(paths: pl.Paths, site_dir: Path, files: dict[str, str | bytes], portal: Portal, checked: pl.Checked,
-                   manifest: Mapping[str, object]) -> str:
-    """Write the docs tree, run MkDocs, add `shard.json` and swap the shard's site in (the caller holds the lock)."""
-    write_tree(files, [paths.content_dir], paths.docs_dir)
-    tmp, output = pl.run_mkdocs(paths, config_text(redact_portal(portal), paths.root), checked, site_dir)
-    if tmp is None:
-        return output
-    sealed = {**manifest, "files": file_digests(tmp)}  # every file as built: assemble refuses a shard changed since
-    (tmp / MANIFEST).write_text(json.dumps(sealed, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8")
-    replace_dir(tmp, site_dir)
-    return output
+def _publish_shard(paths: pl.Paths, site_dir: Path, checked: pl.Checked, history: History, reuse: PageReuse, manifest: Mapping[str, Any],
+                   digests: bool) -> str:
+    """Generate the shard's pages straight into the docs tree, run MkDocs, add `shard.json` and swap the site in (the caller holds the lock)."""
+    portal, orgs = checked.portal, manifest["orgs"]
+    assert portal is not None
+    options = pl.Options(orgs=frozenset(orgs))
+    streamed = pl.generate_into(functools.partial(_write_own, paths.docs_dir, set()), portal.only(orgs), history, reuse, options.keeps, portal)
+    streamed = {path: written for path, written in streamed.items() if not path.startswith(PORTAL_ROWS)}
+    pl.release_memory()
+    files = stubs(portal, orgs) | PORTAL_STUBS
+    return pl.publish_docs(paths, site_dir, files, checked, portal, reuse, streamed, functools.partial(_seal, manifest, digests))
+
+
+def _write_own(docs: Path, made: set[str], rel: str, content: str | bytes) -> bool:
+    """`update_file`, but not the portal-wide downloads (assemble makes them from every shard's rows)."""
+    return False if rel.startswith(PORTAL_ROWS) else update_file(docs, rel, content, made)
+
+
+def _seal(manifest: Mapping[str, Any], digests: bool, site: Path) -> None:
+    """Write `shard.json`, with the SHA-256 of every file of the built site (`digests`): assemble refuses a shard changed since."""
+    sealed = {**manifest, "files": file_digests(site)} if digests else dict(manifest)
+    path = site / MANIFEST
+    path.unlink(missing_ok=True)  # an incremental build hard-linked the last one in: never write through the link
+    path.write_text(json.dumps(sealed, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8")
 
 
 def file_digests(site: Path) -> dict[str, str]:
