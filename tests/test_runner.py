@@ -214,8 +214,8 @@ def test_shared_files_are_read_once_and_again_when_changed(data: Path, monkeypat
     assert source.keep_shared(data) == 5  # site.yaml, two org.yaml, two plan.yaml (the deleted organisation is gone)
     try:
         reads: list[Path] = []
-        read_text = source._read_text
-        monkeypatch.setattr(source, "_read_text", lambda path, display: reads.append(path) or read_text(path, display))
+        read_bytes = source._read_bytes
+        monkeypatch.setattr(source, "_read_bytes", lambda path, display: reads.append(path) or read_bytes(path, display))
         kept, _ = source.load_file(plan, shown, "plan")
         assert reads == [] and kept is not None and kept.path == plan  # a forked shard finds it without reading
         plan.write_text(plan.read_text(encoding="utf-8").replace("title: ", "title: 새 ", 1), encoding="utf-8")
