@@ -59,11 +59,11 @@ SAME_COUNT = {"title", "budget", "strategy", "unit", "withheld"}  # a deletion c
 
 @pytest.fixture(scope="module")
 def synthetic(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A 120-project synthetic portal of 8 plans."""
+    """A 200-project synthetic portal: 8 plans, 528 documents, 1,024 shards."""
     from benchmarks.portal import generate
 
     data = tmp_path_factory.mktemp("synthetic") / "data"
-    generate(data, 120, 15, history=False)
+    generate(data, 200, 25, history=False)
     return data
 
 
