@@ -353,7 +353,7 @@ def publish_docs(paths: Paths, site_dir: Path, files: dict[str, str | bytes], ch
     """Write the docs tree, then run MkDocs on the changed files only when it can, else on all into a fresh folder swapped in (the caller holds the lock).
 
     `streamed`: generated files already written into the docs tree (path → whether written); `seal`: adds files to
-    the built folder before the swap (a shard's `shard.json`).
+    the built site (a shard's `shard.json`: into the fresh folder before a swap, or into the site after pages moved in).
     """
     site_dir.parent.mkdir(parents=True, exist_ok=True)
     recover_dir(site_dir)  # a build killed mid-swap left the old site at .site.old
