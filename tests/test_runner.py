@@ -23,6 +23,9 @@ def small_shards(monkeypatch: pytest.MonkeyPatch) -> None:
     """Shard every portal, at most 3 projects (plus one a plan) a shard: the fixture's two organisations are two shards."""
     monkeypatch.setenv(runner.ABOVE_ENV, "0")
     monkeypatch.setenv(runner.SIZE_ENV, "3")
+    # The command line has no other thread, so `build` forks its shards; in the whole suite a browser test's server
+    # thread is still alive, and the runner would fall back to spawning them, which these tests do not cover.
+    monkeypatch.setattr(runner, "can_fork", lambda: True)
 
 
 @pytest.fixture
