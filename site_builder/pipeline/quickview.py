@@ -12,6 +12,7 @@ downloads) up to date too. An edit elsewhere (site.yaml, content/) or across man
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import sys
@@ -22,6 +23,7 @@ from pathlib import Path
 
 from .run import Paths
 
+BACKGROUND_NICE = 10  # the whole build's priority (nice): an edit's quick build comes first
 QUICK_MAX_ORGS = 3  # an edit across more organisations than this waits for the whole build
 Snapshot = tuple[tuple[str, int], ...]
 
@@ -90,9 +92,16 @@ class QuickView:
         self.link_site()
         return ok
 
-    def _build(self, into: Path, orgs: Collection[str] = ()) -> bool:
-        """`build` in a child process (this process runs the server's threads, so it must not fork workers itself)."""
-        return subprocess.run(self.command(into, orgs), cwd=self.paths.root, check=False).returncode == 0
+    def _build(self, into: Path, orgs: Collection[str] = (), background: bool = False) -> bool:
+        """`build` in a child process (this process runs the server's threads, so it must not fork workers itself).
+
+        `background`: the whole build yields the cores to the quick builds of later edits (a lower priority, where the system has them).
+        """
+        process = subprocess.Popen(self.command(into, orgs), cwd=self.paths.root)
+        if background and hasattr(os, "setpriority"):
+            with contextlib.suppress(OSError):  # set before the build starts its own workers, which inherit it
+                os.setpriority(os.PRIO_PROCESS, process.pid, BACKGROUND_NICE)
+        return process.wait() == 0
 
     def link_site(self) -> None:
         """Point the view at the site, entry by entry, but the organisations whose quick pages are newer than the last whole build."""
@@ -137,7 +146,7 @@ class QuickView:
                     return
                 self.pending, self.started = False, self.started + 1
                 started = self.started
-            ok = self._build(self.work)
+            ok = self._build(self.work, background=True)
             with self.lock:
                 for org in [org for org, when in self.shown.items() if when < started and ok]:
                     del self.shown[org]  # shown before this build read the data: the site has it now
