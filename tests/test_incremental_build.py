@@ -266,5 +266,5 @@ def test_page_order_and_site_files_are_mkdocs_own(tmp_path: Path):
     config = load_config(config_file=None, docs_dir=str(docs), site_dir=str(tmp_path / "site"), site_name="t")
     files = get_files(config)
     pages = [f.src_uri for f in files.documentation_pages()]
-    assert incremental.page_order([n for n in names if incremental.is_page(n)]) == pages
+    assert incremental.mkdocs_order([n for n in names if incremental.is_page(n)]) == pages
     assert {n: incremental.site_file(n) for n in names} == {f.src_uri: f.dest_uri for f in files}

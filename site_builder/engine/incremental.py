@@ -196,7 +196,7 @@ def site_files(removed: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(site_file(rel) for rel in removed)
 
 
-def page_order(pages: list[str]) -> list[str]:
+def mkdocs_order(pages: list[str]) -> list[str]:
     """Docs pages in MkDocs' order (its walk of the docs tree: a folder's files before its subfolders, its index first)."""
     def key(rel: str) -> tuple[tuple[str, ...], bool, str]:
         *folders, name = rel.split("/")
@@ -210,8 +210,8 @@ def patch_sitemap(fresh: Path, site_dir: Path, update: Update, docs: State, epoc
     MkDocs lists each page once, in its order, when the site has an address (`site_url`), and none without one.
     """
     assert update.manifest is not None and update.changed is not None
-    old_pages = page_order([rel for rel in update.manifest["docs"] if is_page(rel)])
-    new_pages = page_order([rel for rel in update.changed if is_page(rel)])
+    old_pages = mkdocs_order([rel for rel in update.manifest["docs"] if is_page(rel)])
+    new_pages = mkdocs_order([rel for rel in update.changed if is_page(rel)])
     try:  # no page rendered (only removals): MkDocs did not run
         before = (site_dir / SITEMAPS[0]).read_text(encoding="utf-8")
         rendered = (fresh / SITEMAPS[0]).read_text(encoding="utf-8") if new_pages else ""
@@ -223,7 +223,7 @@ def patch_sitemap(fresh: Path, site_dir: Path, update: Update, docs: State, epoc
     if len(old) != len(old_pages) or len(new) != len(new_pages):
         return False
     entry = dict(zip(old_pages, old, strict=True)) | dict(zip(new_pages, new, strict=True))
-    write_sitemap(fresh / SITEMAPS[0], with_entries(before, [entry[rel] for rel in page_order([r for r in docs if is_page(r)])]), epoch)
+    write_sitemap(fresh / SITEMAPS[0], with_entries(before, [entry[rel] for rel in mkdocs_order([r for r in docs if is_page(r)])]), epoch)
     return True
 
 
