@@ -6,6 +6,8 @@ deals the organisations to shards of at most about `SHARD_SIZE` projects and bui
 in a child process of its own (its memory goes back to the system when it ends), one or two at a time, in
 `build/shards/<k>/` (docs tree, caches, shard site: kept, so the next build renders only what changed). Then
 `assemble` joins them into the site, which is byte-identical to an unsharded build (tests/test_runner.py).
+The children are forked on Linux and spawned elsewhere (or beside another thread): each is handed a `Task` with
+everything it works from, the parent's constants included, so both start methods give the same site.
 
 The guarantees are those of `build`: the previous site stays unless every shard and the assembly succeed;
 the problems of every shard are reported together (once a shard fails, the others are only checked: nothing
