@@ -59,6 +59,8 @@ def main() -> int:
     parser.add_argument("--data", type=Path, default=ROOT / "data", help="the data folder to copy and serve (default: data/)")
     parser.add_argument("--only-org", help="serve --only-org: the preview of this organisation alone")
     parser.add_argument("--start-limit", type=float, default=120, help="seconds the first page may take (a big portal: more)")
+    parser.add_argument("--settle", type=float, default=1.5, help="seconds between a change showing and the next edit (a big portal's "
+                        "whole build runs on after its quick build: e.g. 15 lets it finish)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="serve-") as tmp:
         data = Path(tmp) / "data"
@@ -80,7 +82,7 @@ def main() -> int:
                 source.write_text("\n".join(lines).replace(f" 고침표시{i - 1}", "") + "\n", encoding="utf-8")
                 times.append(_wait_for(url, marker, 60))
                 print(f"round {i + 1}: page changed {times[-1]:.2f} s after the YAML was saved")
-                time.sleep(1.5)  # let the server settle before the next edit
+                time.sleep(args.settle)  # let the server settle before the next edit
             print(f"serve reload: median {statistics.median(times):.2f} s, max {max(times):.2f} s (target ≤ 2 s)")
         finally:
             os.killpg(process.pid, signal.SIGTERM)

@@ -11,9 +11,11 @@ projects has ~57,000, and polling them that often would keep a core busy, so it 
 from __future__ import annotations
 
 import functools
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 
 def run(poll: float, arguments: list[str]) -> None:
@@ -35,6 +37,7 @@ def serve_site(site_dir: Path, address: str, watched: list[Path], rebuild: Calla
 
     host, port = address.rsplit(":", 1)
     server = LiveReloadServer(builder=rebuild, host=host, port=int(port), root=str(site_dir), polling_interval=poll)
+    server.observer = _observer(server.observer)
     for path in watched:
         if path.exists():
             server.watch(str(path))
@@ -44,6 +47,19 @@ def serve_site(site_dir: Path, address: str, watched: list[Path], rebuild: Calla
         pass  # Ctrl+C: the preview ends
     finally:
         server.shutdown()
+
+
+def _observer(polling: Any) -> Any:
+    """The kernel's file events where there are (inotify on Linux), else MkDocs' polling observer.
+
+    MkDocs polls: every `poll` seconds it lists and stats every watched file, ~0.1 s of CPU for a big portal's 10,000
+    data files, and an edit waits half a poll on average before its build starts. Events come at once and cost nothing.
+    """
+    if not sys.platform.startswith("linux") or not os.path.isdir("/proc/sys/fs/inotify"):
+        return polling
+    from watchdog.observers.inotify import InotifyObserver
+
+    return InotifyObserver()
 
 
 if __name__ == "__main__":

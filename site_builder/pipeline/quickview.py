@@ -17,6 +17,7 @@ import os
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -116,12 +117,13 @@ class QuickView:
 
     def show_quick(self, org: str) -> bool:
         """Build one organisation alone and point the view's link for it at that build's pages."""
-        into = self.work / "quick" / org
+        into, start = self.work / "quick" / org, time.perf_counter()
         if not self._build(into, [org]) or not (into / "site" / org).is_dir():
             return False
         with self.lock:
             self.shown[org] = self.started
         _link(self.view / org, (into / "site" / org).resolve())
+        print(f"{org}의 페이지를 먼저 보여 줍니다 ({time.perf_counter() - start:.1f}초). 전체 빌드는 이어서 합니다.", file=sys.stderr)
         return True
 
     def on_change(self, changed: set[str]) -> None:
@@ -146,7 +148,9 @@ class QuickView:
                     return
                 self.pending, self.started = False, self.started + 1
                 started = self.started
+            start = time.perf_counter()
             ok = self._build(self.work, background=True)
+            print(f"전체 빌드를 마쳤습니다 ({time.perf_counter() - start:.1f}초).", file=sys.stderr)
             with self.lock:
                 for org in [org for org, when in self.shown.items() if when < started and ok]:
                     del self.shown[org]  # shown before this build read the data: the site has it now

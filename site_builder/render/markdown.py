@@ -309,6 +309,9 @@ def make_environment() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        # Compiled templates kept between runs (Jinja's per-user folder in the temp directory, keyed by each template's
+        # source checksum and the Jinja and Python versions): compiling our 20 templates took ~0.4 s of every build.
+        bytecode_cache=jinja2.FileSystemBytecodeCache(),
     )
     env.filters.update(h=escape_html, md=escape_md, note=note_html, note_md=escape_note_md, heading=heading_md, heading_text=heading_text)
     env.tests["budgeted"] = lambda p: bool(project_total(p))
