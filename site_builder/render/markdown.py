@@ -300,6 +300,14 @@ class _Environment(jinja2.Environment):
         return {**self.globals, **(d or {})}
 
 
+def _bytecode_cache() -> jinja2.BytecodeCache | None:
+    """Jinja's per-user folder of compiled templates, or none where the temp directory cannot hold it (Jinja then compiles)."""
+    try:
+        return jinja2.FileSystemBytecodeCache()
+    except (OSError, RuntimeError):  # not writable, or a folder of that name owned by someone else
+        return None
+
+
 def make_environment() -> jinja2.Environment:
     """The Jinja2 environment with the escaping filters and helpers."""
     env = _Environment(
@@ -311,7 +319,7 @@ def make_environment() -> jinja2.Environment:
         keep_trailing_newline=True,
         # Compiled templates kept between runs (Jinja's per-user folder in the temp directory, keyed by each template's
         # source checksum and the Jinja and Python versions): compiling our 20 templates took ~0.4 s of every build.
-        bytecode_cache=jinja2.FileSystemBytecodeCache(),
+        bytecode_cache=_bytecode_cache(),
     )
     env.filters.update(h=escape_html, md=escape_md, note=note_html, note_md=escape_note_md, heading=heading_md, heading_text=heading_text)
     env.tests["budgeted"] = lambda p: bool(project_total(p))
