@@ -109,3 +109,37 @@ def test_an_edit_is_shown_quickly_only_when_it_stays_inside_organisations(tmp_pa
     assert changed_orgs([str(data / "a/2024/projects/p1.yaml"), str(data / "b/org.yaml")], data) == {"a", "b"}
     assert changed_orgs([str(data / "a/2024/projects/p1.yaml"), str(data / "site.yaml")], data) is None
     assert changed_orgs([str(tmp_path / "content/guide/index.md")], data) is None
+
+
+def test_the_big_portal_server_sees_a_saved_file_at_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Kernel file events, not MkDocs' polling: with a poll of 5 s, a saved file still starts the rebuild within a second or two."""
+    import socket
+    import threading
+
+    from mkdocs.livereload import LiveReloadServer
+
+    from site_builder.engine import live
+
+    site, data = tmp_path / "site", tmp_path / "data"
+    site.mkdir()
+    data.mkdir()
+    (site / "index.html").write_text("<html><body>미리 보기</body></html>", encoding="utf-8")
+    servers: list[LiveReloadServer] = []
+    serve = LiveReloadServer.serve
+    monkeypatch.setattr(LiveReloadServer, "serve", lambda self, **kw: servers.append(self) or serve(self, **kw))
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    rebuilt = threading.Event()
+    thread = threading.Thread(target=live.serve_site, args=(site, f"127.0.0.1:{port}", [data], rebuilt.set, 5.0), daemon=True)
+    thread.start()
+    for _ in range(100):
+        if servers and servers[0].observer.is_alive():
+            break
+        time.sleep(0.05)
+    (data / "p1.yaml").write_text("title: 고침\n", encoding="utf-8")
+    try:
+        assert rebuilt.wait(2.0)
+    finally:
+        servers[0].shutdown()
+        thread.join(10)
