@@ -92,7 +92,13 @@ def _index(data: Path, cache: Path, docs: Path) -> tuple[Outputs, dict[str, byte
     portal = redact_portal(checked.portal)
     kept = searchstate.kept_index_files(portal, memo=PlanMemo(cache, _plan_keys(data), docs=docs))
     assert isinstance(kept, Outputs)
-    return kept, index_files(portal)
+    whole, joined, sharding = search.full_index(sorted(portal.plans, key=lambda b: b.key), INDEX_DIR, None)
+    state = searchstate._loaded(PlanMemo(cache), INDEX_DIR)
+    if state is not None and kept == whole:  # what the kept state decided is what a whole layout decides (the shard count's size too)
+        assert (state.sharding.size, state.sharding.lengths, state.sharding.best, state.sharding.prefix, state.sharding.effects) == (
+            sharding.size, sharding.lengths, sharding.best, sharding.prefix, sharding.effects)
+        assert (state.bounds, state.counts, state.rows) == ([*joined.starts, len(joined.rows)], joined.counts, joined.rows)
+    return kept, whole
 
 
 def _write(docs: Path, files: Outputs) -> None:
@@ -148,6 +154,24 @@ def test_random_edits_patch_to_the_whole_layout(synthetic: Path, tmp_path: Path,
         assert {path for path in kept.held if (docs / path).read_bytes() != kept[path]} == set()
         _write(docs, kept)
     assert {"deletion", "addition"} <= set(patched)
+
+
+def test_a_plan_whose_room_changes_lays_the_index_out_whole(synthetic: Path, tmp_path: Path, laid_out: list[int]) -> None:
+    """Deletions that take a plan's count under its room's step renumber every later plan: laid out whole, then patched again."""
+    data, cache, docs = tmp_path / "data", tmp_path / "cache", tmp_path / "docs"
+    shutil.copytree(synthetic, data)
+    kept = _index(data, cache, docs)[0]
+    plan = json.loads(kept[f"{INDEX_DIR}/meta.json"])["plans"][0]
+    count, projects = plan["end"] - plan["start"], sorted((data / plan["key"] / "projects").glob("*.yaml"))
+    under = count - search.plan_room(count) // 2 + 1  # deletions to the next smaller room (a step of at least ROOM)
+    assert search.plan_room(count - under) < search.plan_room(count) and under < len(projects)
+    for path in projects[1 : 1 + under]:
+        path.unlink()
+    kept, whole = _index(data, cache, docs)
+    assert kept == whole and laid_out == [1, 1]
+    projects[-1].unlink()
+    kept, whole = _index(data, cache, docs)
+    assert kept == whole and laid_out == [1, 1]
 
 
 def test_a_build_writes_no_index_file_it_holds_and_repairs_those_changed_by_hand(synthetic: Path, tmp_path: Path, laid_out: list[int]) -> None:

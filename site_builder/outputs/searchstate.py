@@ -295,6 +295,8 @@ class Patch:
     renumbered: set[str] = field(default_factory=set)  # keys whose postings only renumbered documents of a plan (`shift`)
     moved: set[int] = field(default_factory=set)  # numbers whose row `shift` moved, emptied or filled
     recarried: set[int] = field(default_factory=set)  # shards whose carried documents `shift` renumbered
+    grown: set[str] = field(default_factory=set)  # changed keys that gained documents or whose classes changed (`holds`)
+    removed: set[int] = field(default_factory=set)  # documents taken out of a changed key's postings (`holds`)
     by_shard: dict[int, list[str]] = field(default_factory=dict)  # the changed keys by shard
     reset: dict[int, set[int]] = field(default_factory=dict)  # shards whose rows before the phrase pass changed → those rows
     _shard_keys: dict[int, dict[str, str]] = field(default_factory=dict)
@@ -354,9 +356,12 @@ class Patch:
     def _shift_decisions(self, move: _Move) -> None:
         """Renumber the phrase pages, the phrases' effects and each shard's carried documents."""
         sharding = self.state.sharding
-        for phrase, page in sharding.pages.items():
+        for phrase, page in list(sharding.pages.items()):
             if move.touches(page):
-                sharding.pages[phrase] = move.docs(page)
+                if any(move.gone(d) for d in page):
+                    del sharding.pages[phrase]  # made again (`holds` knows only documents taken out by the new part)
+                else:
+                    sharding.pages[phrase] = move.docs(page)
         for phrase, (s, docs, size) in sharding.effects.items():
             if move.touches(docs):
                 sharding.effects[phrase] = (s, move.docs(docs), size)
@@ -396,12 +401,31 @@ class Patch:
                     self.resized.add(start + n)
         old_index, new_index = old[3], new[3]
         for key in old_index.keys() | new_index.keys():
-            row = new_index.get(key)
-            if old_index.get(key) != row:
+            row, was = new_index.get(key), old_index.get(key)
+            if was != row:
                 self.keys.add(key)
                 state.index.splice(key, start, state.bounds[p + 1], row)
+                self._taken(key, start, was or {}, row or {})
         self.holders.update(key for part in (old_index, new_index) for key, row in part.items() if not resized.isdisjoint(row))
         self._words(old[4], new[4])
+
+    def _taken(self, key: str, start: int, was: dict[int, int], row: dict[int, int]) -> None:
+        """Note how a key's postings in a plan changed: documents only taken out (`removed`), or otherwise (`grown`)."""
+        if all(was.get(n) == c for n, c in row.items()):
+            self.removed.update(start + n for n in was.keys() - row.keys())
+        else:
+            self.grown.add(key)
+
+    def holds(self, phrase: str, page: list[int]) -> bool:
+        """Whether a phrase's page of the last build is its page now: each of its keys unchanged, or only documents not on it taken out.
+
+        Documents taken out that are not on a page leave every document ranked above them in place (`search.phrase_best`,
+        the stem's too: its keys are the phrase's first ones), unless a key is left without any (the stem tried changes).
+        """
+        changed = self.keys.intersection(phrase_keys(phrase))
+        if not changed:
+            return True
+        return self.grown.isdisjoint(changed) and all(self.state.index.length(key) for key in changed) and self.removed.isdisjoint(page)
 
     def _words(self, old: list[str], new: list[str]) -> None:
         """Swap a plan's long words: a word no plan has any more is no key any more, one no plan had is a new key."""
@@ -412,11 +436,13 @@ class Patch:
                 del words[word]
                 index.drop(word)
                 self.keys.add(word)
+                self.grown.add(word)
         for word in set(new) - set(old):
             words[word] = words.get(word, 0) + 1
             if words[word] == 1:
                 index.empty(word)
                 self.keys.add(word)
+                self.grown.add(word)
 
     def apply(self, changes: list[tuple[int, PlanPart, PlanPart]]) -> None:
         """Swap in the changed plans' rows, texts, facets and term scores (after `diff`: the size's old share needs the old rows)."""
@@ -611,7 +637,7 @@ class Replay:
         self.patch, self.state = patch, patch.state
         sharding = self.state.sharding
         self.effects: dict[str, Effect] = {}
-        self.pages = {phrase: page for phrase, page in sharding.pages.items() if not patch.keys.intersection(phrase_keys(phrase))}
+        self.pages = {phrase: page for phrase, page in sharding.pages.items() if patch.holds(phrase, page)}
         self.live: dict[int, tuple[set[int], list[int]]] = {s: (set(first), [0]) for s, first in patch.reset.items()}
         self.dirty: set[int] = set(patch.reset)
         self.shards: dict[str, int] = {}  # a phrase key's shard
