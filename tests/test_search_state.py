@@ -258,3 +258,31 @@ def test_builds_after_random_edits_have_the_index_a_full_build_has(tmp_path: Pat
     shutil.copytree(work / "data", fresh / "data")
     _build(fresh)
     assert _tree(work / "site") == _tree(fresh / "site")
+
+
+def test_a_phrase_page_said_to_hold_is_the_page_worked_out_again() -> None:
+    """`searchstate.page_holds` against `search.phrase_page` on small random postings and random changes (stems and emptied keys included)."""
+    rng = random.Random(5)
+    syllables, phrases = "가나다을에서는", ["가나다", "가나다을", "가나을", "다을가나", "가나에서는", "나다에서는", "가나다에서"]  # stems: 가나, 가나에서
+    held = 0
+    for _ in range(6_000):
+        before = {key: {d: rng.randrange(8) for d in rng.sample(range(30), rng.randrange(0, 14))} for key in (a + b for a in syllables for b in syllables)}
+        after = {key: dict(row) for key, row in before.items()}
+        removed, gained, changed = set(), set(), set()
+        for key in rng.sample(sorted(after), rng.randrange(1, 4)):
+            row = after[key]
+            for d in rng.sample(range(30), rng.randrange(1, 3)):
+                if d in row and rng.random() < 0.5:
+                    del row[d]
+                    removed.add(d)
+                else:
+                    row[d] = rng.randrange(8)
+                    gained.add(d)
+            changed.add(key)
+        phrase = rng.choice(phrases)
+        page = search.phrase_page({k: v for k, v in before.items() if v}, phrase, {})
+        index = searchstate.Packed.of({k: v for k, v in after.items() if v})
+        if searchstate.page_holds(index, phrase, page, changed, removed, gained):
+            held += 1
+            assert search.phrase_page(index, phrase, {}) == page, (phrase, before, after)
+    assert held > 300

@@ -41,7 +41,7 @@ from pathlib import Path
 from typing import Any
 
 from ..model.portal import PlanBundle, Portal
-from .hangul import pair_number
+from .hangul import pair_number, stems
 from .memo import Outputs, PlanMemo
 from .packed import Packed
 from .search import (
@@ -295,8 +295,8 @@ class Patch:
     renumbered: set[str] = field(default_factory=set)  # keys whose postings only renumbered documents of a plan (`shift`)
     moved: set[int] = field(default_factory=set)  # numbers whose row `shift` moved, emptied or filled
     recarried: set[int] = field(default_factory=set)  # shards whose carried documents `shift` renumbered
-    grown: set[str] = field(default_factory=set)  # changed keys that gained documents or whose classes changed (`holds`)
     removed: set[int] = field(default_factory=set)  # documents taken out of a changed key's postings (`holds`)
+    gained: set[int] = field(default_factory=set)  # documents put into a changed key's postings, or with another class there (`holds`)
     by_shard: dict[int, list[str]] = field(default_factory=dict)  # the changed keys by shard
     reset: dict[int, set[int]] = field(default_factory=dict)  # shards whose rows before the phrase pass changed → those rows
     _shard_keys: dict[int, dict[str, str]] = field(default_factory=dict)
@@ -405,27 +405,25 @@ class Patch:
             if was != row:
                 self.keys.add(key)
                 state.index.splice(key, start, state.bounds[p + 1], row)
-                self._taken(key, start, was or {}, row or {})
+                self._taken(start, was or {}, row or {})
         self.holders.update(key for part in (old_index, new_index) for key, row in part.items() if not resized.isdisjoint(row))
         self._words(old[4], new[4])
 
-    def _taken(self, key: str, start: int, was: dict[int, int], row: dict[int, int]) -> None:
-        """Note how a key's postings in a plan changed: documents only taken out (`removed`), or otherwise (`grown`)."""
-        if all(was.get(n) == c for n, c in row.items()):
-            self.removed.update(start + n for n in was.keys() - row.keys())
-        else:
-            self.grown.add(key)
+    def _taken(self, start: int, was: dict[int, int], row: dict[int, int]) -> None:
+        """Note the documents a key's postings in a plan lost (`removed`) and those they gained or whose class changed (`gained`)."""
+        self.removed.update(start + n for n in was.keys() - row.keys())
+        self.gained.update(start + n for n, c in row.items() if was.get(n) != c)
 
     def holds(self, phrase: str, page: list[int]) -> bool:
-        """Whether a phrase's page of the last build is its page now: each of its keys unchanged, or only documents not on it taken out.
+        """Whether a phrase's page of the last build is its page now (`search.phrase_page`), so that it need not be worked out again.
 
-        Documents taken out that are not on a page leave every document ranked above them in place (`search.phrase_best`,
-        the stem's too: its keys are the phrase's first ones), unless a key is left without any (the stem tried changes).
+        Only documents with every key of the phrase, or of its shortest stem (the stems are its beginnings, tried
+        shortest first), can be on it. The page holds when the documents the phrase's changed keys lost are not on it
+        (every document ranked above them keeps its place) and those they gained (or that changed class) lack a key
+        of the shortest stem. A key left without postings, or with postings where it had none, changes which stem is
+        tried only where no document has all its keys: the page is the same.
         """
-        changed = self.keys.intersection(phrase_keys(phrase))
-        if not changed:
-            return True
-        return self.grown.isdisjoint(changed) and all(self.state.index.length(key) for key in changed) and self.removed.isdisjoint(page)
+        return page_holds(self.state.index, phrase, page, self.keys, self.removed, self.gained)
 
     def _words(self, old: list[str], new: list[str]) -> None:
         """Swap a plan's long words: a word no plan has any more is no key any more, one no plan had is a new key."""
@@ -436,13 +434,11 @@ class Patch:
                 del words[word]
                 index.drop(word)
                 self.keys.add(word)
-                self.grown.add(word)
         for word in set(new) - set(old):
             words[word] = words.get(word, 0) + 1
             if words[word] == 1:
                 index.empty(word)
                 self.keys.add(word)
-                self.grown.add(word)
 
     def apply(self, changes: list[tuple[int, PlanPart, PlanPart]]) -> None:
         """Swap in the changed plans' rows, texts, facets and term scores (after `diff`: the size's old share needs the old rows)."""
@@ -585,6 +581,16 @@ class Patch:
         changes["files"].update((path, state.files.get(path)) for path in self.changed)
         changes["postings"].update((key, state.index.blob(key) if key in state.index else None) for key in self.keys | self.renumbered)
         changes["rows"].update((d, state.rows[d]) for d in self.docs.keys() | self.moved)
+
+
+def page_holds(index: Packed, phrase: str, page: list[int], keys: set[str], removed: set[int], gained: set[int]) -> bool:
+    """`Patch.holds` on the postings as they are now: `keys` changed, documents `removed` from them, `gained` by them."""
+    if keys.isdisjoint(phrase_keys(phrase)):
+        return True
+    if not removed.isdisjoint(page):
+        return False
+    needed = phrase_keys(phrase)[: len(min(stems(phrase), key=len, default=phrase)) - 1]
+    return not any(all(index.has(key, d) for key in needed) for d in gained)
 
 
 def _moves(old: list[list[Any]], new: list[list[Any]]) -> list[int | None] | None:
