@@ -4,9 +4,11 @@ search.py lays the index out from every plan's part: the joined postings, the sh
 each shard's carried rows (its keys' best documents), then one pass over every phrase in a global order that adds
 rows to the shards. After an edit in a few plans, a build does the same from what the last build decided, patched:
 
-- only plans whose document count is unchanged are patched: another count renumbers every later document (then, as
-  when the plan list, the shard count or the code changed, or the state is missing or unreadable, the whole index
-  is laid out again and kept);
+- each plan's documents have numbers of their own (`search.plan_room`): a plan whose documents were added or deleted
+  is renumbered within its room (`Patch.shift`: its documents matched by address, what the last build decided
+  renumbered with them, as the order stays); a plan whose room changed renumbers every later plan (then, as when
+  the plan list, the shard count or the code changed, or the state is missing or unreadable, the whole index is
+  laid out again and kept);
 - a changed plan's old part is the one the plan memo kept, checked against the key the state recorded for it; its
   rows, texts, facets, postings, long words and term scores are swapped for the new part's;
 - what depends on a changed key's postings or on a changed row is worked out again: the key's encoded postings and
@@ -14,7 +16,7 @@ rows to the shards. After an edit in a few plans, a build does the same from wha
   rows each shard carries before the phrase pass where it holds such a key, or a key of a document whose row
   changed length;
 - the phrase pass (`Replay`) goes through the phrases in the same order and works out again the ones whose decision
-  can differ: a new phrase, one with a changed key, one whose page has a row that changed length, and any that
+  can differ (a phrase's page only when it can differ: `page_holds`): a new phrase, one with a changed key, one whose page has a row that changed length, and any that
   looks at a shard whose rows may differ from the last build's at that point (its rows before the pass changed, or
   an earlier phrase added other rows to it than last time, or a phrase that added rows to it is gone). Every other
   phrase decides as it did, on the same inputs, so the pass ends as the full one would;
