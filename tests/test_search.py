@@ -19,6 +19,7 @@ from site_builder.outputs.search import (
     phrase_best,
     phrases,
     plan_docs,
+    plan_room,
     postings,
     shard_of,
     shard_postings,
@@ -84,7 +85,11 @@ def test_index_is_deterministic(fixture_index: dict[str, bytes]) -> None:
     assert portal is not None
     assert index_files(portal) == fixture_index
     meta = json.loads(fixture_index[f"{INDEX_DIR}/meta.json"])
-    assert meta["docs"] == sum(p["end"] - p["start"] for p in meta["plans"])
+    plans = meta["plans"]
+    assert [p["start"] for p in plans] == [0, *(p["start"] + plan_room(p["end"] - p["start"]) for p in plans[:-1])]
+    assert meta["docs"] == plans[-1]["end"]  # numbers between a plan's end and the next one's start: no document
+    assert {int(path.split("/")[-1][:-5]) for path in fixture_index if path.startswith(f"{INDEX_DIR}/t/")} == {
+        d for p in plans for d in range(p["start"], p["end"])}
 
 
 def test_fixture_queries(fixture_index: dict[str, bytes]) -> None:
@@ -105,7 +110,7 @@ def test_rows_in_shards_are_the_detail_rows(fixture_index: dict[str, bytes]) -> 
             chunk = json.loads(fixture_index[f"{INDEX_DIR}/d/{int(d) // meta['chunk']}.json"])
             assert chunk[int(d) % meta["chunk"]] == row
             carried += 1
-    assert carried >= meta["docs"]  # a small portal: every document's row rides with some shard
+    assert carried >= sum(p["end"] - p["start"] for p in meta["plans"])  # a small portal: every document's row rides with some shard
 
 
 def test_personal_names_are_not_indexed(fixture_index: dict[str, bytes]) -> None:
@@ -154,8 +159,14 @@ def synthetic(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, dict[
     generate(data, 600, 50)
     portal = check(data).portal
     assert portal is not None
-    docs = [d for p, b in enumerate(sorted(portal.plans, key=lambda b: b.key)) for d in plan_docs(b, p)]
-    return postings(docs), index_files(portal)
+    docs, numbers, start = [], [], 0  # each document and its number: a plan's documents are numbered from the end of the previous plan's room
+    for p, b in enumerate(sorted(portal.plans, key=lambda b: b.key)):
+        plan = plan_docs(b, p)
+        docs += plan
+        numbers += range(start, start + len(plan))
+        start += plan_room(len(plan))
+    index = {key: {numbers[n]: c for n, c in row.items()} for key, row in postings(docs).items()}
+    return index, index_files(portal)
 
 
 def _carried_rows(files: dict[str, bytes], keys: list[str]) -> set[int]:

@@ -73,6 +73,14 @@ class Packed(Mapping[str, dict[int, int]]):
         packed = self._rows.get(key)
         return 0 if packed is None else len(packed) if isinstance(packed, array) else len(packed) >> 2
 
+    def has(self, key: str, d: int) -> bool:
+        """Whether document `d` is among the key's postings (found by bisection, nothing unpacked into a dict)."""
+        if key not in self._rows:
+            return False
+        packed = self._packed(key)
+        i = bisect_left(packed, d << 3)
+        return i < len(packed) and packed[i] >> 3 == d
+
     def postings(self, key: str) -> list[int]:
         """The key's postings as packed integers (document × 8 + class), in document order."""
         return self._packed(key).tolist()

@@ -47,6 +47,9 @@ PAGE = 10  # results on search.js's first page
 # Bytes of rows a shard carries at most for phrases (Hangul words of 3+ syllables, `예산을`) whose first page is not
 # among their keys' best documents: such a query's first page is then on screen after one round of fetches too.
 PHRASE_MAX = 32_000
+# A plan's documents are numbered in a range of its own, a multiple of ROOM numbers with room to grow (`plan_room`):
+# a project added or deleted renumbers only the documents of its plan, so searchstate.py patches the index in place.
+ROOM = 64
 TEXT_MAX = 4_000  # bytes of a document's text kept for result snippets (t/<document>.json): a page's ten stay ~25 KB
 ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_"
 TITLE, META, BODY = 2, 1, 0
@@ -593,9 +596,23 @@ def term_file(words: list[tuple[str, int]]) -> bytes:
     return json_bytes([[w, sc] for w, sc in sorted(words, key=lambda ws: (-ws[1], ws[0]))])
 
 
+def plan_room(count: int) -> int:
+    """How many document numbers a plan of `count` documents takes: a multiple of a step of at least ROOM, about an eighth to a half of the count.
+
+    It depends on the count alone, so a whole build numbers as a patched one; a count crosses a step boundary
+    (and renumbers every later plan) once in about `step` additions or deletions. A multiple of CHUNK: no detail
+    chunk holds two plans' documents.
+    """
+    step = max(ROOM, 1 << max(count.bit_length() - 1, 0))
+    return -(-count // step) * step
+
+
 @dataclass
 class Joined:
-    """Every plan's part joined, documents numbered across the plans in plan order (what `postings` over all documents gives)."""
+    """Every plan's part joined, each plan's documents numbered from the end of the previous plan's room (`plan_room`), in plan order.
+
+    The numbers no document has are rows and texts of no bytes: no file holds them.
+    """
 
     index: Packed = field(default_factory=Packed)
     rows: list[bytes] = field(default_factory=list)  # each document's result row as JSON
@@ -604,12 +621,15 @@ class Joined:
     words: dict[str, int] = field(default_factory=dict)  # the long words (`postings`) → how many plans have them
     terms: dict[str, int] = field(default_factory=dict)
     starts: list[int] = field(default_factory=list)  # each plan's first document
+    counts: list[int] = field(default_factory=list)  # each plan's number of documents
 
     def add(self, part: PlanPart) -> None:
         """Join one more plan's part (the parts come in plan order); its rows and texts are kept as JSON bytes."""
         part_rows, part_texts, facet, part_index, part_long, part_terms = part
-        offset = len(self.rows)
+        offset = self.end()
+        self.pad(offset)
         self.starts.append(offset)
+        self.counts.append(len(part_rows))
         for key, row in part_index.items():
             self.index.add(key, row, offset)
         for word, score in part_terms.items():
@@ -620,10 +640,20 @@ class Joined:
         for word in part_long:
             self.words[word] = self.words.get(word, 0) + 1
 
+    def end(self) -> int:
+        """The first number after the last plan's room."""
+        return self.starts[-1] + plan_room(self.counts[-1]) if self.starts else 0
+
+    def pad(self, end: int) -> None:
+        """Rows and texts of no bytes for the numbers up to `end` that no document has."""
+        self.rows += [b""] * (end - len(self.rows))
+        self.texts += [b""] * (end - len(self.texts))
+
     def finish(self) -> Joined:
-        """The long words as keys without postings, as `postings` has them (after every other key)."""
+        """The long words as keys without postings, as `postings` has them (after every other key); the rows up to the last plan's room's end."""
         for word in self.words:
             self.index.empty(word)
+        self.rows += [b""] * (self.end() - len(self.rows))
         return self
 
 
@@ -653,23 +683,35 @@ def _layout(joined: Joined, plans: list[dict[str, Any]], chunk: int, base: str, 
     shards = _shards(joined.index, joined.rows, joined.words, out)
     files = {f"{base}/s/{i}.json": shard for i, shard in enumerate(shards)}
     for start in range(0, len(joined.rows), chunk):
-        files[f"{base}/d/{start // chunk}.json"] = chunk_file(joined.rows, start, chunk)
+        if content := chunk_file(joined.rows, start, chunk):
+            files[f"{base}/d/{start // chunk}.json"] = content
     for p, facet in enumerate(joined.facets):
         files[f"{base}/p/{p}.json"] = facet
     for d, text in enumerate(joined.texts):
-        files[f"{base}/t/{d}.json"] = text
+        if text:
+            files[f"{base}/t/{d}.json"] = text
     files.update(term_files(joined.terms, base))
-    files[f"{base}/meta.json"] = meta_file(files, len(shards), chunk, len(joined.rows), plans)
+    files[f"{base}/meta.json"] = meta_file(files, len(shards), chunk, plans[-1]["end"] if plans else len(joined.rows), plans)
     return files
 
 
 def chunk_file(rows: list[bytes], start: int, chunk: int) -> bytes:
-    """The detail chunk of the documents from `start` (a multiple of `chunk`)."""
-    return b"[" + b",".join(rows[start : start + chunk]) + b"]"
+    """The detail chunk of the documents from `start` (a multiple of `chunk`); no bytes when no document has a number in it.
+
+    It ends with the last document's row; a number no document has before it (no plan's range starts inside a
+    chunk: `plan_room`) would be `null`.
+    """
+    found = rows[start : start + chunk]
+    while found and not found[-1]:
+        found.pop()
+    return b"[" + b",".join(row or b"null" for row in found) + b"]" if found else b""
 
 
 def meta_file(files: Mapping[str, bytes], shards: int, chunk: int, docs: int, plans: list[dict[str, Any]]) -> bytes:
-    """`meta.json`, whose version is a hash of every other file of the index (`files`, meta.json not among them)."""
+    """`meta.json`, whose version is a hash of every other file of the index (`files`, meta.json not among them).
+
+    `docs`: one past the last plan's last document (the browser sizes its arrays by it; numbers in between may be unused).
+    """
     digest = hashlib.sha256()
     for path in sorted(files):  # file by file: joined first, the index would sit in memory twice
         digest.update(files[path])
@@ -698,7 +740,7 @@ def full_index(bundles: list[PlanBundle], base: str, memo: PlanMemo | None) -> t
     joined = Joined()
     for p, bundle in enumerate(bundles):  # each part is joined as it comes and dropped: the parts never all sit in memory
         part = plan_part(bundle, p, memo)
-        plans.append(plan_entry(bundle, len(joined.rows), len(joined.rows) + len(part[0])))
+        plans.append(plan_entry(bundle, joined.end(), joined.end() + len(part[0])))
         joined.add(part)
     sharding = Sharding()
     return _layout(joined.finish(), plans, CHUNK, base, sharding), joined, sharding

@@ -4,9 +4,11 @@ search.py lays the index out from every plan's part: the joined postings, the sh
 each shard's carried rows (its keys' best documents), then one pass over every phrase in a global order that adds
 rows to the shards. After an edit in a few plans, a build does the same from what the last build decided, patched:
 
-- only plans whose document count is unchanged are patched: another count renumbers every later document (then, as
-  when the plan list, the shard count or the code changed, or the state is missing or unreadable, the whole index
-  is laid out again and kept);
+- each plan's documents have numbers of their own (`search.plan_room`): a plan whose documents were added or deleted
+  is renumbered within its room (`Patch.shift`: its documents matched by address, what the last build decided
+  renumbered with them, as the order stays); a plan whose room changed renumbers every later plan (then, as when
+  the plan list, the shard count or the code changed, or the state is missing or unreadable, the whole index is
+  laid out again and kept);
 - a changed plan's old part is the one the plan memo kept, checked against the key the state recorded for it; its
   rows, texts, facets, postings, long words and term scores are swapped for the new part's;
 - what depends on a changed key's postings or on a changed row is worked out again: the key's encoded postings and
@@ -14,7 +16,7 @@ rows to the shards. After an edit in a few plans, a build does the same from wha
   rows each shard carries before the phrase pass where it holds such a key, or a key of a document whose row
   changed length;
 - the phrase pass (`Replay`) goes through the phrases in the same order and works out again the ones whose decision
-  can differ: a new phrase, one with a changed key, one whose page has a row that changed length, and any that
+  can differ (a phrase's page only when it can differ: `page_holds`): a new phrase, one with a changed key, one whose page has a row that changed length, and any that
   looks at a shard whose rows may differ from the last build's at that point (its rows before the pass changed, or
   an earlier phrase added other rows to it than last time, or a phrase that added rows to it is gone). Every other
   phrase decides as it did, on the same inputs, so the pass ends as the full one would;
@@ -35,13 +37,13 @@ import json
 import os
 from array import array
 from bisect import bisect_left, insort
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ..model.portal import PlanBundle, Portal
-from .hangul import pair_number
+from .hangul import pair_number, stems
 from .memo import Outputs, PlanMemo
 from .packed import Packed
 from .search import (
@@ -69,6 +71,7 @@ from .search import (
     phrase_list,
     plan_entry,
     plan_part,
+    plan_room,
     prefix_hit,
     shard_count,
     shard_json,
@@ -79,7 +82,7 @@ from .search import (
 
 STATE = "search-index.bin"  # the decisions and the changes since the base
 BASE = "search-base.bin"  # every file, the postings, the rows
-FORMAT = 1  # of the kept state: another number is laid out whole
+FORMAT = 2  # of the kept state: another number is laid out whole
 # The code the decisions come from: a state made by other code is laid out whole (the plans' keys cover the parts, not this).
 CODE = hashlib.sha256(b"".join((Path(__file__).parent / name).read_bytes() for name in ("search.py", "searchstate.py", "packed.py", "hangul.py"))).hexdigest()
 COMPACT = 8  # the base is written anew once the changes since it reach 1/COMPACT of its bytes
@@ -92,7 +95,8 @@ class IndexState:
     base: str
     plans: list[str]  # the plans' keys, in order
     keys: list[str]  # what each plan's part was stored under (`PlanMemo.key_of`)
-    bounds: list[int]  # each plan's first document, then the number of documents
+    bounds: list[int]  # each plan's first document number, then the end of the last plan's room (`search.plan_room`)
+    counts: list[int]  # each plan's number of documents
     rows: list[bytes]  # each document's result row as JSON
     index: Packed
     files: dict[str, bytes]  # every file of the index but meta.json
@@ -109,7 +113,7 @@ class IndexState:
 
     def decisions(self) -> dict[str, Any]:
         """What `search-index.bin` keeps, as plain values."""
-        fields = ("plans", "keys", "bounds", "words", "terms", "latin", "first", "carried", "token", "changes", "weight", "stamps")
+        fields = ("plans", "keys", "bounds", "counts", "words", "terms", "latin", "first", "carried", "token", "changes", "weight", "stamps")
         sharding = {name: value for name, value in vars(self.sharding).items() if name not in ("first", "carried")}
         return {name: getattr(self, name) for name in fields} | {"format": FORMAT, "code": CODE, "base": self.base, "sharding": sharding}
 
@@ -137,7 +141,8 @@ def kept_index(bundles: list[PlanBundle], base: str, memo: PlanMemo) -> Outputs:
         weight = sum(len(v or b"") for kind in state.changes.values() for v in kind.values())
         if weight * COMPACT > state.weight:
             memo.keep(BASE, state.whole())
-        meta = meta_file(state.files, state.sharding.count, CHUNK, len(state.rows), _plans(state, bundles))
+        plans = _plans(state, bundles)
+        meta = meta_file(state.files, state.sharding.count, CHUNK, plans[-1]["end"] if plans else 0, plans)
         files = _outputs(state, meta, patch.changed, memo.docs)
         memo.keep(STATE, state.decisions())
         return files
@@ -155,7 +160,7 @@ def kept_index(bundles: list[PlanBundle], base: str, memo: PlanMemo) -> Outputs:
 
 def _plans(state: IndexState, bundles: list[PlanBundle]) -> list[dict[str, Any]]:
     """The plans as meta.json lists them."""
-    return [plan_entry(bundle, state.bounds[p], state.bounds[p + 1]) for p, bundle in enumerate(bundles)]
+    return [plan_entry(bundle, state.bounds[p], state.bounds[p] + state.counts[p]) for p, bundle in enumerate(bundles)]
 
 
 def _outputs(state: IndexState, meta: bytes, changed: set[str], docs: Path | None) -> Outputs:
@@ -201,7 +206,7 @@ def _state(base: str, plans: list[str], keys: list[str], joined: Joined, shardin
     """The state of a whole layout."""
     first, carried = [_blob(docs) for docs in sharding.first], [_blob(docs) for docs in sharding.carried]
     sharding.first, sharding.carried = [], []
-    return IndexState(base, plans, keys, [*joined.starts, len(joined.rows)], joined.rows, joined.index,
+    return IndexState(base, plans, keys, [*joined.starts, len(joined.rows)], joined.counts, joined.rows, joined.index,
                       {path: content for path, content in files.items() if path != f"{base}/meta.json"}, joined.words, joined.terms,
                       latin_keys(joined.index), sharding, first, carried)
 
@@ -221,17 +226,20 @@ def _loaded(memo: PlanMemo, base: str) -> IndexState | None:
     try:
         changes = value["changes"]
         whole["files"].update(changes["files"])
+        for path, content in changes["files"].items():
+            if content is None:  # a file no longer made (a text or a detail chunk of a number no document has now)
+                del whole["files"][path]
         for key, packed in changes["postings"].items():
             whole["postings"][key] = packed
         for d, row in changes["rows"].items():
             whole["rows"][d] = row
-        state = IndexState(base, value["plans"], value["keys"], value["bounds"], whole["rows"],
+        state = IndexState(base, value["plans"], value["keys"], value["bounds"], value["counts"], whole["rows"],
                            Packed({k: v for k, v in whole["postings"].items() if v is not None}), whole["files"], value["words"],
                            value["terms"], value["latin"], Sharding(**value["sharding"]), value["first"], value["carried"],
                            value["token"], changes, value["weight"], value["stamps"])
     except (KeyError, TypeError, IndexError, AttributeError):
         return None
-    fits = len(state.keys) == len(state.plans) == len(state.bounds) - 1 and state.bounds[-1] == len(state.rows)
+    fits = len(state.keys) == len(state.plans) == len(state.counts) == len(state.bounds) - 1 and state.bounds[-1] == len(state.rows)
     return state if fits and len(state.first) == len(state.carried) == state.sharding.count else None
 
 
@@ -243,8 +251,12 @@ def _patched(state: IndexState, bundles: list[PlanBundle], memo: PlanMemo) -> Pa
     if changes is None:
         return None
     patch = Patch(state)
-    for p, old, new in changes:
-        patch.diff(p, old, new)
+    for i, (p, old, new) in enumerate(changes):
+        moved = patch.shift(p, old, new)
+        if moved is None:
+            return None
+        changes[i] = (p, moved, new)
+        patch.diff(p, moved, new)
     patch.apply(changes)
     if not patch.relay():
         return None
@@ -263,8 +275,8 @@ def _changes(state: IndexState, bundles: list[PlanBundle], memo: PlanMemo) -> li
         if key is None or previous is None or previous[0] != state.keys[p]:
             return None
         new = plan_part(bundle, p, memo)
-        if len(new[0]) != state.bounds[p + 1] - state.bounds[p]:
-            return None  # a changed count renumbers every later document
+        if plan_room(len(new[0])) != state.bounds[p + 1] - state.bounds[p]:
+            return None  # another room renumbers every later plan's documents
         changes.append((p, previous[1], new))
         state.keys[p] = key
     return changes
@@ -281,10 +293,102 @@ class Patch:
     holders: set[str] = field(default_factory=set)  # the keys of the documents whose row changed length
     before: int = 0  # the share of the size of `keys` and `holders` before the patch
     changed: set[str] = field(default_factory=set)  # paths of the files whose bytes changed
-    encoded: dict[str, str] = field(default_factory=dict)  # the changed keys' encoded postings
+    encoded: dict[str, str] = field(default_factory=dict)  # the changed keys' encoded postings (and the renumbered ones')
+    renumbered: set[str] = field(default_factory=set)  # keys whose postings only renumbered documents of a plan (`shift`)
+    moved: set[int] = field(default_factory=set)  # numbers whose row `shift` moved, emptied or filled
+    recarried: set[int] = field(default_factory=set)  # shards whose carried documents `shift` renumbered
+    removed: set[int] = field(default_factory=set)  # documents taken out of a changed key's postings (`holds`)
+    gained: set[int] = field(default_factory=set)  # documents put into a changed key's postings, or with another class there (`holds`)
     by_shard: dict[int, list[str]] = field(default_factory=dict)  # the changed keys by shard
     reset: dict[int, set[int]] = field(default_factory=dict)  # shards whose rows before the phrase pass changed → those rows
     _shard_keys: dict[int, dict[str, str]] = field(default_factory=dict)
+
+    def shift(self, p: int, old: PlanPart, new: PlanPart) -> PlanPart | None:
+        """Renumber a plan whose documents were added, deleted or moved, in its room; its old part numbered as the new one (None: lay out whole).
+
+        The documents are matched by address (a deleted one is matched by none, an added one by none). What the
+        last build decided is renumbered as it would have been made from the old documents at their new numbers:
+        the order of the documents is the same, so every choice among them is the same. The keys of a deleted
+        document count as changed, so everything it took part in is worked out again.
+        """
+        moves = _moves(old[0], new[0])
+        if moves is None:
+            return old if len(old[0]) == len(new[0]) else None  # same count: compared place by place, as before
+        if len(moves) == len(new[0]) and all(m == n for n, m in enumerate(moves)):
+            return old
+        start = self.state.bounds[p]
+        move = _Move(start, moves)
+        index = self._shift_keys(p, old[3], move)
+        self._shift_decisions(move)
+        self._shift_rows(p, move, len(new[0]))
+        return old[0], old[1], old[2], index, old[4], old[5]
+
+    def _shift_keys(self, p: int, old: dict[str, dict[int, int]], move: _Move) -> dict[str, dict[int, int]]:
+        """The plan's postings renumbered (its old part's, numbered from 0), spliced in; their encoding, length, own best and share of the size with them."""
+        state, sharding, start = self.state, self.state.sharding, self.state.bounds[p]
+        moved: dict[str, dict[int, int]] = {}
+        for key, row in old.items():
+            now = moved[key] = {m: c for n, c in row.items() if (m := move.local[n]) is not None}
+            if now == row:
+                continue
+            if len(now) < len(row):
+                self.keys.add(key)  # a deleted document's key: worked out again
+            best = sharding.best.get(key, ())
+            share = -sum(len(state.rows[d]) + 8 for d in best if move.gone(d)) - sharding.lengths[key]
+            state.index.splice(key, start, state.bounds[p + 1], now)
+            if key in state.index:
+                self.encoded[key] = encode(state.index.postings(key))
+                sharding.lengths[key] = len(self.encoded[key])
+                self.renumbered.add(key)
+            if best:
+                sharding.best[key] = move.docs(best)
+            sharding.size += share + sharding.lengths[key]
+            if not HANGUL.match(key):
+                self._shift_prefixes(key, move)
+        return moved
+
+    def _shift_prefixes(self, key: str, move: _Move) -> None:
+        """Renumber the prefix results of the Latin keys that begin `key` (each once)."""
+        prefix = self.state.sharding.prefix
+        for i in range(1, len(key) + 1):
+            if key[:i] in prefix and key[:i] not in move.prefixes:
+                move.prefixes.add(key[:i])
+                prefix[key[:i]] = move.docs(prefix[key[:i]])
+
+    def _shift_decisions(self, move: _Move) -> None:
+        """Renumber the phrase pages, the phrases' effects and each shard's carried documents."""
+        sharding = self.state.sharding
+        for phrase, page in list(sharding.pages.items()):
+            if move.touches(page):
+                if any(move.gone(d) for d in page):
+                    del sharding.pages[phrase]  # made again (`holds` knows only documents taken out by the new part)
+                else:
+                    sharding.pages[phrase] = move.docs(page)
+        for phrase, (s, docs, size) in sharding.effects.items():
+            if move.touches(docs):
+                sharding.effects[phrase] = (s, move.docs(docs), size)
+        for blobs in (self.state.first, self.state.carried):
+            for s, blob in enumerate(blobs):
+                numbers = array("i", blob)
+                i, j = bisect_left(numbers, move.low), bisect_left(numbers, move.high)
+                if i < j:
+                    blobs[s] = (numbers[:i] + array("i", move.docs(numbers[i:j])) + numbers[j:]).tobytes()  # still sorted: the order stays
+                    if blobs is self.state.carried and blobs[s] != blob:
+                        self.recarried.add(s)
+
+    def _shift_rows(self, p: int, move: _Move, count: int) -> None:
+        """Move the plan's rows to their new numbers (a number no document has now: no bytes; its text is no longer made)."""
+        state, start = self.state, self.state.bounds[p]
+        end = start + max(len(move.local), count)
+        before = state.rows[move.low : end]
+        state.rows[move.low : end] = [b""] * (end - move.low)
+        for d, row in zip(range(move.low, move.high), before, strict=False):
+            if (m := move.number(d)) is not None:
+                state.rows[m] = row
+        self.moved.update(d for d, row in zip(range(move.low, end), before, strict=True) if state.rows[d] != row)
+        for n in range(count, len(move.local)):
+            self.put(f"{state.base}/t/{start + n}.json", b"")
+        state.counts[p] = count
 
     def diff(self, p: int, old: PlanPart, new: PlanPart) -> None:
         """Note what one plan's new part changes, and swap its postings and long words in."""
@@ -299,12 +403,29 @@ class Patch:
                     self.resized.add(start + n)
         old_index, new_index = old[3], new[3]
         for key in old_index.keys() | new_index.keys():
-            row = new_index.get(key)
-            if old_index.get(key) != row:
+            row, was = new_index.get(key), old_index.get(key)
+            if was != row:
                 self.keys.add(key)
                 state.index.splice(key, start, state.bounds[p + 1], row)
+                self._taken(start, was or {}, row or {})
         self.holders.update(key for part in (old_index, new_index) for key, row in part.items() if not resized.isdisjoint(row))
         self._words(old[4], new[4])
+
+    def _taken(self, start: int, was: dict[int, int], row: dict[int, int]) -> None:
+        """Note the documents a key's postings in a plan lost (`removed`) and those they gained or whose class changed (`gained`)."""
+        self.removed.update(start + n for n in was.keys() - row.keys())
+        self.gained.update(start + n for n, c in row.items() if was.get(n) != c)
+
+    def holds(self, phrase: str, page: list[int]) -> bool:
+        """Whether a phrase's page of the last build is its page now (`search.phrase_page`), so that it need not be worked out again.
+
+        Only documents with every key of the phrase, or of its shortest stem (the stems are its beginnings, tried
+        shortest first), can be on it. The page holds when the documents the phrase's changed keys lost are not on it
+        (every document ranked above them keeps its place) and those they gained (or that changed class) lack a key
+        of the shortest stem. A key left without postings, or with postings where it had none, changes which stem is
+        tried only where no document has all its keys: the page is the same.
+        """
+        return page_holds(self.state.index, phrase, page, self.keys, self.removed, self.gained)
 
     def _words(self, old: list[str], new: list[str]) -> None:
         """Swap a plan's long words: a word no plan has any more is no key any more, one no plan had is a new key."""
@@ -329,7 +450,7 @@ class Patch:
                           for key in self.keys | self.holders if key in sharding.lengths)
         for d, row in self.docs.items():
             state.rows[d] = row
-        for d in {d // CHUNK * CHUNK for d in self.docs}:
+        for d in {d // CHUNK * CHUNK for d in self.docs.keys() | self.moved}:
             self.put(f"{base}/d/{d // CHUNK}.json", chunk_file(state.rows, d, CHUNK))
         for p, _, new in changes:
             for n, text in enumerate(new[1]):
@@ -354,9 +475,14 @@ class Patch:
                 self.put(path, term_file([(word, terms[word]) for word in words if word in terms]))
 
     def put(self, path: str, content: bytes) -> None:
-        """Keep a file's new bytes (noting it as changed when they differ)."""
-        if self.state.files.get(path) != content:
-            self.state.files[path] = content
+        """Keep a file's new bytes (noting it as changed when they differ); no bytes: the file is no longer made."""
+        files = self.state.files
+        if files.get(path, b"") != content:
+            if content:
+                files[path] = content
+            else:
+                del files[path]
+                self.state.stamps.pop(path, None)
             self.changed.add(path)
 
     def relay(self) -> bool:
@@ -368,7 +494,7 @@ class Patch:
         if shard_count(size) != sharding.count:
             return False
         sharding.size = size
-        for key in self.keys:
+        for key in self.keys | self.renumbered:
             self.by_shard.setdefault(self.shard(key), []).append(key)
         moved = self.keys | self._prefixes(self.keys, True) | self.holders | self._prefixes(self.holders, False)
         best = sharding.best | sharding.prefix
@@ -390,6 +516,7 @@ class Patch:
             if key not in index:
                 sharding.lengths.pop(key, None)
                 sharding.best.pop(key, None)
+                self.encoded.pop(key, None)  # `shift` may have renumbered it before the new part took it out
             else:
                 self.encoded[key] = encode(index.postings(key))
                 sharding.lengths[key] = len(self.encoded[key])
@@ -435,7 +562,7 @@ class Patch:
         state = self.state
         for s, docs in self.reset.items():
             state.first[s] = _blob(docs)
-        dirty = set(self.by_shard)
+        dirty = set(self.by_shard) | self.recarried
         for s, now in live.items():
             blob = _blob(now)
             if blob != state.carried[s]:
@@ -453,9 +580,57 @@ class Patch:
         """Add what this patch changed to the changes since the base."""
         state = self.state
         changes = state.changes
-        changes["files"].update((path, state.files[path]) for path in self.changed)
-        changes["postings"].update((key, state.index.blob(key) if key in state.index else None) for key in self.keys)
-        changes["rows"].update((d, state.rows[d]) for d in self.docs)
+        changes["files"].update((path, state.files.get(path)) for path in self.changed)
+        changes["postings"].update((key, state.index.blob(key) if key in state.index else None) for key in self.keys | self.renumbered)
+        changes["rows"].update((d, state.rows[d]) for d in self.docs.keys() | self.moved)
+
+
+def page_holds(index: Packed, phrase: str, page: list[int], keys: set[str], removed: set[int], gained: set[int]) -> bool:
+    """`Patch.holds` on the postings as they are now: `keys` changed, documents `removed` from them, `gained` by them."""
+    if keys.isdisjoint(phrase_keys(phrase)):
+        return True
+    if not removed.isdisjoint(page):
+        return False
+    needed = phrase_keys(phrase)[: len(min(stems(phrase), key=len, default=phrase)) - 1]
+    return not any(all(index.has(key, d) for key in needed) for d in gained)
+
+
+def _moves(old: list[list[Any]], new: list[list[Any]]) -> list[int | None] | None:
+    """Where each of a plan's old documents is among its new ones, matched by address (None: gone); None when they are not in the same order."""
+    where = {row[2]: n for n, row in enumerate(new)}
+    moves = [where.get(row[2]) for row in old]
+    kept = [m for m in moves if m is not None]
+    same_order = all(a < b for a, b in zip(kept, kept[1:], strict=False))
+    return moves if len(where) == len(new) and same_order else None
+
+
+class _Move:
+    """A plan's old document numbers to its new ones (`shift`): `local` by place in the plan, None for a deleted document."""
+
+    def __init__(self, start: int, local: list[int | None]) -> None:
+        self.start, self.local = start, local
+        first = next((n for n, m in enumerate(local) if m != n), len(local))
+        self.low, self.high = start + first, start + len(local)  # the numbers that can move
+        self.prefixes: set[str] = set()  # the Latin keys whose prefix results are renumbered already
+
+    def number(self, d: int) -> int | None:
+        """The new number of old document `d` (None: deleted)."""
+        if not self.low <= d < self.high:
+            return d
+        m = self.local[d - self.start]
+        return None if m is None else self.start + m
+
+    def gone(self, d: int) -> bool:
+        """Whether old document `d` was deleted."""
+        return self.number(d) is None
+
+    def touches(self, docs: list[int]) -> bool:
+        """Whether any of these documents can move."""
+        return any(self.low <= d < self.high for d in docs)
+
+    def docs(self, docs: Iterable[int]) -> list[int]:
+        """These documents renumbered, the deleted ones left out (the order stays: the numbers keep theirs)."""
+        return [m for d in docs if (m := self.number(d)) is not None]
 
 
 class Replay:
@@ -470,7 +645,7 @@ class Replay:
         self.patch, self.state = patch, patch.state
         sharding = self.state.sharding
         self.effects: dict[str, Effect] = {}
-        self.pages = {phrase: page for phrase, page in sharding.pages.items() if not patch.keys.intersection(phrase_keys(phrase))}
+        self.pages = {phrase: page for phrase, page in sharding.pages.items() if patch.holds(phrase, page)}
         self.live: dict[int, tuple[set[int], list[int]]] = {s: (set(first), [0]) for s, first in patch.reset.items()}
         self.dirty: set[int] = set(patch.reset)
         self.shards: dict[str, int] = {}  # a phrase key's shard

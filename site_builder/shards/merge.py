@@ -9,11 +9,11 @@ from typing import Any
 
 from ..outputs.downloads import ROWS_JSON, plan_base
 from ..outputs.packed import Packed
-from ..outputs.search import INDEX_DIR, decode, json_bytes, layout_encoded, shard_postings
+from ..outputs.search import INDEX_DIR, decode, json_bytes, layout_encoded, plan_room, shard_postings
 
 
 def merge_indexes(sites: list[Path], base: str = INDEX_DIR) -> dict[str, bytes]:
-    """One search index from the shards' sites: documents renumbered in plan order, postings re-sharded.
+    """One search index from the shards' sites: documents renumbered in plan order (each plan in its room: `search.plan_room`), postings re-sharded.
 
     Read from disk shard by shard and kept as a whole build keeps its own (rows and texts as JSON bytes, postings
     packed): at 100,000 projects a dict of dicts of postings would take gigabytes.
@@ -23,10 +23,13 @@ def merge_indexes(sites: list[Path], base: str = INDEX_DIR) -> dict[str, bytes]:
     new_number = [array("i", [0]) * meta["docs"] for meta in metas]  # a shard's document number → the portal's
     rows: list[bytes] = []
     texts: list[bytes] = []
-    out_plans, facets = [], []
+    out_plans: list[dict[str, Any]] = []
+    facets: list[bytes] = []
     for _, s, p_old in plans:
         plan, chunk, folder = dict(metas[s]["plans"][p_old]), metas[s]["chunk"], sites[s] / base
-        start, loaded = len(rows), (-1, list[Any]())
+        start, loaded = len(rows) if not out_plans else out_plans[-1]["start"] + plan_room(out_plans[-1]["end"] - out_plans[-1]["start"]), (-1, list[Any]())
+        rows += [b""] * (start - len(rows))  # the numbers of the previous plan's room no document has (search.Joined)
+        texts += [b""] * (start - len(texts))
         for n in range(plan["start"], plan["end"]):
             new_number[s][n] = len(rows)
             if loaded[0] != n // chunk:
