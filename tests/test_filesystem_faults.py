@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 import resource
 import shutil
 import subprocess
@@ -200,6 +201,17 @@ def _retitle(work: Path) -> None:
     path.write_text(path.read_text(encoding="utf-8").replace("title: 셋째 사업", "title: 셋째 사업 (고침)"), encoding="utf-8")
 
 
+def _delete(work: Path) -> None:
+    """Delete one project and its progress entries: the next build deletes its pages from the site (first) and moves the changed ones in."""
+    plan = work / "data" / "demo-org" / "2024"
+    (plan / "projects" / "p3.yaml").unlink()
+    for report in (plan / "progress").glob("*.yaml"):
+        report.write_text(re.sub(r"^  p3:.*\n(?:    .*\n)*", "", report.read_text(encoding="utf-8"), flags=re.M), encoding="utf-8")
+
+
+EDITS = {"title": _retitle, "deletion": _delete}
+
+
 def _failing_move(monkeypatch: pytest.MonkeyPatch, after: int, error: BaseException) -> None:
     """`incremental._move_in` raises `error` once `after` of the organisation's pages were moved in (theme files come first, unchanged)."""
     from site_builder.engine import incremental
@@ -216,8 +228,9 @@ def _failing_move(monkeypatch: pytest.MonkeyPatch, after: int, error: BaseExcept
     monkeypatch.setattr(incremental, "_move_in", move_in)
 
 
-def test_failed_move_in_puts_the_previous_pages_back(work: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    _retitle(work)
+@pytest.mark.parametrize("edit", sorted(EDITS))
+def test_failed_move_in_puts_the_previous_pages_back(work: Path, monkeypatch: pytest.MonkeyPatch, edit: str) -> None:
+    EDITS[edit](work)
     _failing_move(monkeypatch, 3, OSError(errno.EIO, "Input/output error", str(work / "site")))
     refused_build(work, "입출력 오류입니다")
     assert not (work / "build" / "cache" / "applying.json").exists()
@@ -227,11 +240,12 @@ class _Killed(BaseException):
     """Stands for SIGKILL: nothing catches it."""
 
 
-def test_a_build_killed_while_moving_pages_in_is_rolled_back(work: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("edit", sorted(EDITS))
+def test_a_build_killed_while_moving_pages_in_is_rolled_back(work: Path, monkeypatch: pytest.MonkeyPatch, edit: str) -> None:
     from site_builder.engine import incremental
 
     before = tree_hash(work / "site")
-    _retitle(work)
+    EDITS[edit](work)
     _failing_move(monkeypatch, 3, _Killed())  # no clean-up runs, as when the process is killed
     with pytest.raises(_Killed):
         build_in(work)

@@ -24,8 +24,9 @@ LEAVES = ["street-lights", "walkways", "parks", "elder-care", "participation"]  
 UNITS = ["safety", "welfare", "admin"]
 
 
-def _tree(site: Path) -> dict[str, bytes]:
-    return {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()}
+def _tree(site: Path) -> dict[str, bytes | None]:
+    """Every file's bytes and every folder (None): a folder a full build would not have is a difference too."""
+    return {p.relative_to(site).as_posix(): p.read_bytes() if p.is_file() else None for p in sorted(site.rglob("*"))}
 
 
 def _build(work: Path, full: bool = False) -> Checked:
@@ -95,7 +96,16 @@ def _delete(work: Path, rng: random.Random) -> None:
         _sub(report, rf"^  {path.stem}:\n(?:    .*\n)*", lambda m: "")
 
 
-EDITS = {"title": _retitle, "budget": _rebudget, "strategy": _relink, "unit": _move, "withheld": _withhold, "deletion": _delete}
+def _add(work: Path, rng: random.Random) -> None:
+    """A new project: a copy of one with a new id and number (its pages, rows and index documents are new)."""
+    path = rng.choice(_projects(work))
+    text = re.sub(r"^id: .*$", "id: added-project", path.read_text(encoding="utf-8"), count=1, flags=re.M)
+    text = re.sub(r"^number: .*$", 'number: "99"', text, count=1, flags=re.M)
+    (path.parent / "added-project.yaml").write_text(text, encoding="utf-8")
+
+
+EDITS = {"title": _retitle, "budget": _rebudget, "strategy": _relink, "unit": _move, "withheld": _withhold, "deletion": _delete,
+         "addition": _add}
 
 
 @pytest.mark.parametrize("kind", sorted(EDITS))
@@ -107,8 +117,9 @@ def test_an_edit_builds_the_same_site_as_a_full_build(base: Path, tmp_path: Path
     shutil.copytree(work / "data", fresh / "data")
     _build(fresh)
     assert _tree(work / "site") == _tree(fresh / "site"), notes
-    if kind in ("title", "budget", "strategy", "unit"):  # same files, other bytes: MkDocs renders only those
-        assert notes and notes[0].startswith("증분 빌드: 바뀐 파일"), notes
+    assert notes and notes[0].startswith("증분 빌드: 바뀐 파일"), notes  # MkDocs rendered only the changed files
+    if kind in ("deletion", "addition"):  # pages came or went: the sitemap was patched (a withheld project keeps a page)
+        assert re.search(r"새 파일 \d+개, 지운 파일 \d+개", notes[0]), notes
 
 
 def test_an_edit_renders_only_the_pages_of_its_organisation(base: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
@@ -239,3 +250,21 @@ def test_a_new_project_updates_every_plan_of_a_split_table(tmp_path: Path, monke
     _build(fresh)
     assert _tree(work / "site") == _tree(fresh / "site")
     assert (work / "site/demo-city/2025/all-projects/index.html").is_file()
+
+
+def test_page_order_and_site_files_are_mkdocs_own(tmp_path: Path):
+    """The sitemap patch lists pages in MkDocs' order and deletes the files MkDocs makes of them: checked against MkDocs itself."""
+    from mkdocs.config import load_config
+    from mkdocs.structure.files import get_files
+
+    docs = tmp_path / "docs"
+    names = ["index.md", "z.md", "a.md", "a/index.md", "a/b.md", "a/b/index.md", "a/b/c.md", "a-b/x.md", "B/README.md",
+             "가/나.md", "가.md", "data/rows.csv", "_x/y.md", "a/b/c/d.md"]
+    for name in names:
+        (docs / name).parent.mkdir(parents=True, exist_ok=True)
+        (docs / name).write_text("# x\n", encoding="utf-8")
+    config = load_config(config_file=None, docs_dir=str(docs), site_dir=str(tmp_path / "site"), site_name="t")
+    files = get_files(config)
+    pages = [f.src_uri for f in files.documentation_pages()]
+    assert incremental.mkdocs_order([n for n in names if incremental.is_page(n)]) == pages
+    assert {n: incremental.site_file(n) for n in names} == {f.src_uri: f.dest_uri for f in files}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -70,21 +71,41 @@ def test_the_live_wrapper_runs_mkdocs_serve() -> None:
 
 
 def test_a_big_portal_is_previewed_through_incremental_builds(two_orgs: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An edit shows at once from a build of its organisation alone, then from the whole incremental build: the same page, byte for byte."""
     from site_builder.pipeline import preview
 
     monkeypatch.setattr(preview, "BIG_PORTAL", 1)
-    page = Path("demo-org/2024/projects/p3/index.html")
+    page, work = Path("demo-org/2024/projects/p3/index.html"), tmp_path / "build/serve"
     seen: list[str] = []
 
-    def served(site_dir: Path, address: str, watched: list[Path], rebuild: Callable[[], None]) -> None:
-        assert watched == [two_orgs, ROOT / "content"]
-        seen.append((site_dir / page).read_text(encoding="utf-8"))
+    def served(view: Path, address: str, watched: list[Path], rebuild: Callable[[], None]) -> None:
+        assert watched == [two_orgs, ROOT / "content", work / "done"] and view == work / "view"
+        seen.append((view / page).read_text(encoding="utf-8"))
         source = two_orgs / "demo-org/2024/projects/p3.yaml"
         source.write_text(source.read_text(encoding="utf-8").replace("title: 셋째 사업", "title: 셋째 사업 고쳐 봄"), encoding="utf-8")
-        rebuild()  # as the server does when a watched file changes
-        seen.append((site_dir / page).read_text(encoding="utf-8"))
+        rebuild()  # as the server does when a watched file changes: the organisation's quick build is linked in at once
+        seen.append((view / page).read_text(encoding="utf-8"))
+        assert (view / "demo-org").resolve() == (work / "quick/demo-org/site/demo-org").resolve()
+        assert (view / "index.html").resolve() == (work / "site/index.html").resolve()  # portal-wide pages: the whole site's
+        for _ in range(600):  # the whole build runs in the background; when done it writes the stamp the server watches
+            if (work / "done/stamp").is_file():
+                break
+            time.sleep(0.2)
+        rebuild()  # the server again, for the stamp: nothing changed in the data, nothing to build
+        seen.append((view / page).read_text(encoding="utf-8"))
+        assert (view / "demo-org").resolve() == (work / "site/demo-org").resolve()
 
     monkeypatch.setattr(seam, "serve_site", served)
     assert preview.serve(Paths(ROOT, two_orgs, tmp_path / "build"), "127.0.0.1:8000") == 0
     assert "셋째 사업 고쳐 봄" not in seen[0] and "셋째 사업 고쳐 봄" in seen[1]
-    assert (tmp_path / "build/serve/build/cache/engine.json").is_file()  # the next edit is an incremental build
+    assert seen[1] == seen[2]  # the quick page is the whole build's page
+    assert (work / "build/cache/engine.json").is_file()  # the next edit is an incremental build
+
+
+def test_an_edit_is_shown_quickly_only_when_it_stays_inside_organisations(tmp_path: Path) -> None:
+    from site_builder.pipeline.quickview import changed_orgs
+
+    data = tmp_path / "data"
+    assert changed_orgs([str(data / "a/2024/projects/p1.yaml"), str(data / "b/org.yaml")], data) == {"a", "b"}
+    assert changed_orgs([str(data / "a/2024/projects/p1.yaml"), str(data / "site.yaml")], data) is None
+    assert changed_orgs([str(tmp_path / "content/guide/index.md")], data) is None

@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import filecmp
+import functools
 import json
 import os
 import shutil
+import threading
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from site_builder.pipeline.run import Paths, build
+from site_builder.pipeline.run import Checked, Paths, build
 from site_builder.shards import runner
 from site_builder.shards.runner import Layout, build_site, shard_count
+from site_builder.shards.shard import build_shard
 from tests.conftest import ROOT, run_cli
 from tests.test_shards import make_two_orgs
 
@@ -23,9 +27,8 @@ def small_shards(monkeypatch: pytest.MonkeyPatch) -> None:
     """Shard every portal, at most 3 projects (plus one a plan) a shard: the fixture's two organisations are two shards."""
     monkeypatch.setenv(runner.ABOVE_ENV, "0")
     monkeypatch.setenv(runner.SIZE_ENV, "3")
-    # The command line has no other thread, so `build` forks its shards; in the whole suite a browser test's server
-    # thread is still alive, and the runner would fall back to spawning them, which these tests do not cover.
-    monkeypatch.setattr(runner, "can_fork", lambda: True)
+    # No start method is forced: alone these tests fork the shards, in the whole suite (a browser test's server thread
+    # alive) they spawn them, and the site must be the same (tests at the end run both on purpose).
 
 
 @pytest.fixture
@@ -132,11 +135,15 @@ def test_organisations_joined_by_continues_are_put_in_one_shard(data: Path, tmp_
     _same(_whole(data, tmp_path), site)
 
 
-def test_a_killed_shard_fails_the_build_and_keeps_the_site(data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    def killed(*args: object, **kwargs: object) -> None:
-        os._exit(9)  # as the kernel's out-of-memory killer would end it, without a word
+def _killed(*args: object, **kwargs: object) -> None:
+    """A shard's build that ends its process without a word, as the kernel's out-of-memory killer would."""
+    os._exit(9)
 
-    monkeypatch.setattr(runner, "build_shard", killed)
+
+@pytest.mark.parametrize("start", ["fork", "spawn"])
+def test_a_killed_shard_fails_the_build_and_keeps_the_site(data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, start: str) -> None:
+    monkeypatch.setattr(runner, "can_fork", lambda: start == "fork")
+    monkeypatch.setattr(runner, "build_shard", _killed)  # a spawned shard runs it too: the parent hands its build over
     monkeypatch.setenv(runner.AT_ONCE_ENV, "1")  # one after the other: the second is only checked once the first failed
     site = tmp_path / "site"
     result = run_cli("build", "--data", str(data), "--site-dir", str(site), "--build-dir", str(tmp_path / "build"))
@@ -145,19 +152,20 @@ def test_a_killed_shard_fails_the_build_and_keeps_the_site(data: Path, tmp_path:
     assert not site.exists()
 
 
+def _timed(log: Path, paths: Paths, site: Path, orgs: list[str], *args: Any, **kwargs: Any) -> tuple[Checked, str]:
+    """`build_shard`, writing its jobs and when it ran into `log` (a module function: a spawned shard is handed it by name)."""
+    start = time.monotonic()
+    result = build_shard(paths, site, orgs, *args, **kwargs)
+    (log / orgs[0]).write_text(f"{os.environ['SITE_BUILDER_JOBS']} {start} {time.monotonic()}", encoding="utf-8")
+    return result
+
+
 def test_two_shards_at_once_share_the_jobs_and_give_the_same_site(data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(runner.AT_ONCE_ENV, "2")
     monkeypatch.setenv("SITE_BUILDER_JOBS", "2")
-    original, log = runner.build_shard, tmp_path / "log"
+    log = tmp_path / "log"
     log.mkdir()
-
-    def timed(paths: Paths, site: Path, orgs: list[str], *args: object, **kwargs: object) -> object:
-        start = time.monotonic()
-        result = original(paths, site, orgs, *args, **kwargs)  # type: ignore[arg-type]
-        (log / orgs[0]).write_text(f"{os.environ['SITE_BUILDER_JOBS']} {start} {time.monotonic()}", encoding="utf-8")
-        return result
-
-    monkeypatch.setattr(runner, "build_shard", timed)  # the children are forked: they run the patched module
+    monkeypatch.setattr(runner, "build_shard", functools.partial(_timed, log))  # forked or spawned, the shards run it
     _same(_whole(data, tmp_path), _sharded(data, tmp_path))
     (jobs_a, *a), (jobs_b, *b) = ([float(x) for x in (log / org).read_text(encoding="utf-8").split()] for org in ("demo-org", "other-org"))
     assert jobs_a == jobs_b == 1  # two jobs shared by two shards
@@ -185,7 +193,7 @@ def test_a_split_portal_built_as_shards_is_the_whole_build(tmp_path: Path, monke
     from tests.test_shards import _history
     from tests.test_split import split_portal
 
-    monkeypatch.setattr(portal_pages, "PORTAL_TABLE_MAX_ROWS", 5)  # the forked shards see it too
+    monkeypatch.setattr(portal_pages, "PORTAL_TABLE_MAX_ROWS", 5)  # the shards see it too: a spawned one is handed it
     data = split_portal(tmp_path / "data")
     _history(data)
     sharded = _sharded(data, tmp_path)
@@ -193,16 +201,16 @@ def test_a_split_portal_built_as_shards_is_the_whole_build(tmp_path: Path, monke
     _same(_whole(data, tmp_path), sharded)
 
 
+def _editing(data: Path, paths: Paths, site: Path, orgs: list[str], *args: Any, **kwargs: Any) -> tuple[Checked, str]:
+    """`build_shard`, after which someone saves a project file of `data`."""
+    result = build_shard(paths, site, orgs, *args, **kwargs)
+    p3 = data / "demo-org" / "2024" / "projects" / "p3.yaml"
+    p3.write_text(p3.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    return result
+
+
 def test_data_changed_while_the_shards_were_built_is_not_published(data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    original = runner.build_shard
-
-    def editing(paths: Paths, site: Path, orgs: list[str], *args: object, **kwargs: object) -> object:
-        result = original(paths, site, orgs, *args, **kwargs)  # type: ignore[arg-type]
-        p3 = data / "demo-org" / "2024" / "projects" / "p3.yaml"
-        p3.write_text(p3.read_text(encoding="utf-8") + "\n", encoding="utf-8")  # someone saves a file meanwhile
-        return result
-
-    monkeypatch.setattr(runner, "build_shard", editing)
+    monkeypatch.setattr(runner, "build_shard", functools.partial(_editing, data))
     site = tmp_path / "site"
     checked, _ = build_site(Paths(ROOT, data=data, build=tmp_path / "build"), site)
     assert checked.problems and "빌드하는 동안 데이터가 바뀌었습니다" in checked.problems[0].found
@@ -331,3 +339,43 @@ def test_another_number_of_shards_deals_the_organisations_afresh(tmp_path: Path)
     (tmp_path / "build" / "shards" / "state.json").write_text(json.dumps(state), encoding="utf-8")
     assert runner._previous(paths, 4) == ({"a": 0, "b": 3}, [["a", "c"]])
     assert runner._previous(paths, 6) == ({}, [["a", "c"]])  # kept where they were, the new shards would stay empty
+
+
+@pytest.mark.parametrize("split", [False, True], ids=["one-table", "split-by-plan"])
+def test_spawned_shards_build_the_forked_site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, split: bool) -> None:
+    """Where fork cannot be used (macOS, Windows, a thread alive) the shards are spawned: the same site, byte for byte.
+
+    A spawned child imports everything afresh: it must be handed the parent's settings (here the split threshold,
+    which the assembly in the parent uses too), or its pages link to table pages the assembly never makes.
+    """
+    from site_builder.plan import portal_pages
+    from tests.test_shards import _history
+    from tests.test_split import split_portal
+
+    if split:
+        monkeypatch.setattr(portal_pages, "PORTAL_TABLE_MAX_ROWS", 5)
+        _history(data := split_portal(tmp_path / "data"))
+    else:
+        data = make_two_orgs(tmp_path / "data")
+    monkeypatch.setattr(runner, "can_fork", lambda: False)
+    _same(_whole(data, tmp_path), _sharded(data, tmp_path))
+
+
+def test_a_thread_alive_in_the_parent_does_not_change_the_site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """As in the whole suite, where a browser test's server thread lives: the shards are spawned, and the site is the same."""
+    from site_builder.plan import portal_pages
+    from tests.test_shards import _history
+    from tests.test_split import split_portal
+
+    monkeypatch.setattr(portal_pages, "PORTAL_TABLE_MAX_ROWS", 5)
+    _history(data := split_portal(tmp_path / "data"))
+    whole, stop = _whole(data, tmp_path), threading.Event()
+    thread = threading.Thread(target=stop.wait, daemon=True)
+    thread.start()
+    try:
+        assert runner.start_method() == "spawn"  # fork is not safe beside another thread
+        sharded = _sharded(data, tmp_path)
+    finally:
+        stop.set()
+        thread.join()
+    _same(whole, sharded)

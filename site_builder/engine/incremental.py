@@ -3,14 +3,15 @@
 A full build records in `build/cache/engine.json` what it was made from and what it made: a key of the engine
 (MkDocs and theme versions, our hooks, mkdocs.yml, theme/, the per-build config, the build date), the docs tree
 (size and mtime of every file: `write.tree` rewrites only files whose bytes changed, so an unchanged mtime means
-unchanged bytes) and the published site (size and mtime of every file). The next build, when the key is the same
-and it wrote no new file and removed none, has MkDocs render and copy only the docs files it wrote (engine/hooks.py
-marks the others excluded) into a fresh folder, while a thread checks that both trees are otherwise as recorded
-(`check_trees`); the rendered files are then renamed into the site in place (`apply`: journaled, rolled back on
-failure). A page's HTML depends only on its own Markdown, the navigation and the config (all in the key), so the
-result is byte-identical to a full build (tests/test_incremental_build.py). Anything else (no cache, a damaged
-one, another engine, a site or docs tree changed since the record, added or removed files, most pages changed)
-is a full build, and the note says why.
+unchanged bytes) and the published site (size and mtime of every file). The next build, when the key is the same,
+has MkDocs render and copy only the docs files it wrote, new ones included (engine/hooks.py marks the others
+excluded) into a fresh folder, while a thread checks that both trees are otherwise as recorded (`check_trees`); the
+rendered files are then renamed into the site in place and the outputs of removed docs files deleted (`apply`:
+journaled, rolled back on failure). A page's HTML depends only on its own Markdown, the navigation and the config
+(all in the key; project pages are never in the navigation, so adding or removing one leaves it as it was), so the
+result is byte-identical to a full build (tests/test_incremental_build.py). Only the sitemap lists every page: when
+pages come or go it is patched (`patch_sitemap`). Anything else (no cache, a damaged one, another engine, a site or
+docs tree changed since the record, most files changed) is a full build, and the note says why.
 """
 
 from __future__ import annotations
@@ -26,12 +27,16 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from .sitemap import entries_of, with_entries, write_sitemap
+
 CACHE_VERSION = 1  # raise when the manifest's meaning changes: older caches are then ignored
 MANIFEST = "engine.json"
 JOURNAL = "applying.json"  # an `apply` under way: what to roll back if the build is killed
 ENGINE_PACKAGES = ("mkdocs", "mkdocs-material", "markdown", "pymdown-extensions", "jinja2")
 SITEMAPS = ("sitemap.xml", "sitemap.xml.gz")  # MkDocs lists only the pages it rendered: the previous ones are whole
 MAX_SHARE = 0.5  # more changed files than this share: a full build (one MkDocs process per core) is as quick
+PAGE_SUFFIXES = (".md", ".markdown", ".mdown", ".mkdn", ".mkd")  # what MkDocs reads as pages (mkdocs.utils.markdown_extensions)
+INDEX_STEMS = ("index", "README")  # MkDocs sorts these first in their folder and makes them the folder's page
 
 State = dict[str, list[int]]  # path → [size, mtime in ns]
 
@@ -40,12 +45,20 @@ State = dict[str, list[int]]  # path → [size, mtime in ns]
 class Update:
     """What the MkDocs stage will do: render only `changed` (None: everything), and why, for the build's note.
 
-    `manifest`: the last build's record, which an incremental update checks the trees against while MkDocs runs.
+    `manifest`: the last build's record, which an incremental update checks the trees against while MkDocs runs;
+    `added` (also in `changed`) and `removed`: docs files the record does not have, and recorded ones now gone.
     """
 
     changed: list[str] | None
     note: str
     manifest: dict[str, Any] | None = None
+    added: tuple[str, ...] = ()
+    removed: tuple[str, ...] = ()
+
+    @property
+    def pages_differ(self) -> bool:
+        """Whether pages come or go (then the sitemap, which lists every page, is patched)."""
+        return any(is_page(rel) for rel in self.added + self.removed)
 
 
 def engine_key(config_text: str, root: Path, epoch: str) -> str:
@@ -89,17 +102,18 @@ def plan_update(cache: Path, key: str, written: list[str], removed: list[str], s
         return Update(None, why)
     if manifest["key"] != key or manifest.get("site_dir") != _where(site_dir, cache):
         return Update(None, "엔진·설정·테마 또는 누리집 폴더가 바뀌어 전체를 다시 만듭니다")
-    if removed or not manifest["docs"].keys() >= set(written):
-        return Update(None, "파일이 더해지거나 지워져 전체를 다시 만듭니다")
     if not site_dir.is_dir():
         return Update(None, "이전 누리집이 없어 전체를 다시 만듭니다")
-    changed = sorted(written)
-    if len(changed) > MAX_SHARE * len(manifest["docs"]):
-        return Update(None, f"파일 {len(changed):,}개가 바뀌어 전체를 다시 만듭니다")
-    if not changed:
+    changed, recorded = sorted(written), manifest["docs"]
+    added, gone = tuple(rel for rel in changed if rel not in recorded), tuple(sorted(rel for rel in removed if rel in recorded))
+    if len(changed) + len(gone) > MAX_SHARE * len(recorded):
+        return Update(None, f"파일 {len(changed) + len(gone):,}개가 바뀌어 전체를 다시 만듭니다")
+    if not changed and not gone:
         return Update(changed, "증분 빌드: 바뀐 파일이 없어 이전 누리집을 그대로 씁니다", manifest)
-    rest = len(manifest["docs"]) - len(changed)
-    return Update(changed, f"증분 빌드: 바뀐 파일 {len(changed):,}개만 다시 만들고 나머지 {rest:,}개는 이전 누리집 그대로 둡니다", manifest)
+    rest = len(recorded) - len(changed) + len(added) - len(gone)
+    more = f" (새 파일 {len(added):,}개, 지운 파일 {len(gone):,}개)" if added or gone else ""
+    note = f"증분 빌드: 바뀐 파일 {len(changed):,}개만 다시 만들고 나머지 {rest:,}개는 이전 누리집 그대로 둡니다{more}"
+    return Update(changed, note, manifest, added, gone)
 
 
 def check_trees(update: Update, docs_dir: Path, site_dir: Path) -> tuple[State | None, str]:
@@ -110,7 +124,8 @@ def check_trees(update: Update, docs_dir: Path, site_dir: Path) -> tuple[State |
     """
     assert update.manifest is not None and update.changed is not None
     docs, listed, recorded = tree_state(docs_dir), set(update.changed), update.manifest["docs"]
-    if docs.keys() != recorded.keys() or any(stamp != recorded[rel] for rel, stamp in docs.items() if rel not in listed):
+    if docs.keys() != (recorded.keys() - set(update.removed)) | set(update.added) or any(
+            stamp != recorded[rel] for rel, stamp in docs.items() if rel not in listed):
         return None, "문서 폴더가 지난 빌드 기록과 달라 전체를 다시 만듭니다"
     if tree_state(site_dir) != update.manifest["site"]:
         return None, "이전 누리집이 지난 빌드 기록과 달라 전체를 다시 만듭니다"
@@ -152,39 +167,105 @@ def remember(cache: Path, key: str, docs: State, site_dir: Path, site: State | N
     os.replace(tmp, cache / MANIFEST)
 
 
-def _outputs(fresh: Path) -> list[str]:
-    """What MkDocs wrote into `fresh`, but the sitemaps (it lists only the pages it rendered: the previous ones stay)."""
+def _outputs(fresh: Path, sitemaps: bool) -> list[str]:
+    """What MkDocs wrote into `fresh`; the sitemaps only when patched (MkDocs lists only the pages it rendered)."""
     found = []
     top = os.fspath(fresh)
     for here, _, names in os.walk(top):
         prefix = "" if here == top else os.path.relpath(here, top).replace(os.sep, "/") + "/"
-        found += [prefix + name for name in names if prefix or name not in SITEMAPS]
+        found += [prefix + name for name in names if prefix or sitemaps or name not in SITEMAPS]
     return sorted(found)
 
 
-def apply(fresh: Path, site_dir: Path, cache: Path, site: State) -> State:
-    """Move the files MkDocs rendered into the site in place, each by a rename; the site's new state (`site`: its state before).
+def is_page(rel: str) -> bool:
+    """Whether MkDocs reads this docs file as a page."""
+    return rel.endswith(PAGE_SUFFIXES)
 
-    Whole or not at all: each replaced file is first hard-linked into a backup folder, and a journal in the cache
-    names both folders, so a failure puts the previous files back, and a build killed halfway is rolled back by the
-    next one (`recover`). Renaming a few hundred files replaces linking every file of a copy and removing the old
+
+def site_file(rel: str) -> str:
+    """The site file MkDocs makes of a docs file (with `use_directory_urls`, as mkdocs.yml sets it): `a/b.md` → `a/b/index.html`."""
+    if not is_page(rel):
+        return rel
+    folder, _, name = rel.rpartition("/")
+    stem, prefix = name.rsplit(".", 1)[0], folder + "/" if folder else ""
+    return prefix + ("index.html" if stem in INDEX_STEMS else f"{stem}/index.html")
+
+
+def site_files(removed: tuple[str, ...]) -> tuple[str, ...]:
+    """The site files of removed docs files."""
+    return tuple(site_file(rel) for rel in removed)
+
+
+def mkdocs_order(pages: list[str]) -> list[str]:
+    """Docs pages in MkDocs' order (its walk of the docs tree: a folder's files before its subfolders, its index first)."""
+    def key(rel: str) -> tuple[tuple[str, ...], bool, str]:
+        *folders, name = rel.split("/")
+        return tuple(folders), name.rsplit(".", 1)[0] not in INDEX_STEMS, name
+    return sorted(pages, key=key)
+
+
+def patch_sitemap(fresh: Path, site_dir: Path, update: Update, docs: State, epoch: int) -> bool:
+    """Write into `fresh` the sitemap of every page: the previous one's entries, the rendered pages' new ones; False if they do not line up.
+
+    MkDocs lists each page once, in its order, when the site has an address (`site_url`), and none without one.
+    """
+    assert update.manifest is not None and update.changed is not None
+    old_pages = mkdocs_order([rel for rel in update.manifest["docs"] if is_page(rel)])
+    new_pages = mkdocs_order([rel for rel in update.changed if is_page(rel)])
+    try:  # no page rendered (only removals): MkDocs did not run
+        before = (site_dir / SITEMAPS[0]).read_text(encoding="utf-8")
+        rendered = (fresh / SITEMAPS[0]).read_text(encoding="utf-8") if new_pages else ""
+    except OSError:
+        return False
+    old, new = entries_of(before), entries_of(rendered)
+    if not old and not new:
+        return True  # no address: MkDocs lists no page (the previous sitemap stays)
+    if len(old) != len(old_pages) or len(new) != len(new_pages):
+        return False
+    entry = dict(zip(old_pages, old, strict=True)) | dict(zip(new_pages, new, strict=True))
+    write_sitemap(fresh / SITEMAPS[0], with_entries(before, [entry[rel] for rel in mkdocs_order([r for r in docs if is_page(r)])]), epoch)
+    return True
+
+
+def apply(fresh: Path, site_dir: Path, cache: Path, site: State, gone: tuple[str, ...] = (), sitemaps: bool = False) -> State:
+    """Move the files MkDocs rendered into the site in place, each by a rename, and delete the site files in `gone`; the site's new state.
+
+    `site`: its state before; `sitemaps`: the sitemaps in `fresh` were patched (`patch_sitemap`) and replace the site's.
+    Whole or not at all: each replaced or deleted file is first hard-linked into a backup folder, and a journal in the
+    cache names both folders, so a failure puts the previous files back, and a build killed halfway is rolled back by
+    the next one (`recover`). Renaming a few hundred files replaces linking every file of a copy and removing the old
     one (seconds at 10,000 projects).
     """
-    moves, backup = _outputs(fresh), fresh.with_name(fresh.name + "-old")
+    moves, backup = _outputs(fresh, sitemaps), fresh.with_name(fresh.name + "-old")
+    drop = [rel for rel in gone if rel in site and rel not in set(moves)]
     new = [rel for rel in moves if not os.path.lexists(site_dir / rel)]
-    journal = cache / JOURNAL
-    entry = {"site": os.fspath(site_dir.resolve()), "fresh": os.fspath(fresh), "backup": os.fspath(backup), "files": moves, "new": new}
+    journal, files = cache / JOURNAL, drop + moves
+    entry = {"site": os.fspath(site_dir.resolve()), "fresh": os.fspath(fresh), "backup": os.fspath(backup), "files": files, "new": new}
     journal.write_text(json.dumps(entry, ensure_ascii=False), encoding="utf-8")
     try:
+        for rel in drop:
+            _take_out(backup, site_dir, rel)
         for rel in moves:
             _move_in(fresh, backup, site_dir, rel)
     except OSError:
-        _roll_back(site_dir, fresh, backup, moves, set(new))
+        _roll_back(site_dir, fresh, backup, files, set(new))
         journal.unlink(missing_ok=True)
         raise
     journal.unlink()
     shutil.rmtree(backup, ignore_errors=True)
-    return site | {rel: _stamp(site_dir / rel) for rel in moves}
+    return {rel: stamp for rel, stamp in site.items() if rel not in set(drop)} | {rel: _stamp(site_dir / rel) for rel in moves}
+
+
+def _take_out(backup: Path, site_dir: Path, rel: str) -> None:
+    """Keep the file of `rel` (a hard link in `backup`), then delete it and the folders it leaves empty (a full build has none)."""
+    target = site_dir / rel
+    (backup / rel).parent.mkdir(parents=True, exist_ok=True)
+    os.link(target, backup / rel)
+    target.unlink()
+    folder = target.parent
+    while folder != site_dir and not any(folder.iterdir()):
+        folder.rmdir()
+        folder = folder.parent
 
 
 def _move_in(fresh: Path, backup: Path, site_dir: Path, rel: str) -> None:
@@ -203,6 +284,7 @@ def _roll_back(site_dir: Path, fresh: Path, backup: Path, files: list[str], new:
     for rel in reversed(files):
         with suppress(OSError):
             if os.path.lexists(backup / rel):
+                (site_dir / rel).parent.mkdir(parents=True, exist_ok=True)  # a deleted file's folder may be gone with it
                 os.replace(backup / rel, site_dir / rel)
             elif rel in new and not os.path.lexists(fresh / rel):
                 os.unlink(site_dir / rel)

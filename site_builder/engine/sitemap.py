@@ -35,11 +35,21 @@ def merge_sitemaps(sites: list[Path], target: Path, epoch: int) -> None:
         return
     runs = [[(_LOC.search(e).group(1), e) for e in _URL.findall(text)] for text in texts]  # type: ignore[union-attr]
     entries = {loc: entry for run in runs for loc, entry in run}
-    end = texts[0].rindex("</urlset>")
-    first = _URL.search(texts[0])
-    head = texts[0][: first.start()] if first else texts[0][:end].rstrip("\n")
-    xml = head + "".join(entries[loc] for loc in page_order([[loc for loc, _ in run] for run in runs])) + "\n" + texts[0][end:]
+    xml = with_entries(texts[0], [entries[loc] for loc in page_order([[loc for loc, _ in run] for run in runs])])
     write_sitemap(target / "sitemap.xml", xml, epoch)
+
+
+def with_entries(text: str, entries: list[str]) -> str:
+    """The sitemap `text` with its entries replaced by `entries` (each with the line break and indent MkDocs writes before it)."""
+    end = text.rindex("</urlset>")
+    first = _URL.search(text)
+    head = text[: first.start()] if first else text[:end].rstrip("\n")
+    return head + "".join(entries) + "\n" + text[end:]
+
+
+def entries_of(text: str) -> list[str]:
+    """The `<url>` entries of a sitemap MkDocs wrote, in its order, each with the line break and indent before it."""
+    return _URL.findall(text)
 
 
 def page_order(runs: list[list[str]]) -> list[str]:

@@ -304,7 +304,7 @@ def keep_shared(root: Path) -> int:
     """Read site.yaml and every org.yaml and plan.yaml under `root` now and keep them for `load_file`; returns how many.
 
     A sharded build does this once before it forks its shards: each shard reads all of them (navigation and the
-    cross-plan checks), about a fifth of a shard's check at 100,000 projects, and a forked child finds them here.
+    cross-plan checks), about a fifth of a shard's check at 100,000 projects, and a forked child finds them here (a spawned one reads them).
     A file changed since (size, time or inode) is read again; one that cannot be read is simply not kept.
     """
     inside, kept = root.resolve(), 0

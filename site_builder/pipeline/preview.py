@@ -2,7 +2,8 @@
 
 A whole portal of over BIG_PORTAL projects is previewed differently: `mkdocs serve` would rebuild its navigation
 over every file on each edit (40 s at 10,000 projects), so the preview is the site an incremental `build` makes in
-`build/serve/` (a child process per edit), served with live reload: an edit shows once that build is done.
+`build/serve/` (a child process per edit), served with live reload; the edited organisation is shown first from a
+build of it alone (pipeline/quickview.py).
 
 With `orgs` (`serve --only-org`) the preview is those organisations as a site of their own: only their project
 files are read (as a shard's), so on a portal of 10,000 projects an edit shows in about as long as on a small one.
@@ -12,7 +13,6 @@ Their pages are the ones a whole build makes; the portal-wide pages (home, all p
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
 import time
 from collections.abc import Collection
@@ -22,6 +22,7 @@ from ..engine import seam
 from ..engine.config import config_text
 from ..render.reuse import PageReuse
 from ..write.tree import write_tree
+from .quickview import QuickView, changed_paths
 from .run import Options, Paths, prepare
 
 POLL_SECONDS = 0.1  # save → page ≈ poll + regenerate (~1 s on the seeds) + MkDocs --dirty (its own poll: engine/live.py)
@@ -77,22 +78,26 @@ def project_files(data_dir: Path) -> int:
 
 
 def serve_built(paths: Paths, address: str) -> int:
-    """Preview a whole big portal: `site-builder build` into `build/serve/` on every change, the site served with live reload."""
-    work = paths.build_dir / "serve"
-    command = [sys.executable, "-m", "site_builder", "build", "--data", str(paths.data_dir), "--site-dir", str(work / "site"),
-               "--build-dir", str(work / "build")]
+    """Preview a whole big portal: the site incremental `build`s make in `build/serve/`, an edited organisation shown first from a build of it alone."""
+    view = QuickView(paths, paths.build_dir / "serve")
+    print(f"사업이 많은 누리집이라 고칠 때마다 바뀐 부분만 다시 빌드해서 보여 줍니다 ({view.site}). 고친 기관의 페이지가 먼저 "
+          "바뀌고, 첫 화면·전체 사업·검색은 전체 빌드가 끝나면 바뀝니다.", file=sys.stderr)
+    dirs = [paths.data_dir, paths.content_dir]
+    last = [_snapshot(dirs)]
+    view.build_whole()
+    if not (view.site / "index.html").is_file():
+        return 1
+    view.stamp.mkdir(parents=True, exist_ok=True)
 
     def rebuild() -> None:
-        """One incremental build in a child process (it forks workers: this process runs the server's threads)."""
-        subprocess.run(command, cwd=paths.root, check=False)
+        """What the server runs when a watched file changes (a finished whole build also writes one: nothing to do, browsers reload)."""
+        now = _snapshot(dirs)
+        changed, last[0] = changed_paths(last[0], now), now
+        if changed:
+            view.on_change(changed)
 
-    print(f"사업이 많은 누리집이라 고칠 때마다 바뀐 부분만 다시 빌드해서 보여 줍니다 ({work}/site). "
-          "한 기관만 보려면 --only-org 기관 이 더 빠릅니다.", file=sys.stderr)
-    rebuild()
-    if not (work / "site" / "index.html").is_file():
-        return 1
     print(f"미리 보기: http://{address}/  (끝내려면 Ctrl+C)", file=sys.stderr)
-    seam.serve_site(work / "site", address, [paths.data_dir, paths.content_dir], rebuild)
+    seam.serve_site(view.view, address, [*dirs, view.stamp], rebuild)
     return 0
 
 

@@ -6,6 +6,8 @@ deals the organisations to shards of at most about `SHARD_SIZE` projects and bui
 in a child process of its own (its memory goes back to the system when it ends), one or two at a time, in
 `build/shards/<k>/` (docs tree, caches, shard site: kept, so the next build renders only what changed). Then
 `assemble` joins them into the site, which is byte-identical to an unsharded build (tests/test_runner.py).
+The children are forked on Linux and spawned elsewhere (or beside another thread): each is handed a `Task` with
+everything it works from, the parent's constants included, so both start methods give the same site.
 
 The guarantees are those of `build`: the previous site stays unless every shard and the assembly succeed;
 the problems of every shard are reported together (once a shard fails, the others are only checked: nothing
@@ -21,12 +23,13 @@ import math
 import multiprocessing
 import os
 import shutil
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import Any
 
+from ..base.handover import Constants, adopt, constants
 from ..base.problem import Finding, Problem
 from ..base.workers import can_fork, configured_jobs
 from ..load.source import forget_shared, keep_shared
@@ -179,17 +182,34 @@ class Outcome:
     built: bool = False  # its site was built (not only checked, not failed)
 
 
-def _child(conn: Connection, paths: pl.Paths, site: Path, orgs: list[str], strict: bool, full: bool, check_only: bool, jobs: int, state: str) -> None:
+@dataclass
+class Task:
+    """Everything a shard's child process works from, handed over explicitly: a spawned child remembers nothing of this process."""
+
+    paths: pl.Paths  # the shard's work folder
+    site: Path
+    orgs: list[str]
+    strict: bool
+    full: bool
+    check_only: bool  # another shard failed: only check this one
+    jobs: int  # its share of the cores (0: all of them)
+    state: str  # the data's state the shards are built from
+    build: Callable[..., tuple[pl.Checked, str]]  # `build_shard` as this process has it (a test may wrap it)
+    constants: Constants = field(default_factory=constants)  # this process's settings (base/handover.py; a forked child has them anyway)
+
+
+def _child(conn: Connection, task: Task) -> None:
     """In the shard's process: build it (or, after another shard failed, only check it) and send the outcome back."""
-    if jobs:
-        os.environ["SITE_BUILDER_JOBS"] = str(jobs)  # shards built side by side share the cores
-    if check_only:
-        checked, output = pl.check(paths.data_dir, strict, orgs), ""
+    adopt(task.constants)
+    if task.jobs:
+        os.environ["SITE_BUILDER_JOBS"] = str(task.jobs)  # shards built side by side share the cores
+    if task.check_only:
+        checked, output = pl.check(task.paths.data_dir, task.strict, task.orgs), ""
         links: list[list[str]] = []
     else:
-        checked, output = build_shard(paths, site, orgs, strict, full=full, trusted=state)
-        links = _manifest_links(site) if not checked.problems else []
-    built = not check_only and not checked.problems
+        checked, output = task.build(task.paths, task.site, task.orgs, task.strict, full=task.full, trusted=task.state)
+        links = _manifest_links(task.site) if not checked.problems else []
+    built = not task.check_only and not checked.problems
     conn.send(Outcome(checked.problems, checked.findings, output[-4000:] if checked.problems else "", links, checked.notes, built))
     conn.close()
 
@@ -212,6 +232,14 @@ def at_once() -> int:
     Two on two cores: one shard's one-process stages overlap the other's (measured at 20,000 projects, docs/performance.md).
     """
     return max(1, min(_setting(AT_ONCE_ENV, 2), configured_jobs(4)))
+
+
+def start_method() -> str:
+    """How shards' processes start: forked on Linux (fast: the parent's modules and read files come along), else spawned.
+
+    A spawned child starts a fresh interpreter: it is handed all it needs (`Task`), so both give the same site.
+    """
+    return "fork" if can_fork() else "spawn"
 
 
 @dataclass
@@ -246,7 +274,7 @@ def _kept(run: Run, shard: int, key: str) -> Outcome | None:
 
 def run_shards(run: Run, todo: list[int]) -> dict[int, Outcome]:
     """Build the shards `todo` in child processes, `at_once()` at a time (unchanged ones are kept); after a failure the rest are only checked."""
-    context: Any = multiprocessing.get_context("fork" if can_fork() else "spawn")
+    context: Any = multiprocessing.get_context(start_method())
     width = at_once()
     jobs = 0 if width == 1 else max(1, configured_jobs(4) // width)
     keys = {k: run.key(k) for k in todo}
@@ -268,8 +296,8 @@ def _start(context: Any, run: Run, shard: int, check_only: bool, jobs: int) -> t
     inputs.forget(run.paths.build_dir / FOLDER / str(shard + 1))
     receive, send = context.Pipe(duplex=False)
     shard_build, site = shard_paths(run.paths, shard)
-    args = (send, shard_build, site, run.layout.orgs(shard), run.strict, run.full, check_only, jobs, run.state)
-    process = context.Process(target=_child, args=args, name=f"shard-{shard + 1}")
+    task = Task(shard_build, site, run.layout.orgs(shard), run.strict, run.full, check_only, jobs, run.state, build_shard)
+    process = context.Process(target=_child, args=(send, task), name=f"shard-{shard + 1}")
     process.start()
     send.close()  # the child holds the other end: the parent reads end-of-file when it dies
     return receive, (shard, process)
