@@ -38,7 +38,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.portal import generate  # noqa: E402
-from site_builder.outputs.search import INDEX_DIR, index_files, plan_docs, strings, tokens  # noqa: E402
+from site_builder.outputs.search import INDEX_DIR, index_files, index_plans, plan_docs, strings, tokens  # noqa: E402
 from site_builder.outputs.searcher import Searcher  # noqa: E402
 from site_builder.pipeline.run import check  # noqa: E402
 
@@ -245,9 +245,9 @@ def browser_numbers(site: Path, servers: list[bool], rounds: int = 1, nagle: boo
 def built_site(args: argparse.Namespace) -> int:
     """The numbers of a site's own search index (its portal is not read again: no queries drawn from its text)."""
     files = {p.relative_to(args.site).as_posix(): p.read_bytes() for p in (args.site / INDEX_DIR).rglob("*.json")}
-    meta = json.loads(files[f"{INDEX_DIR}/meta.json"])
     shards = [len(v) for k, v in files.items() if "/s/" in k]
-    print(f"built site {args.site}: {len(meta['plans']):,} plans, {sum(p['end'] - p['start'] for p in meta['plans']):,} searchable documents")
+    plans = index_plans(files)
+    print(f"built site {args.site}: {len(plans):,} plans, {sum(p['end'] - p['start'] for p in plans):,} searchable documents")
     print(f"index: {len(files):,} files, {_kb(sum(len(v) for v in files.values()))} in all; meta.json {_kb(len(files[INDEX_DIR + '/meta.json']))}")
     print(f"  shards: {len(shards)}, median {_kb(statistics.median(shards))}, max {_kb(max(shards))}")
     python_numbers(files)
@@ -303,7 +303,7 @@ def main() -> int:
         shards = [len(v) for k, v in files.items() if "/s/" in k]
         chunks = [len(v) for k, v in files.items() if "/d/" in k]
         text = sum(len(t.encode()) for b in checked.portal.plans for p in b.projects for t in strings(p.model_dump(mode="json")))
-        documents = sum(p["end"] - p["start"] for p in meta["plans"])
+        documents = sum(p["end"] - p["start"] for p in index_plans(files))
         print(f"synthetic portal: {args.projects:,} projects in {shape['plans']} plans of {shape['orgs']} organisations, {documents:,} searchable documents")
         print(f"generate data {t1 - t0:.1f} s · load+validate {t2 - t1:.1f} s · build search index {t3 - t2:.1f} s")
         print(f"index: {len(files):,} files, {_kb(sum(len(v) for v in files.values()))} in all; meta.json {_kb(len(files[INDEX_DIR + '/meta.json']))}")

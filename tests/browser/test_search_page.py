@@ -147,3 +147,20 @@ def test_first_page_needs_no_detail_chunk(page: Any, site: Site) -> None:
     assert _results(page)
     fetched = page.evaluate("performance.getEntriesByType('resource').map(e => e.name)")
     assert any("/data/s/" in u for u in fetched) and not any("/data/d/" in u for u in fetched), fetched
+
+
+def _fetched(page: Any) -> list[str]:
+    return list(page.evaluate("performance.getEntriesByType('resource').map(e => e.name)"))
+
+
+def test_results_show_their_plans_without_fetching_the_plan_list(page: Any, site: Site) -> None:
+    """meta.json lists no plans: a result's plan (organisation, year) comes from its plans/<k>.json; plans/all.json only with the filters."""
+    s = Searcher(index_files(site.portal))
+    plans = [s.plan(d) for d in s.ranked("사업")[:10]]
+    page.goto(site.at("search/?q=" + quote("사업")))
+    _results(page)
+    shown = [t.split(" · ")[-1] for t in page.locator("#search-results .search-hit-meta").all_inner_texts()]
+    assert shown == [f"계획: {p['orgName']} {p['year']}년" for p in plans]
+    assert any("/data/plans/0.json" in u for u in _fetched(page)) and not any("/data/plans/all.json" in u for u in _fetched(page))
+    page.focus("#search-plan")  # opening the filters fetches the plan list they need
+    page.wait_for_function("() => performance.getEntriesByType('resource').some(e => e.name.includes('/data/plans/all.json'))")
