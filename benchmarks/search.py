@@ -162,7 +162,7 @@ def _query(page: Any, q: str) -> float:
 
 def _measure(browser: Any, url: str, rounds: int) -> dict[str, list[float]]:
     """Per query, each in a fresh browser context (empty HTTP cache): first query, a different one, the same again, a link with ?q=."""
-    out: dict[str, list[float]] = {"first": [], "bytes": [], "fresh": [], "repeat": [], "link": []}
+    out: dict[str, list[float]] = {"first": [], "planned": [], "bytes": [], "fresh": [], "repeat": [], "link": []}
     for i, q in enumerate(QUERIES * rounds):
         context = browser.new_context()
         page = context.new_page()
@@ -170,6 +170,8 @@ def _measure(browser: Any, url: str, rounds: int) -> dict[str, list[float]]:
         page.wait_for_function("() => window.siteSearch.warm", timeout=30000)  # meta.json read, page idle (ranking compiled)
         out["first"].append(_query(page, q))
         page.wait_for_function("() => !window.siteSearch.pending", timeout=30000)  # the snippets too
+        page.wait_for_function("() => window.siteSearch.planned.length > 0", timeout=30000)  # the results' plans shown
+        out["planned"].append(page.evaluate("window.siteSearch.planned[0]"))
         out["bytes"].append(page.evaluate("window.siteSearch.bytes"))
         out["fresh"].append(_query(page, QUERIES[(i + 1) % len(QUERIES)]))
         out["repeat"].append(_query(page, q))
@@ -211,7 +213,7 @@ def browser_numbers(site: Path, servers: list[bool], rounds: int = 1, nagle: boo
         return
     _search_page(site)
     print("\nheadless chromium, the real search.js. Latency = from the search form's submit (Enter) to the animation frame")
-    print("that paints the first 10 results (title, kind, unit, budget, plan); every query starts in a fresh browser profile")
+    print("that paints the first 10 results (title, kind, unit, budget; each one's plan follows with its plans/ file); every query starts in a fresh browser profile")
     print("(empty HTTP cache) on a search page that has loaded and gone idle (meta.json read, ranking code warmed up once, as while")
     print("a person types); the link measurement below has neither.")
     with sync_playwright() as p:
@@ -229,6 +231,7 @@ def browser_numbers(site: Path, servers: list[bool], rounds: int = 1, nagle: boo
             print("  first query transfer (meta.json + shards + detail chunks + the ten snippets' texts): "
                   f"median {_kb(statistics.median(got['bytes']))}, max {_kb(max(got['bytes']))}")
             print(f"  first query, uncached (target ≤ 100 ms): {_stat(got['first'])}")
+            print(f"    its results' plans shown (plans/<k>.json, asked for beside the detail chunks): {_stat(got['planned'])}")
             base = [ms for ms, q in zip(got["first"], QUERIES * rounds, strict=True) if q not in KOREAN]
             if len(base) < len(got["first"]):
                 print(f"    without {', '.join(KOREAN)}: {_stat(base)}")
