@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import functools
+import gzip
 import http.server
 import json
 import os
@@ -38,7 +39,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.portal import generate  # noqa: E402
-from site_builder.outputs.search import INDEX_DIR, index_files, plan_docs, strings, tokens  # noqa: E402
+from site_builder.outputs.search import INDEX_DIR, index_files, index_plans, plan_docs, strings, tokens  # noqa: E402
 from site_builder.outputs.searcher import Searcher  # noqa: E402
 from site_builder.pipeline.run import check  # noqa: E402
 
@@ -60,8 +61,8 @@ def _kb(n: float) -> str:
 
 def python_numbers(files: dict[str, bytes]) -> None:
     """Transfer, files and latency of each query with the Python twin of search.js (cold cache per query)."""
-    print(f"\n{'query':<14}{'hits':>7}{'first-query transfer':>24}{'shards':>8}{'chunks':>8}{'python ms':>12}")
-    transfers, times, second = [], [], []
+    print(f"\n{'query':<14}{'hits':>7}{'first-query transfer':>24}{'gzip':>10}{'shards':>8}{'chunks':>8}{'python ms':>12}")
+    transfers, zipped, times, second = [], [], [], []
     for q in QUERIES:
         s = Searcher(files)
         t0 = time.perf_counter()
@@ -69,15 +70,22 @@ def python_numbers(files: dict[str, bytes]) -> None:
         ms = 1000 * (time.perf_counter() - t0)
         total = len(Searcher(files).ranked(q))
         transfers.append(s.transferred())
+        zipped.append(_gzipped(files, s.fetched | {"meta.json"}))
         times.append(ms)
         shards, chunks = (sum(1 for f in s.fetched if f.startswith(d)) for d in ("s/", "d/"))
         if chunks:
             second.append(q)
-        print(f"{q:<14}{total:>7}{_kb(s.transferred()):>24}{shards:>8}{chunks:>8}{ms:>12.1f}" + ("" if hits else "  (no hits)"))
-    print(f"first-query transfer: median {_kb(statistics.median(transfers))}, max {_kb(max(transfers))} (target ≤ 300 KB; meta.json included)")
+        print(f"{q:<14}{total:>7}{_kb(s.transferred()):>24}{_kb(zipped[-1]):>10}{shards:>8}{chunks:>8}{ms:>12.1f}" + ("" if hits else "  (no hits)"))
+    print(f"first-query transfer: median {_kb(statistics.median(transfers))}, max {_kb(max(transfers))} (target ≤ 300 KB; meta.json included); "
+          f"gzip-compressed as a web server sends JSON: median {_kb(statistics.median(zipped))}, max {_kb(max(zipped))}")
     print(f"rounds of fetches after Enter: 1 (shards in parallel) for {len(QUERIES) - len(second)} of {len(QUERIES)} queries; "
           f"2 (then detail chunks) for {', '.join(second) or 'none'}")
     print(f"python query time: median {statistics.median(times):.1f} ms, p95 {_p95(times):.1f} ms, max {max(times):.1f} ms")
+
+
+def _gzipped(files: dict[str, bytes], fetched: set[str]) -> int:
+    """Bytes of these index files gzip-compressed (level 6, what nginx's gzip and most servers send for JSON)."""
+    return sum(len(gzip.compress(files[f"{INDEX_DIR}/{rel}"], 6)) for rel in fetched)
 
 
 def sample_queries(portal: Any, count: int = 200, seed: int = 4) -> dict[str, list[str]]:
@@ -162,7 +170,7 @@ def _query(page: Any, q: str) -> float:
 
 def _measure(browser: Any, url: str, rounds: int) -> dict[str, list[float]]:
     """Per query, each in a fresh browser context (empty HTTP cache): first query, a different one, the same again, a link with ?q=."""
-    out: dict[str, list[float]] = {"first": [], "bytes": [], "fresh": [], "repeat": [], "link": []}
+    out: dict[str, list[float]] = {"first": [], "planned": [], "bytes": [], "fresh": [], "repeat": [], "link": []}
     for i, q in enumerate(QUERIES * rounds):
         context = browser.new_context()
         page = context.new_page()
@@ -170,6 +178,8 @@ def _measure(browser: Any, url: str, rounds: int) -> dict[str, list[float]]:
         page.wait_for_function("() => window.siteSearch.warm", timeout=30000)  # meta.json read, page idle (ranking compiled)
         out["first"].append(_query(page, q))
         page.wait_for_function("() => !window.siteSearch.pending", timeout=30000)  # the snippets too
+        page.wait_for_function("() => window.siteSearch.planned.length > 0", timeout=30000)  # the results' plans shown
+        out["planned"].append(page.evaluate("window.siteSearch.planned[0]"))
         out["bytes"].append(page.evaluate("window.siteSearch.bytes"))
         out["fresh"].append(_query(page, QUERIES[(i + 1) % len(QUERIES)]))
         out["repeat"].append(_query(page, q))
@@ -211,7 +221,7 @@ def browser_numbers(site: Path, servers: list[bool], rounds: int = 1, nagle: boo
         return
     _search_page(site)
     print("\nheadless chromium, the real search.js. Latency = from the search form's submit (Enter) to the animation frame")
-    print("that paints the first 10 results (title, kind, unit, budget, plan); every query starts in a fresh browser profile")
+    print("that paints the first 10 results (title, kind, unit, budget; each one's plan follows with its plans/ file); every query starts in a fresh browser profile")
     print("(empty HTTP cache) on a search page that has loaded and gone idle (meta.json read, ranking code warmed up once, as while")
     print("a person types); the link measurement below has neither.")
     with sync_playwright() as p:
@@ -229,6 +239,7 @@ def browser_numbers(site: Path, servers: list[bool], rounds: int = 1, nagle: boo
             print("  first query transfer (meta.json + shards + detail chunks + the ten snippets' texts): "
                   f"median {_kb(statistics.median(got['bytes']))}, max {_kb(max(got['bytes']))}")
             print(f"  first query, uncached (target ≤ 100 ms): {_stat(got['first'])}")
+            print(f"    its results' plans shown (plans/<k>.json, asked for beside the detail chunks): {_stat(got['planned'])}")
             base = [ms for ms, q in zip(got["first"], QUERIES * rounds, strict=True) if q not in KOREAN]
             if len(base) < len(got["first"]):
                 print(f"    without {', '.join(KOREAN)}: {_stat(base)}")
@@ -245,9 +256,9 @@ def browser_numbers(site: Path, servers: list[bool], rounds: int = 1, nagle: boo
 def built_site(args: argparse.Namespace) -> int:
     """The numbers of a site's own search index (its portal is not read again: no queries drawn from its text)."""
     files = {p.relative_to(args.site).as_posix(): p.read_bytes() for p in (args.site / INDEX_DIR).rglob("*.json")}
-    meta = json.loads(files[f"{INDEX_DIR}/meta.json"])
     shards = [len(v) for k, v in files.items() if "/s/" in k]
-    print(f"built site {args.site}: {len(meta['plans']):,} plans, {sum(p['end'] - p['start'] for p in meta['plans']):,} searchable documents")
+    plans = index_plans(files)
+    print(f"built site {args.site}: {len(plans):,} plans, {sum(p['end'] - p['start'] for p in plans):,} searchable documents")
     print(f"index: {len(files):,} files, {_kb(sum(len(v) for v in files.values()))} in all; meta.json {_kb(len(files[INDEX_DIR + '/meta.json']))}")
     print(f"  shards: {len(shards)}, median {_kb(statistics.median(shards))}, max {_kb(max(shards))}")
     python_numbers(files)
@@ -303,7 +314,7 @@ def main() -> int:
         shards = [len(v) for k, v in files.items() if "/s/" in k]
         chunks = [len(v) for k, v in files.items() if "/d/" in k]
         text = sum(len(t.encode()) for b in checked.portal.plans for p in b.projects for t in strings(p.model_dump(mode="json")))
-        documents = sum(p["end"] - p["start"] for p in meta["plans"])
+        documents = sum(p["end"] - p["start"] for p in index_plans(files))
         print(f"synthetic portal: {args.projects:,} projects in {shape['plans']} plans of {shape['orgs']} organisations, {documents:,} searchable documents")
         print(f"generate data {t1 - t0:.1f} s · load+validate {t2 - t1:.1f} s · build search index {t3 - t2:.1f} s")
         print(f"index: {len(files):,} files, {_kb(sum(len(v) for v in files.values()))} in all; meta.json {_kb(len(files[INDEX_DIR + '/meta.json']))}")

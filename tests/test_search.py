@@ -5,20 +5,26 @@ from __future__ import annotations
 import json
 import random
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from site_builder.outputs import search
 from site_builder.outputs.search import (
     INDEX_DIR,
+    PLAN_GROUP,
     Doc,
     best_docs,
     decode,
     encode,
     index_files,
+    index_plans,
+    is_plan_file,
     normalise,
     phrase_best,
     phrases,
     plan_docs,
+    plan_files,
     plan_room,
     postings,
     shard_of,
@@ -85,7 +91,7 @@ def test_index_is_deterministic(fixture_index: dict[str, bytes]) -> None:
     assert portal is not None
     assert index_files(portal) == fixture_index
     meta = json.loads(fixture_index[f"{INDEX_DIR}/meta.json"])
-    plans = meta["plans"]
+    plans = index_plans(fixture_index)
     assert [p["start"] for p in plans] == [0, *(p["start"] + plan_room(p["end"] - p["start"]) for p in plans[:-1])]
     assert meta["docs"] == plans[-1]["end"]  # numbers between a plan's end and the next one's start: no document
     assert {int(path.split("/")[-1][:-5]) for path in fixture_index if path.startswith(f"{INDEX_DIR}/t/")} == {
@@ -110,7 +116,7 @@ def test_rows_in_shards_are_the_detail_rows(fixture_index: dict[str, bytes]) -> 
             chunk = json.loads(fixture_index[f"{INDEX_DIR}/d/{int(d) // meta['chunk']}.json"])
             assert chunk[int(d) % meta["chunk"]] == row
             carried += 1
-    assert carried >= sum(p["end"] - p["start"] for p in meta["plans"])  # a small portal: every document's row rides with some shard
+    assert carried >= sum(p["end"] - p["start"] for p in index_plans(fixture_index))  # a small portal: every document's row rides with some shard
 
 
 def test_personal_names_are_not_indexed(fixture_index: dict[str, bytes]) -> None:
@@ -205,3 +211,57 @@ def test_prefix_first_pages_come_with_the_shards(synthetic: tuple[dict[str, dict
     missing = [k for k in latin if not set(Searcher(files).ranked(k)[:10]) <= _carried_rows(files, [k])]
     assert not [k for k in missing if len(k) <= 3], missing  # short prefixes (`esg`, `131`) match the most keys
     assert len(missing) <= len(latin) // 20, missing[:10]  # long numbers crowd a few shards past ROWS_MAX
+
+
+def _fake_plans(count: int) -> list[dict[str, Any]]:
+    """Plans as `plan_entry` makes them, each in a room of 64 numbers with 3 to 52 documents."""
+    return [{"key": f"o{p}/{2020 + p % 5}", "org": f"o{p}", "orgName": f"기관 {p}", "year": 2020 + p % 5, "title": f"계획 {p}",
+             "start": 64 * p, "end": 64 * p + 3 + p % 50, "url": f"o{p}/{2020 + p % 5}/"} for p in range(count)]
+
+
+def test_meta_json_lists_no_plans_the_plan_files_do() -> None:
+    """meta.json, fetched before any query, holds each plan's first document only; the rest is in `plans/`, a group a file."""
+    plans = _fake_plans(2000)
+    files = plan_files({f"{INDEX_DIR}/s/0.json": b"{}"}, 1, 8, plans[-1]["end"], plans)
+    meta = json.loads(files[f"{INDEX_DIR}/meta.json"])
+    assert set(meta) == {"version", "shards", "chunk", "docs", "group", "starts"} and decode(meta["starts"]) == [p["start"] for p in plans]
+    assert len(files[f"{INDEX_DIR}/meta.json"]) < 3 * len(plans)  # ~4 KB at 2,000 plans: the list was ~330 KB
+    groups = [json.loads(files[f"{INDEX_DIR}/plans/{k}.json"]) for k in range(-(-len(plans) // PLAN_GROUP))]
+    assert [len(g) for g in groups] == [PLAN_GROUP] * (len(plans) // PLAN_GROUP) + ([len(plans) % PLAN_GROUP] if len(plans) % PLAN_GROUP else [])
+    assert index_plans(files) == plans
+    assert json.loads(files[f"{INDEX_DIR}/plans/all.json"]) == [[p["key"], p["org"], p["year"]] for p in plans]
+    assert set(files) == {f"{INDEX_DIR}/meta.json", f"{INDEX_DIR}/plans/all.json", *(f"{INDEX_DIR}/plans/{k}.json" for k in range(len(groups)))}
+    assert all(is_plan_file(path) for path in files) and not is_plan_file(f"{INDEX_DIR}/p/0.json")
+
+
+def test_meta_version_hashes_every_index_file_and_every_plan_file(fixture_index: dict[str, bytes]) -> None:
+    meta, plans = json.loads(fixture_index[f"{INDEX_DIR}/meta.json"]), index_plans(fixture_index)
+    others = {path: content for path, content in fixture_index.items() if not is_plan_file(path)}
+
+    def version(files: dict[str, bytes], listed: list[dict[str, Any]]) -> str:
+        return str(json.loads(plan_files(files, meta["shards"], meta["chunk"], meta["docs"], listed)[f"{INDEX_DIR}/meta.json"])["version"])
+
+    assert plan_files(others, meta["shards"], meta["chunk"], meta["docs"], plans) == {p: c for p, c in fixture_index.items() if is_plan_file(p)}
+    assert all(version(others | {path: content + b" "}, plans) != meta["version"] for path, content in others.items())
+    for field in ("title", "orgName", "url", "year"):  # in a `plans/` file only (the year in plans/all.json too)
+        assert version(others, [plans[0] | {field: "x"}, *plans[1:]]) != meta["version"], field
+
+
+def test_each_document_shows_its_plan_across_plan_files(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(search, "PLAN_GROUP", 3)
+    plans = _fake_plans(10)
+    s = Searcher(plan_files({}, 1, 8, plans[-1]["end"], plans))
+    for plan in plans:
+        for d in (plan["start"], plan["end"] - 1):
+            assert s.plan(d) == plan, d
+    assert s.fetched == {"plans/0.json", "plans/1.json", "plans/2.json", "plans/3.json"}
+
+
+def test_a_query_fetches_the_plans_of_its_results_not_the_plan_list(fixture_index: dict[str, bytes]) -> None:
+    s = Searcher(fixture_index)
+    docs = s.ranked("사업")[:10]
+    s.search("사업", 10)
+    group = json.loads(fixture_index[f"{INDEX_DIR}/meta.json"])["group"]
+    assert {f for f in s.fetched if f.startswith("plans/")} == {f"plans/{s.plan_of(d) // group}.json" for d in docs}
+    plans = index_plans(fixture_index)
+    assert {s.plan(d)["key"] for d in docs} == {p["key"] for p in plans if any(p["start"] <= d < p["end"] for d in docs)}

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from site_builder.outputs.hangul import SUFFIXES, initials, pair_number, stems
-from site_builder.outputs.search import INDEX_DIR, Doc, index_files, layout, postings, term_files, words_and_neighbours
+from site_builder.outputs.search import INDEX_DIR, Doc, index_files, index_plans, layout, postings, term_files, words_and_neighbours
 from site_builder.outputs.searcher import Searcher, phrase_pairs
 from site_builder.pipeline.run import check
 
@@ -75,7 +75,7 @@ def test_the_form_as_typed_ranks_first(real: dict[str, bytes]) -> None:
 
 def test_a_stem_that_finds_nothing_is_not_taken() -> None:
     doc = Doc("project", "가나다라를", "x/", 0, text={2: ["가나다라를"]})
-    files = layout(postings([doc]), [doc.row()], [{"key": "a/1", "start": 0, "end": 1}], [b"{}"], 8)
+    files = layout(postings([doc]), [doc.row()], [{"key": "a/1", "org": "a", "year": 1, "start": 0, "end": 1}], [b"{}"], 8)
     assert Searcher(files).ranked("가나다라를") == [0]
     assert Searcher(files).ranked("마바사를") == []  # 마바사 is in no document: the word stays as typed
 
@@ -108,7 +108,7 @@ def test_neighbour_keys_stop_at_line_breaks_and_numbers() -> None:
 
 def _docs_files(texts: list[str]) -> dict[str, bytes]:
     docs = [Doc("project", f"사업{i}", f"p{i}/", 0, text={0: [t]}) for i, t in enumerate(texts)]
-    return layout(postings(docs), [d.row() for d in docs], [{"key": "a/1", "start": 0, "end": len(docs)}], [b"{}"], 8)
+    return layout(postings(docs), [d.row() for d in docs], [{"key": "a/1", "org": "a", "year": 1, "start": 0, "end": len(docs)}], [b"{}"], 8)
 
 
 def test_quoted_phrase_wants_its_words_side_by_side_in_order() -> None:
@@ -125,10 +125,10 @@ def test_quoted_phrase_nowhere_side_by_side_finds_the_words_anywhere() -> None:
 
 
 def test_snippet_texts_skip_what_the_result_line_shows(real: dict[str, bytes]) -> None:
-    meta = json.loads(real[f"{INDEX_DIR}/meta.json"])
-    texts = {d: json.loads(real[f"{INDEX_DIR}/t/{d}.json"]) for p in meta["plans"] for d in range(p["start"], p["end"])}
+    plans = index_plans(real)
+    texts = {d: json.loads(real[f"{INDEX_DIR}/t/{d}.json"]) for p in plans for d in range(p["start"], p["end"])}
     assert all(len(t.encode()) <= 4000 for t in texts.values())
-    plan = texts[meta["plans"][0]["start"]]
+    plan = texts[plans[0]["start"]]
     assert "1,158,165 천원" in plan  # a plan's total is in no result line: the snippet shows it
     row = json.loads(real[f"{INDEX_DIR}/d/0.json"])[5]
     assert row[4] == "" or row[4] not in texts[5].split(" · ")
@@ -178,6 +178,7 @@ JS_CASES: list[tuple[str, Any]] = [
     ('K.phrasePairs("\\"아동 돌봄\\"")', [["동돌", "동돌 "]]),
     ('new RegExp(K.markPattern(["1158165"])).test("합계 1,158,165 천원")', True),
     ('K.snippetRange("가".repeat(100) + " 돌봄 " + "나".repeat(100), K.markPattern(["돌봄"]))', [71, 173]),
+    ('K.decodeList("0W2W4mba20")', [0, 64, 192, 70000, 70000]),  # meta.json's plan starts: search.encode([0, 64, 192, 70000, 70000])
 ]
 
 

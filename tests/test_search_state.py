@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import json
 import random
 import re
 import shutil
@@ -72,7 +71,7 @@ FITS = {"budget": re.compile(r"\d{1,3}(?:,\d{3})+천원"), "withheld": re.compil
 
 def _rooms(files: dict[str, bytes]) -> list[tuple[str, int]]:
     """Each plan's key and room (`search.plan_room`): another room renumbers every later plan, so the index is laid out whole."""
-    return [(p["key"], search.plan_room(p["end"] - p["start"])) for p in json.loads(files[f"{INDEX_DIR}/meta.json"])["plans"]]
+    return [(p["key"], search.plan_room(p["end"] - p["start"])) for p in search.index_plans(files)]
 
 
 @pytest.fixture(scope="module")
@@ -161,7 +160,7 @@ def test_a_plan_whose_room_changes_lays_the_index_out_whole(synthetic: Path, tmp
     data, cache, docs = tmp_path / "data", tmp_path / "cache", tmp_path / "docs"
     shutil.copytree(synthetic, data)
     kept = _index(data, cache, docs)[0]
-    plan = json.loads(kept[f"{INDEX_DIR}/meta.json"])["plans"][0]
+    plan = search.index_plans(kept)[0]
     count, projects = plan["end"] - plan["start"], sorted((data / plan["key"] / "projects").glob("*.yaml"))
     under = count - search.plan_room(count) // 2 + 1  # deletions to the next smaller room (a step of at least ROOM)
     assert search.plan_room(count - under) < search.plan_room(count) and under < len(projects)
@@ -179,7 +178,7 @@ def test_a_build_writes_no_index_file_it_holds_and_repairs_those_changed_by_hand
     shutil.copytree(synthetic, data)
     _write(docs, _index(data, cache, docs)[0])
     kept = _index(data, cache, docs)[0]  # read once and compared, then known by size and mtime
-    assert kept.held == set(kept) - {f"{INDEX_DIR}/meta.json"}
+    assert kept.held == {path for path in kept if not search.is_plan_file(path)}
     touched, gone = docs / INDEX_DIR / "s/3.json", docs / INDEX_DIR / "t/7.json"
     touched.write_bytes(touched.read_bytes().replace(b'"k":', b'"K":'))
     gone.unlink()

@@ -3,7 +3,8 @@
  * Loads meta.json when the page opens; a query then fetches the shards of its keys, all at once, which
  * carry the result rows of their keys' best documents and of the first pages of longer words (예산을),
  * so a one-word query's first page needs nothing more; the rows still missing (mostly for queries of
- * several words) come from small detail chunks. Hangul words are matched by their two-syllable
+ * several words) come from small detail chunks, and the plans the results belong to (organisation, year) from
+ * plans/<k>.json, a few plans each (the whole plan list, plans/all.json, only for the plan filters). Hangul words are matched by their two-syllable
  * pieces (봉사 → 자원봉사센터), Latin words and numbers by prefix (ESG, 31,600 → 31600).
  * On top of that, for the way people type Korean: particles and endings come off a word whose stem still
  * matches (돌봄을 → 돌봄, the form as typed ranked first); initial consonants (ㄷㅂ → 돌봄) are looked up in
@@ -221,7 +222,7 @@
   var TEXT = { normalise: normalise, tokens: tokens, wordKeys: wordKeys, shardOf: shardOf, stems: stems, initials: initials,
     isInitials: isInitials, pairNumber: pairNumber, jamo: jamo, distance: distance, fromQwerty: fromQwerty, begins: begins,
     suggest: suggest, corrections: corrections, phrasePairs: phrasePairs, markPattern: markPattern, snippetRange: snippetRange,
-    SUFFIXES: SUFFIXES };
+    decodeList: decodeList, SUFFIXES: SUFFIXES };
   if (typeof module !== "undefined" && module.exports) { module.exports = TEXT; return; }
 
   var KINDS = { plan: "계획", node: "전략", unit: "부서", project: "사업" };
@@ -238,11 +239,12 @@
   var more = document.getElementById("search-more");
   var box = document.getElementById("search-suggest");
   var title = document.title;
-  var cache = {}, rows = {}, meta = null, ranked = [], shown = 0, seq = 0, marks = "", pieceMarks = "";
+  var cache = {}, rows = {}, meta = null, starts = [], ranked = [], shown = 0, seq = 0, marks = "", pieceMarks = "";
   // For tests and benchmarks/search.py: ms from a query's start (Enter, end of typing, page load) to its results
-  // painted, the same as times since the page's navigation, the index bytes fetched and the fetches under way
-  // (snippets come after the results are painted: their bytes count once `pending` is 0).
-  window.siteSearch = { timings: [], shownAt: [], bytes: 0, pending: 0, warm: false };
+  // painted, the same as times since the page's navigation, ms to the results' plans shown (`planned`), the index
+  // bytes fetched and the fetches under way (snippets come after the results are painted: their bytes count once
+  // `pending` is 0).
+  window.siteSearch = { timings: [], shownAt: [], planned: [], bytes: 0, pending: 0, warm: false };
 
   var CODE = new Int8Array(128);  // character code → digit of ALPHABET
   for (var a = 0; a < ALPHABET.length; a++) CODE[ALPHABET.charCodeAt(a)] = a;
@@ -283,6 +285,18 @@
       if (seen[d] !== g) { seen[d] = g; best[d] = c; if (list) list[len++] = d; } else if (best[d] < c) best[d] = c;
     }
     return len;
+  }
+
+  // search.py `decode`: ascending integers from their deltas (meta.json's plan starts; once a page, so no table).
+  function decodeList(text) {
+    var out = [], acc = 0, mul = 1, last = 0;
+    for (var i = 0; i < text.length; i++) {
+      var x = ALPHABET.indexOf(text[i]);
+      if (x >= 32) { acc += (x - 32) * mul; mul *= 32; continue; }
+      last += acc + x * mul; acc = 0; mul = 1;
+      out.push(last);
+    }
+    return out;
   }
 
   function termsOf(shard, key, prefix) {
@@ -386,12 +400,30 @@
     return out;
   }
 
+  // The plan of a document: the last whose first document is not after it (searcher.py `Searcher.plan_of`).
   function planOf(d) {
-    var lo = 0, hi = meta.plans.length - 1;  // plans are in document order
+    var lo = 0, hi = starts.length - 1, found = -1;  // plans are in document order
     while (lo <= hi) {
-      var mid = (lo + hi) >> 1, p = meta.plans[mid];
-      if (d < p.start) hi = mid - 1; else if (d >= p.end) lo = mid + 1; else return mid;
+      var mid = (lo + hi) >> 1;
+      if (starts[mid] <= d) { found = mid; lo = mid + 1; } else hi = mid - 1;
     }
+    return found;
+  }
+
+  // The plans of these documents (organisation, year: what a result shows), from their plans/<k>.json files.
+  function plansOf(docs) {
+    return Promise.all(docs.map(function (d) {
+      var p = planOf(d);
+      if (p < 0) return null;
+      return load("plans/" + Math.floor(p / meta.group) + ".json").then(function (group) { return group[p % meta.group]; });
+    }));
+  }
+
+  // Every plan's [key, organisation, year], for the plan filters only (plans/all.json; searched without them, never fetched).
+  function allPlans() { return load("plans/all.json"); }
+
+  function planIndex(list, key) {
+    for (var i = 0; i < list.length; i++) if (list[i][0] === key) return i;
     return -1;
   }
 
@@ -410,19 +442,17 @@
   // The filter as a test of document numbers, or null when nothing is filtered.
   function allowFn(f) {
     if (!f.org && !f.year && !f.plan) return Promise.resolve(null);
-    var planIdx = -1;
-    meta.plans.forEach(function (p, i) { if (p.key === f.plan) planIdx = i; });
-    var base = function (d) {
-      var p = meta.plans[planOf(d)];
-      if (!p) return false;
-      if (f.org && p.org !== f.org) return false;
-      if (f.year && String(p.year) !== f.year) return false;
-      if (f.plan && p.key !== f.plan) return false;
-      return true;
-    };
-    if (planIdx < 0 || (!f.unit && !f.node)) return Promise.resolve(base);
+    return allPlans().then(function (list) { return planAllow(f, list); });
+  }
+
+  function planAllow(f, list) {
+    var planIdx = planIndex(list, f.plan), ok = list.map(function (p) {
+      return (!f.org || p[1] === f.org) && (!f.year || String(p[2]) === f.year) && (!f.plan || p[0] === f.plan);
+    });
+    var base = function (d) { return ok[planOf(d)] === true; };
+    if (planIdx < 0 || (!f.unit && !f.node)) return base;
     return load("p/" + planIdx + ".json").then(function (facet) {
-      var start = meta.plans[planIdx].start, keep = f.node ? descendants(facet.nodes, Number(f.node)) : null;
+      var start = starts[planIdx], keep = f.node ? descendants(facet.nodes, Number(f.node)) : null;
       return function (d) {
         if (!base(d)) return false;
         var fd = facet.docs[d - start];
@@ -534,7 +564,7 @@
     }).catch(function () { /* a snippet is a help, not the result: the result stays without it */ });
   }
 
-  function item(d, row) {
+  function item(row) {
     var li = document.createElement("li");
     li.className = "search-hit search-" + row[0];
     var head = document.createElement("p");
@@ -547,7 +577,6 @@
     mark(a, row[1], marks);
     head.appendChild(kind); head.appendChild(document.createTextNode(" ")); head.appendChild(a);
     li.appendChild(head);
-    var plan = meta.plans[planOf(d)];
     var parts = [];
     if (row[0] === "project") {
       if (row[3]) parts.push("부서: " + row[3]);
@@ -557,19 +586,32 @@
       if (row[3]) parts.push(row[3] + (row[6] ? " " + row[6] : ""));
       if (row[5]) parts.push("상위: " + row[5]);
     }
-    if (plan) parts.push("계획: " + plan.orgName + " " + plan.year + "년");
     var info = document.createElement("p");
     info.className = "search-hit-meta";
     info.textContent = parts.join(" · ");
     li.appendChild(info);
+    li.setAttribute("data-plan-pending", "");
     return li;
   }
 
-  function showMore(mine) {
-    var next = ranked.slice(shown, shown + PAGE);
-    return details(Array.from(next)).then(function (got) {
-      if (mine !== seq) return;
-      var items = got.map(function (r) { var li = item(r[0], r[1]); list.appendChild(li); return [li, r[0]]; });
+  // A result's plan (organisation, year) at the end of its meta line, once its plans/<k>.json is there.
+  function showPlan(li, plan) {
+    li.removeAttribute("data-plan-pending");
+    if (!plan) return;
+    var info = li.querySelector(".search-hit-meta");
+    info.textContent += (info.textContent ? " · " : "") + "계획: " + plan.orgName + " " + plan.year + "년";
+  }
+
+  // The page's rows (mostly carried by the shards) are painted as soon as they are there (`painted` is then called); the
+  // plans they belong to, asked for at the same time, fill in each result's plan as they arrive: waiting for them
+  // cost a round of fetches, ~16 ms median at 10,000 projects on a busy machine. Resolves once the plans are shown.
+  function showMore(mine, painted) {
+    var next = Array.from(ranked.slice(shown, shown + PAGE));
+    var plans = plansOf(next).catch(function () { return []; });  // a plan not shown is no failed search
+    return details(next).then(function (got) {
+      if (mine !== seq) return null;
+      var items = got.map(function (r) { var li = item(r[1]); list.appendChild(li); return [li, r[0]]; });
+      if (painted) painted();
       // Snippets are asked for once the results are painted (the frame after next): their fetches and parsing never
       // hold up the list a person waits for.
       requestAnimationFrame(function () {
@@ -577,6 +619,7 @@
       });
       shown += next.length;
       more.hidden = shown >= ranked.length;
+      return plans.then(function (ps) { items.forEach(function (x, i) { showPlan(x[0], ps[i]); }); });
     });
   }
 
@@ -654,13 +697,15 @@
       ranked = found.hits; shown = 0; list.innerHTML = "";
       marks = markPattern(markWords(found.words, false));
       pieceMarks = markPattern(markWords(found.words, true));
-      return showMore(mine).then(function () {
-        if (mine !== seq) return;
+      return showMore(mine, function () {
         requestAnimationFrame(function () {  // the frame that paints the results: what a person waits for
           window.siteSearch.timings.push(performance.now() - t0);
           window.siteSearch.shownAt.push(performance.now());
         });
         report(q, found, note, others);
+      }).then(function () {
+        if (mine !== seq) return;
+        requestAnimationFrame(function () { window.siteSearch.planned.push(performance.now() - t0); });
         app.setAttribute("data-ready", String(mine));
       });
     }).catch(function (e) {
@@ -753,8 +798,11 @@
   }
 
   function planChanged(keep) {
-    var key = form.elements.plan.value, idx = -1;
-    meta.plans.forEach(function (p, i) { if (p.key === key) idx = i; });
+    var key = form.elements.plan.value;
+    return (key ? allPlans() : Promise.resolve([])).then(function (list) { return planFacets(planIndex(list, key), keep); });
+  }
+
+  function planFacets(idx, keep) {
     if (idx < 0) {
       ["unit", "node"].forEach(function (k) {
         var s = form.elements[k]; s.innerHTML = "<option value=\"\">계획을 먼저 고르세요</option>"; s.disabled = true;
@@ -784,6 +832,9 @@
   form.elements.plan.addEventListener("change", function () { planChanged().then(run); });
   ["org", "year", "unit", "node"].forEach(function (k) { form.elements[k].addEventListener("change", run); });
   more.addEventListener("click", function () { showMore(seq); });
+  var scope = form.querySelector(".search-filters");
+  // Opening the filters fetches the plan list they need, before a choice is made.
+  if (scope) scope.addEventListener("focusin", function () { if (meta) allPlans().catch(function () {}); });
 
   // Ranks made-up postings once the page is idle, so that the browser has compiled the ranking before the first
   // query, as a person types: run cold it took 4–90 ms at 10,000 projects on a busy 2-core machine, warm 1–10 ms.
@@ -797,6 +848,7 @@
 
   load("meta.json").then(function (m) {
     meta = m;
+    starts = decodeList(m.starts);
     var p = new URLSearchParams(window.location.search);
     input.value = p.get("q") || "";
     ["org", "year", "plan"].forEach(function (k) { if (p.get(k)) form.elements[k].value = p.get(k); });

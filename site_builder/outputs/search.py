@@ -22,7 +22,7 @@ import operator
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -50,6 +50,7 @@ PHRASE_MAX = 32_000
 # A plan's documents are numbered in a range of its own, a multiple of ROOM numbers with room to grow (`plan_room`):
 # a project added or deleted renumbers only the documents of its plan, so searchstate.py patches the index in place.
 ROOM = 64
+PLAN_GROUP = 8  # plans a `plans/<k>.json` file holds (~1.3 KB): a first page of ten results fetches at most ten
 TEXT_MAX = 4_000  # bytes of a document's text kept for result snippets (t/<document>.json): a page's ten stay ~25 KB
 ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_"
 TITLE, META, BODY = 2, 1, 0
@@ -691,7 +692,7 @@ def _layout(joined: Joined, plans: list[dict[str, Any]], chunk: int, base: str, 
         if text:
             files[f"{base}/t/{d}.json"] = text
     files.update(term_files(joined.terms, base))
-    files[f"{base}/meta.json"] = meta_file(files, len(shards), chunk, plans[-1]["end"] if plans else len(joined.rows), plans)
+    files.update(plan_files(files, len(shards), chunk, plans[-1]["end"] if plans else len(joined.rows), plans, base))
     return files
 
 
@@ -707,20 +708,60 @@ def chunk_file(rows: list[bytes], start: int, chunk: int) -> bytes:
     return b"[" + b",".join(row or b"null" for row in found) + b"]" if found else b""
 
 
+def plan_files(files: Mapping[str, bytes], shards: int, chunk: int, docs: int, plans: list[dict[str, Any]], base: str = INDEX_DIR) -> dict[str, bytes]:
+    """meta.json and the plan files (`plan_groups`): made anew each build from `files`, every other file of the index, and the plans.
+
+    They are small (~0.2 KB a plan) and a plan's title, organisation or numbers change them: never patched, never kept.
+    """
+    made = plan_groups(plans, base)
+    made[f"{base}/meta.json"] = meta_file({**files, **made}, shards, chunk, docs, plans)
+    return made
+
+
+def is_plan_file(path: str, base: str = INDEX_DIR) -> bool:
+    """Whether a path is one of `plan_files`' (meta.json or under `plans/`)."""
+    return path == f"{base}/meta.json" or path.startswith(f"{base}/plans/")
+
+
+def plan_groups(plans: list[dict[str, Any]], base: str = INDEX_DIR) -> dict[str, bytes]:
+    """`plans/<k>.json`: plans k × PLAN_GROUP … as `plan_entry` makes them; `plans/all.json`: every plan's key, organisation and year.
+
+    A result shows its plan (organisation, year): the browser fetches the groups of the plans on screen, a few KB,
+    and the whole list only for the plan filters (which plans an organisation or a year has). In meta.json the list
+    was ~165 bytes a plan, fetched before any query: 328 KB at 2,000 plans.
+    """
+    files = {f"{base}/plans/{k // PLAN_GROUP}.json": json_bytes(plans[k : k + PLAN_GROUP]) for k in range(0, len(plans), PLAN_GROUP)}
+    files[f"{base}/plans/all.json"] = json_bytes([[p["key"], p["org"], p["year"]] for p in plans])
+    return files
+
+
 def meta_file(files: Mapping[str, bytes], shards: int, chunk: int, docs: int, plans: list[dict[str, Any]]) -> bytes:
     """`meta.json`, whose version is a hash of every other file of the index (`files`, meta.json not among them).
 
-    `docs`: one past the last plan's last document (the browser sizes its arrays by it; numbers in between may be unused).
+    `docs`: one past the last plan's last document (the browser sizes its arrays by it; numbers in between may be unused);
+    `starts`: each plan's first document (`encode`d), which tells the plan of a document; `group`: plans a `plans/` file holds.
     """
     digest = hashlib.sha256()
     for path in sorted(files):  # file by file: joined first, the index would sit in memory twice
         digest.update(files[path])
     version = digest.hexdigest()[:12]
-    return json_bytes({"version": version, "shards": shards, "chunk": chunk, "docs": docs, "plans": plans})
+    return json_bytes({"version": version, "shards": shards, "chunk": chunk, "docs": docs, "group": PLAN_GROUP,
+                       "starts": encode([p["start"] for p in plans])})
+
+
+def read_plans(meta: Mapping[str, Any], read: Callable[[str], bytes]) -> list[dict[str, Any]]:
+    """Every plan as `plan_entry` made it, from meta.json and the `plans/` files (`read`: a file's bytes by its path in the index)."""
+    count = len(decode(meta["starts"]))
+    return [plan for k in range(0, count, meta["group"]) for plan in json.loads(read(f"plans/{k // meta['group']}.json"))]
+
+
+def index_plans(files: Mapping[str, bytes], base: str = INDEX_DIR) -> list[dict[str, Any]]:
+    """`read_plans` of an index in memory (tests and benchmarks)."""
+    return read_plans(json.loads(files[f"{base}/meta.json"]), lambda rel: files[f"{base}/{rel}"])
 
 
 def plan_entry(bundle: PlanBundle, start: int, end: int) -> dict[str, Any]:
-    """A plan in meta.json: what the search page's plan filter shows, and its documents' numbers."""
+    """A plan in its `plans/` file: what a result shows of its plan (organisation, year), and its documents' numbers."""
     return {"key": bundle.key, "org": bundle.org.id, "orgName": bundle.org.name, "year": bundle.plan.year,
             "title": bundle.plan.title, "start": start, "end": end, "url": f"{bundle.key}/"}
 

@@ -6,6 +6,7 @@ query; the ranking of that query is this one.
 
 from __future__ import annotations
 
+import bisect
 import json
 import re
 from typing import Any
@@ -40,6 +41,7 @@ class Searcher:
         """Read the index from its files."""
         self.files, self.base = files, base
         self.meta = json.loads(self.fetch("meta.json"))
+        self.starts = decode(self.meta["starts"])  # each plan's first document
         self.fetched: set[str] = set()
         self.rows: dict[int, list[Any]] = {}  # result rows that came with the shards
         self.loose = False  # the last query's phrase had no documents with its words side by side: all words, anywhere
@@ -129,6 +131,18 @@ class Searcher:
             self.rows[d] = json.loads(self.fetch(f"d/{d // chunk}.json"))[d % chunk]
         return self.rows[d]
 
+    def plan_of(self, d: int) -> int:
+        """The number of a document's plan (plans are in document order; a plan's room starts at its first document)."""
+        return bisect.bisect_right(self.starts, d) - 1
+
+    def plan(self, d: int) -> dict[str, Any]:
+        """A document's plan as search.plan_entry made it (key, org, orgName, year, title, start, end, url), from its `plans/` file."""
+        p, group = self.plan_of(d), self.meta["group"]
+        return dict(json.loads(self.fetch(f"plans/{p // group}.json"))[p % group])
+
     def search(self, query: str, limit: int = 20) -> list[list[Any]]:
-        """Ranked result rows (kind, title, url, unit, budget, node, number) for a query."""
-        return [self.row(d) for d in self.ranked(query)[:limit]]
+        """Ranked result rows (kind, title, url, unit, budget, node, number) for a query; their plans fetched as the browser shows them."""
+        docs = self.ranked(query)[:limit]
+        for d in docs:
+            self.plan(d)
+        return [self.row(d) for d in docs]

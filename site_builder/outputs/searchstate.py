@@ -21,7 +21,7 @@ rows to the shards. After an edit in a few plans, a build does the same from wha
   an earlier phrase added other rows to it than last time, or a phrase that added rows to it is gone). Every other
   phrase decides as it did, on the same inputs, so the pass ends as the full one would;
 - a shard file is made again when its keys, its carried documents or one of their rows changed; a detail chunk, a
-  text, a facet or a term file when its content did; meta.json always (its version hashes every other file).
+  text, a facet or a term file when its content did; meta.json and the plan files always (its version hashes every other file).
 
 The state is two files in the plan memo's folder: `search-base.bin` (every file, the postings and the rows, written by
 a whole layout) and `search-index.bin` (the decisions, and what changed since the base was written, so that an edit
@@ -62,14 +62,15 @@ from .search import (
     encode,
     full_index,
     is_neighbour_key,
+    is_plan_file,
     json_bytes,
     key_share,
     latin_keys,
-    meta_file,
     own_best,
     phrase_keys,
     phrase_list,
     plan_entry,
+    plan_files,
     plan_part,
     plan_room,
     prefix_hit,
@@ -99,7 +100,7 @@ class IndexState:
     counts: list[int]  # each plan's number of documents
     rows: list[bytes]  # each document's result row as JSON
     index: Packed
-    files: dict[str, bytes]  # every file of the index but meta.json
+    files: dict[str, bytes]  # every file of the index but meta.json and the plan files (`search.plan_files`)
     words: dict[str, int]  # long words → how many plans have them
     terms: dict[str, int]
     latin: list[str]  # `search.latin_keys`
@@ -142,8 +143,8 @@ def kept_index(bundles: list[PlanBundle], base: str, memo: PlanMemo) -> Outputs:
         if weight * COMPACT > state.weight:
             memo.keep(BASE, state.whole())
         plans = _plans(state, bundles)
-        meta = meta_file(state.files, state.sharding.count, CHUNK, plans[-1]["end"] if plans else 0, plans)
-        files = _outputs(state, meta, patch.changed, memo.docs)
+        made = plan_files(state.files, state.sharding.count, CHUNK, plans[-1]["end"] if plans else 0, plans, base)
+        files = _outputs(state, made, patch.changed, memo.docs)
         memo.keep(STATE, state.decisions())
         return files
     made, joined, sharding = full_index(bundles, base, memo)
@@ -153,7 +154,7 @@ def kept_index(bundles: list[PlanBundle], base: str, memo: PlanMemo) -> Outputs:
         return Outputs(made)
     state = _state(base, [b.key for b in bundles], [k or "" for k in keys], joined, sharding, made)
     memo.keep(BASE, state.whole())  # first: the decisions name the base they go with
-    files = _outputs(state, made[f"{base}/meta.json"], set(), memo.docs)
+    files = _outputs(state, {path: content for path, content in made.items() if is_plan_file(path, base)}, set(), memo.docs)
     memo.keep(STATE, state.decisions())
     return files
 
@@ -163,10 +164,10 @@ def _plans(state: IndexState, bundles: list[PlanBundle]) -> list[dict[str, Any]]
     return [plan_entry(bundle, state.bounds[p], state.bounds[p] + state.counts[p]) for p, bundle in enumerate(bundles)]
 
 
-def _outputs(state: IndexState, meta: bytes, changed: set[str], docs: Path | None) -> Outputs:
-    """Every file of the index, with those the docs tree holds already (`_held`)."""
+def _outputs(state: IndexState, made: dict[str, bytes], changed: set[str], docs: Path | None) -> Outputs:
+    """Every file of the index (`made`: meta.json and the plan files, `search.plan_files`), with those the docs tree holds already (`_held`)."""
     files = Outputs(state.files)
-    files[f"{state.base}/meta.json"] = meta
+    files.update(made)
     if docs is not None:
         files.held = frozenset(_held(state, changed, docs))
     return files
@@ -207,7 +208,7 @@ def _state(base: str, plans: list[str], keys: list[str], joined: Joined, shardin
     first, carried = [_blob(docs) for docs in sharding.first], [_blob(docs) for docs in sharding.carried]
     sharding.first, sharding.carried = [], []
     return IndexState(base, plans, keys, [*joined.starts, len(joined.rows)], joined.counts, joined.rows, joined.index,
-                      {path: content for path, content in files.items() if path != f"{base}/meta.json"}, joined.words, joined.terms,
+                      {path: content for path, content in files.items() if not is_plan_file(path, base)}, joined.words, joined.terms,
                       latin_keys(joined.index), sharding, first, carried)
 
 

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import json
 from array import array
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from ..outputs.downloads import ROWS_JSON, plan_base
 from ..outputs.packed import Packed
-from ..outputs.search import INDEX_DIR, decode, json_bytes, layout_encoded, plan_room, shard_postings
+from ..outputs.search import INDEX_DIR, decode, json_bytes, layout_encoded, plan_room, read_plans, shard_postings
 
 
 def merge_indexes(sites: list[Path], base: str = INDEX_DIR) -> dict[str, bytes]:
@@ -19,14 +20,15 @@ def merge_indexes(sites: list[Path], base: str = INDEX_DIR) -> dict[str, bytes]:
     packed): at 100,000 projects a dict of dicts of postings would take gigabytes.
     """
     metas = [json.loads((site / base / "meta.json").read_bytes()) for site in sites]
-    plans = sorted((plan["key"], s, p) for s, meta in enumerate(metas) for p, plan in enumerate(meta["plans"]))
+    listed = [read_plans(meta, _reader(site / base)) for site, meta in zip(sites, metas, strict=True)]
+    plans = sorted((plan["key"], s, p) for s, mine in enumerate(listed) for p, plan in enumerate(mine))
     new_number = [array("i", [0]) * meta["docs"] for meta in metas]  # a shard's document number → the portal's
     rows: list[bytes] = []
     texts: list[bytes] = []
     out_plans: list[dict[str, Any]] = []
     facets: list[bytes] = []
     for _, s, p_old in plans:
-        plan, chunk, folder = dict(metas[s]["plans"][p_old]), metas[s]["chunk"], sites[s] / base
+        plan, chunk, folder = dict(listed[s][p_old]), metas[s]["chunk"], sites[s] / base
         start, loaded = len(rows) if not out_plans else out_plans[-1]["start"] + plan_room(out_plans[-1]["end"] - out_plans[-1]["start"]), (-1, list[Any]())
         rows += [b""] * (start - len(rows))  # the numbers of the previous plan's room no document has (search.Joined)
         texts += [b""] * (start - len(texts))
@@ -46,6 +48,11 @@ def merge_indexes(sites: list[Path], base: str = INDEX_DIR) -> dict[str, bytes]:
                 index.extend(key, (numbers[v >> 3] << 3 | v & 7 for v in decode(value)))
     index.in_order()
     return layout_encoded(index, rows, out_plans, facets, metas[0]["chunk"] if metas else 8, base, texts, _merged_terms(sites, base))
+
+
+def _reader(folder: Path) -> Callable[[str], bytes]:
+    """A file's bytes under `folder` by its relative path."""
+    return lambda rel: (folder / rel).read_bytes()
 
 
 def _merged_terms(sites: list[Path], base: str) -> dict[str, int]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 from urllib.parse import parse_qs, quote, urlparse
 
@@ -44,6 +45,7 @@ QUERIES = [
 
 def _results(page: Any) -> list[str]:
     page.wait_for_function("() => { const s = document.getElementById('search-status').textContent; return s && s !== '찾는 중…'; }")
+    page.wait_for_function("() => !document.querySelector('#search-results [data-plan-pending]')")  # each result's plan filled in
     return page.locator("#search-results .search-hit-title a").all_inner_texts()
 
 
@@ -147,3 +149,35 @@ def test_first_page_needs_no_detail_chunk(page: Any, site: Site) -> None:
     assert _results(page)
     fetched = page.evaluate("performance.getEntriesByType('resource').map(e => e.name)")
     assert any("/data/s/" in u for u in fetched) and not any("/data/d/" in u for u in fetched), fetched
+
+
+def _fetched(page: Any) -> list[str]:
+    return list(page.evaluate("performance.getEntriesByType('resource').map(e => e.name)"))
+
+
+def test_results_show_their_plans_without_fetching_the_plan_list(page: Any, site: Site) -> None:
+    """meta.json lists no plans: a result's plan (organisation, year) comes from its plans/<k>.json; plans/all.json only with the filters."""
+    s = Searcher(index_files(site.portal))
+    plans = [s.plan(d) for d in s.ranked("사업")[:10]]
+    page.goto(site.at("search/?q=" + quote("사업")))
+    _results(page)
+    shown = [t.split(" · ")[-1] for t in page.locator("#search-results .search-hit-meta").all_inner_texts()]
+    assert shown == [f"계획: {p['orgName']} {p['year']}년" for p in plans]
+    assert any("/data/plans/0.json" in u for u in _fetched(page)) and not any("/data/plans/all.json" in u for u in _fetched(page))
+    page.focus("#search-plan")  # opening the filters fetches the plan list they need
+    page.wait_for_function("() => performance.getEntriesByType('resource').some(e => e.name.includes('/data/plans/all.json'))")
+
+
+def test_results_are_painted_before_their_plans_arrive(page: Any, site: Site) -> None:
+    """A result's plan is filled in when its plans/<k>.json comes: the results do not wait for that round of fetches."""
+    held: list[Any] = []
+    page.route(re.compile(r".*/data/plans/\d+\.json.*"), lambda route: held.append(route))
+    page.goto(site.at("search/?q=" + quote("사업")))
+    page.wait_for_function("() => window.siteSearch.timings.length > 0")
+    pending = page.locator("#search-results [data-plan-pending]")
+    assert pending.count() == page.locator("#search-results li").count() > 0 and held
+    assert "계획:" not in page.inner_text("#search-results") and "검색 결과" in page.inner_text("#search-status")
+    for route in held:
+        route.continue_()
+    page.wait_for_function("() => !document.querySelector('#search-results [data-plan-pending]')")
+    assert all("계획: " in t for t in page.locator("#search-results .search-hit-meta").all_inner_texts())
