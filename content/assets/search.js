@@ -611,14 +611,14 @@
     return details(next).then(function (got) {
       if (mine !== seq) return null;
       var items = got.map(function (r) { var li = item(r[1]); list.appendChild(li); return [li, r[0]]; });
+      shown += next.length;  // before `painted`: the status it writes says how many are shown
+      more.hidden = shown >= ranked.length;
       if (painted) painted();
       // Snippets are asked for once the results are painted (the frame after next): their fetches and parsing never
       // hold up the list a person waits for.
       requestAnimationFrame(function () {
         setTimeout(function () { items.forEach(function (x) { if (mine === seq) fillSnippet(x[0], x[1]); }); }, 0);
       });
-      shown += next.length;
-      more.hidden = shown >= ranked.length;
       return plans.then(function (ps) { items.forEach(function (x, i) { showPlan(x[0], ps[i]); }); });
     });
   }

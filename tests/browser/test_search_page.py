@@ -84,6 +84,15 @@ def test_browser_ranking_equals_python_twin(search_page: Any, site: Site, query:
     assert _search(search_page, query) == expected
 
 
+@pytest.mark.parametrize("query", ["돌봄", "틈새돌봄", "사업"])
+def test_the_status_counts_the_results_and_those_shown(search_page: Any, site: Site, query: str) -> None:
+    shown = _search(search_page, query)
+    total = len(Searcher(index_files(site.portal)).search(query, 100_000))
+    status = search_page.inner_text("#search-status")
+    assert f"검색 결과 {total}건" in status, status
+    assert (f"(처음 {len(shown)}건 표시)" in status) == (total > len(shown)) and "처음 0건" not in status, status
+
+
 def test_result_shows_kind_unit_budget_and_plan(search_page: Any) -> None:
     _search(search_page, "틈새돌봄")
     first = search_page.locator("#search-results li").first
