@@ -14,7 +14,18 @@ excluded (MkDocs then neither converts nor writes them, and links to them are on
 An incremental build (engine/incremental.py) marks excluded, the same way, every file of the docs tree that is
 not listed in the file named by `SITE_BUILDER_ONLY`: those are taken from the previous site.
 
-MkDocs loads this file by path (`hooks:` in build/mkdocs.yml, see engine/config.py); it imports nothing from MkDocs.
+Speed-ups that leave every byte of the site as it was (`SITE_BUILDER_MKDOCS_SPEEDUPS=0` turns them off;
+tests/test_mkdocs_speedups.py builds the fixture portals both ways and compares every file):
+- one `markdown.Markdown` per build, reset between pages, instead of a new one for each page (its extensions and
+  their processors are built once);
+- theme fragments that many pages share are rendered once per key: the sidebar navigation of a page outside the
+  navigation (project pages are never in it: no item is active, so only where its links point from the page
+  changes it), a page's table of contents (by its headings) and Material's `config` script (by the page's depth).
+  A key holds every input its fragment reads; what is the same for the whole build (config, nav titles, theme
+  strings) needs none, as each build starts with empty memos.
+
+MkDocs loads this file by path (`hooks:` in build/mkdocs.yml, see engine/config.py); it imports MkDocs only while
+MkDocs runs it (seam.py imports this file for its constants).
 """
 
 from __future__ import annotations
@@ -22,7 +33,9 @@ from __future__ import annotations
 import json
 import os
 import re
+import types
 import zlib
+from collections.abc import Callable, Iterator
 from typing import Any
 
 # Python-Markdown's block-level elements that our templates start blocks with (a raw block must start with one).
@@ -35,6 +48,10 @@ _packed: dict[str, bytes] = {}  # page source path → its HTML, zlib-packed, fr
 PART_ENV = "SITE_BUILDER_PART"
 ONLY_ENV = "SITE_BUILDER_ONLY"  # an incremental build (engine/incremental.py): a JSON file listing the docs files to render
 PAGE_COST = 8_000  # a page's fixed cost (theme, writing) in bytes of Markdown: evens out the parts' seconds
+SPEEDUPS_ENV = "SITE_BUILDER_MKDOCS_SPEEDUPS"  # "0": MkDocs renders every page in full (the tests compare both ways)
+# Where Material's `config` block points (its search worker, a file under assets/): a page's relative address of it is
+# that of every file in that folder, so this stands for the real file name, which changes with Material's version.
+WORKER = "assets/javascripts/workers/search.js"
 
 
 def raw_block(chunk: str) -> bool:
@@ -155,3 +172,111 @@ def _only_listed(files: Any, config: Any, listing: str) -> Any:
         if file.src_dir and os.path.abspath(file.src_dir) == docs and file.src_uri not in wanted:  # theme files are always copied
             file.inclusion = type(file.inclusion).EXCLUDED
     return files
+
+
+def speedups_on() -> bool:
+    """Whether this MkDocs process uses the speed-ups (off with SITE_BUILDER_MKDOCS_SPEEDUPS=0)."""
+    return os.environ.get(SPEEDUPS_ENV, "1") != "0"
+
+
+def on_config(config: Any, **kwargs: Any) -> Any:
+    """MkDocs event, at the start of every build (also each rebuild of `serve`): a fresh Markdown instance for it."""
+    if speedups_on():
+        _reuse_markdown()
+    return config
+
+
+def _reuse_markdown() -> None:
+    """Have MkDocs convert this build's pages with one `markdown.Markdown`, reset before each page.
+
+    `Page.render` builds a new instance per page (all extensions and their processors: ~0.2 ms) and registers its
+    own four processors on it; on a reused one they replace the previous page's (same names). `reset()` is what
+    Python-Markdown documents between documents: it clears the stash, the references and each extension's state.
+    """
+    import markdown  # noqa: PLC0415 (MkDocs runs this file, so both are loaded already)
+    import mkdocs.structure.pages as pages  # noqa: PLC0415
+
+    original = markdown.Markdown
+    held: list[Any] = []  # [instance, extensions, their configs] of this build
+
+    def instance(*, extensions: Any, extension_configs: Any) -> Any:
+        if held and held[1] == extensions and held[2] == extension_configs:  # MkDocs passes `configs or {}`: a new {} each time
+            return held[0].reset()
+        held[:] = [original(extensions=extensions, extension_configs=extension_configs), extensions, extension_configs]
+        return held[0]
+
+    proxy = types.ModuleType(markdown.__name__)
+    proxy.__dict__.update(vars(markdown))
+    proxy.Markdown = instance  # type: ignore[attr-defined]
+    pages.markdown = proxy  # type: ignore[attr-defined]
+
+
+def on_env(env: Any, config: Any, files: Any, **kwargs: Any) -> Any:
+    """MkDocs event, after every page is read and before any is rendered: memoize the theme fragments pages share."""
+    if speedups_on() and config.theme.name == "material":  # the keys are those of Material's templates
+        nav = env.get_template("partials/nav.html")
+        nav.root_render_func = memoized(nav.root_render_func, _nav_key)
+        toc = env.get_template("partials/toc.html")
+        toc.root_render_func = memoized(toc.root_render_func, _toc_key)
+        base = env.get_template("base.html")  # its blocks, not main.html's: theirs call super(), which finds them by identity
+        base.blocks["config"] = memoized(base.blocks["config"], _config_key)
+    return env
+
+
+def memoized(render: Callable[..., Iterator[str]], key_of: Callable[[Any], Any]) -> Callable[..., Iterator[str]]:
+    """A template's render function (an included template's root or a block) run once per key; a None key: every time."""
+    memo: dict[Any, str] = {}
+
+    def render_once(context: Any, *args: Any, **kwargs: Any) -> Iterator[str]:
+        key = key_of(context)
+        if key is None:
+            yield from render(context, *args, **kwargs)
+            return
+        html = memo.get(key)
+        if html is None:
+            html = memo[key] = "".join(render(context, *args, **kwargs))
+        yield html
+
+    return render_once
+
+
+def _nav_key(context: Any) -> Any:
+    """What Material's sidebar navigation (partials/nav.html) shows differently on this page; None: the page is in it.
+
+    For a page outside the navigation no item is active or the current page, so the items' state is the same on
+    every such page; what differs is where their links point from the page (the `url` filter: relative to it).
+    """
+    page, nav = context.get("page"), context.get("nav")
+    if page is None or nav is None or page.parent is not None or page in nav.pages:
+        return None
+    items = list(_nav_items(nav.items))
+    if any(getattr(item, "active", False) for item in items):
+        return None
+    config = context["config"]
+    targets = [item.url for item in items if getattr(item, "url", None) is not None]
+    targets += [t for t in (nav.homepage.url if nav.homepage else None, config.extra.get("homepage"), config.theme.get("logo")) if t]
+    url = context.environment.filters["url"]
+    return context.get("base_url"), tuple(url(context, target) for target in targets)
+
+
+def _nav_items(items: list[Any]) -> Iterator[Any]:
+    """Every item of the navigation tree: sections, pages and links."""
+    for item in items:
+        yield item
+        yield from _nav_items(getattr(item, "children", None) or [])
+
+
+def _toc_key(context: Any) -> Any:
+    """A page's table of contents (partials/toc.html) as its headings: level, id, title and sub-headings."""
+    page = context.get("page")
+    return None if page is None else _anchors(page.toc)
+
+
+def _anchors(items: Any) -> tuple[Any, ...]:
+    # Each item's every attribute: a plugin that adds one (Material's typeset) changes what the key holds.
+    return tuple((tuple(sorted((k, v) for k, v in vars(item).items() if k != "children")), _anchors(item.children)) for item in items)
+
+
+def _config_key(context: Any) -> Any:
+    """Material's `config` script: the page's depth (`base_url`) and its address of the search worker."""
+    return context.get("base_url"), context.environment.filters["url"](context, WORKER)
