@@ -65,19 +65,30 @@ def raw_block(chunk: str) -> bool:
 
 
 def stash_blocks(markdown: str) -> tuple[str, list[str]]:
-    """The Markdown with each whole raw-HTML paragraph replaced by a placeholder, and the blocks in order."""
+    """The Markdown with each run of whole raw-HTML paragraphs replaced by a placeholder, and the runs in order."""
     # The page mentions the placeholder word, or has code fences (with a fence extension their HTML-looking
     # paragraphs are code to escape, not blocks): convert it the slow way.
     if TOKEN in markdown or "```" in markdown or "~~~" in markdown:
         return markdown, []
     chunks = markdown.split("\n\n")
     blocks: list[str] = []
-    for i, chunk in enumerate(chunks):
+    kept: list[str] = []
+    follows = False  # the previous paragraph was a block: this one joins its placeholder
+    for chunk in chunks:
         block = chunk.rstrip("\n")  # the page's last paragraph keeps its final newline outside the block
-        if raw_block(block):
-            chunks[i] = f"{TOKEN}{len(blocks)}x" + chunk[len(block):]
+        if not raw_block(block):
+            kept.append(chunk)
+            follows = False
+        elif follows:
+            # Python-Markdown puts one empty line between two top-level raw blocks, as restore_blocks does after a
+            # placeholder paragraph: a run of blocks is one placeholder (fewer paragraphs to parse and scan)
+            blocks[-1] += "\n\n" + block
+            kept[-1] += chunk[len(block):]
+        else:
+            kept.append(f"{TOKEN}{len(blocks)}x" + chunk[len(block):])
             blocks.append(block)
-    return "\n\n".join(chunks), blocks
+            follows = True
+    return "\n\n".join(kept), blocks
 
 
 def restore_blocks(html: str, blocks: list[str]) -> str:
@@ -214,6 +225,9 @@ def _reuse_markdown() -> None:
 def on_env(env: Any, config: Any, files: Any, **kwargs: Any) -> Any:
     """MkDocs event, after every page is read and before any is rendered: memoize the theme fragments pages share."""
     if speedups_on() and config.theme.name == "material":  # the keys are those of Material's templates
+        # Jinja looks every include up in an LRU cache, whose bookkeeping (a lock, a queue) costs more than the
+        # lookup; the theme has a few dozen templates, none changes during a build: a plain dict holds them.
+        env.cache = dict(env.cache.items())
         nav = env.get_template("partials/nav.html")
         nav.root_render_func = memoized(nav.root_render_func, _nav_key)
         toc = env.get_template("partials/toc.html")
@@ -267,9 +281,16 @@ def _nav_items(items: list[Any]) -> Iterator[Any]:
 
 
 def _toc_key(context: Any) -> Any:
-    """A page's table of contents (partials/toc.html) as its headings: level, id, title and sub-headings."""
+    """What a page's table of contents (partials/toc.html) shows: its headings (level, id, title, sub-headings).
+
+    As the template does, a first heading of level 1 (the page title) stands for its sub-headings alone: pages whose
+    titles differ share the rest.
+    """
     page = context.get("page")
-    return None if page is None else _anchors(page.toc)
+    if page is None:
+        return None
+    first = next(iter(page.toc), None)
+    return ("h1", _anchors(first.children)) if first and first.level == 1 else _anchors(page.toc)
 
 
 def _anchors(items: Any) -> tuple[Any, ...]:
