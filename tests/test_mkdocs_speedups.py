@@ -6,10 +6,12 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
 from site_builder.engine import config as engine_config
+from site_builder.engine import hooks
 from site_builder.engine import seam as mkdocs_seam
 from site_builder.engine.hooks import SPEEDUPS_ENV
 from site_builder.pipeline.run import Paths, build
@@ -57,3 +59,24 @@ def test_no_state_crosses_pages_on_the_reused_markdown_instance(tmp_path: Path):
         pages[speedups] = (tmp_path / speedups / "b/index.html").read_text(encoding="utf-8")
     assert "example.org" not in pages["1"]
     assert pages["1"] == pages["0"]
+
+
+def _page(path: Path) -> SimpleNamespace:
+    return SimpleNamespace(file=SimpleNamespace(src_uri=path.name, abs_src_path=str(path)), markdown="", content="")
+
+
+def test_blocks_are_read_again_from_the_docs_file_and_a_changed_file_fails(tmp_path: Path):
+    body = "# 제목\n\n<div>가</div>\n\n<div>나</div>\n\n## 다\n\n<table><tr><td>1</td></tr></table>\n"
+    path = tmp_path / "p.md"
+    path.write_text("---\ntitle: 제목\n---\n\n" + body, encoding="utf-8")
+    page = _page(path)
+    stashed = hooks.on_page_markdown(body, page)
+    hooks.on_page_content(f"<h1>제목</h1>\n<p>{hooks.TOKEN}0x</p>\n<h2>다</h2>\n<p>{hooks.TOKEN}1x</p>", page)
+    assert hooks.TOKEN in stashed and page.content == ""
+    hooks.on_page_context({}, page)
+    assert page.content == "<h1>제목</h1>\n<div>가</div>\n\n<div>나</div>\n\n<h2>다</h2>\n<table><tr><td>1</td></tr></table>"
+    hooks.on_page_markdown(body, page)
+    hooks.on_page_content(f"<p>{hooks.TOKEN}0x</p>", page)
+    path.write_text("---\ntitle: 제목\n---\n\n" + body.replace("가", "라"), encoding="utf-8")  # same length, other text
+    with pytest.raises(RuntimeError, match="문서 파일이 바뀌었습니다"):
+        hooks.on_page_context({}, page)
