@@ -17,7 +17,7 @@ not listed in the file named by `SITE_BUILDER_ONLY`: those are taken from the pr
 Speed-ups that leave every byte of the site as it was (`SITE_BUILDER_MKDOCS_SPEEDUPS=0` turns them off;
 tests/test_mkdocs_speedups.py builds the fixture portals both ways and compares every file):
 - one `markdown.Markdown` per build, reset between pages, instead of a new one for each page (its extensions and
-  their processors are built once);
+  their processors are built once), on which the placeholder paragraphs skip the inline patterns;
 - theme fragments that many pages share are rendered once per key: the sidebar navigation of a page outside the
   navigation (project pages are never in it: no item is active, so only where its links point from the page
   changes it), a page's table of contents (by its headings) and Material's `config` script (by the page's depth).
@@ -43,6 +43,7 @@ BLOCK_TAGS = ("div", "table", "dl", "ul", "ol", "figure", "section", "details", 
 TOKEN = "sbrawblock"  # placeholder word: plain letters and digits, which no Markdown rule touches
 _START = re.compile(r"<(" + "|".join(BLOCK_TAGS) + r")[\s>]")
 _PLACEHOLDER = re.compile(r"(<p>)?" + TOKEN + r"(\d+)x(?:</p>)?")
+_WHOLE_PLACEHOLDER = re.compile(TOKEN + r"\d+x")
 _blocks: dict[str, list[str]] = {}  # page source path → its blocks, between the two hooks
 _packed: dict[str, bytes] = {}  # page source path → its HTML, zlib-packed, from conversion until its template is rendered
 _spans: dict[str, tuple[list[tuple[int, int]], int, int]] = {}  # with the speed-ups: the blocks' places, the Markdown's length and CRC
@@ -243,13 +244,32 @@ def _reuse_markdown() -> None:
     def instance(*, extensions: Any, extension_configs: Any) -> Any:
         if held and held[1] == extensions and held[2] == extension_configs:  # MkDocs passes `configs or {}`: a new {} each time
             return held[0].reset()
-        held[:] = [original(extensions=extensions, extension_configs=extension_configs), extensions, extension_configs]
-        return held[0]
+        md = original(extensions=extensions, extension_configs=extension_configs)
+        md.treeprocessors.register(_AtomicPlaceholders(markdown.util.AtomicString), "site_builder_placeholders", 25)
+        held[:] = [md, extensions, extension_configs]
+        return md
 
     proxy = types.ModuleType(markdown.__name__)
     proxy.__dict__.update(vars(markdown))
     proxy.Markdown = instance  # type: ignore[attr-defined]
     pages.markdown = proxy  # type: ignore[attr-defined]
+
+
+class _AtomicPlaceholders:
+    """A Python-Markdown treeprocessor run before the inline one: a placeholder paragraph's text is left alone.
+
+    The inline processor tries each of its ~17 patterns on every text; a placeholder is letters and digits, which
+    none of them changes, so marking it atomic (Python-Markdown's own way to skip a text) changes no output.
+    """
+
+    def __init__(self, atomic: type[str]) -> None:
+        self.atomic = atomic
+
+    def run(self, root: Any) -> None:
+        """Mark each paragraph that is a placeholder alone atomic."""
+        for paragraph in root.iter("p"):
+            if paragraph.text and len(paragraph) == 0 and _WHOLE_PLACEHOLDER.fullmatch(paragraph.text):
+                paragraph.text = self.atomic(paragraph.text)
 
 
 def on_env(env: Any, config: Any, files: Any, **kwargs: Any) -> Any:
