@@ -20,7 +20,8 @@ tests/test_mkdocs_speedups.py builds the fixture portals both ways and compares 
   their processors are built once), on which the placeholder paragraphs skip the inline patterns;
 - theme fragments that many pages share are rendered once per key: the sidebar navigation of a page outside the
   navigation (project pages are never in it: no item is active, so only where its links point from the page
-  changes it), a page's table of contents (by its headings) and Material's `config` script (by the page's depth).
+  changes it), a page's table of contents (by its headings) and Material's `config` script (by the page's depth);
+  Material's theme strings module (`lang`) once, each string once.
   A key holds every input its fragment reads; what is the same for the whole build (config, nav titles, theme
   strings) needs none, as each build starts with empty memos.
 
@@ -284,7 +285,40 @@ def on_env(env: Any, config: Any, files: Any, **kwargs: Any) -> Any:
         toc.root_render_func = memoized(toc.root_render_func, _toc_key)
         base = env.get_template("base.html")  # its blocks, not main.html's: theirs call super(), which finds them by identity
         base.blocks["config"] = memoized(base.blocks["config"], _config_key)
+        language = env.get_template("partials/language.html")
+        language.make_module = _one_module(language.make_module, config)
     return env
+
+
+def _one_module(make_module: Callable[..., Any], config: Any) -> Callable[..., Any]:
+    """Material's theme strings (`lang`, imported with the page's context) made once per build, each string once.
+
+    base.html imports partials/language.html for every page; its macro `t(key)` reads only the config's language
+    and the strings' files, so the module and every string it gives are the same on every page of the build.
+    """
+    held: list[Any] = []
+
+    def module(vars: Any = None, shared: bool = False, locals: Any = None) -> Any:
+        if not vars or vars.get("config") is not config:  # another context than a page's of this build: as Jinja does
+            return make_module(vars, shared, locals)
+        if not held:
+            held.append(make_module(vars, shared, locals))
+            held[0].t = _remembered(held[0].t)
+        return held[0]
+
+    return module
+
+
+def _remembered(macro: Callable[[str], Any]) -> Callable[[str], Any]:
+    """A one-argument macro whose result for each argument is kept."""
+    results: dict[str, Any] = {}
+
+    def call(key: str) -> Any:
+        if key not in results:
+            results[key] = macro(key)
+        return results[key]
+
+    return call
 
 
 def memoized(render: Callable[..., Iterator[str]], key_of: Callable[[Any], Any]) -> Callable[..., Iterator[str]]:
