@@ -280,7 +280,7 @@ def on_env(env: Any, config: Any, files: Any, **kwargs: Any) -> Any:
         # lookup; the theme has a few dozen templates, none changes during a build: a plain dict holds them.
         env.cache = dict(env.cache.items())
         nav = env.get_template("partials/nav.html")
-        nav.root_render_func = memoized(nav.root_render_func, _nav_key)
+        nav.root_render_func = memoized(nav.root_render_func, _NavKey())
         toc = env.get_template("partials/toc.html")
         toc.root_render_func = memoized(toc.root_render_func, _toc_key)
         base = env.get_template("base.html")  # its blocks, not main.html's: theirs call super(), which finds them by identity
@@ -338,23 +338,50 @@ def memoized(render: Callable[..., Iterator[str]], key_of: Callable[[Any], Any])
     return render_once
 
 
-def _nav_key(context: Any) -> Any:
-    """What Material's sidebar navigation (partials/nav.html) shows differently on this page; None: the page is in it.
+class _NavKey:
+    """What Material's sidebar navigation (partials/nav.html) shows differently on a page; None: the page is in it.
 
     For a page outside the navigation no item is active or the current page, so the items' state is the same on
-    every such page; what differs is where their links point from the page (the `url` filter: relative to it).
+    every such page; what differs is where their links point from the page (the `url` filter: relative to it). A
+    link's relative address depends on the path the page and its target share; when the page's first folder is no
+    target's (project pages of a portal whose sidebar lists no plans), they share none, and every link is the way
+    up to the root (`base_url`, the page's depth) and down again: the key is the depth alone.
     """
-    page, nav = context.get("page"), context.get("nav")
-    if page is None or nav is None or page.parent is not None or page in nav.pages:
-        return None
-    items = list(_nav_items(nav.items))
-    if any(getattr(item, "active", False) for item in items):
-        return None
-    config = context["config"]
-    targets = [item.url for item in items if getattr(item, "url", None) is not None]
-    targets += [t for t in (nav.homepage.url if nav.homepage else None, config.extra.get("homepage"), config.theme.get("logo")) if t]
-    url = context.environment.filters["url"]
-    return context.get("base_url"), tuple(url(context, target) for target in targets)
+
+    def __init__(self) -> None:
+        self.nav: Any = None
+        self.items: list[Any] = []
+        self.targets: list[str] = []
+        self.firsts: set[str] | None = None  # the relative targets' first folders; None: a target that is not plain
+
+    def __call__(self, context: Any) -> Any:
+        """The key of this page's navigation."""
+        page, nav = context.get("page"), context.get("nav")
+        if page is None or nav is None or page.parent is not None or page in nav.pages:
+            return None
+        if nav is not self.nav:
+            self._learn(nav, context["config"])
+        if any(getattr(item, "active", False) for item in self.items):
+            return None
+        if self.firsts is not None and _plain(page.url) and page.url.split("/", 1)[0] not in self.firsts:
+            return "depth", context.get("base_url")
+        url = context.environment.filters["url"]
+        return context.get("base_url"), tuple(url(context, target) for target in self.targets)
+
+    def _learn(self, nav: Any, config: Any) -> None:
+        """The navigation's items and every address its links and logo go to."""
+        self.nav, self.items = nav, list(_nav_items(nav.items))
+        targets = [item.url for item in self.items if getattr(item, "url", None) is not None]
+        homes = (nav.homepage.url if nav.homepage else None, config.extra.get("homepage"), config.theme.get("logo"))
+        self.targets = targets + [t for t in homes if t]
+        relative = [t for t in self.targets if not re.match(r"[a-z][a-z0-9+.-]*:|/|#", t)]  # absolute ones are kept as they are
+        self.firsts = {t.split("/", 1)[0] for t in relative} if all(map(_plain, relative)) else None
+
+
+def _plain(path: str) -> bool:
+    """Whether an address is a plain relative path: no `.` or `..` parts, backslashes, empty parts, queries."""
+    parts = path.split("/")
+    return not any(part in (".", "..") or "\\" in part or "?" in part for part in parts) and "" not in parts[:-1]
 
 
 def _nav_items(items: list[Any]) -> Iterator[Any]:
