@@ -224,21 +224,20 @@ def speedups_on() -> bool:
 
 def on_config(config: Any, **kwargs: Any) -> Any:
     """MkDocs event, at the start of every build (also each rebuild of `serve`): a fresh Markdown instance for it."""
-    if speedups_on():
-        _reuse_markdown()
+    import markdown  # noqa: PLC0415 (MkDocs runs this file, so both are loaded already)
+    import mkdocs.structure.pages as pages  # noqa: PLC0415
+
+    pages.markdown = _reusing(markdown) if speedups_on() else markdown  # type: ignore[attr-defined]  # a process may build both ways
     return config
 
 
-def _reuse_markdown() -> None:
-    """Have MkDocs convert this build's pages with one `markdown.Markdown`, reset before each page.
+def _reusing(markdown: Any) -> Any:
+    """Python-Markdown's module as MkDocs' pages see it, with one `markdown.Markdown` for the build, reset before each page.
 
     `Page.render` builds a new instance per page (all extensions and their processors: ~0.2 ms) and registers its
     own four processors on it; on a reused one they replace the previous page's (same names). `reset()` is what
     Python-Markdown documents between documents: it clears the stash, the references and each extension's state.
     """
-    import markdown  # noqa: PLC0415 (MkDocs runs this file, so both are loaded already)
-    import mkdocs.structure.pages as pages  # noqa: PLC0415
-
     original = markdown.Markdown
     held: list[Any] = []  # [instance, extensions, their configs] of this build
 
@@ -253,7 +252,7 @@ def _reuse_markdown() -> None:
     proxy = types.ModuleType(markdown.__name__)
     proxy.__dict__.update(vars(markdown))
     proxy.Markdown = instance  # type: ignore[attr-defined]
-    pages.markdown = proxy  # type: ignore[attr-defined]
+    return proxy
 
 
 class _AtomicPlaceholders:
