@@ -23,7 +23,9 @@ tests/test_mkdocs_speedups.py builds the fixture portals both ways and compares 
   changes it), a page's table of contents (by its headings) and Material's `config` script (by the page's depth);
   Material's theme strings module (`lang`) once, each string once.
   A key holds every input its fragment reads; what is the same for the whole build (config, nav titles, theme
-  strings) needs none, as each build starts with empty memos.
+  strings) needs none, as each build starts with empty memos;
+- a converted page is held with its placeholders and its blocks are read again from the docs file when its
+  template renders, instead of its whole HTML zlib-packed.
 
 MkDocs loads this file by path (`hooks:` in build/mkdocs.yml, see engine/config.py); it imports MkDocs only while
 MkDocs runs it (seam.py imports this file for its constants).
