@@ -43,6 +43,12 @@ def test_generated_pages_mostly_skip_the_html_parser():
     assert blocks and len(stashed) < sum(map(len, blocks)) / 2
 
 
+def test_a_run_of_blocks_is_one_placeholder():
+    stashed, blocks = stash_blocks("# T\n\n<div>a</div>\n\n<div>b</div>\n\n## U\n\n<div>c</div>\n")
+    assert stashed == f"# T\n\n{TOKEN}0x\n\n## U\n\n{TOKEN}1x\n"
+    assert blocks == ["<div>a</div>\n\n<div>b</div>", "<div>c</div>"]
+
+
 @pytest.mark.parametrize("chunk", [
     "<div>one</div>",
     '<div class="a"><div>nested</div></div>',
@@ -72,6 +78,11 @@ def test_other_paragraphs_are_left_to_markdown(chunk: str):
     f"# {TOKEN}0x mentioned\n\n<div>x</div>\n",
     '<div markdown="1">\n*emphasis*\n</div>\n\n<div>raw *not emphasis*</div>\n',
     "- item\n\n<ol><li>x</li></ol>\n\n    <div>indented code</div>\n",
+    # runs of blocks (one placeholder each): in the middle, at the end, with the page's last newline, spaced wider
+    "# T\n\n<div>a</div>\n\n<div>b</div>\n\n## U\n\n<div>c</div>\n\n<dl><dt>d</dt></dl>\n\n<ul><li>e</li></ul>\n",
+    "<div>a</div>\n\n<div>b</div>\n\n<table><tr><td>c</td></tr></table>",
+    "<div>a</div>\n\n\n<div>b</div>\n\n\n\n<div>c</div>\n\ntext\n",
+    "- item\n\n<div>a</div>\n\n<div>b</div>\n\n    <div>indented code</div>\n\n<div>c</div>\n",
 ])
 def test_edge_cases_convert_to_the_same_html(text: str):
     plain, hooked = _both_ways(text)

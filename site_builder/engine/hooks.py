@@ -14,7 +14,21 @@ excluded (MkDocs then neither converts nor writes them, and links to them are on
 An incremental build (engine/incremental.py) marks excluded, the same way, every file of the docs tree that is
 not listed in the file named by `SITE_BUILDER_ONLY`: those are taken from the previous site.
 
-MkDocs loads this file by path (`hooks:` in build/mkdocs.yml, see engine/config.py); it imports nothing from MkDocs.
+Speed-ups that leave every byte of the site as it was (`SITE_BUILDER_MKDOCS_SPEEDUPS=0` turns them off;
+tests/test_mkdocs_speedups.py builds the fixture portals both ways and compares every file):
+- one `markdown.Markdown` per build, reset between pages, instead of a new one for each page (its extensions and
+  their processors are built once), on which the placeholder paragraphs skip the inline patterns;
+- theme fragments that many pages share are rendered once per key: the sidebar navigation of a page outside the
+  navigation (project pages are never in it: no item is active, so only where its links point from the page
+  changes it), a page's table of contents (by its headings) and Material's `config` script (by the page's depth);
+  Material's theme strings module (`lang`) once, each string once.
+  A key holds every input its fragment reads; what is the same for the whole build (config, nav titles, theme
+  strings) needs none, as each build starts with empty memos;
+- a converted page is held with its placeholders and its blocks are read again from the docs file when its
+  template renders, instead of its whole HTML zlib-packed.
+
+MkDocs loads this file by path (`hooks:` in build/mkdocs.yml, see engine/config.py); it imports MkDocs only while
+MkDocs runs it (seam.py imports this file for its constants).
 """
 
 from __future__ import annotations
@@ -22,7 +36,9 @@ from __future__ import annotations
 import json
 import os
 import re
+import types
 import zlib
+from collections.abc import Callable, Iterator
 from typing import Any
 
 # Python-Markdown's block-level elements that our templates start blocks with (a raw block must start with one).
@@ -30,11 +46,18 @@ BLOCK_TAGS = ("div", "table", "dl", "ul", "ol", "figure", "section", "details", 
 TOKEN = "sbrawblock"  # placeholder word: plain letters and digits, which no Markdown rule touches
 _START = re.compile(r"<(" + "|".join(BLOCK_TAGS) + r")[\s>]")
 _PLACEHOLDER = re.compile(r"(<p>)?" + TOKEN + r"(\d+)x(?:</p>)?")
+_WHOLE_PLACEHOLDER = re.compile(TOKEN + r"\d+x")
 _blocks: dict[str, list[str]] = {}  # page source path → its blocks, between the two hooks
 _packed: dict[str, bytes] = {}  # page source path → its HTML, zlib-packed, from conversion until its template is rendered
+_spans: dict[str, tuple[list[tuple[int, int]], int, int]] = {}  # with the speed-ups: the blocks' places, the Markdown's length and CRC
+_held: dict[str, tuple[str, list[tuple[int, int]], int, int]] = {}  # … and the converted page with placeholders, until rendered
 PART_ENV = "SITE_BUILDER_PART"
 ONLY_ENV = "SITE_BUILDER_ONLY"  # an incremental build (engine/incremental.py): a JSON file listing the docs files to render
 PAGE_COST = 8_000  # a page's fixed cost (theme, writing) in bytes of Markdown: evens out the parts' seconds
+SPEEDUPS_ENV = "SITE_BUILDER_MKDOCS_SPEEDUPS"  # "0": MkDocs renders every page in full (the tests compare both ways)
+# Where Material's `config` block points (its search worker, a file under assets/): a page's relative address of it is
+# that of every file in that folder, so this stands for the real file name, which changes with Material's version.
+WORKER = "assets/javascripts/workers/search.js"
 
 
 def raw_block(chunk: str) -> bool:
@@ -47,20 +70,37 @@ def raw_block(chunk: str) -> bool:
     return chunk.endswith(f"</{tag}>") and opened == chunk.count(f"</{tag}>")
 
 
-def stash_blocks(markdown: str) -> tuple[str, list[str]]:
-    """The Markdown with each whole raw-HTML paragraph replaced by a placeholder, and the blocks in order."""
+def stash_spans(markdown: str) -> tuple[str, list[tuple[int, int]]]:
+    """The Markdown with each run of whole raw-HTML paragraphs replaced by a placeholder, and where the runs are in it."""
     # The page mentions the placeholder word, or has code fences (with a fence extension their HTML-looking
     # paragraphs are code to escape, not blocks): convert it the slow way.
     if TOKEN in markdown or "```" in markdown or "~~~" in markdown:
         return markdown, []
-    chunks = markdown.split("\n\n")
-    blocks: list[str] = []
-    for i, chunk in enumerate(chunks):
+    spans: list[tuple[int, int]] = []
+    kept: list[str] = []
+    follows, start = False, 0  # the previous paragraph was a block: this one joins its placeholder
+    for chunk in markdown.split("\n\n"):
         block = chunk.rstrip("\n")  # the page's last paragraph keeps its final newline outside the block
-        if raw_block(block):
-            chunks[i] = f"{TOKEN}{len(blocks)}x" + chunk[len(block):]
-            blocks.append(block)
-    return "\n\n".join(chunks), blocks
+        if not raw_block(block):
+            kept.append(chunk)
+            follows = False
+        elif follows:
+            # Python-Markdown puts one empty line between two top-level raw blocks, as restore_blocks does after a
+            # placeholder paragraph: a run of blocks is one placeholder (fewer paragraphs to parse and scan)
+            spans[-1] = (spans[-1][0], start + len(block))
+            kept[-1] += chunk[len(block):]
+        else:
+            kept.append(f"{TOKEN}{len(spans)}x" + chunk[len(block):])
+            spans.append((start, start + len(block)))
+            follows = True
+        start += len(chunk) + 2
+    return "\n\n".join(kept), spans
+
+
+def stash_blocks(markdown: str) -> tuple[str, list[str]]:
+    """The Markdown with each run of whole raw-HTML paragraphs replaced by a placeholder, and the runs in order."""
+    text, spans = stash_spans(markdown)
+    return text, [markdown[a:b] for a, b in spans]
 
 
 def restore_blocks(html: str, blocks: list[str]) -> str:
@@ -76,30 +116,52 @@ def restore_blocks(html: str, blocks: list[str]) -> str:
 
 
 def on_page_markdown(markdown: str, page: Any, **kwargs: Any) -> str:
-    """MkDocs event: stash the page's raw-HTML blocks before conversion."""
-    text, blocks = stash_blocks(markdown)
-    _blocks[page.file.src_uri] = blocks
+    """MkDocs event: stash the page's raw-HTML blocks before conversion (with the speed-ups: only where they are)."""
+    text, spans = stash_spans(markdown)
+    if speedups_on() and page.file.abs_src_path:
+        _spans[page.file.src_uri] = (spans, len(markdown), zlib.crc32(markdown.encode("utf-8", "surrogatepass")))
+    else:
+        _blocks[page.file.src_uri] = [markdown[a:b] for a, b in spans]
     return text
 
 
 def on_page_content(html: str, page: Any, **kwargs: Any) -> str:
-    """MkDocs event: put the page's raw-HTML blocks back after conversion, and keep the page packed until it is written.
+    """MkDocs event: hold the converted page compactly until it is written, its raw-HTML blocks put back then.
 
     MkDocs converts every page before it writes any, so each page's Markdown and HTML would stay in memory until
     the end (~30 KB a page: text with Hangul takes two bytes a character). The Markdown is read by nothing after
-    this; the HTML is kept zlib-packed (~5 KB) and unpacked just before the page's template is rendered.
+    this. With the speed-ups the converted page is kept with placeholders (~2 KB) and its blocks are read again
+    from the docs file when the page is written (cheaper than packing: reading a file is ~0.04 ms, zlib ~0.2 ms);
+    without them the whole HTML is kept zlib-packed (~5 KB).
     """
     page.markdown = ""
-    _packed[page.file.src_uri] = zlib.compress(restore_blocks(html, _blocks.pop(page.file.src_uri, [])).encode("utf-8", "surrogatepass"), 1)
+    source = page.file.src_uri
+    if source in _spans:
+        _held[source] = (html, *_spans.pop(source))
+    else:
+        _packed[source] = zlib.compress(restore_blocks(html, _blocks.pop(source, [])).encode("utf-8", "surrogatepass"), 1)
     return ""
 
 
 def on_page_context(context: Any, page: Any, **kwargs: Any) -> Any:
-    """MkDocs event, just before a page's template is rendered: its HTML unpacked again."""
+    """MkDocs event, just before a page's template is rendered: its HTML whole again."""
+    held = _held.pop(page.file.src_uri, None)
+    if held is not None:
+        html, spans, length, crc = held
+        page.content = restore_blocks(html, _read_blocks(page, spans, length, crc) if spans else [])
     packed = _packed.pop(page.file.src_uri, None)
     if packed is not None:
         page.content = zlib.decompress(packed).decode("utf-8", "surrogatepass")
     return context
+
+
+def _read_blocks(page: Any, spans: list[tuple[int, int]], length: int, crc: int) -> list[str]:
+    """The page's raw-HTML blocks, from its docs file read again as MkDocs reads it (its Markdown is the file's end)."""
+    with open(page.file.abs_src_path, encoding="utf-8-sig", errors="strict") as handle:
+        markdown = handle.read()[-length:]
+    if len(markdown) != length or zlib.crc32(markdown.encode("utf-8", "surrogatepass")) != crc:
+        raise RuntimeError(f"MkDocs가 읽는 동안 문서 파일이 바뀌었습니다: {page.file.src_uri} (빌드를 다시 하세요)")
+    return [markdown[a:b] for a, b in spans]
 
 
 def on_post_page(output: str, page: Any, **kwargs: Any) -> str:
@@ -155,3 +217,199 @@ def _only_listed(files: Any, config: Any, listing: str) -> Any:
         if file.src_dir and os.path.abspath(file.src_dir) == docs and file.src_uri not in wanted:  # theme files are always copied
             file.inclusion = type(file.inclusion).EXCLUDED
     return files
+
+
+def speedups_on() -> bool:
+    """Whether this MkDocs process uses the speed-ups (off with SITE_BUILDER_MKDOCS_SPEEDUPS=0)."""
+    return os.environ.get(SPEEDUPS_ENV, "1") != "0"
+
+
+def on_config(config: Any, **kwargs: Any) -> Any:
+    """MkDocs event, at the start of every build (also each rebuild of `serve`): a fresh Markdown instance for it."""
+    import markdown  # noqa: PLC0415 (MkDocs runs this file, so both are loaded already)
+    import mkdocs.structure.pages as pages  # noqa: PLC0415
+
+    pages.markdown = _reusing(markdown) if speedups_on() else markdown  # type: ignore[attr-defined]  # a process may build both ways
+    return config
+
+
+def _reusing(markdown: Any) -> Any:
+    """Python-Markdown's module as MkDocs' pages see it, with one `markdown.Markdown` for the build, reset before each page.
+
+    `Page.render` builds a new instance per page (all extensions and their processors: ~0.2 ms) and registers its
+    own four processors on it; on a reused one they replace the previous page's (same names). `reset()` is what
+    Python-Markdown documents between documents: it clears the stash, the references and each extension's state.
+    """
+    original = markdown.Markdown
+    held: list[Any] = []  # [instance, extensions, their configs] of this build
+
+    def instance(*, extensions: Any, extension_configs: Any) -> Any:
+        if held and held[1] == extensions and held[2] == extension_configs:  # MkDocs passes `configs or {}`: a new {} each time
+            return held[0].reset()
+        md = original(extensions=extensions, extension_configs=extension_configs)
+        md.treeprocessors.register(_AtomicPlaceholders(markdown.util.AtomicString), "site_builder_placeholders", 25)
+        held[:] = [md, extensions, extension_configs]
+        return md
+
+    proxy = types.ModuleType(markdown.__name__)
+    proxy.__dict__.update(vars(markdown))
+    proxy.Markdown = instance  # type: ignore[attr-defined]
+    return proxy
+
+
+class _AtomicPlaceholders:
+    """A Python-Markdown treeprocessor run before the inline one: a placeholder paragraph's text is left alone.
+
+    The inline processor tries each of its ~17 patterns on every text; a placeholder is letters and digits, which
+    none of them changes, so marking it atomic (Python-Markdown's own way to skip a text) changes no output.
+    """
+
+    def __init__(self, atomic: type[str]) -> None:
+        self.atomic = atomic
+
+    def run(self, root: Any) -> None:
+        """Mark each paragraph that is a placeholder alone atomic."""
+        for paragraph in root.iter("p"):
+            if paragraph.text and len(paragraph) == 0 and _WHOLE_PLACEHOLDER.fullmatch(paragraph.text):
+                paragraph.text = self.atomic(paragraph.text)
+
+
+def on_env(env: Any, config: Any, files: Any, **kwargs: Any) -> Any:
+    """MkDocs event, after every page is read and before any is rendered: memoize the theme fragments pages share."""
+    if speedups_on() and config.theme.name == "material":  # the keys are those of Material's templates
+        # Jinja looks every include up in an LRU cache, whose bookkeeping (a lock, a queue) costs more than the
+        # lookup; the theme has a few dozen templates, none changes during a build: a plain dict holds them.
+        env.cache = dict(env.cache.items())
+        nav = env.get_template("partials/nav.html")
+        nav.root_render_func = memoized(nav.root_render_func, _NavKey())
+        toc = env.get_template("partials/toc.html")
+        toc.root_render_func = memoized(toc.root_render_func, _toc_key)
+        base = env.get_template("base.html")  # its blocks, not main.html's: theirs call super(), which finds them by identity
+        base.blocks["config"] = memoized(base.blocks["config"], _config_key)
+        language = env.get_template("partials/language.html")
+        language.make_module = _one_module(language.make_module, config)
+    return env
+
+
+def _one_module(make_module: Callable[..., Any], config: Any) -> Callable[..., Any]:
+    """Material's theme strings (`lang`, imported with the page's context) made once per build, each string once.
+
+    base.html imports partials/language.html for every page; its macro `t(key)` reads only the config's language
+    and the strings' files, so the module and every string it gives are the same on every page of the build.
+    """
+    held: list[Any] = []
+
+    def module(vars: Any = None, shared: bool = False, locals: Any = None) -> Any:
+        if not vars or vars.get("config") is not config:  # another context than a page's of this build: as Jinja does
+            return make_module(vars, shared, locals)
+        if not held:
+            held.append(make_module(vars, shared, locals))
+            held[0].t = _remembered(held[0].t)
+        return held[0]
+
+    return module
+
+
+def _remembered(macro: Callable[[str], Any]) -> Callable[[str], Any]:
+    """A one-argument macro whose result for each argument is kept."""
+    results: dict[str, Any] = {}
+
+    def call(key: str) -> Any:
+        if key not in results:
+            results[key] = macro(key)
+        return results[key]
+
+    return call
+
+
+def memoized(render: Callable[..., Iterator[str]], key_of: Callable[[Any], Any]) -> Callable[..., Iterator[str]]:
+    """A template's render function (an included template's root or a block) run once per key; a None key: every time."""
+    memo: dict[Any, str] = {}
+
+    def render_once(context: Any, *args: Any, **kwargs: Any) -> Iterator[str]:
+        key = key_of(context)
+        if key is None:
+            yield from render(context, *args, **kwargs)
+            return
+        html = memo.get(key)
+        if html is None:
+            html = memo[key] = "".join(render(context, *args, **kwargs))
+        yield html
+
+    return render_once
+
+
+class _NavKey:
+    """What Material's sidebar navigation (partials/nav.html) shows differently on a page; None: the page is in it.
+
+    For a page outside the navigation no item is active or the current page, so the items' state is the same on
+    every such page; what differs is where their links point from the page (the `url` filter: relative to it). A
+    link's relative address depends on the path the page and its target share; when the page's first folder is no
+    target's (project pages of a portal whose sidebar lists no plans), they share none, and every link is the way
+    up to the root (`base_url`, the page's depth) and down again: the key is the depth alone.
+    """
+
+    def __init__(self) -> None:
+        self.nav: Any = None
+        self.items: list[Any] = []
+        self.targets: list[str] = []
+        self.firsts: set[str] | None = None  # the relative targets' first folders; None: a target that is not plain
+
+    def __call__(self, context: Any) -> Any:
+        """The key of this page's navigation."""
+        page, nav = context.get("page"), context.get("nav")
+        if page is None or nav is None or page.parent is not None or page in nav.pages:
+            return None
+        if nav is not self.nav:
+            self._learn(nav, context["config"])
+        if any(getattr(item, "active", False) for item in self.items):
+            return None
+        if self.firsts is not None and _plain(page.url) and page.url.split("/", 1)[0] not in self.firsts:
+            return "depth", context.get("base_url")
+        url = context.environment.filters["url"]
+        return context.get("base_url"), tuple(url(context, target) for target in self.targets)
+
+    def _learn(self, nav: Any, config: Any) -> None:
+        """The navigation's items and every address its links and logo go to."""
+        self.nav, self.items = nav, list(_nav_items(nav.items))
+        targets = [item.url for item in self.items if getattr(item, "url", None) is not None]
+        homes = (nav.homepage.url if nav.homepage else None, config.extra.get("homepage"), config.theme.get("logo"))
+        self.targets = targets + [t for t in homes if t]
+        relative = [t for t in self.targets if not re.match(r"[a-z][a-z0-9+.-]*:|/|#", t)]  # absolute ones are kept as they are
+        self.firsts = {t.split("/", 1)[0] for t in relative} if all(map(_plain, relative)) else None
+
+
+def _plain(path: str) -> bool:
+    """Whether an address is a plain relative path: no `.` or `..` parts, backslashes, empty parts, queries."""
+    parts = path.split("/")
+    return not any(part in (".", "..") or "\\" in part or "?" in part for part in parts) and "" not in parts[:-1]
+
+
+def _nav_items(items: list[Any]) -> Iterator[Any]:
+    """Every item of the navigation tree: sections, pages and links."""
+    for item in items:
+        yield item
+        yield from _nav_items(getattr(item, "children", None) or [])
+
+
+def _toc_key(context: Any) -> Any:
+    """What a page's table of contents (partials/toc.html) shows: its headings (level, id, title, sub-headings).
+
+    As the template does, a first heading of level 1 (the page title) stands for its sub-headings alone: pages whose
+    titles differ share the rest.
+    """
+    page = context.get("page")
+    if page is None:
+        return None
+    first = next(iter(page.toc), None)
+    return ("h1", _anchors(first.children)) if first and first.level == 1 else _anchors(page.toc)
+
+
+def _anchors(items: Any) -> tuple[Any, ...]:
+    # Each item's every attribute: a plugin that adds one (Material's typeset) changes what the key holds.
+    return tuple((tuple(sorted((k, v) for k, v in vars(item).items() if k != "children")), _anchors(item.children)) for item in items)
+
+
+def _config_key(context: Any) -> Any:
+    """Material's `config` script: the page's depth (`base_url`) and its address of the search worker."""
+    return context.get("base_url"), context.environment.filters["url"](context, WORKER)

@@ -1,0 +1,82 @@
+"""The MkDocs speed-ups of engine/hooks.py (one Markdown instance, memoized theme fragments) change no byte of the site."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+
+from site_builder.engine import config as engine_config
+from site_builder.engine import hooks
+from site_builder.engine import seam as mkdocs_seam
+from site_builder.engine.hooks import SPEEDUPS_ENV
+from site_builder.pipeline.run import Paths, build
+from tests.conftest import DEMO_DATA, FIXTURE_DATA, ROOT
+
+
+def _tree(site: Path) -> dict[str, bytes]:
+    return {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()}
+
+
+@pytest.mark.parametrize(("data", "nav_max_orgs"), [
+    (FIXTURE_DATA, engine_config.NAV_MAX_ORGS),  # plans in the sidebar: pages in the navigation and pages below them
+    (FIXTURE_DATA, 0),  # the sidebar of a big portal: home and the fixed pages only
+    (DEMO_DATA, engine_config.NAV_MAX_ORGS),  # two years, progress reports, staff pages
+], ids=["fixture", "fixture-small-nav", "demo"])
+def test_the_site_is_the_same_without_the_speedups(data: Path, nav_max_orgs: int, tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setattr(engine_config, "NAV_MAX_ORGS", nav_max_orgs)
+    paths = Paths(ROOT, shutil.copytree(data, tmp_path / "data"), tmp_path / "build")
+    checked, output = build(paths, tmp_path / "site")  # MkDocs with the speed-ups (the default)
+    assert not checked.problems, [p.format() for p in checked.problems] + [output]
+    monkeypatch.setenv(SPEEDUPS_ENV, "0")
+    ok, output = mkdocs_seam.build_site(paths.config, tmp_path / "plain", parts=1)
+    assert ok, output
+    fast, plain = _tree(tmp_path / "site"), _tree(tmp_path / "plain")
+    assert sorted(fast) == sorted(plain)
+    assert [name for name in plain if fast[name] != plain[name]] == []
+    assert sum(name.endswith(".html") for name in plain) > 20
+
+
+def test_no_state_crosses_pages_on_the_reused_markdown_instance(tmp_path: Path):
+    """A reference link defined on one page does not resolve on the next one (Python-Markdown keeps them until reset)."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "a.md").write_text("# A\n\n[r]: https://example.org/\n\n## 가\n", encoding="utf-8")
+    (docs / "b.md").write_text("# B\n\n[링크][r]\n\n## 가\n", encoding="utf-8")
+    (tmp_path / "mkdocs.yml").write_text(
+        f"site_name: t\nhooks: [{Path(mkdocs_seam.__file__).with_name('hooks.py')}]\ntheme: material\nmarkdown_extensions: [toc]\n", encoding="utf-8")
+    pages = {}
+    for speedups in ("1", "0"):
+        env = {**mkdocs_seam.tool_env(), SPEEDUPS_ENV: speedups}
+        done = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(tmp_path / "mkdocs.yml"),
+                               "-d", str(tmp_path / speedups)], env=env, capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr
+        pages[speedups] = (tmp_path / speedups / "b/index.html").read_text(encoding="utf-8")
+    assert "example.org" not in pages["1"]
+    assert pages["1"] == pages["0"]
+
+
+def _page(path: Path) -> SimpleNamespace:
+    return SimpleNamespace(file=SimpleNamespace(src_uri=path.name, abs_src_path=str(path)), markdown="", content="")
+
+
+def test_blocks_are_read_again_from_the_docs_file_and_a_changed_file_fails(tmp_path: Path):
+    body = "# 제목\n\n<div>가</div>\n\n<div>나</div>\n\n## 다\n\n<table><tr><td>1</td></tr></table>\n"
+    path = tmp_path / "p.md"
+    path.write_text("---\ntitle: 제목\n---\n\n" + body, encoding="utf-8")
+    page = _page(path)
+    stashed = hooks.on_page_markdown(body, page)
+    hooks.on_page_content(f"<h1>제목</h1>\n<p>{hooks.TOKEN}0x</p>\n<h2>다</h2>\n<p>{hooks.TOKEN}1x</p>", page)
+    assert hooks.TOKEN in stashed and page.content == ""
+    hooks.on_page_context({}, page)
+    assert page.content == "<h1>제목</h1>\n<div>가</div>\n\n<div>나</div>\n\n<h2>다</h2>\n<table><tr><td>1</td></tr></table>"
+    hooks.on_page_markdown(body, page)
+    hooks.on_page_content(f"<p>{hooks.TOKEN}0x</p>", page)
+    path.write_text("---\ntitle: 제목\n---\n\n" + body.replace("가", "라"), encoding="utf-8")  # same length, other text
+    with pytest.raises(RuntimeError, match="문서 파일이 바뀌었습니다"):
+        hooks.on_page_context({}, page)
