@@ -17,6 +17,7 @@ import hashlib
 import itertools
 import json
 import os
+import stat
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -146,24 +147,27 @@ class PageReuse:
             if "/" in path and org in prints:
                 self.keys[path] = hashlib.sha256(f"{prints[org]}\0{path}\0{extra}".encode()).hexdigest()[:32]
         previous = {} if self.fresh else _previous(self.cache / PAGES)
-        self.kept = {path for path, key in self.keys.items() if (entry := previous.get(path)) and entry == [key, *_stamp(self.docs / path)]}
+        docs = os.fspath(self.docs)  # plain strings: a Path per page costs ~0.2 s at 10,000 projects
+        self.kept = {path for path, key in self.keys.items() if (entry := previous.get(path)) and entry == [key, *_stamp(os.path.join(docs, path))]}
 
     def remember(self) -> None:
         """Record every keyed file's key with its file as now written (written beside, then renamed)."""
-        entries = {path: [key, *_stamp(self.docs / path)] for path, key in sorted(self.keys.items()) if (self.docs / path).is_file()}
+        docs = os.fspath(self.docs)
+        stamps = {path: (key, _stamp(os.path.join(docs, path))) for path, key in sorted(self.keys.items())}
+        entries = {path: [key, *stamp] for path, (key, stamp) in stamps.items() if stamp}  # a file not written has none
         self.cache.mkdir(parents=True, exist_ok=True)
         tmp = self.cache / f".{PAGES}.tmp"
         tmp.write_text(json.dumps({"version": CACHE_VERSION, "pages": entries}, separators=(",", ":")), encoding="utf-8")
         os.replace(tmp, self.cache / PAGES)
 
 
-def _stamp(path: Path) -> list[object]:
-    """Size and mtime of a file ([] when missing)."""
+def _stamp(path: str | Path) -> list[object]:
+    """Size and mtime of a file ([] when missing, or not a file)."""
     try:
         found = os.stat(path)
     except OSError:
         return []
-    return [found.st_size, found.st_mtime_ns]
+    return [found.st_size, found.st_mtime_ns] if stat.S_ISREG(found.st_mode) else []
 
 
 def _previous(path: Path) -> dict[str, list[object]]:
