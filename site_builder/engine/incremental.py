@@ -191,11 +191,6 @@ def site_file(rel: str) -> str:
     return prefix + ("index.html" if stem in INDEX_STEMS else f"{stem}/index.html")
 
 
-def site_files(removed: tuple[str, ...]) -> tuple[str, ...]:
-    """The site files of removed docs files."""
-    return tuple(site_file(rel) for rel in removed)
-
-
 def mkdocs_order(pages: list[str]) -> list[str]:
     """Docs pages in MkDocs' order (its walk of the docs tree: a folder's files before its subfolders, its index first)."""
     def key(rel: str) -> tuple[tuple[str, ...], bool, str]:

@@ -87,9 +87,15 @@ class QuickView:
                    "--site-dir", str(into / "site"), "--build-dir", str(into / "build")]
         return command + [arg for org in sorted(orgs) for arg in ("--only-org", org)]
 
-    def build_whole(self) -> bool:
-        """One incremental build of the whole portal; then the view follows it."""
-        ok = self._build(self.work)
+    def build_whole(self, started: int = 0, background: bool = False) -> bool:
+        """One incremental build of the whole portal (the `started`-th); then the view follows it.
+
+        Quick pages linked before this build started (it read their data) are unlinked: the site has them now.
+        """
+        ok = self._build(self.work, background=background)
+        with self.lock:
+            for org in [org for org, when in self.shown.items() if when < started and ok]:
+                del self.shown[org]
         self.link_site()
         return ok
 
@@ -149,12 +155,8 @@ class QuickView:
                 self.pending, self.started = False, self.started + 1
                 started = self.started
             start = time.perf_counter()
-            ok = self._build(self.work, background=True)
+            self.build_whole(started, background=True)
             print(f"전체 빌드를 마쳤습니다 ({time.perf_counter() - start:.1f}초).", file=sys.stderr)
-            with self.lock:
-                for org in [org for org, when in self.shown.items() if when < started and ok]:
-                    del self.shown[org]  # shown before this build read the data: the site has it now
-            self.link_site()
             self.stamp.mkdir(parents=True, exist_ok=True)
             (self.stamp / "stamp").write_text(str(started), encoding="utf-8")  # the server sees it and reloads browsers
 

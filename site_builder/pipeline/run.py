@@ -419,7 +419,7 @@ def _engine_changed(engine: _Engine, update: incremental.Update) -> str:
         shutil.rmtree(tmp, ignore_errors=True)
         return _engine_full(engine, "사이트맵을 고쳐 쓸 수 없어 전체를 다시 만듭니다")
     incremental.forget(paths.cache_dir)
-    gone = incremental.site_files(update.removed)
+    gone = tuple(map(incremental.site_file, update.removed))
     site: incremental.State | None = incremental.apply(tmp, site_dir, paths.cache_dir, update.manifest["site"], gone, update.pages_differ)
     shutil.rmtree(tmp, ignore_errors=True)  # what is left: MkDocs' sitemaps of the rendered pages only
     if engine.seal is not None:
