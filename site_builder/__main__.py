@@ -1,7 +1,5 @@
 """`python -m site_builder`."""
 
-import sys
+from .cli.commands import run
 
-from .cli.commands import main
-
-sys.exit(main())
+run()

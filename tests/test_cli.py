@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -123,3 +126,17 @@ def test_purge_warns_when_todays_data_still_holds_the_text(data_copy: Path) -> N
     title = next(line for line in project.read_text(encoding="utf-8").splitlines() if line.startswith("title: "))[7:]
     result = run_cli("purge", title, "--data", str(data_copy))
     assert result.code == 0 and "지금 데이터에도 이 글이 있습니다" in result.out and project.name in result.out
+
+
+def test_the_console_command_exits_with_mains_code_after_its_exit_handlers(data_copy: Path) -> None:
+    """`run` leaves with os._exit (no heap teardown): the code, both streams and atexit handlers must survive it."""
+    (data_copy / "demo-org/2024/projects/p2.yaml").write_text("id: p2\n", encoding="utf-8")
+    script = ("import atexit, sys; atexit.register(lambda: print('처리기 실행', end='')); "
+              "from site_builder.cli import run; sys.argv = ['site-builder', 'validate', '--data', sys.argv[1]]; run()")
+    buffered = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}  # so that an unflushed stream loses text
+    done = subprocess.run([sys.executable, "-c", script, str(data_copy)], capture_output=True, text=True, timeout=120, env=buffered)
+    assert done.returncode == 1
+    assert "오류 1건" in done.stderr and "p2.yaml" in done.stderr
+    assert done.stdout.endswith("처리기 실행")
+    ok = subprocess.run([sys.executable, "-m", "site_builder", "validate", "--data", str(FIXTURE_DATA)], capture_output=True, text=True, timeout=120)
+    assert ok.returncode == 0 and "이상 없음" in ok.stdout

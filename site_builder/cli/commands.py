@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import argparse
+import atexit
+import contextlib
 import json
+import os
 import sys
 from collections.abc import Callable, Sequence
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
+from typing import NoReturn
 
 from ..base.problem import github_command
 from ..model.schema import write_schemas
@@ -232,3 +236,15 @@ def main(argv: Sequence[str] | None = None) -> int:
               "SITE_BUILDER_JOBS=1 로 프로세스 수를 줄여 다시 실행해 보세요. (A worker process was killed, possibly out of memory.)",
               file=sys.stderr)
         return 1
+
+
+def run() -> NoReturn:
+    """The console script: `main`, then leave without tearing the heap down object by object."""
+    code = main()
+    # Freeing a 10,000-project portal's objects one by one at interpreter exit took ~1.1 s after the site was
+    # published; nothing reads them again. Exit handlers still run and the standard streams are flushed (as mypy does).
+    atexit._run_exitfuncs()
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):  # a closed pipe (`| head`): unread text is lost, as on any exit
+            stream.flush()
+    os._exit(code)
