@@ -257,3 +257,26 @@ def test_a_tree_digest_names_every_file_by_path_and_bytes(tmp_path: Path) -> Non
     (tmp_path / "a" / "y").write_bytes(b"2")
     (tmp_path / "a" / "dangling").symlink_to(tmp_path / "nowhere")
     assert tree_digest(tmp_path).hexdigest() == first  # a link to nothing is no file
+
+
+@pytest.mark.parametrize("fresh", [False, True])
+def test_compiled_templates_are_kept_in_the_build_cache_and_recalled_unless_fresh(fresh: bool, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from site_builder.render import markdown
+
+    def environment() -> Any:  # a new process's: nothing compiled in memory yet
+        env = markdown.make_environment()
+        monkeypatch.setattr(markdown, "_ENVIRONMENTS", [env])
+        return env
+
+    markdown.keep_compiled_templates(CacheDir(tmp_path, fresh=False))
+    environment().get_template("project.md.j2")
+    assert list((tmp_path / "templates").iterdir())  # stored
+    markdown.keep_compiled_templates(CacheDir(tmp_path, fresh=fresh))
+    compiled: list[str] = []
+    env = environment()
+    compile_source = env.compile
+    monkeypatch.setattr(env, "compile", lambda source, name=None, *a, **k: compiled.append(name) or compile_source(source, name, *a, **k))
+    env.get_template("project.md.j2")
+    assert ("project.md.j2" in compiled) == fresh  # recalled unless the build is fresh (`--full`)
+    markdown.keep_compiled_templates(None)
+    assert environment().bytecode_cache is None

@@ -37,7 +37,7 @@ from ..plan.pages import Page, portal_pages
 from ..publish.echoes import withheld_echoes
 from ..publish.originals import original_files
 from ..publish.redaction import redact_portal
-from ..render.markdown import SideJob, Writer, rendering, streaming
+from ..render.markdown import SideJob, Writer, keep_compiled_templates, rendering, streaming
 from ..render.reuse import PageReuse, page_facts
 from ..write.tree import place_problems, publishing, recover_dir, remove_stale, replace_dir, update_file, write_tree
 
@@ -178,6 +178,7 @@ def prepare(paths: Paths, options: Options) -> Prepared:
 def checked_history(paths: Paths, options: Options) -> tuple[Checked, History | None]:
     """Check the data (and for a whole site content/), then read git history; no history when there are problems."""
     cache = None if options.reuse is None else CacheDir(paths.cache_dir, options.reuse.fresh)  # a build's or preview's own
+    keep_compiled_templates(cache)
     checked = check(paths.data_dir, options.strict, options.orgs, cache)
     if checked.portal is None:
         return checked, None
