@@ -140,3 +140,11 @@ def test_the_console_command_exits_with_mains_code_after_its_exit_handlers(data_
     assert done.stdout.endswith("처리기 실행")
     ok = subprocess.run([sys.executable, "-m", "site_builder", "validate", "--data", str(FIXTURE_DATA)], capture_output=True, text=True, timeout=120)
     assert ok.returncode == 0 and "이상 없음" in ok.stdout
+
+
+def test_a_profiled_run_still_writes_its_profile(tmp_path: Path) -> None:
+    """Under a profiler `run` exits normally: cProfile writes its file after the command returns."""
+    profile = tmp_path / "build.prof"
+    done = subprocess.run([sys.executable, "-m", "cProfile", "-o", str(profile), "-m", "site_builder", "validate", "--data", str(FIXTURE_DATA)],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0 and profile.stat().st_size > 0

@@ -100,6 +100,27 @@ def test_a_big_portal_is_previewed_through_incremental_builds(two_orgs: Path, tm
     assert "셋째 사업 고쳐 봄" not in seen[0] and "셋째 사업 고쳐 봄" in seen[1]
     assert seen[1] == seen[2]  # the quick page is the whole build's page
     assert (work / "build/cache/engine.json").is_file()  # the next edit is an incremental build
+    whole, quick = work / "build/cache/templates", work / "quick/demo-org/build/cache/templates"
+    assert {p.name: p.stat().st_ino for p in whole.iterdir()} == {p.name: p.stat().st_ino for p in quick.iterdir()}  # seeded, recalled
+
+
+def test_a_quick_build_starts_from_links_to_the_whole_builds_content_keyed_caches(tmp_path: Path) -> None:
+    from site_builder.base.store import write_store
+    from site_builder.pipeline.quickview import seed_cache
+
+    whole, target = tmp_path / "whole", tmp_path / "quick/build/cache"
+    for name in ("parsed/0.bin", "plans/search-1.bin", "plans/search-base.bin", "plans/search-index.bin", "scanned.bin",
+                 "templates/t.cache", "engine.json", "pages.json"):
+        write_store(whole / name, "k", name)
+    seed_cache(whole, target)
+    assert sorted(p.relative_to(target).as_posix() for p in target.rglob("*") if p.is_file()) == [
+        "parsed/0.bin", "plans/search-1.bin", "scanned.bin", "templates/t.cache"]  # not the whole site's record or index layout
+    assert (target / "parsed/0.bin").stat().st_ino == (whole / "parsed/0.bin").stat().st_ino
+    write_store(target / "parsed/0.bin", "k", "the shard's")  # a cache file is renamed in: the link parts, the whole's stays
+    assert (whole / "parsed/0.bin").read_bytes() != (target / "parsed/0.bin").read_bytes()
+    write_store(whole / "scanned.bin", "k", "newer")
+    seed_cache(whole, target)  # a quick build's own cache is never seeded again
+    assert (target / "scanned.bin").stat().st_ino != (whole / "scanned.bin").stat().st_ino
 
 
 def test_an_edit_is_shown_quickly_only_when_it_stays_inside_organisations(tmp_path: Path) -> None:
