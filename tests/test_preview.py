@@ -78,12 +78,12 @@ def test_a_big_portal_is_previewed_through_incremental_builds(two_orgs: Path, tm
     page, work = Path("demo-org/2024/projects/p3/index.html"), tmp_path / "build/serve"
     seen: list[str] = []
 
-    def served(view: Path, address: str, watched: list[Path], rebuild: Callable[[], None]) -> None:
+    def served(view: Path, address: str, watched: list[Path], rebuild: Callable[[set[str]], None]) -> None:
         assert watched == [two_orgs, ROOT / "content", work / "done"] and view == work / "view"
         seen.append((view / page).read_text(encoding="utf-8"))
         source = two_orgs / "demo-org/2024/projects/p3.yaml"
         source.write_text(source.read_text(encoding="utf-8").replace("title: 셋째 사업", "title: 셋째 사업 고쳐 봄"), encoding="utf-8")
-        rebuild()  # as the server does when a watched file changes: the organisation's quick build is linked in at once
+        rebuild({str(source)})  # as the server does when a watched file changes: the organisation's quick build is linked in at once
         seen.append((view / page).read_text(encoding="utf-8"))
         assert (view / "demo-org").resolve() == (work / "quick/demo-org/site/demo-org").resolve()
         assert (view / "index.html").resolve() == (work / "site/index.html").resolve()  # portal-wide pages: the whole site's
@@ -91,7 +91,7 @@ def test_a_big_portal_is_previewed_through_incremental_builds(two_orgs: Path, tm
             if (work / "done/stamp").is_file():
                 break
             time.sleep(0.2)
-        rebuild()  # the server again, for the stamp: nothing changed in the data, nothing to build
+        rebuild({str(work / "done/stamp")})  # the server again, for the stamp: nothing changed in the data, nothing to build
         seen.append((view / page).read_text(encoding="utf-8"))
         assert (view / "demo-org").resolve() == (work / "site/demo-org").resolve()
 
@@ -151,16 +151,20 @@ def test_the_big_portal_server_sees_a_saved_file_at_once(tmp_path: Path, monkeyp
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    rebuilt = threading.Event()
-    thread = threading.Thread(target=live.serve_site, args=(site, f"127.0.0.1:{port}", [data], rebuilt.set, 5.0), daemon=True)
+    (data / "p0.yaml").write_text("title: 그대로\n", encoding="utf-8")
+    rebuilt, changed = threading.Event(), []
+    thread = threading.Thread(target=live.serve_site, args=(site, f"127.0.0.1:{port}", [data], lambda paths: changed.append(paths) or rebuilt.set(), 5.0), daemon=True)
     thread.start()
     for _ in range(100):
         if servers and servers[0].observer.is_alive():
             break
         time.sleep(0.05)
+    (data / "p0.yaml").read_text(encoding="utf-8")  # a build reads every data file: that is no change
+    assert not rebuilt.wait(0.5)
     (data / "p1.yaml").write_text("title: 고침\n", encoding="utf-8")
     try:
         assert rebuilt.wait(2.0)
+        assert changed == [{str(data / "p1.yaml")}]  # the paths, from the events (no walk over the data)
     finally:
         servers[0].shutdown()
         thread.join(10)

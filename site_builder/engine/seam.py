@@ -158,8 +158,8 @@ def serve(config: Path, address: str, docs_files: int = SMALL_TREE + 1) -> subpr
     return subprocess.Popen(_serve_command(config, address, poll_seconds(docs_files)), env=tool_env())
 
 
-def serve_site(site_dir: Path, address: str, watched: list[Path], rebuild: Callable[[], None]) -> None:
-    """Serve a built site with live reload, running `rebuild` whenever a watched path changes (engine/live.py)."""
+def serve_site(site_dir: Path, address: str, watched: list[Path], rebuild: Callable[[set[str]], None]) -> None:
+    """Serve a built site with live reload, running `rebuild` with the changed paths whenever watched files change (engine/live.py)."""
     from .live import serve_site as serve_built
 
     serve_built(site_dir, address, watched, rebuild, 0.5)

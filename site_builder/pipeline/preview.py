@@ -22,7 +22,7 @@ from ..engine import seam
 from ..engine.config import config_text
 from ..render.reuse import PageReuse
 from ..write.tree import write_tree
-from .quickview import QuickView, changed_paths
+from .quickview import QuickView
 from .run import Options, Paths, prepare
 
 POLL_SECONDS = 0.1  # save → page ≈ poll + regenerate (~1 s on the seeds) + MkDocs --dirty (its own poll: engine/live.py)
@@ -83,16 +83,15 @@ def serve_built(paths: Paths, address: str) -> int:
     print(f"사업이 많은 누리집이라 고칠 때마다 바뀐 부분만 다시 빌드해서 보여 줍니다 ({view.site}). 고친 기관의 페이지가 먼저 "
           "바뀌고, 첫 화면·전체 사업·검색은 전체 빌드가 끝나면 바뀝니다.", file=sys.stderr)
     dirs = [paths.data_dir, paths.content_dir]
-    last = [_snapshot(dirs)]
     view.build_whole()
     if not (view.site / "index.html").is_file():
         return 1
     view.stamp.mkdir(parents=True, exist_ok=True)
+    stamp = os.path.join(os.path.abspath(view.stamp), "")
 
-    def rebuild() -> None:
-        """What the server runs when a watched file changes (a finished whole build also writes one: nothing to do, browsers reload)."""
-        now = _snapshot(dirs)
-        changed, last[0] = changed_paths(last[0], now), now
+    def rebuild(changed: set[str]) -> None:
+        """What the server runs with the changed files' paths (a finished whole build writes its stamp: browsers reload, nothing to build)."""
+        changed = {path for path in changed if not path.startswith(stamp)}
         if changed:
             view.on_change(changed)
 

@@ -27,17 +27,11 @@ from .run import Paths
 
 BACKGROUND_NICE = 10  # the whole build's priority (nice): an edit's quick build comes first
 QUICK_MAX_ORGS = 3  # an edit across more organisations than this waits for the whole build
-Snapshot = tuple[tuple[str, int], ...]
 # The whole build's caches an organisation's first quick build starts from: each entry is keyed by content (file bytes,
 # plan inputs, template source), so a shard recalls what it shares with the whole build and ignores the rest. Every
 # cache file is written anew and renamed in, never rewritten in place, so hard links to them stay apart.
 SEEDED_CACHES = ("parsed", "history", "plans", "scanned.bin", "templates")
 WHOLE_ONLY = ("search-base.bin", "search-index.bin")  # the whole index's layout: a shard's index is another (read for nothing)
-
-
-def changed_paths(before: Snapshot, after: Snapshot) -> set[str]:
-    """Files added, removed or modified between two snapshots (path, mtime)."""
-    return {path for path, _ in set(before) ^ set(after)}
 
 
 def changed_orgs(paths: Collection[str], data_dir: Path) -> set[str] | None:
