@@ -342,3 +342,19 @@ def test_a_split_portal_assembles_byte_for_byte_as_the_whole_build(split_data: P
     assert "계획별 사업 표" in (assembled / "projects" / "index.html").read_text(encoding="utf-8")
     assert not (assembled / "downloads" / "all-projects.xlsx").exists() and (assembled / "downloads" / "all-projects.csv").is_file()
     assert "other-org/2024/all-projects/" in (assembled / "sitemap.xml").read_text(encoding="utf-8")
+
+
+def test_renumbered_postings_are_the_decoded_ones_renumbered() -> None:
+    """The merge's one-pass decoding (shards/merge.renumbered) against search.decode, deltas of one to four characters."""
+    import random
+    from array import array
+
+    from site_builder.outputs.search import decode, encode
+    from site_builder.shards.merge import renumbered
+
+    rng = random.Random(5)
+    numbers = array("i", sorted(rng.sample(range(1 << 22), 40_000)))
+    for _ in range(200):
+        values = sorted({rng.randrange(40_000) << 3 | rng.randrange(8) for _ in range(rng.randrange(1, 400))})
+        text = encode(values)
+        assert renumbered(text, numbers).tolist() == [numbers[v >> 3] << 3 | v & 7 for v in decode(text)]

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator, Mapping
 
 
 class Packed(Mapping[str, dict[int, int]]):
-    """Postings by key, unpacked into a dict when asked for; the rows last unpacked are kept, up to CACHED postings in all.
+    """Postings by key, unpacked into a dict when asked for; the rows last unpacked are kept, up to `cached` postings in all.
 
     The shards' phrase pass asks for the same common keys again and again. Rows handed out are shared: callers never
     change them.
@@ -21,10 +21,11 @@ class Packed(Mapping[str, dict[int, int]]):
 
     CACHED = 1_000_000
 
-    def __init__(self, rows: dict[str, bytes] | None = None) -> None:
+    def __init__(self, rows: dict[str, bytes] | None = None, cached: int = 0) -> None:
         self._rows: dict[str, array[int] | bytes] = dict(rows or {})
         self._recent: OrderedDict[str, dict[int, int]] = OrderedDict()
         self._held = 0
+        self.cached = cached or self.CACHED  # postings kept unpacked (~70 bytes each)
 
     @classmethod
     def of(cls, index: Mapping[str, dict[int, int]]) -> Packed:
@@ -115,10 +116,10 @@ class Packed(Mapping[str, dict[int, int]]):
         if key not in self._rows:
             raise KeyError(key)
         row = {value >> 3: value & 7 for value in self._packed(key)}
-        if len(row) <= self.CACHED:
+        if len(row) <= self.cached:
             self._recent[key] = row
             self._held += len(row)
-            while self._held > self.CACHED:
+            while self._held > self.cached:
                 self._held -= len(self._recent.popitem(last=False)[1])
         return row
 
