@@ -358,3 +358,21 @@ def test_renumbered_postings_are_the_decoded_ones_renumbered() -> None:
         values = sorted({rng.randrange(40_000) << 3 | rng.randrange(8) for _ in range(rng.randrange(1, 400))})
         text = encode(values)
         assert renumbered(text, numbers).tolist() == [numbers[v >> 3] << 3 | v & 7 for v in decode(text)]
+
+
+def test_a_preview_shard_has_the_pages_but_no_index_and_cannot_be_assembled(two_orgs: Path, shard_sites: list[Path], tmp_path: Path) -> None:
+    """`build --only-org ORG --preview` (serve's quick view): the organisation's pages as a shard has them, no search index, refused by assemble."""
+    site = tmp_path / "preview"
+    result = run_cli("build", "--data", str(two_orgs), "--site-dir", str(site), "--build-dir", str(tmp_path / "b"), "--only-org", "demo-org", "--preview")
+    assert result.code == 0, result.err
+    shard = next(s for s in shard_sites if (s / "demo-org").is_dir())
+    assert _tree(site / "demo-org") == _tree(shard / "demo-org")
+    assert not (site / INDEX_DIR).exists() and (shard / INDEX_DIR).is_dir()
+    assert "files" not in json.loads((site / MANIFEST).read_text(encoding="utf-8"))
+    other = next(s for s in shard_sites if (s / "other-org").is_dir())
+    checked, _ = assemble(Paths(ROOT, data=two_orgs, build=tmp_path / "build-asm"), [site, other], tmp_path / "assembled")
+    assert checked.problems and not (tmp_path / "assembled").exists()
+
+
+def _tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}

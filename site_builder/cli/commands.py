@@ -79,7 +79,7 @@ def _build_shard(args: argparse.Namespace, paths: Paths) -> Checked:
     """Build one shard (`--shard i/n` or `--only-org`): the pages of some organisations only."""
     from ..shards.shard import build_shard
 
-    return build_shard(paths, args.site_dir, list(args.only_org or []), args.strict, args.shard, args.full)[0]
+    return build_shard(paths, args.site_dir, list(args.only_org or []), args.strict, args.shard, args.full, preview=args.preview)[0]
 
 
 def cmd_build(args: argparse.Namespace) -> int:
@@ -199,6 +199,8 @@ def _configure(name: str, p: argparse.ArgumentParser) -> None:
         p.add_argument("--shard", metavar="I/N", help="N개 조각 중 I번째 조각만 만듭니다 (기관 단위, 예: 1/2); assemble로 합칩니다")
         p.add_argument("--only-org", action="append", metavar="기관", help="이 기관의 페이지만 조각으로 만듭니다 (여러 번 쓸 수 있음)")
         p.add_argument("--full", action="store_true", help="빌드 캐시를 쓰지 않고 모든 페이지를 다시 만듭니다 (기본: 바뀐 페이지만)")
+        p.add_argument("--preview", action="store_true",
+                       help="--only-org/--shard 조각을 미리 보기용으로만 만듭니다: 검색 색인과 조각 확인값이 없어 assemble로 합칠 수 없습니다 (serve가 씁니다)")
     if name == "assemble":
         p.add_argument("shards", type=Path, nargs="+", help="build --shard 로 만든 조각 폴더들")
         p.add_argument("--site-dir", type=Path, default=Path("site"), help="합친 누리집을 만들 폴더 (기본: site)")

@@ -105,10 +105,10 @@ class QuickView:
         return self.work / "done"
 
     def command(self, into: Path, orgs: Collection[str] = ()) -> list[str]:
-        """`site-builder build` of the data (`orgs`: those organisations alone) with its site and build folder under `into`."""
+        """`site-builder build` of the data (`orgs`: those organisations alone, for the view only) with its site and build folder under `into`."""
         command = [sys.executable, "-m", "site_builder", "build", "--data", str(self.paths.data_dir),
                    "--site-dir", str(into / "site"), "--build-dir", str(into / "build")]
-        return command + [arg for org in sorted(orgs) for arg in ("--only-org", org)]
+        return command + [arg for org in sorted(orgs) for arg in ("--only-org", org)] + (["--preview"] if orgs else [])
 
     def build_whole(self, started: int = 0, background: bool = False) -> bool:
         """One incremental build of the whole portal (the `started`-th); then the view follows it.

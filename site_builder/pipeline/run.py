@@ -41,6 +41,8 @@ from ..render.markdown import SideJob, Writer, keep_compiled_templates, renderin
 from ..render.reuse import PageReuse, page_facts
 from ..write.tree import place_problems, publishing, recover_dir, remove_stale, replace_dir, update_file, write_tree
 
+SIDE_JOBS: tuple[SideJob, ...] = (kept_index_files, download_files)  # the outputs made beside the pages: search index, downloads
+
 
 @dataclass
 class Paths:
@@ -197,7 +199,7 @@ def _content_problems(paths: Paths, portal: Portal) -> list[Problem]:
 
 
 def generate(portal: Portal, history: History | None = None, keep: Callable[[Page], bool] | None = None, published: bool = False,
-             side: Sequence[SideJob] = (kept_index_files, download_files), reuse: PageReuse | None = None) -> dict[str, str | bytes]:
+             side: Sequence[SideJob] = SIDE_JOBS, reuse: PageReuse | None = None) -> dict[str, str | bytes]:
     """Every generated file of the docs tree (pages, `side` outputs, change feed), in memory.
 
     `keep`: only the pages it keeps (a shard, an assembly); `published`: the portal is already redacted (an assembly);
@@ -219,13 +221,13 @@ def generate_wide(portal: Portal, history: History) -> dict[str, str | bytes]:
 
 
 def generate_into(write: Writer, portal: Portal, history: History | None = None, reuse: PageReuse | None = None,
-                  keep: Callable[[Page], bool] | None = None, whole: Portal | None = None) -> dict[str, bool]:
+                  keep: Callable[[Page], bool] | None = None, whole: Portal | None = None, side: Sequence[SideJob] = SIDE_JOBS) -> dict[str, bool]:
     """`generate`, but each file is put into the docs tree by `write` as soon as it is made; path → whether written.
 
     Pages and side outputs are written by the worker that made them, so no process holds them all (`write_tree`'s `streamed`).
     `whole`: a shard's portal with every plan, when `portal` holds its own (for the dates pages show: `lastmod.stamp`).
     """
-    return _generated(portal, history, keep, False, (kept_index_files, download_files), reuse, write, whole)
+    return _generated(portal, history, keep, False, side, reuse, write, whole)
 
 
 def _generated(portal: Portal, history: History | None, keep: Callable[[Page], bool] | None, published: bool,

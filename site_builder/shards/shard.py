@@ -15,13 +15,14 @@ from ..base.problem import Problem
 from ..engine.config import NAV_MAX_ORGS
 from ..git.history import History, recent_json
 from ..model.portal import Portal
-from ..outputs.downloads import PORTAL_ROWS
+from ..outputs.downloads import PORTAL_ROWS, download_files
 from ..pipeline import run as pl
 from ..plan.portal_pages import plan_parts, splits, stand_ins
 from ..render.reuse import PageReuse, source_digests
 from ..write.tree import update_file
 
 MANIFEST = "shard.json"
+PREVIEW = "미리 보기"  # shard.json's data hash of a preview shard (`build --preview`): no data has it, so assemble refuses the shard
 
 
 def data_plans(data_dir: Path) -> dict[str, int]:
@@ -157,13 +158,15 @@ def outside_links(portal: Portal, orgs: list[str]) -> list[list[str]]:
 
 
 def build_shard(paths: pl.Paths, site_dir: Path, orgs: list[str], strict: bool = False, spec: str | None = None,
-                full: bool = False, trusted: str | None = None) -> tuple[pl.Checked, str]:
+                full: bool = False, trusted: str | None = None, preview: bool = False) -> tuple[pl.Checked, str]:
     """Build the site of some organisations (`orgs`, plus shard `spec` `i/n`) with `shard.json`; the old `site_dir` stays unless all succeeds.
 
     As `build` does: pages whose inputs did not change since this shard's last build are kept (`full`: none), every
     file is written into the docs tree as it is made, and MkDocs renders only the changed files when it can.
     `trusted`: a shard of `build`'s own (shards/runner.py), assembled by the same run under its lock: `shard.json`
     records this state of the data (`data_state`, taken once for all shards) and no SHA-256 of its files.
+    `preview`: pages for `serve`'s quick view only (pipeline/quickview.py shows the organisations' folders, nothing
+    else): no search index, no data hash or file digests in `shard.json`, so assemble refuses it.
     """
     orgs, refused = _own_orgs(paths, orgs, spec)
     if refused is not None:
@@ -176,9 +179,10 @@ def build_shard(paths: pl.Paths, site_dir: Path, orgs: list[str], strict: bool =
         portal = reuse.whole = checked.portal
         known = source_digests(portal)  # the loader's digests: the data hash reads no file twice
         pl.shed_sources(portal)
-        manifest = {"orgs": orgs, "data": trusted or data_fingerprint(paths.data_dir, known), "plans": sorted(b.key for b in portal.plans if b.org.id in orgs),
+        data = PREVIEW if preview else trusted or data_fingerprint(paths.data_dir, known)
+        manifest = {"orgs": orgs, "data": data, "plans": sorted(b.key for b in portal.plans if b.org.id in orgs),
                     "links": outside_links(portal, orgs), "history": recent_json(history)}
-        return checked, pl.publish_safely(paths, site_dir, checked, lambda: _publish_shard(paths, site_dir, checked, history, reuse, manifest, trusted is None))
+        return checked, pl.publish_safely(paths, site_dir, checked, lambda: _publish_shard(paths, site_dir, checked, history, reuse, manifest, trusted is None and not preview))
 
 
 def _publish_shard(paths: pl.Paths, site_dir: Path, checked: pl.Checked, history: History, reuse: PageReuse, manifest: Mapping[str, Any],
@@ -187,7 +191,8 @@ def _publish_shard(paths: pl.Paths, site_dir: Path, checked: pl.Checked, history
     portal, orgs = checked.portal, manifest["orgs"]
     assert portal is not None
     options = pl.Options(orgs=frozenset(orgs))
-    streamed = pl.generate_into(functools.partial(_write_own, paths.docs_dir, set()), portal.only(orgs), history, reuse, options.keeps, portal)
+    side = (download_files,) if manifest["data"] == PREVIEW else pl.SIDE_JOBS  # a preview's search would never be served
+    streamed = pl.generate_into(functools.partial(_write_own, paths.docs_dir, set()), portal.only(orgs), history, reuse, options.keeps, portal, side)
     streamed = {path: written for path, written in streamed.items() if not path.startswith(PORTAL_ROWS)}
     pl.release_memory()
     files = stubs(portal, orgs) | PORTAL_STUBS
