@@ -148,3 +148,8 @@ def test_a_profiled_run_still_writes_its_profile(tmp_path: Path) -> None:
     done = subprocess.run([sys.executable, "-m", "cProfile", "-o", str(profile), "-m", "site_builder", "validate", "--data", str(FIXTURE_DATA)],
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 0 and profile.stat().st_size > 0
+
+
+def test_preview_without_a_shard_is_refused(tmp_path: Path) -> None:
+    result = run_cli("build", "--data", str(FIXTURE_DATA), "--site-dir", str(tmp_path / "site"), "--build-dir", str(tmp_path / "b"), "--preview")
+    assert result.code == 2 and "--only-org" in result.err and not (tmp_path / "site").exists()

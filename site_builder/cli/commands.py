@@ -85,6 +85,9 @@ def _build_shard(args: argparse.Namespace, paths: Paths) -> Checked:
 def cmd_build(args: argparse.Namespace) -> int:
     """Validate and build the site; the previous site stays if anything fails."""
     paths = Paths(_root(), args.data, args.build_dir)
+    if args.preview and not (args.shard or args.only_org):
+        print("오류: --preview 는 --only-org 또는 --shard 와 함께 씁니다 (미리 보기용 조각). (--preview needs --only-org or --shard.)", file=sys.stderr)
+        return 2
     if args.shard or args.only_org:
         checked = _build_shard(args, paths)
     else:
