@@ -110,11 +110,11 @@ def test_a_quick_build_starts_from_links_to_the_whole_builds_content_keyed_cache
 
     whole, target = tmp_path / "whole", tmp_path / "quick/build/cache"
     for name in ("parsed/0.bin", "plans/search-1.bin", "plans/search-base.bin", "plans/search-index.bin", "scanned.bin",
-                 "templates/t.cache", "engine.json", "pages.json"):
+                 "templates/t.cache", "engine.json", "pages.json", "parsed/.1.bin.99.tmp"):
         write_store(whole / name, "k", name)
     seed_cache(whole, target)
     assert sorted(p.relative_to(target).as_posix() for p in target.rglob("*") if p.is_file()) == [
-        "parsed/0.bin", "plans/search-1.bin", "scanned.bin", "templates/t.cache"]  # not the whole site's record or index layout
+        "parsed/0.bin", "plans/search-1.bin", "scanned.bin", "templates/t.cache"]  # not the whole site's record, index layout or files being written
     assert (target / "parsed/0.bin").stat().st_ino == (whole / "parsed/0.bin").stat().st_ino
     write_store(target / "parsed/0.bin", "k", "the shard's")  # a cache file is renamed in: the link parts, the whole's stays
     assert (whole / "parsed/0.bin").read_bytes() != (target / "parsed/0.bin").read_bytes()

@@ -31,7 +31,9 @@ QUICK_MAX_ORGS = 3  # an edit across more organisations than this waits for the 
 # plan inputs, template source), so a shard recalls what it shares with the whole build and ignores the rest. Every
 # cache file is written anew and renamed in, never rewritten in place, so hard links to them stay apart.
 SEEDED_CACHES = ("parsed", "history", "plans", "scanned.bin", "templates")
-WHOLE_ONLY = ("search-base.bin", "search-index.bin")  # the whole index's layout: a shard's index is another (read for nothing)
+# Not linked: the whole index's layout (a shard's index is another: read for nothing), and files being written (`.name.pid.tmp`:
+# the whole build may be running in the background).
+NOT_SEEDED = ("search-base.bin", "search-index.bin", ".*")
 
 
 def changed_orgs(paths: Collection[str], data_dir: Path) -> set[str] | None:
@@ -61,7 +63,7 @@ def seed_cache(whole: Path, target: Path) -> None:
         for name in SEEDED_CACHES:
             source = whole / name
             if source.is_dir():
-                shutil.copytree(source, tmp / name, copy_function=os.link, ignore=shutil.ignore_patterns(*WHOLE_ONLY))
+                shutil.copytree(source, tmp / name, copy_function=os.link, ignore=shutil.ignore_patterns(*NOT_SEEDED))
             elif source.is_file():
                 os.link(source, tmp / name)
         os.replace(tmp, target)
