@@ -376,3 +376,32 @@ def test_a_preview_shard_has_the_pages_but_no_index_and_cannot_be_assembled(two_
 
 def _tree(folder: Path) -> dict[str, bytes]:
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_a_portal_with_a_plan_directory_assembles_byte_for_byte_as_the_whole_build(split_data: Path, tmp_path: Path,
+                                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """The plan directory's pages are portal-wide: assemble renders them from the shards' light plans, as a whole build does from the data."""
+    from site_builder.plan import directory, portal_pages
+
+    monkeypatch.setattr(portal_pages, "PORTAL_TABLE_MAX_ROWS", 5)
+    monkeypatch.setattr(directory, "PLAN_LIST_MAX", 1)
+    monkeypatch.setattr(directory, "PLAN_PAGE_SIZE", 2)
+    data = tmp_path / "data"
+    shutil.copytree(split_data, data)
+    shards = []
+    for i in (1, 2):
+        checked, output = build_shard(Paths(ROOT, data=data, build=tmp_path / f"b{i}"), tmp_path / f"s{i}", [], spec=f"{i}/2")
+        assert not checked.problems, (checked.problems, output)
+        shards.append(tmp_path / f"s{i}")
+    checked, output = assemble(Paths(ROOT, data=data, build=tmp_path / "ba"), shards, tmp_path / "assembled")
+    assert not checked.problems, (checked.problems, output)
+    checked, output = build(Paths(ROOT, data=data, build=tmp_path / "bw"), tmp_path / "whole")
+    assert not checked.problems, (checked.problems, output)
+    whole, assembled = tmp_path / "whole", tmp_path / "assembled"
+    assert [f for f in sorted(_files(whole)) if not filecmp.cmp(whole / f, assembled / f, shallow=False)] == [] and _files(whole) == _files(assembled)
+    first = (assembled / "plans" / "1" / "index.html").read_text(encoding="utf-8")
+    assert "../../demo-org/2024/all-projects/" in first and "../../downloads/demo-org-2024-projects.xlsx" in first
+    assert "plans/2/" in (assembled / "index.html").read_text(encoding="utf-8")
+    downloads = (assembled / "downloads" / "index.html").read_text(encoding="utf-8")
+    assert "../plans/1/" in downloads and "plan-downloads" not in downloads  # the directory, not a row per plan
+    assert "../plans/1/" in (assembled / "projects" / "index.html").read_text(encoding="utf-8")

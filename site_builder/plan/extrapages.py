@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from ..model.columns import COLUMNS, HEADINGS, KPI_COLUMNS, KPI_HEADINGS, TYPE_NAMES, column_type
 from ..model.portal import PlanBundle, PlanOutline, Portal
+from .directory import PLAN_PAGE_SIZE, DirectoryPage, plan_directory
 from .pages import Crumb, Page, registered
 from .portal_pages import portal_page, splits
 
@@ -15,13 +18,26 @@ def citizen_pages(portal: Portal, parts: bool = True) -> list[Page]:
     bundles = sorted(portal.plans, key=lambda b: b.key)
     rows = portal.project_count()
     split = portal_page("projects.md").split if splits(rows) else None
+    part, directory = split.path if split else None, plan_directory(bundles)
     pages = [
-        registered("projects.md", HOME, {"bundles": bundles, "rows": rows, "part": split.path if split else None}, split=split is not None),
+        registered("projects.md", HOME, {"bundles": bundles, "rows": rows, "part": part, "directory": directory}, split=split is not None),
         registered("search.md", HOME, {"bundles": bundles}),
         registered("downloads.md", HOME, {"bundles": bundles, "columns": _columns(), "kpi_columns": _columns(KPI_COLUMNS, KPI_HEADINGS),
-                                          "rows": rows, "split": split is not None}),
+                                          "rows": rows, "split": split is not None, "directory": directory}),
     ]
+    pages += directory_pages(directory, len(bundles), part)
     return pages + (plan_table_pages(portal, bundles, rows) if split and parts else [])
+
+
+def directory_pages(directory: list[DirectoryPage], plans: int, part: Callable[[str], str] | None) -> list[Page]:
+    """The plan directory's pages (`plans/<n>.md`: none below PLAN_LIST_MAX plans), each with the pages beside it."""
+    pages = []
+    for i, entry in enumerate(directory):
+        beside = [("이전", "prev", directory[i - 1] if i else None), ("다음", "next", directory[i + 1] if i + 1 < len(directory) else None)]
+        context = {"entry": entry, "neighbours": [(w, rel, d) for w, rel, d in beside if d is not None], "plans": plans,
+                   "size": PLAN_PAGE_SIZE, "part": part}
+        pages.append(Page(entry.path, "plan_list.md.j2", entry.title, HOME, context))
+    return pages
 
 
 def plan_table_pages(portal: Portal, bundles: list[PlanBundle], rows: int) -> list[Page]:

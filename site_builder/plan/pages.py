@@ -10,6 +10,7 @@ from ..check.findings import plan_findings
 from ..git.history import History
 from ..model import Project, StrategyNode
 from ..model.portal import PlanBundle, Portal
+from .directory import plan_directory
 from .plan_pages import PLAN_PAGES
 from .portal_pages import portal_page
 from .years import other_years
@@ -153,7 +154,7 @@ def portal_pages(portal: Portal, history: History | None = None, plans: bool = T
     Without `plans`, only the portal-wide ones (home, reference, changes): none under an organisation's folder.
     """
     home = [Crumb("홈", "index.md")]
-    pages = [registered("index.md", [], {"portal": portal}, title=portal.site.title)]
+    pages = [registered("index.md", [], {"portal": portal, "directory": plan_directory(portal.plans)}, title=portal.site.title)]
     for org_id in sorted({b.org.id for b in portal.plans}) if plans else []:
         bundles = sorted((b for b in portal.plans if b.org.id == org_id), key=lambda b: -b.plan.year)
         pages.append(Page(f"{org_id}/index.md", "org.md.j2", bundles[0].org.name, home, {"org": bundles[0].org, "bundles": bundles}))

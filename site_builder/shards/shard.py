@@ -17,6 +17,7 @@ from ..git.history import History, recent_json
 from ..model.portal import Portal
 from ..outputs.downloads import PORTAL_ROWS, download_files
 from ..pipeline import run as pl
+from ..plan.directory import directory_paths
 from ..plan.portal_pages import plan_parts, splits, stand_ins
 from ..render.reuse import PageReuse, source_digests
 from ..write.tree import update_file
@@ -195,7 +196,7 @@ def _publish_shard(paths: pl.Paths, site_dir: Path, checked: pl.Checked, history
     streamed = pl.generate_into(functools.partial(_write_own, paths.docs_dir, set()), portal.only(orgs), history, reuse, options.keeps, portal, side)
     streamed = {path: written for path, written in streamed.items() if not path.startswith(PORTAL_ROWS)}
     pl.release_memory()
-    files = stubs(portal, orgs) | PORTAL_STUBS
+    files = stubs(portal, orgs) | PORTAL_STUBS | {path: "# 계획 목록\n" for path in directory_paths(len(portal.whole()))}  # assemble makes them
     return pl.publish_docs(paths, site_dir, files, checked, portal, reuse, streamed, functools.partial(_seal, manifest, digests))
 
 
