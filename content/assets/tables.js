@@ -363,15 +363,20 @@
 
   // A big portal's all-projects table is split into one page per plan (table.plan-index lists them): an address
   // shared before the split (projects/?plan=기관/연도&status=…) opens that plan's page with the other conditions.
+  // In a very big portal the index lists the plan directory's pages instead (table[data-plan-part]): the address is
+  // made from the pattern, for a plan key of the usual shape only (기관/연도: never another path or site).
   function followPlan() {
     var p = params(), plan = p.get("plan");
     var rows = document.querySelectorAll("table.plan-index tbody tr[data-plan]");
     var row = Array.prototype.filter.call(rows, function (r) { return r.getAttribute("data-plan") === plan; })[0];
     var link = row && row.querySelector("a[href]");
-    if (!link) return false;
+    var pattern = document.querySelector("table[data-plan-part]");
+    var href = link ? link.href : pattern && plan && /^[A-Za-z0-9_.-]+\/\d{4}$/.test(plan) && plan.charAt(0) !== "."
+      ? new URL(pattern.getAttribute("data-plan-part").replace("__PLAN__", plan), window.location.href).href : "";
+    if (!href) return false;
     p.delete("plan");
     var q = p.toString();
-    window.location.replace(link.href + (q ? "?" + q : ""));
+    window.location.replace(href + (q ? "?" + q : ""));
     return true;
   }
 

@@ -80,3 +80,52 @@ def test_the_index_finds_plans_by_the_words_typed(page: Any, split_site: Site) -
     assert "3개 계획 가운데 1개" in page.inner_text(".plan-finder .filter-status")
     page.goto(split_site.at("projects/?q=%EC%8B%9C%ED%97%98%EA%B5%B0%202023"))  # 시험군 2023: every word
     assert [r.get_attribute("data-plan") for r in page.locator("table.plan-index tbody tr:not([hidden])").all()] == ["demo-org/2023"]
+
+
+@pytest.fixture(scope="module")
+def directory_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    """The same portal with the plan directory's thresholds lowered too: two directory pages of two plans and one."""
+    from site_builder.plan import directory
+
+    data = split_portal(tmp_path_factory.mktemp("directory-browser") / "data")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(portal_pages, "PORTAL_TABLE_MAX_ROWS", SMALL)
+        mp.setattr(directory, "PLAN_LIST_MAX", 1)
+        mp.setattr(directory, "PLAN_PAGE_SIZE", 2)
+        served = _built(tmp_path_factory, data)
+        site = next(served)
+    yield site
+    next(served, None)
+
+
+def test_the_plan_directory_walks_from_the_home_page_through_every_plan(page: Any, directory_site: Site) -> None:
+    page.goto(directory_site.at(""))
+    assert page.locator("table.plans").count() == 0 and page.locator("table.plan-directory tbody tr").count() == 2
+    page.locator("table.plan-directory a", has_text="1쪽").click()
+    page.wait_for_url("**/plans/1/")
+    assert page.locator("table.plan-list tbody tr").count() == 2
+    page.locator("nav.plan-pager").first.locator("a[rel=next]").click()
+    page.wait_for_url("**/plans/2/")
+    page.locator("table.plan-list a", has_text="사업 표").click()
+    page.wait_for_url("**/other-org/2024/all-projects/")
+    page.go_back()
+    page.locator("nav.plan-pager").last.locator("a[rel=up]").click()
+    page.wait_for_url(directory_site.at(""))
+
+
+def test_an_old_table_address_opens_the_plans_page_from_the_directory_index(page: Any, directory_site: Site) -> None:
+    page.goto(directory_site.at("projects/?plan=demo-org%2F2024&status=%EC%A7%80%EC%97%B0"))
+    page.wait_for_url("**/demo-org/2024/all-projects/?status=*")
+    assert _shown(page) == 1
+    page.goto(directory_site.at("projects/?plan=..%2F2024"))  # not a plan key: no redirect anywhere
+    page.wait_for_timeout(300)
+    assert page.url.endswith("projects/?plan=..%2F2024")
+
+
+@pytest.mark.parametrize("path", ["", "plans/1/", "downloads/"])
+def test_directory_pages_are_cards_on_a_phone_and_pass_axe(phone: Any, page: Any, directory_site: Site, path: str) -> None:
+    phone.goto(directory_site.at(path))
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    assert _axe(phone) == []
+    page.goto(directory_site.at(path))
+    assert _axe(page) == []
