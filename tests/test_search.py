@@ -229,7 +229,7 @@ def test_meta_json_lists_no_plans_the_plan_files_do() -> None:
     groups = [json.loads(files[f"{INDEX_DIR}/plans/{k}.json"]) for k in range(-(-len(plans) // PLAN_GROUP))]
     assert [len(g) for g in groups] == [PLAN_GROUP] * (len(plans) // PLAN_GROUP) + ([len(plans) % PLAN_GROUP] if len(plans) % PLAN_GROUP else [])
     assert index_plans(files) == plans
-    assert json.loads(files[f"{INDEX_DIR}/plans/all.json"]) == [[p["key"], p["org"], p["year"]] for p in plans]
+    assert json.loads(files[f"{INDEX_DIR}/plans/all.json"]) == [[p["key"], p["org"], p["year"], p["orgName"]] for p in plans]
     assert set(files) == {f"{INDEX_DIR}/meta.json", f"{INDEX_DIR}/plans/all.json", *(f"{INDEX_DIR}/plans/{k}.json" for k in range(len(groups)))}
     assert all(is_plan_file(path) for path in files) and not is_plan_file(f"{INDEX_DIR}/p/0.json")
 

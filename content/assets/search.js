@@ -834,7 +834,22 @@
   more.addEventListener("click", function () { showMore(seq); });
   var scope = form.querySelector(".search-filters");
   // Opening the filters fetches the plan list they need, before a choice is made.
-  if (scope) scope.addEventListener("focusin", function () { if (meta) allPlans().catch(function () {}); });
+  // In a portal of very many plans the organisation and plan lists come with it too (select[data-lazy]: the page
+  // would otherwise carry thousands of options).
+  if (scope) scope.addEventListener("focusin", function () { if (meta) allPlans().then(fillLazy).catch(function () {}); });
+
+  function fillLazy(list) {
+    var org = form.elements.org, plan = form.elements.plan;
+    if (!org.hasAttribute("data-lazy")) return;
+    var chosen = [org.value, plan.value], names = {};
+    org.removeAttribute("data-lazy");
+    plan.removeAttribute("data-lazy");
+    list.forEach(function (p) { if (!(p[1] in names)) names[p[1]] = p[3]; });
+    Object.keys(names).sort().forEach(function (id) { org.appendChild(new Option(names[id], id)); });
+    list.forEach(function (p) { plan.appendChild(new Option(p[3] + " " + p[2] + "년", p[0])); });
+    org.value = chosen[0];
+    plan.value = chosen[1];
+  }
 
   // Ranks made-up postings once the page is idle, so that the browser has compiled the ranking before the first
   // query, as a person types: run cold it took 4–90 ms at 10,000 projects on a busy 2-core machine, warm 1–10 ms.
@@ -851,8 +866,11 @@
     starts = decodeList(m.starts);
     var p = new URLSearchParams(window.location.search);
     input.value = p.get("q") || "";
-    ["org", "year", "plan"].forEach(function (k) { if (p.get(k)) form.elements[k].value = p.get(k); });
-    return planChanged({ unit: p.get("unit"), node: p.get("node") });
+    var lazy = form.elements.org.hasAttribute("data-lazy") && (p.get("org") || p.get("plan"));
+    return (lazy ? allPlans().then(fillLazy) : Promise.resolve()).then(function () {
+      ["org", "year", "plan"].forEach(function (k) { if (p.get(k)) form.elements[k].value = p.get(k); });
+      return planChanged({ unit: p.get("unit"), node: p.get("node") });
+    });
   }).then(run).then(function () {
     if (window.requestIdleCallback) window.requestIdleCallback(warm); else setTimeout(warm, 0);
   }).catch(function (e) { status.textContent = "검색 색인을 읽지 못했습니다: " + e.message; });

@@ -724,14 +724,15 @@ def is_plan_file(path: str, base: str = INDEX_DIR) -> bool:
 
 
 def plan_groups(plans: list[dict[str, Any]], base: str = INDEX_DIR) -> dict[str, bytes]:
-    """`plans/<k>.json`: plans k × PLAN_GROUP … as `plan_entry` makes them; `plans/all.json`: every plan's key, organisation and year.
+    """`plans/<k>.json`: plans k × PLAN_GROUP … as `plan_entry` makes them; `plans/all.json`: every plan's key, organisation, year, organisation name.
 
     A result shows its plan (organisation, year): the browser fetches the groups of the plans on screen, a few KB,
-    and the whole list only for the plan filters (which plans an organisation or a year has). In meta.json the list
+    and the whole list only for the plan filters (which plans an organisation or a year has; in a portal of very many
+    plans the organisation and plan lists themselves: search.md.j2's `lazy`). In meta.json the list
     was ~165 bytes a plan, fetched before any query: 328 KB at 2,000 plans.
     """
     files = {f"{base}/plans/{k // PLAN_GROUP}.json": json_bytes(plans[k : k + PLAN_GROUP]) for k in range(0, len(plans), PLAN_GROUP)}
-    files[f"{base}/plans/all.json"] = json_bytes([[p["key"], p["org"], p["year"]] for p in plans])
+    files[f"{base}/plans/all.json"] = json_bytes([[p["key"], p["org"], p["year"], p["orgName"]] for p in plans])
     return files
 
 

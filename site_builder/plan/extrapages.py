@@ -21,7 +21,7 @@ def citizen_pages(portal: Portal, parts: bool = True) -> list[Page]:
     part, directory = split.path if split else None, plan_directory(bundles)
     pages = [
         registered("projects.md", HOME, {"bundles": bundles, "rows": rows, "part": part, "directory": directory}, split=split is not None),
-        registered("search.md", HOME, {"bundles": bundles}),
+        registered("search.md", HOME, {"bundles": bundles, "lazy": bool(directory)}),  # very many plans: the filter lists come with plans/all.json
         registered("downloads.md", HOME, {"bundles": bundles, "columns": _columns(), "kpi_columns": _columns(KPI_COLUMNS, KPI_HEADINGS),
                                           "rows": rows, "split": split is not None, "directory": directory}),
     ]

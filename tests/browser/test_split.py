@@ -129,3 +129,23 @@ def test_directory_pages_are_cards_on_a_phone_and_pass_axe(phone: Any, page: Any
     assert _axe(phone) == []
     page.goto(directory_site.at(path))
     assert _axe(page) == []
+
+
+def _options(page: Any) -> list[list[tuple[str, str]]]:
+    return [page.eval_on_selector_all(f"#{name} option", "os => os.map(o => [o.value, o.textContent])") for name in ("search-org", "search-plan")]
+
+
+def test_the_search_filters_of_very_many_plans_come_with_the_plan_list(page: Any, split_site: Site, directory_site: Site) -> None:
+    """Above PLAN_LIST_MAX plans the organisation and plan lists are not in the page: focusing the filters fills them."""
+    page.goto(split_site.at("search/"))
+    listed = _options(page)  # the same portal below the threshold: the lists as the page carries them
+    page.goto(directory_site.at("search/"))
+    assert page.locator("#search-org option").count() == 1 and page.locator("#search-plan option").count() == 1
+    page.focus("#search-org")
+    page.wait_for_function("() => document.querySelectorAll('#search-plan option').length === 4")
+    assert _options(page) == listed and len(listed[0]) == 3
+    page.goto(directory_site.at("search/?q=%EC%82%AC%EC%97%85&plan=other-org%2F2024"))  # a shared address with a plan
+    page.wait_for_function("() => document.getElementById('search-plan').value === 'other-org/2024'")
+    page.wait_for_function("() => { const s = document.getElementById('search-status').textContent; return s && s !== '찾는 중…'; }")
+    hits = page.locator("#search-results .search-hit-title a").all_inner_texts()
+    assert hits and page.locator("#search-org option").count() == 3
