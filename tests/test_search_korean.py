@@ -75,7 +75,7 @@ def test_the_form_as_typed_ranks_first(real: dict[str, bytes]) -> None:
 
 def test_a_stem_that_finds_nothing_is_not_taken() -> None:
     doc = Doc("project", "가나다라를", "x/", 0, text={2: ["가나다라를"]})
-    files = layout(postings([doc]), [doc.row()], [{"key": "a/1", "org": "a", "year": 1, "start": 0, "end": 1}], [b"{}"], 8)
+    files = layout(postings([doc]), [doc.row()], [{"key": "a/1", "org": "a", "orgName": "가", "year": 1, "start": 0, "end": 1}], [b"{}"], 8)
     assert Searcher(files).ranked("가나다라를") == [0]
     assert Searcher(files).ranked("마바사를") == []  # 마바사 is in no document: the word stays as typed
 
@@ -108,7 +108,7 @@ def test_neighbour_keys_stop_at_line_breaks_and_numbers() -> None:
 
 def _docs_files(texts: list[str]) -> dict[str, bytes]:
     docs = [Doc("project", f"사업{i}", f"p{i}/", 0, text={0: [t]}) for i, t in enumerate(texts)]
-    return layout(postings(docs), [d.row() for d in docs], [{"key": "a/1", "org": "a", "year": 1, "start": 0, "end": len(docs)}], [b"{}"], 8)
+    return layout(postings(docs), [d.row() for d in docs], [{"key": "a/1", "org": "a", "orgName": "가", "year": 1, "start": 0, "end": len(docs)}], [b"{}"], 8)
 
 
 def test_quoted_phrase_wants_its_words_side_by_side_in_order() -> None:
