@@ -272,7 +272,7 @@ def site_numbers(site: Path) -> dict[str, float]:
 
     pages = [p.stat().st_size for p in site.rglob("*.html")]
     total = sum(p.stat().st_size for p in site.rglob("*") if p.is_file())
-    files = {str(p.relative_to(site)): p.read_bytes() for p in (site / INDEX_DIR).rglob("*.json")}
+    files = {str(p.relative_to(site)): p.read_bytes() for p in (site / INDEX_DIR).rglob("*") if p.is_file()}
     transfers = []
     for query in QUERIES:
         searcher = Searcher(files)

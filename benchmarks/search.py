@@ -84,8 +84,8 @@ def python_numbers(files: dict[str, bytes]) -> None:
 
 
 def _gzipped(files: dict[str, bytes], fetched: set[str]) -> int:
-    """Bytes of these index files gzip-compressed (level 6, what nginx's gzip and most servers send for JSON)."""
-    return sum(len(gzip.compress(files[f"{INDEX_DIR}/{rel}"], 6)) for rel in fetched)
+    """Bytes of these index files gzip-compressed (level 6, what nginx's gzip and most servers send for JSON; a `.gz` shard as it is)."""
+    return sum(len(content if rel.endswith(".gz") else gzip.compress(content, 6)) for rel in fetched for content in [files[f"{INDEX_DIR}/{rel}"]])
 
 
 def sample_queries(portal: Any, count: int = 200, seed: int = 4) -> dict[str, list[str]]:
@@ -255,8 +255,8 @@ def browser_numbers(site: Path, servers: list[bool], rounds: int = 1, nagle: boo
 
 def built_site(args: argparse.Namespace) -> int:
     """The numbers of a site's own search index (its portal is not read again: no queries drawn from its text)."""
-    files = {p.relative_to(args.site).as_posix(): p.read_bytes() for p in (args.site / INDEX_DIR).rglob("*.json")}
-    shards = [len(v) for k, v in files.items() if "/s/" in k]
+    files = {p.relative_to(args.site).as_posix(): p.read_bytes() for p in (args.site / INDEX_DIR).rglob("*") if p.is_file()}
+    shards = [len(v) for k, v in files.items() if "/s/" in k and k.endswith(".json")]
     plans = index_plans(files)
     print(f"built site {args.site}: {len(plans):,} plans, {sum(p['end'] - p['start'] for p in plans):,} searchable documents")
     print(f"index: {len(files):,} files, {_kb(sum(len(v) for v in files.values()))} in all; meta.json {_kb(len(files[INDEX_DIR + '/meta.json']))}")
@@ -311,7 +311,7 @@ def main() -> int:
             (site / rel).parent.mkdir(parents=True, exist_ok=True)
             (site / rel).write_bytes(content)
         meta = json.loads(files[f"{INDEX_DIR}/meta.json"])
-        shards = [len(v) for k, v in files.items() if "/s/" in k]
+        shards = [len(v) for k, v in files.items() if "/s/" in k and k.endswith(".json")]
         chunks = [len(v) for k, v in files.items() if "/d/" in k]
         text = sum(len(t.encode()) for b in checked.portal.plans for p in b.projects for t in strings(p.model_dump(mode="json")))
         documents = sum(p["end"] - p["start"] for p in index_plans(files))

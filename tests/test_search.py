@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import random
 from pathlib import Path
@@ -224,7 +225,7 @@ def test_meta_json_lists_no_plans_the_plan_files_do() -> None:
     plans = _fake_plans(2000)
     files = plan_files({f"{INDEX_DIR}/s/0.json": b"{}"}, 1, 8, plans[-1]["end"], plans)
     meta = json.loads(files[f"{INDEX_DIR}/meta.json"])
-    assert set(meta) == {"version", "shards", "chunk", "docs", "group", "starts"} and decode(meta["starts"]) == [p["start"] for p in plans]
+    assert set(meta) == {"version", "shards", "chunk", "docs", "group", "starts", "zipped"} and decode(meta["starts"]) == [p["start"] for p in plans]
     assert len(files[f"{INDEX_DIR}/meta.json"]) < 3 * len(plans)  # ~4 KB at 2,000 plans: the list was ~330 KB
     groups = [json.loads(files[f"{INDEX_DIR}/plans/{k}.json"]) for k in range(-(-len(plans) // PLAN_GROUP))]
     assert [len(g) for g in groups] == [PLAN_GROUP] * (len(plans) // PLAN_GROUP) + ([len(plans) % PLAN_GROUP] if len(plans) % PLAN_GROUP else [])
@@ -265,3 +266,18 @@ def test_a_query_fetches_the_plans_of_its_results_not_the_plan_list(fixture_inde
     assert {f for f in s.fetched if f.startswith("plans/")} == {f"plans/{s.plan_of(d) // group}.json" for d in docs}
     plans = index_plans(fixture_index)
     assert {s.plan(d)["key"] for d in docs} == {p["key"] for p in plans if any(p["start"] <= d < p["end"] for d in docs)}
+
+
+def test_big_shards_have_a_gzip_file_meta_json_lists_and_a_search_reads(real_index: dict[str, bytes]) -> None:
+    meta = json.loads(real_index[f"{INDEX_DIR}/meta.json"])
+    shards = [real_index[f"{INDEX_DIR}/s/{s}.json"] for s in range(meta["shards"])]
+    big = [s for s, shard in enumerate(shards) if len(shard) > search.ZIPPED]
+    assert big and decode(meta["zipped"]) == big
+    assert all(gzip.decompress(real_index[f"{INDEX_DIR}/s/{s}.gz"]) == shards[s] for s in big)
+    assert sum(path.endswith(".gz") for path in real_index) == len(big)
+    query = next(q for q in ("사업", "지원", "추진", "센터") if search.shard_of(q, meta["shards"]) in big)
+    packed, plain = Searcher(real_index), Searcher(real_index)
+    plain.zipped = set()
+    assert packed.search(query) == plain.search(query) and packed.ranked(query) == plain.ranked(query)
+    assert f"s/{search.shard_of(query, meta['shards'])}.gz" in packed.fetched
+    assert packed.transferred() < plain.transferred()

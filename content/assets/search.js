@@ -239,7 +239,7 @@
   var more = document.getElementById("search-more");
   var box = document.getElementById("search-suggest");
   var title = document.title;
-  var cache = {}, rows = {}, meta = null, starts = [], ranked = [], shown = 0, seq = 0, marks = "", pieceMarks = "";
+  var cache = {}, rows = {}, meta = null, starts = [], zipped = {}, ranked = [], shown = 0, seq = 0, marks = "", pieceMarks = "";
   // For tests and benchmarks/search.py: ms from a query's start (Enter, end of typing, page load) to its results
   // painted, the same as times since the page's navigation, ms to the results' plans shown (`planned`), the index
   // bytes fetched and the fetches under way (snippets come after the results are painted: their bytes count once
@@ -260,6 +260,8 @@
         return r.arrayBuffer();
       }).then(function (buf) {
         window.siteSearch.bytes += buf.byteLength;
+        return inflated(buf);
+      }).then(function (buf) {
         settle();
         return JSON.parse(new TextDecoder().decode(buf));
       }).catch(function (e) {  // a phone that lost its network may try again
@@ -269,6 +271,19 @@
       });
     }
     return cache[rel];
+  }
+
+  // A gzip file's bytes inflated (search.py `shard_files`); other bytes as they are: a server that sends a `.gz`
+  // with Content-Encoding has the browser inflate it already.
+  function inflated(buf) {
+    var head = new Uint8Array(buf, 0, Math.min(2, buf.byteLength));
+    if (head[0] !== 0x1f || head[1] !== 0x8b) return buf;
+    return new Response(new Blob([buf]).stream().pipeThrough(new DecompressionStream("gzip"))).arrayBuffer();
+  }
+
+  // A shard's file: its gzip-compressed copy when it has one and the browser can inflate it, else its JSON.
+  function shardFile(s) {
+    return zipped[s] && typeof DecompressionStream === "function" ? "s/" + s + ".gz" : "s/" + s + ".json";
   }
 
   function terms(pair) { return pair < 0 ? Promise.resolve([]) : load("c/" + pair + ".json"); }
@@ -473,7 +488,7 @@
     pairs.forEach(function (p) { keys.push(p[0], p[1]); });
     var got = {};
     var loads = keys.map(function (key) {
-      return load("s/" + shardOf(key, meta.shards) + ".json").then(function (shard) { got[key] = shard; });
+      return load(shardFile(shardOf(key, meta.shards))).then(function (shard) { got[key] = shard; });
     });
     return Promise.all([Promise.all(loads), allowFn(filters())]).then(function (r) {
       keys.forEach(function (key) { var shard = got[key]; Object.keys(shard.r).forEach(function (d) { rows[d] = shard.r[d]; }); });
@@ -864,6 +879,7 @@
   load("meta.json").then(function (m) {
     meta = m;
     starts = decodeList(m.starts);
+    decodeList(m.zipped || "").forEach(function (s) { zipped[s] = true; });
     var p = new URLSearchParams(window.location.search);
     input.value = p.get("q") || "";
     var lazy = form.elements.org.hasAttribute("data-lazy") && (p.get("org") || p.get("plan"));

@@ -15,6 +15,7 @@ tokenise exactly like `tokens` below.
 from __future__ import annotations
 
 import functools
+import gzip
 import hashlib
 import heapq
 import json
@@ -51,6 +52,11 @@ PHRASE_MAX = 32_000
 # a project added or deleted renumbers only the documents of its plan, so searchstate.py patches the index in place.
 ROOM = 64
 PLAN_GROUP = 8  # plans a `plans/<k>.json` file holds (~1.3 KB): a first page of ten results fetches at most ten
+# A shard file above this many bytes is written gzip-compressed beside itself too (`s/<n>.gz`, listed in meta.json's
+# `zipped`), which search.js inflates with the browser's DecompressionStream, as Pagefind ships its index: the shards
+# of the commonest keys are ~180 KB of JSON at 100,000 projects, a third of that compressed, and a web server
+# compresses JSON only when set up to (nginx's default does not). Browsers without DecompressionStream fetch the JSON.
+ZIPPED = 16_384
 TEXT_MAX = 4_000  # bytes of a document's text kept for result snippets (t/<document>.json): a page's ten stay ~25 KB
 ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_"
 TITLE, META, BODY = 2, 1, 0
@@ -574,6 +580,16 @@ def shard_json(keys: dict[str, str], docs: Iterable[int], rows: list[bytes]) -> 
     return b'{"k":' + json_bytes(keys) + b',"r":{' + found + b"}}"
 
 
+def shard_files(base: str, s: int, shard: bytes) -> dict[str, bytes]:
+    """Shard `s`'s files: its JSON, and when that is over ZIPPED bytes the same gzip-compressed (else no bytes: none)."""
+    return {f"{base}/s/{s}.json": shard, f"{base}/s/{s}.gz": zipped(shard) if len(shard) > ZIPPED else b""}
+
+
+def zipped(content: bytes) -> bytes:
+    """Bytes gzip-compressed, the same on every build (no time in the header)."""
+    return gzip.compress(content, 6, mtime=0)
+
+
 def shard_postings(shard: bytes) -> dict[str, str]:
     """The encoded postings of one shard file, by key (for `shards.merge_indexes`)."""
     return dict(json.loads(shard)["k"])
@@ -682,7 +698,7 @@ def layout_encoded(index: Mapping[str, dict[int, int]], encoded: list[bytes], pl
 def _layout(joined: Joined, plans: list[dict[str, Any]], chunk: int, base: str, out: Sharding) -> dict[str, bytes]:
     """`layout` of joined parts (`out` receives what the shards' layout decided)."""
     shards = _shards(joined.index, joined.rows, joined.words, out)
-    files = {f"{base}/s/{i}.json": shard for i, shard in enumerate(shards)}
+    files = {path: content for i, shard in enumerate(shards) for path, content in shard_files(base, i, shard).items() if content}
     for start in range(0, len(joined.rows), chunk):
         if content := chunk_file(joined.rows, start, chunk):
             files[f"{base}/d/{start // chunk}.json"] = content
@@ -714,7 +730,8 @@ def plan_files(files: Mapping[str, bytes], shards: int, chunk: int, docs: int, p
     They are small (~0.2 KB a plan) and a plan's title, organisation or numbers change them: never patched, never kept.
     """
     made = plan_groups(plans, base)
-    made[f"{base}/meta.json"] = meta_file({**files, **made}, shards, chunk, docs, plans)
+    packed = [s for s in range(shards) if f"{base}/s/{s}.gz" in files]
+    made[f"{base}/meta.json"] = meta_file({**files, **made}, shards, chunk, docs, plans, packed)
     return made
 
 
@@ -736,18 +753,19 @@ def plan_groups(plans: list[dict[str, Any]], base: str = INDEX_DIR) -> dict[str,
     return files
 
 
-def meta_file(files: Mapping[str, bytes], shards: int, chunk: int, docs: int, plans: list[dict[str, Any]]) -> bytes:
+def meta_file(files: Mapping[str, bytes], shards: int, chunk: int, docs: int, plans: list[dict[str, Any]], packed: list[int]) -> bytes:
     """`meta.json`, whose version is a hash of every other file of the index (`files`, meta.json not among them).
 
     `docs`: one past the last plan's last document (the browser sizes its arrays by it; numbers in between may be unused);
-    `starts`: each plan's first document (`encode`d), which tells the plan of a document; `group`: plans a `plans/` file holds.
+    `starts`: each plan's first document (`encode`d), which tells the plan of a document; `group`: plans a `plans/` file holds;
+    `zipped`: the shards that have a gzip-compressed file too (`packed`, `encode`d; `shard_files`).
     """
     digest = hashlib.sha256()
     for path in sorted(files):  # file by file: joined first, the index would sit in memory twice
         digest.update(files[path])
     version = digest.hexdigest()[:12]
     return json_bytes({"version": version, "shards": shards, "chunk": chunk, "docs": docs, "group": PLAN_GROUP,
-                       "starts": encode([p["start"] for p in plans])})
+                       "starts": encode([p["start"] for p in plans]), "zipped": encode(packed)})
 
 
 def read_plans(meta: Mapping[str, Any], read: Callable[[str], bytes]) -> list[dict[str, Any]]:

@@ -7,6 +7,7 @@ query; the ranking of that query is this one.
 from __future__ import annotations
 
 import bisect
+import gzip
 import json
 import re
 from typing import Any
@@ -42,6 +43,7 @@ class Searcher:
         self.files, self.base = files, base
         self.meta = json.loads(self.fetch("meta.json"))
         self.starts = decode(self.meta["starts"])  # each plan's first document
+        self.zipped = set(decode(self.meta.get("zipped", "")))
         self.fetched: set[str] = set()
         self.rows: dict[int, list[Any]] = {}  # result rows that came with the shards
         self.loose = False  # the last query's phrase had no documents with its words side by side: all words, anywhere
@@ -52,13 +54,19 @@ class Searcher:
             self.fetched.add(rel)
         return self.files[f"{self.base}/{rel}"]
 
+    def shard(self, s: int) -> bytes:
+        """A shard's JSON, fetched compressed when it has a gzip file (`search.shard_files`), as search.js does."""
+        if s in self.zipped:
+            return gzip.decompress(self.fetch(f"s/{s}.gz"))
+        return self.fetch(f"s/{s}.json")
+
     def transferred(self) -> int:
         """Bytes fetched so far, meta.json included."""
         return len(self.files[f"{self.base}/meta.json"]) + sum(len(self.files[f"{self.base}/{r}"]) for r in self.fetched if r != "meta.json")
 
     def _key_hits(self, key: str, prefix: bool) -> dict[int, int]:
         """{document → class} for a key (every key with this prefix when `prefix`)."""
-        shard = json.loads(self.fetch(f"s/{shard_of(key, self.meta['shards'])}.json"))
+        shard = json.loads(self.shard(shard_of(key, self.meta["shards"])))
         self.rows.update((int(d), row) for d, row in shard["r"].items())
         hits: dict[int, int] = {}
         for term, value in shard["k"].items():

@@ -75,6 +75,7 @@ from .search import (
     plan_room,
     prefix_hit,
     shard_count,
+    shard_files,
     shard_json,
     shard_of,
     term_file,
@@ -575,7 +576,9 @@ class Patch:
                 dirty.add(s)
         for s in dirty:
             found = live.get(s)
-            self.put(f"{state.base}/s/{s}.json", shard_json(self.shard_keys(s), found if found is not None else array("i", state.carried[s]), state.rows))
+            shard = shard_json(self.shard_keys(s), found if found is not None else array("i", state.carried[s]), state.rows)
+            for path, content in shard_files(state.base, s, shard).items():
+                self.put(path, content)
 
     def record(self) -> None:
         """Add what this patch changed to the changes since the base."""

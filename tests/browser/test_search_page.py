@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 from urllib.parse import parse_qs, quote, urlparse
 
 import pytest
 
-from site_builder.outputs.search import index_files
+from site_builder.outputs.search import INDEX_DIR, decode, index_files, shard_of
 from site_builder.outputs.searcher import Searcher
 from tests.browser.conftest import Site
 
@@ -190,3 +191,27 @@ def test_results_are_painted_before_their_plans_arrive(page: Any, site: Site) ->
         route.continue_()
     page.wait_for_function("() => !document.querySelector('#search-results [data-plan-pending]')")
     assert all("계획: " in t for t in page.locator("#search-results .search-hit-meta").all_inner_texts())
+
+
+def _zipped_query(site: Site) -> tuple[str, int]:
+    """A query of one key whose shard has a gzip file, and that shard."""
+    files = index_files(site.portal)
+    meta = json.loads(files[f"{INDEX_DIR}/meta.json"])
+    zipped = set(decode(meta["zipped"]))
+    return next((q, shard_of(q, meta["shards"])) for q in ("사업", "지원", "추진", "센터", "운영") if shard_of(q, meta["shards"]) in zipped)
+
+
+@pytest.mark.parametrize("inflates", [True, False], ids=["DecompressionStream", "without it"])
+def test_a_big_shard_comes_compressed_when_the_browser_can_inflate_it(browser: Any, site: Site, inflates: bool) -> None:
+    """search.py `shard_files`: the same results either way; the gzip file when the browser has DecompressionStream, else the JSON."""
+    query, shard = _zipped_query(site)
+    context = browser.new_context()
+    if not inflates:
+        context.add_init_script("delete window.DecompressionStream;")
+    page = context.new_page()
+    page.goto(site.at("search/?q=" + quote(query)))
+    assert _results(page) == [r[1] for r in Searcher(index_files(site.portal)).search(query, 10)]
+    fetched = [u.split("?")[0] for u in _fetched(page)]
+    assert any(u.endswith(f"/data/s/{shard}.gz") for u in fetched) == inflates
+    assert any(u.endswith(f"/data/s/{shard}.json") for u in fetched) != inflates
+    context.close()
