@@ -56,7 +56,7 @@ PLAN_GROUP = 8  # plans a `plans/<k>.json` file holds (~1.3 KB): a first page of
 # `zipped`), which search.js inflates with the browser's DecompressionStream, as Pagefind ships its index: the shards
 # of the commonest keys are ~180 KB of JSON at 100,000 projects, a third of that compressed, and a web server
 # compresses JSON only when set up to (nginx's default does not). Browsers without DecompressionStream fetch the JSON.
-ZIPPED = 16_384
+ZIPPED = 32_768
 TEXT_MAX = 4_000  # bytes of a document's text kept for result snippets (t/<document>.json): a page's ten stay ~25 KB
 ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_"
 TITLE, META, BODY = 2, 1, 0

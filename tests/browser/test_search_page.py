@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from typing import Any
 from urllib.parse import parse_qs, quote, urlparse
 
 import pytest
 
+from site_builder.outputs import search
 from site_builder.outputs.search import INDEX_DIR, decode, index_files, shard_of
 from site_builder.outputs.searcher import Searcher
-from tests.browser.conftest import Site
+from tests.browser.conftest import Site, _serve
 
 # (query, text expected in the title of one of the first five results): particles, parts of compounds,
 # numbers with units, two-syllable nouns, English inside Korean, several words.
@@ -193,24 +195,43 @@ def test_results_are_painted_before_their_plans_arrive(page: Any, site: Site) ->
     assert all("계획: " in t for t in page.locator("#search-results .search-hit-meta").all_inner_texts())
 
 
-def _zipped_query(site: Site) -> tuple[str, int]:
-    """A query of one key whose shard has a gzip file, and that shard."""
-    files = index_files(site.portal)
-    meta = json.loads(files[f"{INDEX_DIR}/meta.json"])
-    zipped = set(decode(meta["zipped"]))
-    return next((q, shard_of(q, meta["shards"])) for q in ("사업", "지원", "추진", "센터", "운영") if shard_of(q, meta["shards"]) in zipped)
+
+@pytest.fixture(scope="module")
+def zipped_site(site: Site, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, dict[str, bytes]]]:
+    """The site with its search index laid out again with a low `ZIPPED`, so that the seed plans' shards have gzip files too."""
+    root = tmp_path_factory.mktemp("zipped-site")
+    for entry in site.root.iterdir():
+        if entry.name != "search":
+            (root / entry.name).symlink_to(entry)
+    for entry in (site.root / "search").iterdir():
+        if entry.name != "data":
+            (root / "search").mkdir(exist_ok=True)
+            (root / "search" / entry.name).symlink_to(entry)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(search, "ZIPPED", 4096)
+        files = index_files(site.portal)
+    for rel, content in files.items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_bytes(content)
+    server, url = _serve(root)
+    yield url, files
+    server.shutdown()
+    server.server_close()
 
 
 @pytest.mark.parametrize("inflates", [True, False], ids=["DecompressionStream", "without it"])
-def test_a_big_shard_comes_compressed_when_the_browser_can_inflate_it(browser: Any, site: Site, inflates: bool) -> None:
+def test_a_big_shard_comes_compressed_when_the_browser_can_inflate_it(browser: Any, zipped_site: tuple[str, dict[str, bytes]], inflates: bool) -> None:
     """search.py `shard_files`: the same results either way; the gzip file when the browser has DecompressionStream, else the JSON."""
-    query, shard = _zipped_query(site)
+    url, files = zipped_site
+    meta = json.loads(files[f"{INDEX_DIR}/meta.json"])
+    zipped = set(decode(meta["zipped"]))
+    query, shard = next((q, s) for q in ("사업", "지원", "추진", "센터", "운영") if (s := shard_of(q, meta["shards"])) in zipped)
     context = browser.new_context()
     if not inflates:
         context.add_init_script("delete window.DecompressionStream;")
     page = context.new_page()
-    page.goto(site.at("search/?q=" + quote(query)))
-    assert _results(page) == [r[1] for r in Searcher(index_files(site.portal)).search(query, 10)]
+    page.goto(url + "search/?q=" + quote(query))
+    assert _results(page) == [r[1] for r in Searcher(files).search(query, 10)]
     fetched = [u.split("?")[0] for u in _fetched(page)]
     assert any(u.endswith(f"/data/s/{shard}.gz") for u in fetched) == inflates
     assert any(u.endswith(f"/data/s/{shard}.json") for u in fetched) != inflates
