@@ -54,8 +54,9 @@ ROOM = 64
 PLAN_GROUP = 8  # plans a `plans/<k>.json` file holds (~1.3 KB): a first page of ten results fetches at most ten
 # A shard file above this many bytes is written gzip-compressed beside itself too (`s/<n>.gz`, listed in meta.json's
 # `zipped`), which search.js inflates with the browser's DecompressionStream, as Pagefind ships its index: the shards
-# of the commonest keys are ~180 KB of JSON at 100,000 projects, a third of that compressed, and a web server
+# of the commonest keys are ~190 KB of JSON at 100,000 projects, a quarter of that compressed, and a web server
 # compresses JSON only when set up to (nginx's default does not). Browsers without DecompressionStream fetch the JSON.
+# Not lower: a deletion at 10,000 projects rewrites most big shards, and at 16 KB compressing ~730 of them cost 0.8 s.
 ZIPPED = 32_768
 TEXT_MAX = 4_000  # bytes of a document's text kept for result snippets (t/<document>.json): a page's ten stay ~25 KB
 ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_"
