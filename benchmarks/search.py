@@ -85,7 +85,7 @@ def python_numbers(files: dict[str, bytes]) -> None:
 
 def _gzipped(files: dict[str, bytes], fetched: set[str]) -> int:
     """Bytes of these index files gzip-compressed (level 6, what nginx's gzip and most servers send for JSON; a `.gz` shard as it is)."""
-    return sum(len(content if rel.endswith(".gz") else gzip.compress(content, 6)) for rel in fetched for content in [files[f"{INDEX_DIR}/{rel}"]])
+    return sum(len(files[f"{INDEX_DIR}/{rel}"] if rel.endswith(".gz") else gzip.compress(files[f"{INDEX_DIR}/{rel}"], 6)) for rel in fetched)
 
 
 def sample_queries(portal: Any, count: int = 200, seed: int = 4) -> dict[str, list[str]]:

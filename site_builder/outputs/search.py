@@ -583,10 +583,10 @@ def shard_json(keys: dict[str, str], docs: Iterable[int], rows: list[bytes]) -> 
 
 def shard_files(base: str, s: int, shard: bytes) -> dict[str, bytes]:
     """Shard `s`'s files: its JSON, and when that is over ZIPPED bytes the same gzip-compressed (else no bytes: none)."""
-    return {f"{base}/s/{s}.json": shard, f"{base}/s/{s}.gz": zipped(shard) if len(shard) > ZIPPED else b""}
+    return {f"{base}/s/{s}.json": shard, f"{base}/s/{s}.gz": gzipped(shard) if len(shard) > ZIPPED else b""}
 
 
-def zipped(content: bytes) -> bytes:
+def gzipped(content: bytes) -> bytes:
     """Bytes gzip-compressed, the same on every build (no time in the header)."""
     return gzip.compress(content, 6, mtime=0)
 

@@ -43,7 +43,7 @@ class Searcher:
         self.files, self.base = files, base
         self.meta = json.loads(self.fetch("meta.json"))
         self.starts = decode(self.meta["starts"])  # each plan's first document
-        self.zipped = set(decode(self.meta.get("zipped", "")))
+        self.zipped = set(decode(self.meta["zipped"]))  # the shards with a gzip file (search.shard_files)
         self.fetched: set[str] = set()
         self.rows: dict[int, list[Any]] = {}  # result rows that came with the shards
         self.loose = False  # the last query's phrase had no documents with its words side by side: all words, anywhere

@@ -67,16 +67,13 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     tmp = tmp_path_factory.mktemp("browser-site")
     checked, output = build(Paths(ROOT, build=tmp / "build"), tmp / "site")
     assert checked.portal is not None and not checked.problems, (checked.problems[:3], output[-500:])
-    server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(tmp / "site")))
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield Site(tmp / "site", f"http://127.0.0.1:{server.server_address[1]}/", checked.portal)
+    server, url = serve_folder(tmp / "site")
+    yield Site(tmp / "site", url, checked.portal)
     server.shutdown()
     server.server_close()
 
 
-def _serve(folder: Path) -> tuple[socketserver.ThreadingTCPServer, str]:
+def serve_folder(folder: Path) -> tuple[socketserver.ThreadingTCPServer, str]:
     """Serve a built site on a free port of 127.0.0.1 in a daemon thread; (server, base URL)."""
     server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(folder)))
     server.daemon_threads = True
@@ -90,7 +87,7 @@ def _built(tmp_path_factory: pytest.TempPathFactory, data: Path) -> Iterator[Sit
     tmp = tmp_path_factory.mktemp("fixture-site")
     checked, output = build(Paths(ROOT, data=data, build=tmp / "build"), tmp / "site")
     assert checked.portal is not None and not checked.problems, (checked.problems[:3], output[-500:])
-    server, url = _serve(tmp / "site")
+    server, url = serve_folder(tmp / "site")
     yield Site(tmp / "site", url, checked.portal)
     server.shutdown()
     server.server_close()

@@ -13,7 +13,7 @@ import pytest
 from site_builder.outputs import search
 from site_builder.outputs.search import INDEX_DIR, decode, index_files, shard_of
 from site_builder.outputs.searcher import Searcher
-from tests.browser.conftest import Site, _serve
+from tests.browser.conftest import Site, serve_folder
 
 # (query, text expected in the title of one of the first five results): particles, parts of compounds,
 # numbers with units, two-syllable nouns, English inside Korean, several words.
@@ -213,7 +213,7 @@ def zipped_site(site: Site, tmp_path_factory: pytest.TempPathFactory) -> Iterato
     for rel, content in files.items():
         (root / rel).parent.mkdir(parents=True, exist_ok=True)
         (root / rel).write_bytes(content)
-    server, url = _serve(root)
+    server, url = serve_folder(root)
     yield url, files
     server.shutdown()
     server.server_close()
