@@ -268,7 +268,6 @@ def test_a_query_fetches_the_plans_of_its_results_not_the_plan_list(fixture_inde
     assert {s.plan(d)["key"] for d in docs} == {p["key"] for p in plans if any(p["start"] <= d < p["end"] for d in docs)}
 
 
-
 def test_big_shards_have_a_gzip_file_meta_json_lists_and_a_search_reads(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(search, "ZIPPED", 4096)  # the seed plans' shards are all below the real threshold
     portal = check(DATA).portal

@@ -195,7 +195,6 @@ def test_results_are_painted_before_their_plans_arrive(page: Any, site: Site) ->
     assert all("계획: " in t for t in page.locator("#search-results .search-hit-meta").all_inner_texts())
 
 
-
 @pytest.fixture(scope="module")
 def zipped_site(site: Site, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, dict[str, bytes]]]:
     """The site with its search index laid out again with a low `ZIPPED`, so that the seed plans' shards have gzip files too."""
@@ -203,9 +202,9 @@ def zipped_site(site: Site, tmp_path_factory: pytest.TempPathFactory) -> Iterato
     for entry in site.root.iterdir():
         if entry.name != "search":
             (root / entry.name).symlink_to(entry)
+    (root / "search").mkdir()
     for entry in (site.root / "search").iterdir():
         if entry.name != "data":
-            (root / "search").mkdir(exist_ok=True)
             (root / "search" / entry.name).symlink_to(entry)
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(search, "ZIPPED", 4096)
