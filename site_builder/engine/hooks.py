@@ -248,6 +248,7 @@ def _reusing(markdown: Any) -> Any:
             return held[0].reset()
         md = original(extensions=extensions, extension_configs=extension_configs)
         md.treeprocessors.register(_AtomicPlaceholders(markdown.util.AtomicString), "site_builder_placeholders", 25)
+        md.convert = _outline_first(md, md.convert)
         held[:] = [md, extensions, extension_configs]
         return md
 
@@ -255,6 +256,17 @@ def _reusing(markdown: Any) -> Any:
     proxy.__dict__.update(vars(markdown))
     proxy.Markdown = instance  # type: ignore[attr-defined]
     return proxy
+
+
+def _outline_first(md: Any, convert: Callable[[str], str]) -> Callable[[str], str]:
+    """Python-Markdown's `convert`, but a page that is only headings and placeholders is converted directly (engine/outline.py)."""
+    from site_builder.engine import outline  # noqa: PLC0415 (MkDocs' process: this file is loaded by path)
+
+    def convert_page(text: str) -> str:
+        html = outline.convert(md, text, _WHOLE_PLACEHOLDER)
+        return convert(text) if html is None else html
+
+    return convert_page
 
 
 class _AtomicPlaceholders:
