@@ -23,6 +23,7 @@ from site_builder.model import Project
 from site_builder.model.portal import Portal
 from site_builder.outputs.feed import atom_feed
 from site_builder.pipeline.run import check, generate
+from site_builder.plan.pages import page_url
 from site_builder.publish.purge import Purge, fingerprint
 from tests.conftest import TESTS, git, run_cli
 
@@ -204,25 +205,25 @@ def test_empty_feed_has_fixed_date() -> None:
 
 
 def _other_year_links(page: str) -> list[str]:
-    """Link targets of the 「다른 해의 같은 사업」 section of a generated project page."""
+    """Link addresses of the 「다른 해의 같은 사업」 section of a generated project page (relative to the page's URL)."""
     if "## 다른 해의 같은 사업" not in page:
         return []
     section = page.split("## 다른 해의 같은 사업", 1)[1].split("\n## ", 1)[0]
-    return re.findall(r"\]\(([^)]+)\)", section)
+    return re.findall(r'href="([^"]+)"', section)
 
 
 def test_multi_year_projects_link_their_other_years() -> None:
     files = generate(portal_of(MULTIYEAR))
     expected = {
-        "town/2024/projects/care.md": ["../../2023/projects/care.md"],  # same id, other year
-        "town/2023/projects/care.md": ["../../2024/projects/care.md"],
-        "town/2024/projects/trail.md": ["../../2023/projects/walk.md"],  # explicit `continues`
-        "town/2023/projects/walk.md": ["../../2024/projects/trail.md"],  # … shown on both sides
+        "town/2024/projects/care.md": ["../../../2023/projects/care/"],  # same id, other year
+        "town/2023/projects/care.md": ["../../../2024/projects/care/"],
+        "town/2024/projects/trail.md": ["../../../2023/projects/walk/"],  # explicit `continues`
+        "town/2023/projects/walk.md": ["../../../2024/projects/trail/"],  # … shown on both sides
     }
     for path, links in expected.items():
         assert _other_year_links(str(files[path])) == links, path
         for link in links:
-            assert posixpath.normpath(posixpath.join(posixpath.dirname(path), link)) in files
+            assert posixpath.normpath(posixpath.join(page_url(path), link)) + ".md" in files
     org = str(files["town/index.md"])
     assert org.index("2024년") < org.index("2023년")  # both years side by side on the organisation page
 
@@ -235,8 +236,8 @@ def test_continues_chain_shows_every_year(tmp_path: Path) -> None:
     (data / "town/2025/projects/care.yaml").unlink()
     edit(tmp_path, "data/town/2025/projects/trail.yaml", 'continues: ["town/2023/walk"]', 'continues: ["town/2024/trail"]')
     files = generate(portal_of(data))
-    assert _other_year_links(str(files["town/2023/projects/walk.md"])) == ["../../2024/projects/trail.md", "../../2025/projects/trail.md"]
-    assert _other_year_links(str(files["town/2024/projects/care.md"])) == ["../../2023/projects/care.md"]
+    assert _other_year_links(str(files["town/2023/projects/walk.md"])) == ["../../../2024/projects/trail/", "../../../2025/projects/trail/"]
+    assert _other_year_links(str(files["town/2024/projects/care.md"])) == ["../../../2023/projects/care/"]
 
 
 def test_cli_build_publishes_history_and_feed(repo: Path, tmp_path: Path) -> None:

@@ -90,7 +90,8 @@ def _heading(rng: random.Random) -> str:
     alphabet = PLAIN + (WILD if rng.random() < 0.3 else [])
     text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 12)))
     level = rng.choice([1, 2, 2, 2, 3, 3, 4, 5, 6] * 3 + [7])
-    return "#" * level + rng.choice([" "] * 12 + ["  ", ""]) + text + rng.choice([""] * 12 + [" #", " "])
+    end = rng.choice([""] * 12 + [" #", " ", " { #가 }", " { #a-1 }", " {#b}", " { #c }"])
+    return "#" * level + rng.choice([" "] * 12 + ["  ", ""]) + text + end
 
 
 def _random_outline(rng: random.Random) -> str:
@@ -122,6 +123,11 @@ def test_repeated_headings_get_numbered_ids_as_the_toc_extension_gives():
     assert slow and fast == slow and [t["id"] for t in slow["toc"][0]["children"]] == ["가_1", "가_2"]
 
 
+def test_an_id_given_further_down_is_not_taken_by_an_earlier_heading():
+    slow, fast = _both_ways("# a\n\n## 나 { #a }\n")
+    assert slow and fast == slow and slow["toc"][0]["id"] == "a_1"
+
+
 @pytest.mark.parametrize("extra", [("nl2br",), ("smarty",), ("footnotes",), ("abbr",)])
 def test_another_extension_sends_every_page_the_long_way(extra: tuple[str, ...]):
     assert _both_ways("# 제목\n\n## 사업목표\n", extra)[1] is None
@@ -130,7 +136,8 @@ def test_another_extension_sends_every_page_the_long_way(extra: tuple[str, ...])
 @pytest.mark.parametrize("heading", [
     "# 가 _나_ 다", "# 가 *나* 다", "# 가 __나__", "# `코드`", "# [링크](a.md)", "# 가 <b>나</b>", "# 가 & 나", "# 가 &amp; 나",
     "# 가 {: #x }", "# 가 { .y }", "# 가 > 나", "# 가 \\> 나", "# 가 !나", "# 가 #", "# 가 \\a", "#가", "#  가", "####### 가",
-    "# 가  나", "# 가\t나", "# \\(수정 1\\)", "# 가\\_나\\_다", "# [TOC]", "# 가 ~~나~~ ==다==",
+    "# 가  나", "# 가\t나", "# 가 { #a }", "# 가 { #a } #", "# 가 {: #a }", "# 가 { #a .b }", "# 가 { #1 }", "# 가\\# { #a }",
+    "# \\(수정 1\\)", "# 가\\_나\\_다", "# [TOC]", "# 가 ~~나~~ ==다==",
 ])
 def test_markup_in_headings_is_declined_or_the_same(heading: str):
     slow, fast = _both_ways(f"{heading}\n\n{TOKEN}0x\n")

@@ -77,7 +77,7 @@ def test_citations_link_to_the_published_original(data_copy: Path) -> None:
     p1 = data_copy / "demo-org/2024/projects/p1.yaml"
     p1.write_text(p1.read_text(encoding="utf-8") + "source: {lines: '2-3'}\n", encoding="utf-8")
     page = str(_generated(data_copy)["demo-org/2024/projects/p1.md"])
-    assert "원문 위치: 2-3줄 · [원문 파일에서 보기](../documents/plan.txt)\n{: .source-ref }" in page
+    assert '<p class="source-ref">원문 위치: 2-3줄 · <a href="../../documents/plan.txt">원문 파일에서 보기</a></p>' in page
 
 
 def test_a_link_out_of_the_data_folder_is_refused(data_copy: Path, tmp_path: Path) -> None:

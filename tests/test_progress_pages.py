@@ -82,8 +82,8 @@ def test_several_years_compare_budget_by_node_and_kpis_and_link_projects() -> No
     assert '<th scope="row">살기 좋은 마을</th><td class="num">12,000</td><td class="num">10,000</td>' in years
     assert '<th scope="row">전략 미지정</th><td class="num">0</td><td class="num">3,000</td>' in years
     assert '<th scope="row">이용자 만족도</th><td>목표 80</td><td>목표 85</td>' in years
-    assert "앞선 사업 — [2023년: 걷기 좋은 길]" in pages["town/2024/projects/trail.md"]
-    assert "이어지는 사업 — [2024년: 둘레길 조성]" in pages["town/2023/projects/walk.md"]
+    assert '앞선 사업 — <a href="../../../2023/projects/walk/">2023년: 걷기 좋은 길</a>' in pages["town/2024/projects/trail.md"]
+    assert '이어지는 사업 — <a href="../../../2024/projects/trail/">2024년: 둘레길 조성</a>' in pages["town/2023/projects/walk.md"]
     assert "## 연도별 비교" not in _pages(FIXTURE_DATA)["demo-org/2024/index.md"]  # one year: nothing to compare
 
 

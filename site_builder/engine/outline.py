@@ -25,7 +25,9 @@ from typing import Any
 # unescaped (not `>`: it is escaped again after unescaping in one place and not in another).
 _PLAIN = r"[^\\`*_\[\]!<>&{}#\x00-\x1f\x7f]"
 _ESCAPE = r"\\[()\.\-+#!*_\[\]{}`\\|]"
-_HEADING = re.compile(rf"(#{{1,6}}) ((?:{_PLAIN}|{_ESCAPE})*(?:[^\s\\`*_\[\]!<>&{{}}#\x00-\x1f\x7f]|{_ESCAPE}))")
+# … and an id given the attr_list way, as our templates write it (`## 진행 상황 { #progress }`).
+_HEADING = re.compile(
+    rf"(#{{1,6}}) ((?:{_PLAIN}|{_ESCAPE})*(?:[^\s\\`*_\[\]!<>&{{}}#\x00-\x1f\x7f]|{_ESCAPE}))(?: \{{ #([A-Za-z][A-Za-z0-9_-]*) \}})?")
 _UNESCAPE = re.compile(r"\\(.)")
 _GAP = re.compile(r"\n\n+")
 # Every processor this module knows the effect of on an outline: Python-Markdown's own, those of the extensions
@@ -63,17 +65,20 @@ def convert(md: Any, text: str, placeholder: re.Pattern[str]) -> str | None:
     return "\n".join(_html(element) for element in root)
 
 
-def _items(text: str, placeholder: re.Pattern[str]) -> list[tuple[int, str]] | None:
-    """Each paragraph as (heading level, its text unescaped) or (0, placeholder); None: a paragraph of another kind."""
-    items: list[tuple[int, str]] = []
+Item = tuple[int, str, str | None]  # a heading's level, its text unescaped and the id it gives; (0, placeholder, None)
+
+
+def _items(text: str, placeholder: re.Pattern[str]) -> list[Item] | None:
+    """Each paragraph as a heading or a placeholder; None: a paragraph of another kind."""
+    items: list[Item] = []
     for chunk in _GAP.split(text.strip("\n")):
         if placeholder.fullmatch(chunk):
-            items.append((0, chunk))
+            items.append((0, chunk, None))
             continue
         heading = _HEADING.fullmatch(chunk)
         if heading is None or heading.group(2).lstrip() != heading.group(2):
             return None
-        items.append((len(heading.group(1)), _UNESCAPE.sub(r"\1", heading.group(2))))
+        items.append((len(heading.group(1)), _UNESCAPE.sub(r"\1", heading.group(2)), heading.group(3)))
     return items
 
 
@@ -94,19 +99,19 @@ def _names(md: Any, stage: str) -> set[str]:
     return set(registry._data)
 
 
-def _tree(items: list[tuple[int, str]], toc: Any) -> etree.Element:
+def _tree(items: list[Item], toc: Any) -> etree.Element:
     """The document tree as Python-Markdown leaves it after the toc extension: headings with ids and permalinks."""
     root = etree.Element("div")
-    used: set[str] = set()
+    used = {given for _, _, given in items if given}  # the toc extension keeps given ids and numbers its own around them
     counters: dict[str, int] = {}
-    for level, text in items:
+    for level, text, given in items:
         if not level:
             etree.SubElement(root, "p").text = text
             continue
         heading = etree.SubElement(root, f"h{level}")
         heading.text = text
         name = " ".join(text.split())
-        heading.set("id", _unique(toc.slugify(html.unescape(name), toc.sep), used, counters))
+        heading.set("id", given or _unique(toc.slugify(html.unescape(name), toc.sep), used, counters))
         link = etree.SubElement(heading, "a")
         link.text = toc.use_permalinks
         link.set("href", "#" + heading.get("id", ""))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import posixpath
 from dataclasses import dataclass, field
 from typing import Any
@@ -56,6 +57,34 @@ def page_url(path: str) -> str:
     if path == "index.md":
         return ""
     return path[: -len("index.md")] if path.endswith("/index.md") else path[:-3] + "/"
+
+
+def page_href(page: Page, target: str) -> str:
+    """Relative URL from a page to another page, as the browser resolves it."""
+    rel = _relative_url(page_url(target), page_url(page.path))
+    return rel + "/" if rel else "./"
+
+
+def file_href(page: Page, target: str) -> str:
+    """Relative URL from a page to a file of the docs tree (an original document, a download)."""
+    return _relative_url(target, page_url(page.path))
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _parts(url: str) -> tuple[str, ...]:
+    """The folders of a site URL (`a/b/` → `a`, `b`)."""
+    return tuple(part for part in posixpath.normpath(url or ".").split("/") if part != ".")
+
+
+def _relative_url(target: str, base: str) -> str:
+    """`posixpath.relpath` of two site URLs without touching the file system (relpath asks for the cwd)."""
+    to, start = _parts(target), _parts(base)
+    common = 0
+    for a, b in zip(to, start, strict=False):
+        if a != b:
+            break
+        common += 1
+    return "/".join([".."] * (len(start) - common) + list(to[common:]))
 
 
 def project_url(plan_key: str, project_id: str) -> str:

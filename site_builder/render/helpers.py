@@ -27,7 +27,7 @@ from ..model.portal import (
     sum_total,
 )
 from ..model.schema import reference_markdown
-from ..plan.pages import Page, node_path, project_path
+from ..plan.pages import Page, file_href, node_path, project_path
 from ..publish.originals import plan_originals
 from .chart import bar_chart
 
@@ -199,13 +199,15 @@ def file_size(size: int) -> str:
 
 
 def source_ref(bundle: PlanBundle, site: SiteConfig, page: Page, ref: SourceRef) -> str:
-    """`원문 위치: 1836-1935줄` as a Markdown paragraph, with a link to the published official file it cites."""
+    """`원문 위치: 1836-1935줄` as an HTML paragraph, with a link to the published official file it cites."""
     published = [o for o in plan_originals(bundle, site) if o.path]
     cited = next((o for o in published if o.name == ref.document), None) or next((o for o in published if o.kind == "텍스트"), None)
     cited = cited or (published[0] if published else None)
-    link = f" · [원문 파일에서 보기]({page.link(cited.path)}{f'#page={ref.page}' if ref.page and cited.kind == 'PDF' else ''})" if cited else ""
+    fragment = f"#page={ref.page}" if ref.page and cited and cited.kind == "PDF" else ""
+    link = f' · <a href="{html.escape(file_href(page, cited.path) + fragment)}">원문 파일에서 보기</a>' if cited else ""
     where = f"{ref.page}쪽, " if ref.page else ""
-    return f"원문 위치: {where}{ref.lines}줄{link}\n{{: .source-ref }}"
+    # Raw HTML, not a Markdown paragraph with attributes: the page stays an outline (engine/outline.py).
+    return f'<p class="source-ref">원문 위치: {html.escape(where + ref.lines)}줄{link}</p>'
 
 
 def template_helpers() -> dict[str, Any]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import functools
 import html
-import posixpath
 import re
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, MutableMapping, Sequence
 from contextlib import contextmanager
@@ -24,7 +23,7 @@ from ..model.portal import PlanBundle, Portal, bundle_node, is_non_budget, proje
 from ..outputs.downloads import PORTAL_ROWS, ROW_FORMATS, portal_formats
 from ..outputs.feed import FEED_NAME, page_feed_path
 from ..outputs.memo import Outputs
-from ..plan.pages import Page, node_path, page_url, project_page, project_path, unit_path
+from ..plan.pages import Page, node_path, page_href, project_page, project_path, unit_path
 from ..plan.plan_pages import PLAN_PAGES
 from ..publish import redaction as redaction_mod
 from . import helpers, progress, tables
@@ -266,29 +265,6 @@ def _yaml_entry(key: str, value: str) -> str:
 def _yaml_crumb(title: str, url: str) -> str:
     """`- title: …` / `  url: …` lines of one breadcrumb."""
     return yaml.dump([{"title": title, "url": url}], Dumper=_DUMPER, allow_unicode=True, sort_keys=False)
-
-
-def page_href(page: Page, target: str) -> str:
-    """Relative URL from a page to another page, as the browser resolves it."""
-    return _relative_url(page_url(target), page_url(page.path))
-
-
-@functools.lru_cache(maxsize=1 << 16)
-def _parts(url: str) -> tuple[str, ...]:
-    """The folders of a directory-style URL (`a/b/` → `a`, `b`)."""
-    return tuple(part for part in posixpath.normpath(url or ".").split("/") if part != ".")
-
-
-def _relative_url(target: str, base: str) -> str:
-    """`posixpath.relpath` of two site URLs without touching the file system (relpath asks for the cwd)."""
-    to, start = _parts(target), _parts(base)
-    common = 0
-    for a, b in zip(to, start, strict=False):
-        if a != b:
-            break
-        common += 1
-    rel = "/".join([".."] * (len(start) - common) + list(to[common:]))
-    return rel + "/" if rel else "./"
 
 
 _ENVIRONMENTS: list[jinja2.Environment] = []
