@@ -80,3 +80,11 @@ def test_blocks_are_read_again_from_the_docs_file_and_a_changed_file_fails(tmp_p
     path.write_text("---\ntitle: 제목\n---\n\n" + body.replace("가", "라"), encoding="utf-8")  # same length, other text
     with pytest.raises(RuntimeError, match="문서 파일이 바뀌었습니다"):
         hooks.on_page_context({}, page)
+
+
+def test_a_page_under_assets_is_its_own_key_for_the_asset_tags():
+    """Its links to the theme's files share its first folder: they are not those of other pages of its depth."""
+    key = hooks._assets_key
+    page = {"base_url": "../..", "page": SimpleNamespace(url="org/2024/")}
+    assert key(page) == key({"base_url": "../..", "page": SimpleNamespace(url="guide/x/")})
+    assert key({"base_url": "../..", "page": SimpleNamespace(url="assets/x/")}) not in (key(page), key({**page, "page": SimpleNamespace(url="assets/y/")}))

@@ -20,8 +20,9 @@ tests/test_mkdocs_speedups.py builds the fixture portals both ways and compares 
   their processors are built once), on which the placeholder paragraphs skip the inline patterns;
 - theme fragments that many pages share are rendered once per key: the sidebar navigation of a page outside the
   navigation (project pages are never in it: no item is active, so only where its links point from the page
-  changes it), a page's table of contents (by its headings) and Material's `config` script (by the page's depth);
-  Material's theme strings module (`lang`) once, each string once.
+  changes it), a page's table of contents (by its headings), Material's `config` script and its stylesheet, font
+  and script tags (by the page's depth); Material's theme strings module (`lang`) once, each string once;
+- a page that is only headings and placeholders is converted without Python-Markdown's pipeline (engine/outline.py);
   A key holds every input its fragment reads; what is the same for the whole build (config, nav titles, theme
   strings) needs none, as each build starts with empty memos;
 - a converted page is held with its placeholders and its blocks are read again from the docs file when its
@@ -298,6 +299,8 @@ def on_env(env: Any, config: Any, files: Any, **kwargs: Any) -> Any:
         toc.root_render_func = memoized(toc.root_render_func, _toc_key)
         base = env.get_template("base.html")  # its blocks, not main.html's: theirs call super(), which finds them by identity
         base.blocks["config"] = memoized(base.blocks["config"], _config_key)
+        for name in ASSET_BLOCKS:
+            base.blocks[name] = memoized(base.blocks[name], _assets_key)
         language = env.get_template("partials/language.html")
         language.make_module = _one_module(language.make_module, config)
     return env
@@ -420,6 +423,22 @@ def _toc_key(context: Any) -> Any:
 def _anchors(items: Any) -> tuple[Any, ...]:
     # Each item's every attribute: a plugin that adds one (Material's typeset) changes what the key holds.
     return tuple((tuple(sorted((k, v) for k, v in vars(item).items() if k != "children")), _anchors(item.children)) for item in items)
+
+
+# base.html's blocks that read only the config and where the theme's files are from the page (the `url` and `script_tag`
+# filters on paths under assets/): the stylesheets, polyfills, fonts and scripts.
+ASSET_BLOCKS = ("styles", "libs", "fonts", "scripts")
+
+
+def _assets_key(context: Any) -> Any:
+    """What the asset blocks show differently on a page: its depth; and its address when it is itself under assets/.
+
+    A link from a page to `assets/…` is the way up to the root and down again unless the page's own address starts
+    with `assets/` (then they share a folder): such a page is its own key.
+    """
+    page = context.get("page")
+    url = getattr(page, "url", None)
+    return context.get("base_url"), url if isinstance(url, str) and url.split("/", 1)[0] == "assets" else None
 
 
 def _config_key(context: Any) -> Any:
