@@ -15,6 +15,7 @@ import pytest
 import yaml
 from openpyxl import load_workbook
 
+from site_builder.engine import hooks
 from site_builder.model import Project, Schedule, ScheduleRow
 from site_builder.outputs import downloads
 from site_builder.pipeline.run import check
@@ -64,14 +65,25 @@ def test_plan_json_matches_standard_library() -> None:
 
 
 @pytest.mark.parametrize("title", TRICKY)
-def test_front_matter_is_what_yaml_dump_gives(title: str) -> None:
+def test_front_matter_reads_the_same_as_yaml_and_as_json(title: str) -> None:
     page = Page("a/b/c.md", "project.md.j2", title, [Crumb(title, "index.md"), Crumb("둘째 " + title, "a/index.md")],
                 {"updated": "2024-01-02"}, department=title, phone="4031")
     meta = {"title": render.escape_html(title),
             "breadcrumbs": [{"title": render.escape_html(c.title), "url": render.page_href(page, c.path)} for c in page.crumbs],
             "feed": "feed.xml", **({"department": render.escape_html(title)} if title else {}), "phone": "내선 4031", "updated": "2024-01-02"}
-    expected = "---\n" + yaml.dump(meta, Dumper=render._DUMPER, allow_unicode=True, sort_keys=False) + "---\n\n"
-    assert render._front_matter(page, None) == expected
+    text = render._front_matter(page, None) + "# 본문\n"
+    for loader in (yaml.SafeLoader, yaml.CSafeLoader):  # as MkDocs reads it without the hooks (libyaml or not)
+        assert yaml.load(text.split("---\n")[1], Loader=loader) == meta
+    assert hooks._json_first(lambda doc: ("", {}))(text) == ("# 본문\n", meta)  # read as JSON, not handed to YAML
+
+
+@pytest.mark.parametrize("front", [
+    '{"a": 1e3}', '{"a": 1}', '{"a": "\\ud83d\\ude00"}', '{"a": "x\\/y"}', '{"a":\t"x"}', '{"a": "\u2028"}', '["a"]', '{"a": ',
+    '{"' + "k" * 1001 + '": "v"}', 'a: b', '{"a": "b"} # c',
+])
+def test_front_matter_json_cannot_read_alike_goes_to_yaml(front: str) -> None:
+    doc = f"---\n{front}\n---\n\n# 본문\n"
+    assert hooks._json_first(lambda d: ("yaml", {"read": d}))(doc) == ("yaml", {"read": doc})
 
 
 def parallel_equals_sequential() -> None:

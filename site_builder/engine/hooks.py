@@ -23,6 +23,7 @@ tests/test_mkdocs_speedups.py builds the fixture portals both ways and compares 
   changes it), a page's table of contents (by its headings), Material's `config` script and its stylesheet, font
   and script tags (by the page's depth); Material's theme strings module (`lang`) once, each string once;
 - a page that is only headings and placeholders is converted without Python-Markdown's pipeline (engine/outline.py);
+- front matter written as JSON (render/markdown.py) is read as JSON, not by the YAML reader (`_json_first`);
   A key holds every input its fragment reads; what is the same for the whole build (config, nav titles, theme
   strings) needs none, as each build starts with empty memos;
 - a converted page is held with its placeholders and its blocks are read again from the docs file when its
@@ -231,7 +232,50 @@ def on_config(config: Any, **kwargs: Any) -> Any:
     import mkdocs.structure.pages as pages  # noqa: PLC0415
 
     pages.markdown = _reusing(markdown) if speedups_on() else markdown  # type: ignore[attr-defined]  # a process may build both ways
+    import mkdocs.utils.meta as meta  # noqa: PLC0415
+
+    _YAML_FRONT[:] = _YAML_FRONT or [meta.get_data]
+    meta.get_data = _json_first(_YAML_FRONT[0]) if speedups_on() else _YAML_FRONT[0]  # type: ignore[assignment]
     return config
+
+
+_YAML_FRONT: list[Callable[[str], tuple[str, dict[str, Any]]]] = []  # MkDocs' own front matter reader
+_FRONT = re.compile(r"^-{3}[ \t]*\n(.*?\n)(?:\.{3}|-{3})[ \t]*\n", re.DOTALL)  # MkDocs' YAML_RE: where its front matter ends
+# What a YAML reader reads differently from a JSON one in a JSON text: raw characters it refuses or reads as line
+# breaks, tabs, the `\/` escape, surrogate escapes (JSON pairs them), and numbers (YAML 1.1 reads `1e3` as text).
+_NOT_JSON_ALIKE = re.compile("[\t\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]|\\\\/|\\\\u[dD][89abAB]")
+
+
+def _json_first(read_yaml: Callable[[str], tuple[str, dict[str, Any]]]) -> Callable[[str], tuple[str, dict[str, Any]]]:
+    """MkDocs' front matter reader, but front matter in JSON (as render/markdown.py writes it) is read as JSON.
+
+    JSON is YAML, and both read the same value from it but for what `_NOT_JSON_ALIKE` finds and numbers; those, and
+    anything that is not a JSON object, go to MkDocs' YAML reader. libyaml builds a page's front matter in ~0.11 ms,
+    `json` in ~0.006 ms.
+    """
+    def read(doc: str) -> tuple[str, dict[str, Any]]:
+        found = _FRONT.match(doc) if doc.startswith("---") else None
+        if found is None or not found.group(1).startswith("{") or _NOT_JSON_ALIKE.search(found.group(1)):
+            return read_yaml(doc)
+        try:
+            data = json.loads(found.group(1), parse_int=_no_number, parse_float=_no_number, parse_constant=_no_number,
+                              object_pairs_hook=_short_keys)
+        except ValueError:
+            return read_yaml(doc)
+        return (doc[found.end():].lstrip("\n"), data) if isinstance(data, dict) else read_yaml(doc)
+
+    return read
+
+
+def _short_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A JSON object as a dict; a long key is left to YAML (a YAML reader refuses a key of over 1,024 characters)."""
+    if any(len(key) > 1000 for key, _ in pairs):
+        raise ValueError("a long key")
+    return dict(pairs)
+
+
+def _no_number(text: str) -> Any:
+    raise ValueError(f"a number: {text}")  # YAML 1.1 reads some JSON numbers otherwise: MkDocs' reader decides
 
 
 def _reusing(markdown: Any) -> Any:
