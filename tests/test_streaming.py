@@ -53,6 +53,7 @@ def _in_fresh_process(code: str, *args: str) -> None:
 
 def streamed_files_equal_generated(data: str, out: str) -> None:
     """generate_into with workers writes exactly generate's files, each by the process that made it."""
+    from site_builder.outputs.search import INDEX_DIR
     from site_builder.pipeline import run as pipeline
     from site_builder.render import markdown
 
@@ -72,9 +73,11 @@ def streamed_files_equal_generated(data: str, out: str) -> None:
     assert _tree(docs) == {rel: c if isinstance(c, bytes) else c.encode() for rel, c in expected.items()}
     writers = {rel: int(pid) for pid, rel in (line.split(" ", 1) for line in log.read_text(encoding="utf-8").splitlines())}
     pages = {writers[rel] for rel in expected if rel.endswith(".md")}
+    index = {writers[rel] for rel in expected if rel.startswith(f"{INDEX_DIR}/")}
     downloads = {writers[rel] for rel in expected if rel.startswith("downloads/")}
-    assert os.getpid() not in downloads and len(downloads) == 1  # the side jobs by the one worker (two jobs: it and this process)
-    assert pages <= downloads | {os.getpid()}  # pages by this process (from the back) and the worker (after its side jobs)
+    assert os.getpid() not in index and len(index) == 1  # the first side job by the one worker (two jobs: it and this process)
+    assert downloads == {os.getpid()}  # the other by this process: one side job per worker, none queued behind another
+    assert pages <= index | {os.getpid()}  # pages by this process (from the back) and the worker (after its side job)
     assert writers["feed.xml"] == os.getpid()  # the feeds by this process, while the worker works
     assert pipeline.generate_into(write, portal) == dict.fromkeys(expected, False)  # unchanged: nothing written again
 
