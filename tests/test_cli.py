@@ -142,6 +142,15 @@ def test_the_console_command_exits_with_mains_code_after_its_exit_handlers(data_
     assert ok.returncode == 0 and "이상 없음" in ok.stdout
 
 
+@pytest.mark.parametrize(("command", "collecting"), [("build", False), ("serve", True), ("validate", True)])
+def test_the_collector_is_off_for_a_whole_build_only(command: str, collecting: bool) -> None:
+    """A build ends its process: no collector pass over the portal after it; `serve` lives on and must collect."""
+    script = ("import gc, sys; from site_builder.cli import commands; commands.main = lambda: 7 if gc.isenabled() else 8; "
+              f"sys.argv = ['site-builder', '{command}']; commands.run()")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    assert done.returncode == (7 if collecting else 8), done.stderr
+
+
 def test_a_profiled_run_still_writes_its_profile(tmp_path: Path) -> None:
     """Under a profiler `run` exits normally: cProfile writes its file after the command returns."""
     profile = tmp_path / "build.prof"

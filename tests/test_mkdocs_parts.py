@@ -111,3 +111,24 @@ def test_parts_run_at_most_jobs_at_once(built: tuple[Path, Path], tmp_path: Path
     ok, output = mkdocs_seam.build_site(config, tmp_path / "site", 4, 2)
     assert ok, output
     assert most[0] == 2 and _tree(tmp_path / "site") == _tree(whole)
+
+
+def test_a_pages_feed_goes_to_the_part_that_renders_the_page(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """Files in a page's output folder are copied by that page's part (the join then moves whole folders)."""
+    from mkdocs.structure.files import File, Files
+
+    from site_builder.engine import hooks
+
+    docs = tmp_path / "docs"
+    names = [f"p{i}.md" for i in range(6)] + [f"p{i}/feed.xml" for i in range(6)] + [f"search/{i}.json" for i in range(4)]
+    for name in names:
+        (docs / name).parent.mkdir(parents=True, exist_ok=True)
+        (docs / name).write_text("# 제목\n" if name.endswith(".md") else "{}", encoding="utf-8")
+    for part in (1, 2):
+        files = Files([File(name, str(docs), str(tmp_path / "site"), use_directory_urls=True) for name in names])
+        monkeypatch.setenv(hooks.PART_ENV, f"{part}/2")
+        hooks.on_files(files, {"docs_dir": str(docs)})
+        included = {f.src_uri for f in files if not f.inclusion.is_excluded()}
+        pages = {n[:-3] for n in names if n.endswith(".md") and n in included}
+        assert len(pages) == 3 and {n.split("/")[0] for n in included if n.endswith("feed.xml")} == pages
+        assert len([n for n in included if n.startswith("search/")]) == 2

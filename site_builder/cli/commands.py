@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import atexit
 import contextlib
+import gc
 import json
 import os
 import sys
@@ -245,6 +246,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def run() -> NoReturn:
     """The console script: `main`, then leave without tearing the heap down object by object."""
+    if sys.argv[1:2] == ["build"]:
+        # A build is this process's whole life: the collector stays off (the pipeline pauses it anyway), so its full
+        # pass over the portal when the pause ended (~0.4 s at 10,000 projects) no longer runs once the site is out.
+        gc.disable()
     code = main()
     if sys.getprofile() or sys.gettrace():  # a profiler or tracer (cProfile, a debugger) writes its results after this returns
         raise SystemExit(code)

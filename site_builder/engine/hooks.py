@@ -186,9 +186,11 @@ def part_bounds(weights: list[int], part: int, parts: int) -> tuple[int, int]:
 def on_files(files: Any, config: Any, **kwargs: Any) -> Any:
     """MkDocs event: in a part build, mark the pages and docs files of the other parts excluded.
 
-    Pages go to parts in consecutive runs (which keeps the sitemap's order); the docs tree's other files (search
-    index, downloads, feeds, content assets) are dealt out the same way by count, so each is copied by one part
-    only. Theme files are copied by every part (the join checks they are the same).
+    Pages go to parts in consecutive runs (which keeps the sitemap's order); the docs tree's other files go with the
+    page whose output folder they are in (a page's feed), or else (search index, downloads, content assets) are
+    dealt out the same way by count, so each is copied by one part only: joining the parts then moves whole
+    folders, not files one by one out of folders both parts made (at 10,000 projects 6,000 such folders were left to
+    delete). Theme files are copied by every part (the join checks they are the same).
     """
     if os.environ.get(ONLY_ENV):
         return _only_listed(files, config, os.environ[ONLY_ENV])
@@ -198,15 +200,20 @@ def on_files(files: Any, config: Any, **kwargs: Any) -> Any:
     part, parts = (int(x) for x in spec.split("/"))
     pages = files.documentation_pages()
     start, end = part_bounds([os.path.getsize(f.abs_src_path) + PAGE_COST for f in pages], part - 1, parts)
+    ours = {}  # the output folder of each page → whether this part renders it
     for i, file in enumerate(pages):
+        ours[os.path.dirname(file.dest_uri)] = start <= i < end
         if not start <= i < end:
             file.inclusion = type(file.inclusion).EXCLUDED
     docs = os.path.abspath(config["docs_dir"])
     others = [f for f in files if not f.is_documentation_page() and f.src_dir and os.path.abspath(f.src_dir) == docs]
-    start, end = part_bounds([1] * len(others), part - 1, parts)
-    for i, file in enumerate(others):
-        if not start <= i < end:
-            file.inclusion = type(file.inclusion).EXCLUDED
+    # A file in a page's output folder (a page's feed) goes with the page: the joined parts then share few folders.
+    beside = [f for f in others if os.path.dirname(f.dest_uri) in ours]
+    dealt = [f for f in others if os.path.dirname(f.dest_uri) not in ours]
+    start, end = part_bounds([1] * len(dealt), part - 1, parts)
+    excluded = [f for f in beside if not ours[os.path.dirname(f.dest_uri)]] + [f for i, f in enumerate(dealt) if not start <= i < end]
+    for file in excluded:
+        file.inclusion = type(file.inclusion).EXCLUDED
     return files
 
 

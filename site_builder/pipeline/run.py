@@ -392,8 +392,10 @@ class _Engine:
 def _engine_full(engine: _Engine, note: str) -> str:
     """MkDocs on the whole docs tree into a fresh folder, swapped in whole."""
     paths, site_dir, checked, config, key, seal = engine.paths, engine.site_dir, engine.checked, engine.config, engine.key, engine.seal
-    docs = incremental.tree_state(paths.docs_dir)
-    tmp, output = run_mkdocs(paths, config, checked, site_dir)
+    with ThreadPoolExecutor(1) as pool:  # the docs tree's walk (~0.3 s at 10,000 projects) overlaps MkDocs, a child process
+        walking = pool.submit(incremental.tree_state, paths.docs_dir)
+        tmp, output = run_mkdocs(paths, config, checked, site_dir)
+        docs = walking.result()
     if tmp is not None:
         if seal is not None:
             seal(tmp)
