@@ -293,8 +293,13 @@ def measure(n: int, work: Path, peers: list[str] | None = None, zensical: str = 
     with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork")) as apart:
         shape = apart.submit(generate, work / "data", n).result()
     row: dict[str, Any] = {"n": n, "data_s": time.perf_counter() - t0, **shape}
+    # What the generator wrote (~430 MB with its git history at 10k) is flushed to disk before the build is timed, and
+    # what our build wrote before the plain one: otherwise each pays for the one before (the kernel writes dirty pages
+    # back ~30 s after they were made, right into the next timed run; 3–4 s at 10k on the 2-core machine).
+    os.sync()
     row.update(timed_build(work / "data", work))
     row["rss_mb"] = peak_rss_mb()  # before the plain build, which is a child too
+    os.sync()
     row["plain_s"] = plain_mkdocs(work)
     row["ratio"] = row["total_s"] / row["plain_s"]
     row["ours_pct"] = 100 * (row["total_s"] - row["mkdocs_s"]) / row["total_s"]
