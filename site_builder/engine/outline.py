@@ -7,9 +7,10 @@ placeholder as a paragraph), yet its full pipeline (block parser, ~17 inline pat
 serialising of every heading and of a table of contents MkDocs never reads, the serializer) is most of MkDocs'
 time for the page. Here such a page is converted directly, with the toc extension's own settings and functions
 (slugify, unique ids, nesting), and MkDocs' own tree processors (anchors, links, title) run on the same tree.
-Anything else (any character Markdown could read as markup, a paragraph of text, a list, attributes) returns
-None and the page goes through Python-Markdown as before: tests/test_mkdocs_outline.py checks that both ways give
-the same HTML, table of contents, title, anchors and links, on every page of the fixtures and on random outlines.
+Anything else (any character Markdown could read as markup, a paragraph of text, a list, attributes other than a
+heading's `{ #id }`, an extension this module does not know) returns None and the page goes through Python-Markdown
+as before. tests/test_mkdocs_outline.py checks that both ways give the same HTML, table of contents, title, anchors
+and links, on every page of the fixtures and on random outlines.
 """
 
 from __future__ import annotations
@@ -20,8 +21,8 @@ import xml.etree.ElementTree as etree
 from typing import Any
 
 # Heading text that no inline pattern, attribute list or closing-hash rule of Python-Markdown touches: no
-# character that starts markup (backslash, backtick, emphasis, brackets, `!`, `<`, `>`, `&`, braces, `#`, `:` of
-# attr_list's `{:`) and no control or tab character; backslash escapes of punctuation that stays plain once
+# character that starts markup (backslash, backtick, emphasis, brackets, `!`, `<`, `>`, `&`, attr_list's braces,
+# `#`) and no control or tab character; backslash escapes of punctuation that stays plain once
 # unescaped (not `>`: it is escaped again after unescaping in one place and not in another).
 _PLAIN = r"[^\\`*_\[\]!<>&{}#\x00-\x1f\x7f]"
 _ESCAPE = r"\\[()\.\-+#!*_\[\]{}`\\|]"
