@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from site_builder.cli.commands import make_parser
-from tests.conftest import FIXTURE_DATA, run_cli
+from tests.conftest import FIXTURE_DATA, ROOT, run_cli
 
 COMMANDS = ["validate", "build", "assemble", "serve", "schema", "import", "new", "purge"]
 
@@ -143,11 +143,13 @@ def test_the_console_command_exits_with_mains_code_after_its_exit_handlers(data_
 
 
 @pytest.mark.parametrize(("command", "collecting"), [("build", False), ("serve", True), ("validate", True)])
-def test_the_collector_is_off_for_a_whole_build_only(command: str, collecting: bool) -> None:
+def test_the_collector_stays_off_after_a_command_line_build_only(command: str, collecting: bool, tmp_path: Path) -> None:
     """A build ends its process: no collector pass over the portal after it; `serve` lives on and must collect."""
-    script = ("import gc, sys; from site_builder.cli import commands; commands.main = lambda: 7 if gc.isenabled() else 8; "
+    script = ("import gc, sys; from pathlib import Path; from site_builder.cli import commands; from site_builder.pipeline import run; "
+              "root, data, out = map(Path, sys.argv[1:]); "
+              "commands.main = lambda: run.build(run.Paths(root, data=data, build=out / 'b'), out / 's') and (7 if gc.isenabled() else 8); "
               f"sys.argv = ['site-builder', '{command}']; commands.run()")
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    done = subprocess.run([sys.executable, "-c", script, str(ROOT), str(FIXTURE_DATA), str(tmp_path)], capture_output=True, text=True, timeout=300)
     assert done.returncode == (7 if collecting else 8), done.stderr
 
 
