@@ -208,12 +208,13 @@ def on_files(files: Any, config: Any, **kwargs: Any) -> Any:
     docs = os.path.abspath(config["docs_dir"])
     others = [f for f in files if not f.is_documentation_page() and f.src_dir and os.path.abspath(f.src_dir) == docs]
     # A file in a page's output folder (a page's feed) goes with the page: the joined parts then share few folders.
-    beside = [f for f in others if os.path.dirname(f.dest_uri) in ours]
-    dealt = [f for f in others if os.path.dirname(f.dest_uri) not in ours]
+    with_page = {id(f): ours.get(os.path.dirname(f.dest_uri)) for f in others}
+    dealt = [f for f in others if with_page[id(f)] is None]
     start, end = part_bounds([1] * len(dealt), part - 1, parts)
-    excluded = [f for f in beside if not ours[os.path.dirname(f.dest_uri)]] + [f for i, f in enumerate(dealt) if not start <= i < end]
-    for file in excluded:
-        file.inclusion = type(file.inclusion).EXCLUDED
+    with_page.update((id(f), start <= i < end) for i, f in enumerate(dealt))
+    for file in others:
+        if not with_page[id(file)]:
+            file.inclusion = type(file.inclusion).EXCLUDED
     return files
 
 
@@ -241,13 +242,11 @@ def on_config(config: Any, **kwargs: Any) -> Any:
     pages.markdown = _reusing(markdown) if speedups_on() else markdown  # type: ignore[attr-defined]  # a process may build both ways
     import mkdocs.utils.meta as meta  # noqa: PLC0415
 
-    _YAML_FRONT[:] = _YAML_FRONT or [meta.get_data]
-    meta.get_data = _json_first(_YAML_FRONT[0]) if speedups_on() else _YAML_FRONT[0]  # type: ignore[assignment]
+    original = getattr(meta.get_data, "yaml_reader", meta.get_data)  # a process may build both ways
+    meta.get_data = _json_first(original) if speedups_on() else original  # type: ignore[assignment]
     return config
 
 
-_YAML_FRONT: list[Callable[[str], tuple[str, dict[str, Any]]]] = []  # MkDocs' own front matter reader
-_FRONT = re.compile(r"^-{3}[ \t]*\n(.*?\n)(?:\.{3}|-{3})[ \t]*\n", re.DOTALL)  # MkDocs' YAML_RE: where its front matter ends
 # What a YAML reader reads differently from a JSON one in a JSON text: raw characters it refuses or reads as line
 # breaks, tabs, the `\/` escape, surrogate escapes (JSON pairs them), and numbers (YAML 1.1 reads `1e3` as text).
 _NOT_JSON_ALIKE = re.compile("[\t\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]|\\\\/|\\\\u[dD][89abAB]")
@@ -260,8 +259,10 @@ def _json_first(read_yaml: Callable[[str], tuple[str, dict[str, Any]]]) -> Calla
     anything that is not a JSON object, go to MkDocs' YAML reader. libyaml builds a page's front matter in ~0.11 ms,
     `json` in ~0.006 ms.
     """
+    from mkdocs.utils.meta import YAML_RE  # noqa: PLC0415 (where MkDocs' reader takes its front matter to end)
+
     def read(doc: str) -> tuple[str, dict[str, Any]]:
-        found = _FRONT.match(doc) if doc.startswith("---") else None
+        found = YAML_RE.match(doc) if doc.startswith("---") else None
         if found is None or not found.group(1).startswith("{") or _NOT_JSON_ALIKE.search(found.group(1)):
             return read_yaml(doc)
         try:
@@ -271,6 +272,7 @@ def _json_first(read_yaml: Callable[[str], tuple[str, dict[str, Any]]]) -> Calla
             return read_yaml(doc)
         return (doc[found.end():].lstrip("\n"), data) if isinstance(data, dict) else read_yaml(doc)
 
+    read.yaml_reader = read_yaml  # type: ignore[attr-defined]
     return read
 
 

@@ -15,10 +15,13 @@ and links, on every page of the fixtures and on random outlines.
 
 from __future__ import annotations
 
-import html
 import re
 import xml.etree.ElementTree as etree
 from typing import Any
+
+# Loaded in MkDocs' process only (engine/hooks.py imports this module when MkDocs runs it), where both are loaded.
+from markdown.extensions.toc import nest_toc_tokens, unique
+from markdown.serializers import _escape_attrib_html, _escape_cdata
 
 # Heading text that no inline pattern, attribute list or closing-hash rule of Python-Markdown touches: no
 # character that starts markup (backslash, backtick, emphasis, brackets, `!`, `<`, `>`, `&`, attr_list's braces,
@@ -112,7 +115,8 @@ def _tree(items: list[Item], toc: Any) -> etree.Element:
         heading = etree.SubElement(root, f"h{level}")
         heading.text = text
         name = " ".join(text.split())
-        heading.set("id", given or _unique(toc.slugify(html.unescape(name), toc.sep), used, counters))
+        # The toc extension slugs the name HTML-unescaped: an outline's text has no `&`, so it is the name itself.
+        heading.set("id", given or unique(toc.slugify(name, toc.sep), used, counters))
         link = etree.SubElement(heading, "a")
         link.text = toc.use_permalinks
         link.set("href", "#" + heading.get("id", ""))
@@ -120,13 +124,6 @@ def _tree(items: list[Item], toc: Any) -> etree.Element:
         if toc.permalink_title:
             link.set("title", toc.permalink_title)
     return root
-
-
-def _unique(slug: str, used: set[str], counters: dict[str, int]) -> str:
-    """The toc extension's unique id (`_1`, `_2`, … after a repeated one)."""
-    from markdown.extensions.toc import unique  # noqa: PLC0415 (MkDocs' process has it loaded; seam.py does not import this)
-
-    return unique(slug, used, counters)
 
 
 def _run_mkdocs_processors(md: Any, root: etree.Element) -> None:
@@ -138,8 +135,6 @@ def _run_mkdocs_processors(md: Any, root: etree.Element) -> None:
 
 def _tokens(root: etree.Element, toc: Any) -> list[dict[str, Any]]:
     """The toc extension's nested tokens (MkDocs builds the page's table of contents from them)."""
-    from markdown.extensions.toc import nest_toc_tokens  # noqa: PLC0415
-
     flat = []
     for element in root:
         level = int(element.tag[1:]) if element.tag[0] == "h" else 0
@@ -152,8 +147,6 @@ def _tokens(root: etree.Element, toc: Any) -> list[dict[str, Any]]:
 
 def _html(element: etree.Element) -> str:
     """One top-level element as Python-Markdown's serializer writes it (attributes in lexical order)."""
-    from markdown.serializers import _escape_attrib_html, _escape_cdata  # noqa: PLC0415
-
     if element.tag == "p":
         return f"<p>{element.text}</p>"  # a placeholder: letters and digits
     link = element[0]

@@ -230,7 +230,7 @@ def _front_matter(page: Page, site: Any) -> str:
     # The theme prints these values into HTML as they are, so they are escaped here.
     out = [_entry("title", escape_html(page.title))]
     if hide := WIDE_PAGES.get(page.template):
-        out.append(_entry("hide", list(hide)))
+        out.append(_entry("hide", hide))
     if page.crumbs:
         crumbs = ", ".join(_crumb(escape_html(c.title), page_href(page, c.path)) for c in page.crumbs)
         out.append(f'"breadcrumbs": [{crumbs}]')
@@ -260,15 +260,10 @@ def json_yaml(value: Any) -> str:
     return _YAML_RAW.sub(lambda m: f"\\u{ord(m.group()):04x}", json.dumps(value, ensure_ascii=False))
 
 
-def _entry(key: str, value: Any) -> str:
-    """`"key": value` of a front matter entry."""
-    return f"{json_yaml(key)}: {_scalar(value) if isinstance(value, str) else json_yaml(value)}"
-
-
 @functools.lru_cache(maxsize=1 << 16)
-def _scalar(value: str) -> str:
-    """A string as `json_yaml` gives it, remembered (titles and addresses recur on many pages)."""
-    return json_yaml(value)
+def _entry(key: str, value: str | tuple[str, ...]) -> str:
+    """`"key": value` of a front matter entry, remembered (titles and addresses recur on many pages)."""
+    return f"{json_yaml(key)}: {json_yaml(value)}"
 
 
 @functools.lru_cache(maxsize=1 << 16)
