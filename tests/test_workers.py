@@ -60,6 +60,10 @@ def parallel_load_equals_serial(data: str) -> None:
     parallel = source.load_data(Path(data))
     assert parallel[1] == serial[1]
     assert parallel[0] == serial[0]
+    for plan in parallel[0].plans:  # data and every position as a plain read gives them (positions travel packed)
+        for project in plan.projects:
+            plain = source.load_file(project.path, project.display, "project")[0]
+            assert plain is not None and (project.data, project.where()) == (plain.data, plain.where()) and plain.where()
     assert [p.display for p in serial[0].plans[0].projects] == [f"data/demo-org/2025/projects/p{i}.yaml" for i in (1, 2, 3)]
     assert any("broken-project" in p.file for p in serial[1])  # read although its plan file did not load
 

@@ -55,7 +55,11 @@ class ParseMemo:
     def keep(self, digest: str, data: Any, positions: dict[Any, tuple[int, int]]) -> None:
         """Keep what a file that loaded without a problem was read as (nothing when it holds what marshal cannot store)."""
         with contextlib.suppress(ValueError):
-            self.buckets[digest[:1]].put(digest, (pack_data(data), pack_positions(positions)))
+            self.keep_packed(digest, pack_data(data), pack_positions(positions))
+
+    def keep_packed(self, digest: str, data: bytes, positions: bytes) -> None:
+        """`keep`, of a file's data and positions packed already (`pack_data`, `pack_positions`)."""
+        self.buckets[digest[:1]].put(digest, (data, positions))
 
     def save(self) -> None:
         """Write the buckets whose entries changed (best effort: a cache that cannot be written is only not kept)."""
