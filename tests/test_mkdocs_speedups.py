@@ -40,6 +40,14 @@ def test_the_site_is_the_same_without_the_speedups(data: Path, nav_max_orgs: int
     assert sorted(fast) == sorted(plain)
     assert [name for name in plain if fast[name] != plain[name]] == []
     assert sum(name.endswith(".html") for name in plain) > 20
+    linked = {name for name in fast if _same_file(tmp_path / "site" / name, paths.docs_dir / name)}  # the docs tree's own files
+    assert linked and all(not name.endswith(".html") for name in linked) and "feed.xml" in linked
+    assert not any(_same_file(tmp_path / "plain" / name, paths.docs_dir / name) for name in plain)  # copied
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    """Whether two paths name one file (a hard link)."""
+    return b.exists() and a.samefile(b)
 
 
 def test_no_state_crosses_pages_on_the_reused_markdown_instance(tmp_path: Path):
