@@ -35,9 +35,18 @@ class Packed(Mapping[str, dict[int, int]]):
             packed._rows[key] = array("i", [n << 3 | c for n, c in sorted(row.items())])
         return packed
 
-    def add(self, key: str, row: dict[int, int], offset: int) -> None:
-        """Append a plan's row of `key` (its documents numbered from `offset`, after every earlier plan's)."""
-        self._packed(key).extend((n + offset) << 3 | cls for n, cls in row.items())
+    def add_all(self, index: Mapping[str, dict[int, int]], offset: int) -> None:
+        """Append a plan's row of every key (its documents numbered from `offset`, after every earlier plan's): one call a plan."""
+        rows = self._rows
+        for key, row in index.items():
+            values = [(n + offset) << 3 | cls for n, cls in row.items()]
+            packed = rows.get(key)
+            if packed is None:
+                rows[key] = array("i", values)
+            elif isinstance(packed, array):
+                packed.extend(values)
+            else:
+                self._packed(key).extend(values)
 
     def empty(self, key: str) -> None:
         """`key` with no postings (a long word: `search.postings`)."""

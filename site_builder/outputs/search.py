@@ -295,28 +295,27 @@ def postings(docs: list[Doc], terms: dict[str, int] | None = None) -> dict[str, 
 def _doc_postings(docs: list[Doc], terms: dict[str, int] | None) -> tuple[dict[str, dict[int, int]], list[str]]:
     """The postings of these documents (numbered from 0) and their Hangul words of three syllables or more, in order of appearance."""
     index: dict[str, dict[int, int]] = {}
-    keys_of: dict[str, tuple[tuple[str, int], ...]] = {}  # word → its keys; words repeat a lot across documents
+    keys_of: dict[str, tuple[tuple[str, ...], tuple[str, ...], bool]] = {}  # word → its keys (`_word_split`); words repeat a lot across documents
     term_words: set[str] = set()  # the words that are terms (`_TERM`), matched once per word, not once per document
     counts: dict[int, Counter[str]] = {weight: Counter() for weight in TERM_WEIGHT}  # documents where a term's heaviest field is this
     for n, doc in enumerate(docs):
         best: dict[str, int] = {}
         found: list[tuple[int, set[str]]] = []
-        for weight, texts in sorted(doc.text.items()):  # lightest field first: a heavier one's class overwrites
+        # Lightest field first, and in a field the keys that start no word first: each class is higher than all
+        # before it (weight × 2 + start), so overwriting leaves every key its best class, dict by dict in C.
+        for weight, texts in sorted(doc.text.items()):
             words, pairs = words_and_neighbours("\n".join(texts))  # a newline joins no words, nor neighbours
-            for pair in pairs:
-                if best.get(pair, -1) < weight * 2:
-                    best[pair] = weight * 2
+            inner, first = list(pairs), list[str]()
             for word in words:
                 keys = keys_of.get(word)
                 if keys is None:
-                    keys, term = _word_info(word)
-                    keys_of[word] = keys
-                    if term:
+                    keys = keys_of[word] = _word_split(word)
+                    if keys[2]:
                         term_words.add(word)
-                for key, start in keys:
-                    cls = weight * 2 + start
-                    if best.get(key, -1) < cls:
-                        best[key] = cls
+                inner += keys[0]
+                first += keys[1]
+            best.update(dict.fromkeys(inner, weight * 2))
+            best.update(dict.fromkeys(first, weight * 2 + 1))
             found.append((weight, words & term_words))
         if terms is not None:
             _count_terms(found, counts)
@@ -339,6 +338,13 @@ def _doc_postings(docs: list[Doc], terms: dict[str, int] | None) -> tuple[dict[s
 def _word_info(word: str) -> tuple[tuple[tuple[str, int], ...], bool]:
     """A word's index keys with 1 for the key that starts it (`word_keys`), and whether it is a term (`_TERM`)."""
     return tuple((key, int(start)) for key, start in word_keys(word)), _TERM.fullmatch(word) is not None
+
+
+@functools.lru_cache(maxsize=1 << 18)
+def _word_split(word: str) -> tuple[tuple[str, ...], tuple[str, ...], bool]:
+    """A word's index keys that do not start it, the one that does (`word_keys`), and whether it is a term (`_TERM`)."""
+    keys, term = _word_info(word)
+    return tuple(key for key, start in keys if not start), tuple(key for key, start in keys if start), term
 
 
 def _count_terms(found: list[tuple[int, set[str]]], counts: dict[int, Counter[str]]) -> None:
@@ -648,8 +654,7 @@ class Joined:
         self.pad(offset)
         self.starts.append(offset)
         self.counts.append(len(part_rows))
-        for key, row in part_index.items():
-            self.index.add(key, row, offset)
+        self.index.add_all(part_index, offset)
         for word, score in part_terms.items():
             self.terms[word] = self.terms.get(word, 0) + score
         self.rows += [json_bytes(row) for row in part_rows]
