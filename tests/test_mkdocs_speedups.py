@@ -8,7 +8,9 @@ import sys
 from pathlib import Path
 from types import SimpleNamespace
 
+import jinja2
 import pytest
+from mkdocs.utils.templates import url_filter
 
 from site_builder.engine import config as engine_config
 from site_builder.engine import hooks
@@ -96,3 +98,34 @@ def test_a_page_under_assets_is_its_own_key_for_the_asset_tags():
     page = {"base_url": "../..", "page": SimpleNamespace(url="org/2024/")}
     assert key(page) == key({"base_url": "../..", "page": SimpleNamespace(url="guide/x/")})
     assert key({"base_url": "../..", "page": SimpleNamespace(url="assets/x/")}) not in (key(page), key({**page, "page": SimpleNamespace(url="assets/y/")}))
+
+
+HEADER = ('<a href="{{ "" | url }}">{{ config.site_name }}</a><span>{% if page.meta and page.meta.title %}{{ page.meta.title }}'
+          '{% else %}{{ page.title }}{% endif %}</span><img src="{{ "assets/logo.png" | url }}">')
+
+
+@pytest.mark.parametrize("autoescape", [False, True])
+def test_a_memoized_header_shows_each_page_its_own_title(autoescape: bool):
+    """hooks.titled: rendered once per depth with a stand-in title, the page's own put in, as the template writes it."""
+    env = jinja2.Environment(autoescape=autoescape)
+    env.filters["url"] = url_filter
+    template = env.from_string(HEADER)
+    plain = template.root_render_func
+    template.root_render_func = hooks.titled(plain)
+    pages = [SimpleNamespace(url=url, title=title, meta=meta) for url, title, meta in [
+        ("a/", "가 & <나>", {}), ("b/", "다", {"title": "메타 제목 \"인용\""}), ("c/", None, None), ("d/e/", "깊은 쪽", {"title": ""}),
+        ("assets/x/", "assets 아래", {}), ("", "첫 쪽", {})]]
+    for page in pages:
+        context = {"page": page, "base_url": "../" * page.url.count("/") or ".", "config": {"site_name": "누리집"}}
+        assert "".join(template.root_render_func(template.new_context(context))) == "".join(plain(template.new_context(context)))
+
+
+@pytest.mark.parametrize("shown", ["{{ page.title }}{{ page.title }}", "{{ page.title }}{{ page.title | e }}", "{{ page.title | e }}",
+                                   "{{ page.title | upper }}"])
+def test_a_header_that_changes_or_repeats_the_title_is_rendered_in_full(shown: str):
+    template = jinja2.Environment().from_string(f"<h1>{shown}</h1>")
+    plain = template.root_render_func
+    template.root_render_func = hooks.titled(plain)
+    for title in ("가 & <나>", "다"):
+        context = {"page": SimpleNamespace(url="a/", title=title, meta={}), "base_url": ".."}
+        assert "".join(template.root_render_func(template.new_context(context))) == "".join(plain(template.new_context(context)))

@@ -22,6 +22,8 @@ tests/test_mkdocs_speedups.py builds the fixture portals both ways and compares 
   navigation (project pages are never in it: no item is active, so only where its links point from the page
   changes it), a page's table of contents (by its headings), Material's `config` script and its stylesheet, font
   and script tags (by the page's depth); Material's theme strings module (`lang`) once, each string once;
+- Material's header once per depth, each page's title put in where the template shows it (`titled`);
+- the docs tree's own static files (search index, feeds, downloads) hard-linked into the site, not copied (`_linking`);
 - a page that is only headings and placeholders is converted without Python-Markdown's pipeline (engine/outline.py);
 - front matter written as JSON (render/markdown.py) is read as JSON, not by the YAML reader (`_json_first`);
   A key holds every input its fragment reads; what is the same for the whole build (config, nav titles, theme
@@ -388,6 +390,8 @@ def on_env(env: Any, config: Any, files: Any, **kwargs: Any) -> Any:
         nav.root_render_func = memoized(nav.root_render_func, _NavKey())
         toc = env.get_template("partials/toc.html")
         toc.root_render_func = memoized(toc.root_render_func, _toc_key)
+        header = env.get_template("partials/header.html")
+        header.root_render_func = titled(header.root_render_func)
         base = env.get_template("base.html")  # its blocks, not main.html's: theirs call super(), which finds them by identity
         base.blocks["config"] = memoized(base.blocks["config"], _config_key)
         for name in ASSET_BLOCKS:
@@ -443,6 +447,56 @@ def memoized(render: Callable[..., Iterator[str]], key_of: Callable[[Any], Any])
         yield html
 
     return render_once
+
+
+# Stand-in titles of a memoized header: no data text holds a NUL (load/fast.py CONTROL), and `<`, `&` show whether the
+# template changes the title (escapes it) anywhere, which replacing the stand-in would then get wrong.
+TITLE_SLOTS = ("\x00<sb-title-1>&\x00", "\x00<sb-title-2>&\x00")
+
+
+def titled(render: Callable[..., Iterator[str]]) -> Callable[..., Iterator[str]]:
+    """Material's header (partials/header.html) rendered once per page depth (`_assets_key`), the page's title put in.
+
+    The header shows the page only by its title (`page.meta.title`, else `page.title`) and where its links point
+    from the page (`url`: the home page, the logo under assets/). It is rendered for two stand-in pages titled with
+    TITLE_SLOTS; when the first shows its title exactly once and replacing it gives the second, each page's title
+    (as `{{ }}` writes it) replaces the slot. Otherwise the header is rendered in full on every page.
+    """
+    memo: dict[Any, str | None] = {}
+
+    def render_header(context: Any) -> Iterator[str]:
+        page = context.get("page")
+        key = _assets_key(context) if page is not None else None
+        if key is not None and key not in memo:
+            first, second = ("".join(render(context.derived({"page": _StandIn(page, slot)}))) for slot in TITLE_SLOTS)
+            memo[key] = first if first.count(TITLE_SLOTS[0]) == 1 and first.replace(*TITLE_SLOTS) == second else None
+        html = memo.get(key) if key is not None else None
+        if html is None:
+            yield from render(context)
+            return
+        yield html.replace(TITLE_SLOTS[0], _title_text(context, page))
+
+    return render_header
+
+
+class _StandIn:
+    """A page as the header template reads it, but titled `title` (with no `meta` title)."""
+
+    meta = None
+
+    def __init__(self, page: Any, title: str) -> None:
+        self._page, self.title = page, title
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._page, name)
+
+
+def _title_text(context: Any, page: Any) -> str:
+    """The page's title as header.html writes it: `{{ page.meta.title }}` when the page has one, else `{{ page.title }}`."""
+    env = context.environment
+    meta = env.getattr(page, "meta")
+    meta_title = env.getattr(meta, "title") if meta else None
+    return str(meta_title if meta_title else env.getattr(page, "title"))
 
 
 class _NavKey:
