@@ -22,7 +22,8 @@ tests/test_mkdocs_speedups.py builds the fixture portals both ways and compares 
   navigation (project pages are never in it: no item is active, so only where its links point from the page
   changes it), a page's table of contents (by its headings), Material's `config` script and its stylesheet, font
   and script tags (by the page's depth); Material's theme strings module (`lang`) once, each string once;
-- Material's header once per depth, each page's title put in where the template shows it (`titled`);
+- Material's header once per depth, each page's title put in where the template shows it (`titled`); our footer
+  once per set of addresses its links get from the page (`_footer_key`);
 - the docs tree's own static files (search index, feeds, downloads) hard-linked into the site, not copied (`_linking`);
 - a page that is only headings and placeholders is converted without Python-Markdown's pipeline (engine/outline.py);
 - front matter written as JSON (render/markdown.py) is read as JSON, not by the YAML reader (`_json_first`);
@@ -392,6 +393,9 @@ def on_env(env: Any, config: Any, files: Any, **kwargs: Any) -> Any:
         toc.root_render_func = memoized(toc.root_render_func, _toc_key)
         header = env.get_template("partials/header.html")
         header.root_render_func = titled(header.root_render_func)
+        footer = env.get_template("partials/gov-footer.html") if "partials/gov-footer.html" in env.list_templates() else None
+        if footer is not None:  # our theme's (a bare Material has none)
+            footer.root_render_func = memoized(footer.root_render_func, _footer_key)
         base = env.get_template("base.html")  # its blocks, not main.html's: theirs call super(), which finds them by identity
         base.blocks["config"] = memoized(base.blocks["config"], _config_key)
         for name in ASSET_BLOCKS:
@@ -584,6 +588,21 @@ def _assets_key(context: Any) -> Any:
     page = context.get("page")
     url = getattr(page, "url", None)
     return context.get("base_url"), url if isinstance(url, str) and url.split("/", 1)[0] == "assets" else None
+
+
+def _footer_key(context: Any) -> Any:
+    """Our footer (theme/partials/gov-footer.html) shows the page only by where its links point from it (`url`).
+
+    The key is every link's address as the `url` filter gives it from this page, of the address as written and as
+    the template cleans it (`../` and `./` dropped): pages that get the same addresses get the same footer.
+    """
+    page, config = context.get("page"), context.get("config")
+    if page is None or config is None:
+        return None
+    url = context.environment.filters["url"]
+    links = (config.extra.get("furniture") or {}).get("links") or []
+    hrefs = [str(link.get("url", "")) if isinstance(link, dict) else "" for link in links]
+    return context.get("base_url"), tuple(url(context, h) + "\0" + url(context, h.replace("../", "").replace("./", "")) for h in hrefs)
 
 
 def _config_key(context: Any) -> Any:
