@@ -23,7 +23,8 @@ tests/test_mkdocs_speedups.py builds the fixture portals both ways and compares 
   changes it), a page's table of contents (by its headings), Material's `config` script and its stylesheet, font
   and script tags (by the page's depth); Material's theme strings module (`lang`) once, each string once;
 - Material's header once per depth, each page's title put in where the template shows it (`titled`); our footer
-  once per set of addresses its links get from the page (`_footer_key`);
+  once per set of addresses its links get from the page (`_footer_key`); the back-to-top button and (when there is
+  none) the analytics fragment once per build;
 - the docs tree's own static files (search index, feeds, downloads) hard-linked into the site, not copied (`_linking`);
 - a page that is only headings and placeholders is converted without Python-Markdown's pipeline (engine/outline.py);
 - front matter written as JSON (render/markdown.py) is read as JSON, not by the YAML reader (`_json_first`);
@@ -393,6 +394,10 @@ def on_env(env: Any, config: Any, files: Any, **kwargs: Any) -> Any:
         toc.root_render_func = memoized(toc.root_render_func, _toc_key)
         header = env.get_template("partials/header.html")
         header.root_render_func = titled(header.root_render_func)
+        top = env.get_template("partials/top.html")  # the back-to-top button: the config's icon and a theme string
+        top.root_render_func = memoized(top.root_render_func, _same_everywhere)
+        analytics = env.get_template("partials/integrations/analytics.html")
+        analytics.root_render_func = memoized(analytics.root_render_func, _no_analytics)
         footer = env.get_template("partials/gov-footer.html") if "partials/gov-footer.html" in env.list_templates() else None
         if footer is not None:  # our theme's (a bare Material has none)
             footer.root_render_func = memoized(footer.root_render_func, _footer_key)
@@ -588,6 +593,17 @@ def _assets_key(context: Any) -> Any:
     page = context.get("page")
     url = getattr(page, "url", None)
     return context.get("base_url"), url if isinstance(url, str) and url.split("/", 1)[0] == "assets" else None
+
+
+def _same_everywhere(context: Any) -> Any:
+    """The key of a fragment that reads only the config and theme strings: one for the whole build."""
+    return "build"
+
+
+def _no_analytics(context: Any) -> Any:
+    """Material's analytics fragment, which without `extra.analytics` in the config shows nothing on any page; with it, rendered each time."""
+    config = context.get("config")
+    return None if config is None or config.extra.get("analytics") else "none"
 
 
 def _footer_key(context: Any) -> Any:
