@@ -606,19 +606,27 @@ def _no_analytics(context: Any) -> Any:
     return None if config is None or config.extra.get("analytics") else "none"
 
 
+_SCHEME = re.compile(r"[a-z][a-z0-9+.-]*:")
+
+
 def _footer_key(context: Any) -> Any:
     """Our footer (theme/partials/gov-footer.html) shows the page only by where its links point from it (`url`).
 
     The key is every link's address as the `url` filter gives it from this page, of the address as written and as
-    the template cleans it (`../` and `./` dropped): pages that get the same addresses get the same footer.
+    the template cleans it (`../` and `./` dropped); or, when the page's first folder is none of theirs (as `_NavKey`),
+    its depth alone: pages that get the same addresses get the same footer.
     """
     page, config = context.get("page"), context.get("config")
     if page is None or config is None:
         return None
-    url = context.environment.filters["url"]
     links = (config.extra.get("furniture") or {}).get("links") or []
     hrefs = [str(link.get("url", "")) if isinstance(link, dict) else "" for link in links]
-    return context.get("base_url"), tuple(url(context, h) + "\0" + url(context, h.replace("../", "").replace("./", "")) for h in hrefs)
+    targets = [t for h in hrefs for t in (h, h.replace("../", "").replace("./", ""))]
+    relative = [t for t in targets if not _SCHEME.match(t)]  # `https:`, `mailto:`, `tel:`: the same from every page
+    if all(map(_plain, relative)) and _plain(page.url) and page.url.split("/", 1)[0] not in {t.split("/", 1)[0] for t in relative}:
+        return "depth", context.get("base_url")
+    url = context.environment.filters["url"]
+    return context.get("base_url"), tuple(url(context, t) for t in targets)
 
 
 def _config_key(context: Any) -> Any:
