@@ -134,10 +134,13 @@ def _fill(wb: xlsxwriter.Workbook, title: str, header: list[str], rows: list[lis
     text = wb.add_format({"num_format": "@"})
     ws.write_row(0, 0, header, text)
     for r, row in enumerate(rows, 1):
-        ws.write_row(r, 0, row, text)  # strings stay strings: the workbook is opened with every string conversion off
-        for c in numeric:
-            if isinstance(row[c], int | float):
-                ws.write_number(r, c, row[c])  # a number cell without the text format (same row: allowed in constant memory)
+        for c, value in enumerate(row):  # each cell by its own writer: write_row's type dispatch was most of the time
+            if c in numeric and isinstance(value, int | float):
+                ws.write_number(r, c, value)  # a number cell without the text format
+            elif value == "":
+                ws.write_blank(r, c, value, text)
+            else:
+                ws.write_string(r, c, value, text)  # strings stay strings (every string conversion is off anyway)
 
 
 def to_xlsx(rows: list[dict[str, Any]]) -> bytes:
