@@ -142,11 +142,11 @@ def _check(data_dir: Path, strict: bool, orgs: Collection[str] | None = None, ca
     big = sum(len(files.projects) for files in data.plans) >= PARALLEL_MIN_FILES
     with background(personal_data_problems, data, cache, worth=big) as personal:  # a child scans while this process validates
         portal, invalid = validate(data)
+        mine = portal if portal is None or orgs is None else portal.only(orgs)
+        found = [] if mine is None else portal_findings(mine) + withheld_echoes(mine)  # while the scan ends
         problems = sorted(set(problems + invalid + personal()))  # nothing personal is published
     if portal is None:
         return Checked(None, problems)
-    mine = portal if orgs is None else portal.only(orgs)
-    found = portal_findings(mine) + withheld_echoes(mine)
     if strict:
         expected = "plan.yaml `acknowledged`에 식별자 추가 또는 데이터 수정"
         problems += [Problem(f.file, f.line, 1, f.id, f"확인되지 않은 점검 결과: {f.message}", expected, f.id) for f in found if not f.acknowledged]
