@@ -205,6 +205,25 @@ def _schedule_row(r: ScheduleRow, periods: list[int], word: str, done: bool, gro
     return "<tr>" + "".join(cells) + "</tr>"
 
 
+def block_md(b: Any, default: str, table: Callable[[Any, str], str], level: int = 2) -> str:
+    """A text block (goals, background …) as Markdown: heading, withheld notice, bullets, tables, sub-blocks ('' for none).
+
+    The `block` macro of _macros.md.j2 calls this, and project pages call it directly (seven blocks a page: a Jinja
+    macro call cost more than the block); `table` is that file's `table` macro.
+    """
+    if not b:
+        return ""
+    heading = b.heading or default
+    out = [f"{'#' * level} {heading_md(heading)}\n" if heading else "", "\n"]
+    if b.withheld:
+        out.append(f'<p class="withheld">{escape_html(redaction_mod.notice(b.withheld.ground))}</p>\n\n')
+    if b.body:
+        out.append(f"{bullet_html(b.body)}\n\n")
+    out += [f"{table(t, heading_text(heading))}\n\n" for t in b.tables]
+    out += [f"{block_md(sub, '', table, level + 1)}\n\n" for sub in b.blocks]
+    return "".join(out)
+
+
 def withheld_section(project: Any, name: str, label: str) -> str:
     """The heading and notice standing in for a withheld field of a published project ('' when the field is published)."""
     ground = redaction_mod.field_grounds(project).get(name)
@@ -331,7 +350,7 @@ def make_environment() -> jinja2.Environment:
     env.filters.update(h=escape_html, md=escape_md, note=note_html, note_md=escape_note_md, heading=heading_md, heading_text=heading_text)
     env.tests["budgeted"] = lambda p: bool(project_total(p))
     env.globals.update(
-        money=money, bullet_html=bullet_html, withheld_section=withheld_section,
+        money=money, bullet_html=bullet_html, block_md=block_md, withheld_section=withheld_section,
         project_rows_html=project_rows_html, schedule_rows_html=schedule_rows_html, domain=domain, row_formats=ROW_FORMATS,
         portal_formats=portal_formats, portal_rows=PORTAL_ROWS, redaction=redaction_mod,
         node_path=node_path, project_path=project_path, project_page=project_page, unit_path=unit_path, page_href=page_href,
