@@ -85,3 +85,23 @@ def test_failed_validation_writes_nothing(data_copy: Path, tmp_path: Path) -> No
     checked, _ = build(paths, tmp_path / "site")
     assert checked.problems
     assert not paths.docs_dir.exists() and not (tmp_path / "site").exists()
+
+
+def test_tree_state_is_what_os_walk_finds(tmp_path: Path):
+    """Every file under the folder (files linked in count, linked folders are not entered, as os.walk does)."""
+    from site_builder.engine.incremental import tree_state
+
+    (tmp_path / "a" / "b").mkdir(parents=True)
+    (tmp_path / "top.txt").write_text("1")
+    (tmp_path / "a" / "b" / "deep.json").write_text("22")
+    (tmp_path / "a" / "linked.txt").symlink_to(tmp_path / "top.txt")
+    (tmp_path / "outside").mkdir()
+    (tmp_path / "outside" / "x").write_text("x")
+    (tmp_path / "a" / "folder-link").symlink_to(tmp_path / "outside", target_is_directory=True)
+    expected = {}
+    for here, _, names in os.walk(tmp_path):
+        for name in names:
+            found = os.stat(os.path.join(here, name))
+            expected[os.path.relpath(os.path.join(here, name), tmp_path).replace(os.sep, "/")] = [found.st_size, found.st_mtime_ns]
+    assert tree_state(tmp_path) == expected
+    assert "a/linked.txt" in expected and "outside/x" in expected and not any(k.startswith("a/folder-link") for k in expected)

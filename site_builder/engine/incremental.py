@@ -81,15 +81,29 @@ def _version(name: str) -> str:
 
 
 def tree_state(folder: Path) -> State:
-    """Size and mtime of every file under `folder`, by `/`-separated path."""
+    """Size and mtime of every file under `folder`, by `/`-separated path (as os.walk finds them: linked folders are not entered)."""
     state: State = {}
-    top = os.fspath(folder)
-    for here, _, names in os.walk(top):  # plain strings: pathlib costs seconds at 10,000 pages
-        prefix = "" if here == top else os.path.relpath(here, top).replace(os.sep, "/") + "/"
-        for name in names:
-            found = os.stat(os.path.join(here, name))
-            state[prefix + name] = [found.st_size, found.st_mtime_ns]
+    _scan(os.fspath(folder), "", state)
     return state
+
+
+def _scan(path: str, prefix: str, state: State) -> None:
+    """Add the files under `path` to `state` (`prefix`: its path from the top, ending in `/`).
+
+    os.scandir gives each entry's type with the listing: os.walk with a relative path per folder took twice as
+    long (0.46 s for the 57,600 files of a 10k site).
+    """
+    try:
+        entries = list(os.scandir(path))
+    except OSError:  # as os.walk: a folder that cannot be listed is left out
+        return
+    for entry in entries:
+        if entry.is_dir():
+            if not entry.is_symlink():
+                _scan(entry.path, prefix + entry.name + "/", state)
+        else:
+            found = entry.stat()
+            state[prefix + entry.name] = [found.st_size, found.st_mtime_ns]
 
 
 def plan_update(cache: Path, key: str, written: list[str], removed: list[str], site_dir: Path) -> Update:
