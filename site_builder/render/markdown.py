@@ -208,8 +208,8 @@ def _schedule_row(r: ScheduleRow, periods: list[int], word: str, done: bool, gro
 def block_md(b: Any, default: str, table: Callable[[Any, str], str], level: int = 2) -> str:
     """A text block (goals, background …) as Markdown: heading, withheld notice, bullets, tables, sub-blocks ('' for none).
 
-    The `block` macro of _macros.md.j2 calls this, and project pages call it directly (seven blocks a page: a Jinja
-    macro call cost more than the block); `table` is that file's `table` macro.
+    Plan and project pages call it (it was a macro: seven macro calls a project page cost more than the blocks);
+    `table` is the `table` macro of _macros.md.j2.
     """
     if not b:
         return ""
