@@ -137,3 +137,18 @@ def test_this_process_renders_the_chunks_no_worker_started() -> None:
     assert [got[p.path] == "워커" for p in pages] == [True, True, False, False, False, False]
     assert got[pages[3].path] == markdown.render_page(markdown.make_environment(), pages[3], portal)
     assert all(f.cancelled() for f in pending)
+
+
+def test_a_new_file_is_written_in_and_one_cut_short_is_written_again(tmp_path: Path):
+    """update_file writes a new file straight in; a file a crash cut short (other bytes) is replaced whole."""
+    assert update_file(tmp_path, "a/b.md", "가나다", set())
+    page = tmp_path / "a" / "b.md"
+    assert page.read_text(encoding="utf-8") == "가나다" and sorted(p.name for p in page.parent.iterdir()) == ["b.md"]
+    page.write_bytes("가나다".encode()[:4])
+    cut = page.stat().st_ino
+    assert update_file(tmp_path, "a/b.md", "가나다", set())
+    assert page.read_text(encoding="utf-8") == "가나다" and page.stat().st_ino != cut
+    assert not update_file(tmp_path, "a/b.md", "가나다", set())
+    (tmp_path / "a" / "c.md").symlink_to(tmp_path / "nowhere")  # a dangling link where a new file goes: replaced, never followed
+    assert update_file(tmp_path, "a/c.md", "라", {str(tmp_path / "a")})
+    assert not (tmp_path / "a" / "c.md").is_symlink() and not (tmp_path / "nowhere").exists()
