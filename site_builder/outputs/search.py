@@ -335,16 +335,10 @@ def _doc_postings(docs: list[Doc], terms: dict[str, int] | None) -> tuple[dict[s
 # Plans are indexed one by one (their parts are kept between builds), and most words recur in every plan: each
 # word's keys are worked out once per process, not once per plan (bounded, as `serve` indexes again and again).
 @functools.lru_cache(maxsize=1 << 18)
-def _word_info(word: str) -> tuple[tuple[tuple[str, int], ...], bool]:
-    """A word's index keys with 1 for the key that starts it (`word_keys`), and whether it is a term (`_TERM`)."""
-    return tuple((key, int(start)) for key, start in word_keys(word)), _TERM.fullmatch(word) is not None
-
-
-@functools.lru_cache(maxsize=1 << 18)
 def _word_split(word: str) -> tuple[tuple[str, ...], tuple[str, ...], bool]:
     """A word's index keys that do not start it, the one that does (`word_keys`), and whether it is a term (`_TERM`)."""
-    keys, term = _word_info(word)
-    return tuple(key for key, start in keys if not start), tuple(key for key, start in keys if start), term
+    keys = list(word_keys(word))
+    return tuple(key for key, start in keys if not start), tuple(key for key, start in keys if start), _TERM.fullmatch(word) is not None
 
 
 def _count_terms(found: list[tuple[int, set[str]]], counts: dict[int, Counter[str]]) -> None:
